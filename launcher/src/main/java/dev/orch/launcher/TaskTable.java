@@ -1,0 +1,39 @@
+package dev.orch.launcher;
+
+import dev.orch.contract.TaskView;
+import java.io.PrintWriter;
+import java.util.List;
+
+/** The plain-text task table of {@code orch list}. */
+final class TaskTable {
+  private final List<TaskView> tasks;
+
+  TaskTable(List<TaskView> tasks) {
+    this.tasks = tasks;
+  }
+
+  void print(PrintWriter out) {
+    if (tasks.isEmpty()) {
+      out.println("No tasks.");
+      return;
+    }
+    int idWidth = Math.max(2, tasks.stream().mapToInt(t -> t.id().length()).max().orElse(2));
+    int depsWidth = Math.min(40, Math.max(4, tasks.stream().mapToInt(t -> deps(t).length()).max().orElse(4)));
+    String format = "%-" + idWidth + "s  %-11s  %-6s  %-5s  %-" + depsWidth + "s  %s%n";
+    out.printf(format, "ID", "STATUS", "PRIO", "READY", "DEPS", "TITLE");
+    for (TaskView t : tasks) {
+      String title = t.title() + (t.criteriaTotal() > 0 ? " [" + t.criteriaDone() + "/" + t.criteriaTotal() + "]" : "")
+          + (t.blockedReason() != null ? "  (blocked: " + t.blockedReason() + ")" : "");
+      out.printf(format, t.id(), t.status().wire(), t.priority().wire(), t.ready() ? "yes" : "-", truncate(deps(t), depsWidth),
+          title);
+    }
+  }
+
+  private static String deps(TaskView t) {
+    return t.dependsOn().isEmpty() ? "-" : String.join(",", t.dependsOn());
+  }
+
+  private static String truncate(String text, int width) {
+    return text.length() <= width ? text : text.substring(0, width - 1) + "…";
+  }
+}

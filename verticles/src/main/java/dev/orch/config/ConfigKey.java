@@ -1,0 +1,66 @@
+package dev.orch.config;
+
+import java.util.List;
+
+/**
+ * One known configuration key: its dotted path ({@code general.max_parallel_agents}), its kind, its default
+ * and its bounds. Defaults of path keys may name {@code ${project_root}} or {@code ~}.
+ */
+record ConfigKey(String path, Kind kind, Object defaultValue, long min, long max, List<String> choices, String note) {
+
+  enum Kind {
+    STRING, PATH, INT, BOOL, CHOICE, STRING_LIST, DURATION,
+    /** A key the reference knew that orch reads no more: a warning says why. */
+    RETIRED
+  }
+
+  static ConfigKey string(String path, String defaultValue) {
+    return new ConfigKey(path, Kind.STRING, defaultValue, 0, 0, List.of(), "");
+  }
+
+  static ConfigKey path(String path, String defaultValue) {
+    return new ConfigKey(path, Kind.PATH, defaultValue, 0, 0, List.of(), "");
+  }
+
+  static ConfigKey integer(String path, int defaultValue, long min, long max) {
+    return new ConfigKey(path, Kind.INT, defaultValue, min, max, List.of(), "");
+  }
+
+  static ConfigKey bool(String path, boolean defaultValue) {
+    return new ConfigKey(path, Kind.BOOL, defaultValue, 0, 0, List.of(), "");
+  }
+
+  static ConfigKey choice(String path, String defaultValue, String... choices) {
+    return new ConfigKey(path, Kind.CHOICE, defaultValue, 0, 0, List.of(choices), "");
+  }
+
+  static ConfigKey stringList(String path, List<String> defaultValue) {
+    return new ConfigKey(path, Kind.STRING_LIST, defaultValue, 0, 0, List.of(), "");
+  }
+
+  /** "90m", "8h", "30s", "1h30m", or a bare number of seconds. */
+  static ConfigKey duration(String path, String defaultValue) {
+    return new ConfigKey(path, Kind.DURATION, defaultValue, 0, 0, List.of(), "");
+  }
+
+  static ConfigKey retired(String path, String why) {
+    return new ConfigKey(path, Kind.RETIRED, null, 0, 0, List.of(), why);
+  }
+
+  /** The environment variable that overrides this key: {@code ORCH_GENERAL__MAX_PARALLEL_AGENTS}. */
+  String envName() {
+    return ConfigSchema.ENV_PREFIX + path.toUpperCase(java.util.Locale.ROOT).replace(".", "__");
+  }
+
+  String describeKind() {
+    return switch (kind) {
+      case STRING, PATH -> "a string";
+      case INT -> "an integer from " + min + " to " + max;
+      case BOOL -> "true or false";
+      case CHOICE -> "one of " + String.join(", ", choices);
+      case STRING_LIST -> "a list of strings";
+      case DURATION -> "a duration such as \"90s\", \"10m\", \"8h\" or \"1h30m\"";
+      case RETIRED -> "nothing (retired)";
+    };
+  }
+}

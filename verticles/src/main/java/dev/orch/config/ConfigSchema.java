@@ -1,0 +1,71 @@
+package dev.orch.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every key orch reads from its TOML config, with defaults. A key missing here is reported as unknown;
+ * README.md's config reference lists the same keys.
+ */
+final class ConfigSchema {
+  static final String ENV_PREFIX = "ORCH_";
+  static final String PROJECT_ROOT = "general.project_root";
+
+  private static final Map<String, ConfigKey> KEYS = new LinkedHashMap<>();
+
+  static {
+    add(ConfigKey.path(PROJECT_ROOT, null));
+    add(ConfigKey.path("general.plans_dir", "${project_root}/docs/plans"));
+    add(ConfigKey.path("general.worktree_dir", "${project_root}/.orch/worktrees"));
+    add(ConfigKey.integer("general.max_parallel_agents", 3, 1, 256));
+    add(ConfigKey.path("general.database_path", "${project_root}/.orch/orch.db"));
+    add(ConfigKey.path("general.log_dir", "${project_root}/.orch/logs"));
+
+    add(ConfigKey.string("claude.model", "claude-opus-4-5-20251101"));
+    add(ConfigKey.integer("claude.max_tokens", 16000, 1, 1_000_000));
+
+    add(ConfigKey.bool("notifications.desktop", false));
+    add(ConfigKey.string("notifications.slack_webhook", ""));
+
+    add(ConfigKey.string("web.host", "127.0.0.1"));
+    add(ConfigKey.integer("web.port", 8080, 0, 65535));
+    add(ConfigKey.string("web.token", ""));
+
+    add(ConfigKey.path("prompts.override_dir", "~/.config/claude-orchestrator/prompts"));
+
+    add(ConfigKey.bool("build_pool.enabled", false));
+    add(ConfigKey.retired("build_pool.websocket_port",
+        "build agents join orch's clustered event bus; see [build_pool] cluster_port"));
+    add(ConfigKey.integer("build_pool.git_daemon_port", 9418, 0, 65535));
+    add(ConfigKey.string("build_pool.git_daemon_listen_addr", "127.0.0.1"));
+    add(ConfigKey.bool("build_pool.local_fallback.enabled", true));
+    add(ConfigKey.integer("build_pool.local_fallback.max_jobs", 2, 1, 256));
+    add(ConfigKey.path("build_pool.local_fallback.worktree_dir", "${project_root}/.orch/build-pool"));
+    add(ConfigKey.integer("build_pool.timeouts.job_default_secs", 300, 1, 7 * 24 * 3600));
+    add(ConfigKey.integer("build_pool.timeouts.heartbeat_interval_secs", 30, 1, 3600));
+    add(ConfigKey.integer("build_pool.timeouts.heartbeat_timeout_secs", 90, 1, 3 * 3600));
+  }
+
+  private ConfigSchema() {
+  }
+
+  private static void add(ConfigKey key) {
+    KEYS.put(key.path(), key);
+  }
+
+  static Optional<ConfigKey> key(String path) {
+    return Optional.ofNullable(KEYS.get(path));
+  }
+
+  static List<ConfigKey> keys() {
+    return List.copyOf(KEYS.values());
+  }
+
+  /** True when {@code path} is a table that holds known keys ({@code build_pool}, {@code build_pool.timeouts}). */
+  static boolean isSection(String path) {
+    String prefix = path + ".";
+    return KEYS.keySet().stream().anyMatch(k -> k.startsWith(prefix));
+  }
+}

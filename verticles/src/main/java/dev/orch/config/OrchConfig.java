@@ -1,0 +1,84 @@
+package dev.orch.config;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * orch's configuration, one typed record per TOML section, built once at start by {@link ConfigLoader}.
+ * {@code source} is the file it came from, empty when orch runs on defaults alone.
+ */
+public record OrchConfig(
+    Optional<Path> source,
+    General general,
+    Claude claude,
+    Notifications notifications,
+    Web web,
+    Prompts prompts,
+    BuildPool buildPool) {
+
+  public record General(Path projectRoot, Path plansDir, Path worktreeDir, int maxParallelAgents, Path databasePath,
+      Path logDir) {
+    static General from(ConfigValues v) {
+      return new General(v.path("general.project_root"), v.path("general.plans_dir"), v.path("general.worktree_dir"),
+          v.integer("general.max_parallel_agents"), v.path("general.database_path"), v.path("general.log_dir"));
+    }
+  }
+
+  public record Claude(String model, int maxTokens) {
+    static Claude from(ConfigValues v) {
+      return new Claude(v.string("claude.model"), v.integer("claude.max_tokens"));
+    }
+  }
+
+  public record Notifications(boolean desktop, String slackWebhook) {
+    static Notifications from(ConfigValues v) {
+      return new Notifications(v.bool("notifications.desktop"), v.string("notifications.slack_webhook"));
+    }
+
+    @Override
+    public String toString() {
+      return "Notifications[desktop=" + desktop + ", slackWebhook=" + (slackWebhook.isEmpty() ? "" : "(set)") + "]";
+    }
+  }
+
+  public record Web(String host, int port, String token) {
+    static Web from(ConfigValues v) {
+      return new Web(v.string("web.host"), v.integer("web.port"), v.string("web.token"));
+    }
+
+    @Override
+    public String toString() {
+      return "Web[host=" + host + ", port=" + port + ", token=" + (token.isEmpty() ? "" : "(set)") + "]";
+    }
+  }
+
+  public record Prompts(Path overrideDir) {
+    static Prompts from(ConfigValues v) {
+      return new Prompts(v.path("prompts.override_dir"));
+    }
+  }
+
+  public record BuildPool(boolean enabled, int gitDaemonPort, String gitDaemonListenAddr, LocalFallback localFallback,
+      Timeouts timeouts) {
+    static BuildPool from(ConfigValues v) {
+      return new BuildPool(v.bool("build_pool.enabled"), v.integer("build_pool.git_daemon_port"),
+          v.string("build_pool.git_daemon_listen_addr"),
+          new LocalFallback(v.bool("build_pool.local_fallback.enabled"), v.integer("build_pool.local_fallback.max_jobs"),
+              v.path("build_pool.local_fallback.worktree_dir")),
+          new Timeouts(v.integer("build_pool.timeouts.job_default_secs"),
+              v.integer("build_pool.timeouts.heartbeat_interval_secs"),
+              v.integer("build_pool.timeouts.heartbeat_timeout_secs")));
+    }
+  }
+
+  public record LocalFallback(boolean enabled, int maxJobs, Path worktreeDir) {
+  }
+
+  public record Timeouts(int jobDefaultSecs, int heartbeatIntervalSecs, int heartbeatTimeoutSecs) {
+  }
+
+  static OrchConfig from(Optional<Path> source, ConfigValues v) {
+    return new OrchConfig(source, General.from(v), Claude.from(v), Notifications.from(v), Web.from(v), Prompts.from(v),
+        BuildPool.from(v));
+  }
+}

@@ -1,0 +1,16 @@
+package dev.orch.contract;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+
+/** Asks the parser to read the plans. */
+public final class ParserClient extends BusClient {
+  public ParserClient(Vertx vertx) {
+    super(vertx, Addresses.Parser.CMD, Duration.ofSeconds(120));
+  }
+
+  public Future<PlanSnapshot> parse() {
+    return requestObject(Addresses.Parser.Action.PARSE, null).map(PlanSnapshot::fromJson);
+  }
+}

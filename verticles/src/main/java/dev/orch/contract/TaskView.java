@@ -1,0 +1,34 @@
+package dev.orch.contract;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** A task as every surface (CLI, web, shell) shows it: stored state plus readiness. */
+public record TaskView(
+    String id,
+    String module,
+    String prefix,
+    int epic,
+    String title,
+    TaskStatus status,
+    Priority priority,
+    List<String> dependsOn,
+    boolean ready,
+    String blockedReason,
+    String file,
+    boolean needsReview,
+    int criteriaDone,
+    int criteriaTotal,
+    long updatedAt) implements BusMessage {
+
+  public TaskView {
+    WireJson.require("id", id);
+    WireJson.require("status", status);
+    WireJson.require("priority", priority);
+    dependsOn = WireJson.listOrEmpty(dependsOn);
+  }
+
+  public static TaskView fromJson(JsonObject json) {
+    return WireJson.fromJson(json, TaskView.class);
+  }
+}

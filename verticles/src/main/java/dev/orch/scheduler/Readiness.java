@@ -1,0 +1,36 @@
+package dev.orch.scheduler;
+
+import dev.orch.contract.TaskStatus;
+import dev.orch.contract.TaskView;
+import java.util.Collection;
+import java.util.Map;
+
+/** Ready means not started, not blocked, and every dependency complete. */
+final class Readiness {
+  private Readiness() {
+  }
+
+  static boolean isReady(StoredTask task, Map<String, StoredTask> all) {
+    if (task.status() != TaskStatus.NOT_STARTED || task.blockedReason() != null) {
+      return false;
+    }
+    for (String dep : task.dependsOn()) {
+      StoredTask other = all.get(dep);
+      if (other == null || other.status() != TaskStatus.COMPLETE) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static TaskView view(StoredTask task, Map<String, StoredTask> all) {
+    var s = task.spec();
+    return new TaskView(s.id(), s.module(), s.prefix(), s.number(), s.title(), task.status(), s.priority(), s.dependsOn(),
+        isReady(task, all), s.blockedReason(), s.file(), s.needsReview(), s.criteriaDone(), s.criteriaTotal(),
+        task.updatedAt());
+  }
+
+  static long countReady(Collection<StoredTask> tasks, Map<String, StoredTask> all) {
+    return tasks.stream().filter(t -> isReady(t, all)).count();
+  }
+}

@@ -1,0 +1,36 @@
+package dev.orch.scheduler;
+
+import dev.orch.contract.PlanStatus;
+import dev.orch.contract.Priority;
+import dev.orch.contract.TaskSpec;
+import dev.orch.contract.TaskStatus;
+import java.util.List;
+import java.util.Map;
+
+/** A row of the tasks table: the plan's view of the task plus the state only the scheduler changes. */
+record StoredTask(TaskSpec spec, TaskStatus status, long createdAt, long updatedAt) {
+
+  String id() {
+    return spec.id();
+  }
+
+  List<String> dependsOn() {
+    return spec.dependsOn();
+  }
+
+  String blockedReason() {
+    return spec.blockedReason();
+  }
+
+  StoredTask with(TaskSpec newSpec, TaskStatus newStatus, long now) {
+    return new StoredTask(newSpec, newStatus, createdAt, now);
+  }
+
+  static StoredTask of(String id, String module, String prefix, int number, String title, String file, Priority priority,
+      List<String> dependsOn, boolean needsReview, PlanStatus planStatus, TaskStatus status, String blockedReason,
+      int criteriaDone, int criteriaTotal, List<Map<String, String>> testSummary, String contentHash, long createdAt,
+      long updatedAt) {
+    return new StoredTask(new TaskSpec(id, module, prefix, number, title, file, priority, dependsOn, needsReview, planStatus,
+        criteriaDone, criteriaTotal, testSummary, contentHash, blockedReason), status, createdAt, updatedAt);
+  }
+}

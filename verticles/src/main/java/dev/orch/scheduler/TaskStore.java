@@ -1,0 +1,201 @@
+package dev.orch.scheduler;
+
+import dev.orch.contract.PlanIssue;
+import dev.orch.contract.PlanSnapshot;
+import dev.orch.contract.PlanStatus;
+import dev.orch.contract.Priority;
+import dev.orch.contract.SyncReport;
+import dev.orch.contract.TaskStatus;
+import dev.orch.contract.TaskTransition;
+import dev.orch.db.Database;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The scheduler's tables: tasks, their transitions, the last sync's plan errors. Only the scheduler calls it. */
+final class TaskStore {
+  static final String OWNER = "scheduler";
+  static final List<Database.Migration> MIGRATIONS = List.of(Database.Migration.of(1,
+      """
+      CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        module TEXT NOT NULL,
+        prefix TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        file TEXT NOT NULL,
+        priority TEXT NOT NULL,
+        depends_on TEXT NOT NULL,
+        needs_review INTEGER NOT NULL,
+        plan_status TEXT,
+        status TEXT NOT NULL,
+        blocked_reason TEXT,
+        criteria_done INTEGER NOT NULL,
+        criteria_total INTEGER NOT NULL,
+        test_summary TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL)""",
+      "CREATE INDEX tasks_module ON tasks(module)",
+      "CREATE INDEX tasks_file ON tasks(file)",
+      """
+      CREATE TABLE task_transitions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        task_id TEXT NOT NULL REFERENCES tasks(id),
+        from_status TEXT,
+        to_status TEXT NOT NULL,
+        reason TEXT,
+        at INTEGER NOT NULL)""",
+      "CREATE INDEX task_transitions_task ON task_transitions(task_id, at)",
+      """
+      CREATE TABLE plan_errors (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        file TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        task_id TEXT,
+        message TEXT NOT NULL)""",
+      """
+      CREATE TABLE syncs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        report TEXT NOT NULL)"""));
+
+  private static final String COLUMNS = "id, module, prefix, number, title, file, priority, depends_on, needs_review,"
+      + " plan_status, status, blocked_reason, criteria_done, criteria_total, test_summary, content_hash, created_at, updated_at";
+  private static final String INSERT = "INSERT INTO tasks (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String UPDATE = "UPDATE tasks SET module = ?, prefix = ?, number = ?, title = ?, file = ?, priority = ?,"
+      + " depends_on = ?, needs_review = ?, plan_status = ?, status = ?, blocked_reason = ?, criteria_done = ?,"
+      + " criteria_total = ?, test_summary = ?, content_hash = ?, updated_at = ? WHERE id = ?";
+  private static final String INSERT_TRANSITION =
+      "INSERT INTO task_transitions (task_id, from_status, to_status, reason, at) VALUES (?, ?, ?, ?, ?)";
+
+  private final Pool pool;
+
+  TaskStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** The result of a sync: its report and the transitions to publish once committed. */
+  record Applied(SyncReport report, List<TaskTransition> transitions) {
+  }
+
+  Future<Applied> applySnapshot(PlanSnapshot snapshot) {
+    long started = System.nanoTime();
+    return pool.withTransaction(conn -> loadAll(conn).compose(existing -> {
+      long now = System.currentTimeMillis();
+      SyncPlanner.Plan plan = SyncPlanner.plan(existing, snapshot, now);
+      return batch(conn, INSERT, plan.inserts().stream().map(TaskStore::insertTuple).toList())
+          .compose(v -> batch(conn, UPDATE, plan.updates().stream().map(TaskStore::updateTuple).toList()))
+          .compose(v -> batch(conn, INSERT_TRANSITION, plan.transitions().stream().map(TaskStore::transitionTuple).toList()))
+          .compose(v -> conn.query("DELETE FROM plan_errors").execute())
+          .compose(v -> batch(conn, "INSERT INTO plan_errors (file, line, task_id, message) VALUES (?, ?, ?, ?)",
+              snapshot.errors().stream().map(e -> Tuple.of(e.file(), e.line(), e.taskId(), e.message())).toList()))
+          .compose(v -> {
+            SyncReport report = new SyncReport(snapshot.tasks().size(), plan.inserts().size(),
+                plan.updates().size() - plan.removed(), plan.unchanged(), plan.removed(), plan.restored(), plan.conflicts(),
+                snapshot.errors(), snapshot.filesRead(), snapshot.parseMillis(), (System.nanoTime() - started) / 1_000_000);
+            return conn.preparedQuery("INSERT INTO syncs (at, report) VALUES (?, ?)")
+                .execute(Tuple.of(now, report.toJson().encode()))
+                .map(rows -> new Applied(report, plan.transitions()));
+          });
+    }));
+  }
+
+  Future<Map<String, StoredTask>> loadAll() {
+    return pool.withConnection(this::loadAll);
+  }
+
+  Future<List<PlanIssue>> planErrors() {
+    return pool.query("SELECT file, line, task_id, message FROM plan_errors ORDER BY file, line").execute()
+        .map(rows -> {
+          List<PlanIssue> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new PlanIssue(r.getString("file"), r.getInteger("line"), r.getString("task_id"),
+              r.getString("message"))));
+          return out;
+        });
+  }
+
+  Future<Long> lastSyncAt() {
+    return pool.query("SELECT COALESCE(MAX(at), 0) AS at FROM syncs").execute()
+        .map(rows -> rows.iterator().next().getLong("at"));
+  }
+
+  private Future<Map<String, StoredTask>> loadAll(SqlConnection conn) {
+    return conn.query("SELECT " + COLUMNS + " FROM tasks").execute().map(rows -> {
+      Map<String, StoredTask> out = new LinkedHashMap<>();
+      rows.forEach(row -> out.put(row.getString("id"), fromRow(row)));
+      return out;
+    });
+  }
+
+  private static Future<Void> batch(SqlConnection conn, String sql, List<Tuple> tuples) {
+    if (tuples.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return conn.preparedQuery(sql).executeBatch(tuples).mapEmpty();
+  }
+
+  private static StoredTask fromRow(Row row) {
+    String planStatus = row.getString("plan_status");
+    return StoredTask.of(row.getString("id"), row.getString("module"), row.getString("prefix"), row.getInteger("number"),
+        row.getString("title"), row.getString("file"), Priority.fromWire(row.getString("priority")),
+        stringList(row.getString("depends_on")), row.getInteger("needs_review") != 0,
+        planStatus == null ? null : PlanStatus.fromWire(planStatus), TaskStatus.fromWire(row.getString("status")),
+        row.getString("blocked_reason"), row.getInteger("criteria_done"), row.getInteger("criteria_total"),
+        tableRows(row.getString("test_summary")), row.getString("content_hash"), row.getLong("created_at"),
+        row.getLong("updated_at"));
+  }
+
+  private static Tuple insertTuple(StoredTask t) {
+    var s = t.spec();
+    return Tuple.tuple().addValue(s.id()).addValue(s.module()).addValue(s.prefix()).addValue(s.number())
+        .addValue(s.title()).addValue(s.file()).addValue(s.priority().wire()).addValue(new JsonArray(s.dependsOn()).encode())
+        .addValue(s.needsReview() ? 1 : 0).addValue(s.planStatus() == null ? null : s.planStatus().wire())
+        .addValue(t.status().wire()).addValue(s.blockedReason()).addValue(s.criteriaDone()).addValue(s.criteriaTotal())
+        .addValue(encodeRows(s.testSummary())).addValue(s.contentHash()).addValue(t.createdAt()).addValue(t.updatedAt());
+  }
+
+  private static Tuple updateTuple(StoredTask t) {
+    var s = t.spec();
+    return Tuple.tuple().addValue(s.module()).addValue(s.prefix()).addValue(s.number()).addValue(s.title())
+        .addValue(s.file()).addValue(s.priority().wire()).addValue(new JsonArray(s.dependsOn()).encode())
+        .addValue(s.needsReview() ? 1 : 0).addValue(s.planStatus() == null ? null : s.planStatus().wire())
+        .addValue(t.status().wire()).addValue(s.blockedReason()).addValue(s.criteriaDone()).addValue(s.criteriaTotal())
+        .addValue(encodeRows(s.testSummary())).addValue(s.contentHash()).addValue(t.updatedAt()).addValue(s.id());
+  }
+
+  private static Tuple transitionTuple(TaskTransition t) {
+    return Tuple.tuple().addValue(t.taskId()).addValue(t.from() == null ? null : t.from().wire())
+        .addValue(t.to().wire()).addValue(t.reason()).addValue(t.at());
+  }
+
+  private static String encodeRows(List<Map<String, String>> rows) {
+    JsonArray array = new JsonArray();
+    rows.forEach(r -> array.add(new JsonObject(new LinkedHashMap<String, Object>(r))));
+    return array.encode();
+  }
+
+  private static List<String> stringList(String json) {
+    List<String> out = new ArrayList<>();
+    new JsonArray(json).forEach(item -> out.add((String) item));
+    return out;
+  }
+
+  private static List<Map<String, String>> tableRows(String json) {
+    List<Map<String, String>> out = new ArrayList<>();
+    new JsonArray(json).forEach(item -> {
+      Map<String, String> row = new LinkedHashMap<>();
+      ((JsonObject) item).forEach(e -> row.put(e.getKey(), String.valueOf(e.getValue())));
+      out.add(row);
+    });
+    return out;
+  }
+}
