@@ -21,12 +21,12 @@ import picocli.CommandLine.Option;
         CommandLine.HelpCommand.class})
 final class OrchCommand {
 
-  @Option(names = "--config", paramLabel = "FILE",
+  @Option(names = "--config", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
       description = "Config file (default: .claude-orchestrator.toml here or in a parent, else "
           + "~/.config/claude-plan-orchestrator/config.toml).")
   Path configFile;
 
-  @Option(names = {"-v", "--verbose"}, description = "Log what orch does (repeat for debug).")
+  @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT, description = "Log what orch does (repeat for debug).")
   boolean[] verbose = new boolean[0];
 
   static CommandLine commandLine() {

@@ -69,7 +69,7 @@ public final class ConfigLoader {
     Map<String, Object> values = new HashMap<>();
     Source source = new Source(where, lines, written);
     Object root = resolve(ConfigSchema.key(ConfigSchema.PROJECT_ROOT).orElseThrow(), source, baseDir, null, errors);
-    Path projectRoot = root != null ? (Path) root : gitTopLevel(file.isPresent() && !isUserFile(file.get()) ? baseDir : cwd);
+    Path projectRoot = root != null ? (Path) root : gitTopLevel(cwd);
     if (projectRoot == null) {
       errors.add(where + ": general.project_root is not set and " + cwd + " is not inside a git repository"
           + " (set it in the config, or run orch inside your project)");
@@ -115,10 +115,6 @@ public final class ConfigLoader {
     }
     Path user = userConfigFile(home);
     return Files.isRegularFile(user) ? Optional.of(user) : Optional.empty();
-  }
-
-  private boolean isUserFile(Path file) {
-    return file.toAbsolutePath().normalize().equals(userConfigFile(home));
   }
 
   private String read(Path file) {
@@ -209,7 +205,9 @@ public final class ConfigLoader {
 
   private Object defaultValue(ConfigKey key, Path projectRoot) {
     if (key.kind() == ConfigKey.Kind.PATH) {
-      return key.defaultValue() == null ? null : toPath((String) key.defaultValue(), projectRoot, projectRoot);
+      String template = (String) key.defaultValue();
+      boolean needsRoot = template != null && template.contains("${project_root}");
+      return template == null || needsRoot && projectRoot == null ? null : toPath(template, cwd, projectRoot);
     }
     if (key.kind() == ConfigKey.Kind.DURATION) {
       return parseDuration((String) key.defaultValue());

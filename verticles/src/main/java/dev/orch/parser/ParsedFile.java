@@ -11,7 +11,7 @@ import java.util.Map;
  * One plan file as read on its own, before the whole plan is resolved. {@code id} is null when the file is not
  * a task (or its identity could not be read); {@code issues} hold every problem with its line.
  */
-record ParsedFile(
+public record ParsedFile(
     String file,
     Kind kind,
     TaskId id,
@@ -26,7 +26,7 @@ record ParsedFile(
     String contentHash,
     List<PlanIssue> issues) {
 
-  enum Kind {
+  public enum Kind {
     TASK,
     /** A module's README.md or 00-overview.md: context for prompts. */
     MODULE_CONTEXT,
@@ -37,7 +37,7 @@ record ParsedFile(
   }
 
   /** A {@code depends_on} entry with the line it was written on. */
-  record Dependency(TaskId id, int line) {
+  public record Dependency(TaskId id, int line) {
   }
 
   static ParsedFile broken(String file, List<PlanIssue> issues) {

@@ -94,7 +94,10 @@ public final class PlanFileParser {
     boolean needsReview = fields.bool(front, "needs_review");
     List<ParsedFile.Dependency> deps = fields.dependencies(front, module);
 
-    List<PlanIssue> forTask = issues.stream().map(i -> i.forTask(id.toString())).toList();
+    List<PlanIssue> forTask = issues.stream()
+        .sorted(java.util.Comparator.comparingInt(PlanIssue::line))
+        .map(i -> i.forTask(id.toString()))
+        .toList();
     return new ParsedFile(file, ParsedFile.Kind.TASK, id, title, priority, deps, needsReview, status,
         body.criteriaDone, body.criteriaTotal, body.testSummary, hash(text), forTask);
   }

@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
  * Turns a plan file's bytes into text, or says why it cannot: too large, binary, or not UTF-8 (with the line of
  * the first bad byte). A UTF-8 byte-order mark is dropped and CRLF line endings become LF, both normal input.
  */
-final class PlanText {
-  static final long MAX_BYTES = 1024 * 1024;
+public final class PlanText {
+  public static final long MAX_BYTES = 1024 * 1024;
 
   private PlanText() {
   }

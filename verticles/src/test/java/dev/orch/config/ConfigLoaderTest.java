@@ -1,0 +1,225 @@
+package dev.orch.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir
+  Path tmp;
+  Path home;
+  Path repo;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    home = Files.createDirectories(tmp.resolve("home"));
+    repo = Files.createDirectories(tmp.resolve("work/project"));
+    Git.init().setDirectory(repo.toFile()).call().close();
+  }
+
+  private ConfigLoader.Loaded load(Path cwd, Map<String, String> env, Path explicit) {
+    return new ConfigLoader(env, cwd, home).load(explicit);
+  }
+
+  @Test
+  void withoutAnyConfigInsideAGitRepositoryEverythingHasADefault() throws IOException {
+    Path sub = Files.createDirectories(repo.resolve("src/main"));
+    ConfigLoader.Loaded loaded = load(sub, Map.of(), null);
+    OrchConfig config = loaded.config();
+    assertThat(loaded.warnings()).isEmpty();
+    assertThat(config.source()).isEmpty();
+    assertThat(config.general().projectRoot()).isEqualTo(repo.toRealPath());
+    assertThat(config.general().plansDir()).isEqualTo(repo.toRealPath().resolve("docs/plans"));
+    assertThat(config.general().databasePath()).isEqualTo(repo.toRealPath().resolve(".orch/orch.db"));
+    assertThat(config.general().maxParallelAgents()).isEqualTo(3);
+    assertThat(config.web().host()).isEqualTo("127.0.0.1");
+    assertThat(config.buildPool().gitDaemonListenAddr()).isEqualTo("127.0.0.1");
+    assertThat(config.prompts().overrideDir()).isEqualTo(home.resolve(".config/claude-orchestrator/prompts"));
+  }
+
+  @Test
+  void outsideAGitRepositoryWithoutProjectRootIsAnError() {
+    assertThatThrownBy(() -> load(home, Map.of(), null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("general.project_root")
+        .hasMessageContaining("not inside a git repository");
+  }
+
+  @Test
+  void projectFileInAParentIsFoundBeforeTheUserFile() throws IOException {
+    Files.createDirectories(home.resolve(".config/claude-plan-orchestrator"));
+    Files.writeString(ConfigLoader.userConfigFile(home), "[general]\nmax_parallel_agents = 7\n");
+    Files.writeString(repo.resolve(ConfigLoader.PROJECT_FILE), "[general]\nmax_parallel_agents = 5\n");
+    Path sub = Files.createDirectories(repo.resolve("a/b"));
+    OrchConfig config = load(sub, Map.of(), null).config();
+    assertThat(config.general().maxParallelAgents()).isEqualTo(5);
+    assertThat(config.source()).contains(repo.resolve(ConfigLoader.PROJECT_FILE));
+  }
+
+  @Test
+  void userFileIsUsedWhenNoProjectFileExists() throws IOException {
+    Files.createDirectories(home.resolve(".config/claude-plan-orchestrator"));
+    Files.writeString(ConfigLoader.userConfigFile(home), """
+        [general]
+        project_root = "~/code/energy-erp"
+        worktree_dir = "~/.claude-plan-orchestrator/worktrees"
+        database_path = "state/orch.db"
+        """);
+    OrchConfig config = load(tmp, Map.of(), null).config();
+    assertThat(config.general().projectRoot()).isEqualTo(home.resolve("code/energy-erp"));
+    assertThat(config.general().worktreeDir()).isEqualTo(home.resolve(".claude-plan-orchestrator/worktrees"));
+    assertThat(config.general().databasePath()).as("relative paths are relative to the project root")
+        .isEqualTo(home.resolve("code/energy-erp/state/orch.db"));
+  }
+
+  @Test
+  void explicitFileWinsAndMustExist() throws IOException {
+    Path file = Files.writeString(tmp.resolve("custom.toml"), "[web]\nport = 3000\n");
+    assertThat(load(repo, Map.of(), file).config().general().projectRoot()).as("the current repository")
+        .isEqualTo(repo.toRealPath());
+    assertThat(load(repo, Map.of(), file).config().web().port()).isEqualTo(3000);
+    assertThatThrownBy(() -> load(repo, Map.of(), tmp.resolve("missing.toml")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("missing.toml: config file not found");
+  }
+
+  @Test
+  void environmentOverridesSingleKeys() throws IOException {
+    Files.writeString(repo.resolve(ConfigLoader.PROJECT_FILE), "[general]\nmax_parallel_agents = 5\n");
+    OrchConfig config = load(repo, Map.of(
+        "ORCH_GENERAL__MAX_PARALLEL_AGENTS", "9",
+        "ORCH_BUILD_POOL__LOCAL_FALLBACK__ENABLED", "false",
+        "ORCH_WEB__HOST", "0.0.0.0"), null).config();
+    assertThat(config.general().maxParallelAgents()).isEqualTo(9);
+    assertThat(config.buildPool().localFallback().enabled()).isFalse();
+    assertThat(config.web().host()).isEqualTo("0.0.0.0");
+  }
+
+  @Test
+  void badEnvironmentValueNamesTheVariable() {
+    assertThatThrownBy(() -> load(repo, Map.of("ORCH_WEB__PORT", "eighty"), null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("environment variable ORCH_WEB__PORT")
+        .hasMessageContaining("'web.port' must be an integer");
+  }
+
+  @Test
+  void unknownKeysAreWarningsWithFileAndLine() throws IOException {
+    Path file = Files.writeString(repo.resolve(ConfigLoader.PROJECT_FILE), """
+        [general]
+        max_parallel_agent = 4
+
+        [mystery]
+        x = 1
+
+        [build_pool]
+        websocket_port = 8081
+        """);
+    ConfigLoader.Loaded loaded = load(repo, Map.of("ORCH_NOPE__THING", "1"), null);
+    assertThat(loaded.warnings()).containsExactly(
+        file + ":2: unknown key 'general.max_parallel_agent' (ignored); did you mean 'general.max_parallel_agents'?",
+        file + ":4: unknown key 'mystery' (ignored)",
+        file + ":8: 'build_pool.websocket_port' is no longer used: build agents join orch's clustered event bus;"
+            + " see [build_pool] cluster_port",
+        "environment variable ORCH_NOPE__THING names no config key (ignored)");
+  }
+
+  @Test
+  void wrongTypesAndValuesAreErrorsWithKeyFileAndLine() throws IOException {
+    Path file = Files.writeString(repo.resolve(ConfigLoader.PROJECT_FILE), """
+        [general]
+        max_parallel_agents = "three"
+
+        [web]
+        port = 70000
+
+        [notifications]
+        desktop = "yes"
+        """);
+    assertThatThrownBy(() -> load(repo, Map.of(), null))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+            file + ":2: 'general.max_parallel_agents' must be an integer from 1 to 256, got the string \"three\"",
+            file + ":5: 'web.port' must be an integer from 0 to 65535, got 70000",
+            file + ":8: 'notifications.desktop' must be true or false, got the string \"yes\""));
+  }
+
+  @Test
+  void tomlSyntaxErrorsNameTheLine() throws IOException {
+    Path file = Files.writeString(repo.resolve(ConfigLoader.PROJECT_FILE), "[general]\nmax_parallel_agents = = 3\n");
+    assertThatThrownBy(() -> load(repo, Map.of(), null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(file + ":2: not valid TOML");
+  }
+
+  @Test
+  void heartbeatTimeoutMustExceedInterval() throws IOException {
+    Files.writeString(repo.resolve(ConfigLoader.PROJECT_FILE), """
+        [build_pool.timeouts]
+        heartbeat_interval_secs = 30
+        heartbeat_timeout_secs = 20
+        """);
+    assertThatThrownBy(() -> load(repo, Map.of(), null)).hasMessageContaining(":3: 'build_pool.timeouts.heartbeat_timeout_secs' (20)");
+  }
+
+  @Test
+  void referenceReadmeConfigLoadsWithoutWarnings() throws IOException {
+    Path file = Files.writeString(tmp.resolve("ref.toml"), """
+        [general]
+        project_root = "~/code/energy-erp"
+        worktree_dir = "~/.claude-plan-orchestrator/worktrees"
+        max_parallel_agents = 3
+        database_path = "~/.claude-plan-orchestrator/orchestrator.db"
+
+        [claude]
+        model = "claude-opus-4-5-20251101"
+        max_tokens = 16000
+
+        [notifications]
+        desktop = true
+        slack_webhook = ""  # Optional: Slack webhook URL
+
+        [web]
+        host = "127.0.0.1"
+        port = 8080
+
+        [prompts]
+        override_dir = "~/.config/claude-orchestrator/prompts"
+
+        [build_pool]
+        enabled = true
+        git_daemon_port = 9418
+        git_daemon_listen_addr = ""
+
+        [build_pool.local_fallback]
+        enabled = true
+        max_jobs = 2
+        worktree_dir = "/tmp/build-pool/local"
+
+        [build_pool.timeouts]
+        job_default_secs = 300
+        heartbeat_interval_secs = 30
+        heartbeat_timeout_secs = 90
+        """);
+    ConfigLoader.Loaded loaded = load(tmp, Map.of(), file);
+    assertThat(loaded.warnings()).isEmpty();
+    assertThat(loaded.config().buildPool().localFallback().worktreeDir()).isEqualTo(Path.of("/tmp/build-pool/local"));
+    assertThat(loaded.config().general().databasePath()).isEqualTo(home.resolve(".claude-plan-orchestrator/orchestrator.db"));
+  }
+
+  @Test
+  void durationsReadTheUsualForms() {
+    assertThat(ConfigLoader.parseDuration("90m")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(ConfigLoader.parseDuration("8h")).isEqualTo(Duration.ofHours(8));
+    assertThat(ConfigLoader.parseDuration("1h30m")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(ConfigLoader.parseDuration("45")).isEqualTo(Duration.ofSeconds(45));
+    assertThatThrownBy(() -> ConfigLoader.parseDuration("soon")).hasMessageContaining("duration");
+  }
+}
