@@ -55,6 +55,7 @@ final class OrchCommand {
   private static int handle(Exception e, CommandLine commandLine) {
     var err = commandLine.getErr();
     if (e instanceof ConfigException ce) {
+      ce.warnings().forEach(w -> err.println("warning: " + w));
       ce.problems().forEach(p -> err.println("error: " + p));
       return ExitCodes.USAGE;
     }

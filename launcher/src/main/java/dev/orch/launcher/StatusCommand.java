@@ -3,6 +3,7 @@ package dev.orch.launcher;
 import dev.orch.config.OrchConfig;
 import dev.orch.contract.PlanIssue;
 import dev.orch.contract.StatusSummary;
+import dev.orch.contract.TaskStatus;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -33,7 +34,12 @@ final class StatusCommand extends LocalCommand {
     out.printf("orch: %s (plans in %s)%n", config.general().projectRoot(),
         config.general().projectRoot().relativize(config.general().plansDir()));
     out.printf("Tasks: %d   ready: %d   blocked: %d%n", summary.total(), summary.ready(), summary.blocked().size());
-    summary.counts().forEach((status, count) -> out.printf("  %-12s %5d%n", status, count));
+    for (TaskStatus status : TaskStatus.values()) {
+      Integer count = summary.counts().get(status.wire());
+      if (count != null) {
+        out.printf("  %-12s %5d%n", status.wire(), count);
+      }
+    }
     if (!summary.blocked().isEmpty()) {
       out.println("Blocked:");
       summary.blocked().forEach(b -> out.printf("  %-16s %s%n", b.id(), b.reason()));

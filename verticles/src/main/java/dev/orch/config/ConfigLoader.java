@@ -89,7 +89,7 @@ public final class ConfigLoader {
       checkRelations(values, source, errors);
     }
     if (!errors.isEmpty()) {
-      throw new ConfigException(errors);
+      throw new ConfigException(errors, warnings);
     }
     return new Loaded(OrchConfig.from(file, new ConfigValues(values)), List.copyOf(warnings));
   }

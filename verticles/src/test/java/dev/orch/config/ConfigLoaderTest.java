@@ -222,4 +222,12 @@ class ConfigLoaderTest {
     assertThat(ConfigLoader.parseDuration("45")).isEqualTo(Duration.ofSeconds(45));
     assertThatThrownBy(() -> ConfigLoader.parseDuration("soon")).hasMessageContaining("duration");
   }
+
+  @Test
+  void exampleConfigInTheRepositoryLoadsWithoutWarnings() throws IOException {
+    Path example = Path.of("../config/config.toml").toAbsolutePath().normalize();
+    ConfigLoader.Loaded loaded = load(repo, Map.of(), example);
+    assertThat(loaded.warnings()).isEmpty();
+    assertThat(loaded.config().general().plansDir()).isEqualTo(repo.toRealPath().resolve("docs/plans"));
+  }
 }
