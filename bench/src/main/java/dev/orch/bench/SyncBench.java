@@ -52,8 +52,8 @@ public final class SyncBench {
       Files.delete(db);
       Vertx vertx = Vertx.vertx();
       try {
-        var parser = new ParserVerticle.Settings(root.toString(), plans.toString());
-        var scheduler = new SchedulerVerticle.Settings(db.toString(), 3);
+        var parser = new ParserVerticle.Settings(root.toString(), plans.toString(), false);
+        var scheduler = SchedulerVerticle.Settings.storeOnly(db.toString());
         await(vertx.deployVerticle(new ParserVerticle(), new DeploymentOptions().setConfig(parser.toJson())));
         await(vertx.deployVerticle(new SchedulerVerticle(), new DeploymentOptions().setConfig(scheduler.toJson())));
         SchedulerClient client = new SchedulerClient(vertx);

@@ -17,7 +17,7 @@ final class GraphCommand extends LocalCommand {
   String module;
 
   @Override
-  int run(LocalOrch orch, OrchConfig config) {
+  int run(OrchSession orch, OrchConfig config) {
     orch.await(orch.scheduler().sync());
     List<TaskView> tasks = orch.await(orch.scheduler().list(new TaskQuery(module, null, null)));
     out().print(new PlanGraph(tasks).render(format));

@@ -28,7 +28,7 @@ final class ListCommand extends LocalCommand {
   boolean noSync;
 
   @Override
-  int run(LocalOrch orch, OrchConfig config) {
+  int run(OrchSession orch, OrchConfig config) {
     if (!noSync) {
       orch.await(orch.scheduler().sync());
     }

@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = OrchCommand.Version.class,
     description = "Turns a plan of markdown tasks into merged code, with Claude Code agents in git worktrees.",
-    subcommands = {SyncCommand.class, StatusCommand.class, ListCommand.class, GraphCommand.class, DemoCommand.class,
+    subcommands = {RunCommand.class, DemoCommand.class, SyncCommand.class, StatusCommand.class, ListCommand.class,
+        GraphCommand.class, StartCommand.class, TaskActionCommand.Stop.class, TaskActionCommand.Retry.class,
+        TaskActionCommand.Reset.class, LogsCommand.class, PrCommand.class, CleanupCommand.class,
         CommandLine.HelpCommand.class})
 final class OrchCommand {
 

@@ -2,7 +2,10 @@ package dev.orch.launcher;
 
 import dev.orch.config.OrchConfig;
 import dev.orch.contract.PlanIssue;
+import dev.orch.contract.RunView;
+import dev.orch.contract.SpendSummary;
 import dev.orch.contract.StatusSummary;
+import java.util.List;
 import dev.orch.contract.TaskStatus;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -21,7 +24,7 @@ final class StatusCommand extends LocalCommand {
   boolean noSync;
 
   @Override
-  int run(LocalOrch orch, OrchConfig config) {
+  int run(OrchSession orch, OrchConfig config) {
     if (!noSync) {
       orch.await(orch.scheduler().sync());
     }
@@ -50,9 +53,30 @@ final class StatusCommand extends LocalCommand {
         out.println("  " + issue.describe());
       }
     }
+    List<RunView> running = orch.await(orch.executor().runs(null, true));
+    if (!running.isEmpty()) {
+      out.println("Running agents:");
+      long now = System.currentTimeMillis();
+      for (RunView run : running) {
+        out.printf("  %-16s run %-4d %-8s %,9d tokens  $%.4f  %s%n", run.taskId(), run.runId(),
+            elapsed(now - run.startedAt()), run.inputTokens() + run.outputTokens(), run.costUsd(),
+            run.lastOutputAt() > 0 ? "last output " + elapsed(now - run.lastOutputAt()) + " ago" : "no output yet");
+      }
+    }
+    SpendSummary spend = orch.await(orch.executor().spend());
+    if (spend.totalUsd() > 0) {
+      out.printf("Spend: $%.4f today, $%.4f in all%n", spend.todayUsd(), spend.totalUsd());
+    }
+    summary.notices().forEach(n -> out.println("Notice: " + n));
     if (summary.lastSyncAt() > 0) {
       out.println("Last sync: " + TIME.format(Instant.ofEpochMilli(summary.lastSyncAt())));
     }
     return ExitCodes.OK;
+  }
+
+  static String elapsed(long millis) {
+    long seconds = Math.max(0, millis / 1000);
+    return seconds < 60 ? seconds + "s" : seconds < 3600 ? (seconds / 60) + "m" + (seconds % 60) + "s"
+        : (seconds / 3600) + "h" + (seconds % 3600 / 60) + "m";
   }
 }

@@ -13,7 +13,7 @@ final class SyncCommand extends LocalCommand {
   boolean json;
 
   @Override
-  int run(LocalOrch orch, OrchConfig config) {
+  int run(OrchSession orch, OrchConfig config) {
     SyncReport report = orch.await(orch.scheduler().sync());
     if (json) {
       out().println(report.toJson().encodePrettily());

@@ -9,7 +9,7 @@ import java.util.List;
 record ConfigKey(String path, Kind kind, Object defaultValue, long min, long max, List<String> choices, String note) {
 
   enum Kind {
-    STRING, PATH, INT, BOOL, CHOICE, STRING_LIST, DURATION,
+    STRING, PATH, INT, DECIMAL, BOOL, CHOICE, STRING_LIST, DURATION,
     /** A key the reference knew that orch reads no more: a warning says why. */
     RETIRED
   }
@@ -24,6 +24,11 @@ record ConfigKey(String path, Kind kind, Object defaultValue, long min, long max
 
   static ConfigKey integer(String path, int defaultValue, long min, long max) {
     return new ConfigKey(path, Kind.INT, defaultValue, min, max, List.of(), "");
+  }
+
+  /** A non-negative number such as a cost in dollars; 0 often means "no limit". */
+  static ConfigKey decimal(String path, double defaultValue) {
+    return new ConfigKey(path, Kind.DECIMAL, defaultValue, 0, 0, List.of(), "");
   }
 
   static ConfigKey bool(String path, boolean defaultValue) {
@@ -56,6 +61,7 @@ record ConfigKey(String path, Kind kind, Object defaultValue, long min, long max
     return switch (kind) {
       case STRING, PATH -> "a string";
       case INT -> "an integer from " + min + " to " + max;
+      case DECIMAL -> "a number of 0 or more";
       case BOOL -> "true or false";
       case CHOICE -> "one of " + String.join(", ", choices);
       case STRING_LIST -> "a list of strings";

@@ -226,6 +226,12 @@ public final class ConfigLoader {
         }
         yield checkRange(key, node.asLong());
       }
+      case DECIMAL -> {
+        if (!node.isNumber()) {
+          throw wrongType(key, node);
+        }
+        yield checkDecimal(key, node.asDouble());
+      }
       case BOOL -> {
         if (!node.isBoolean()) {
           throw wrongType(key, node);
@@ -254,6 +260,13 @@ public final class ConfigLoader {
       case INT -> {
         try {
           yield checkRange(key, Long.parseLong(trimmed));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("must be " + key.describeKind() + ", got '" + text + "'");
+        }
+      }
+      case DECIMAL -> {
+        try {
+          yield checkDecimal(key, Double.parseDouble(trimmed));
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException("must be " + key.describeKind() + ", got '" + text + "'");
         }
@@ -288,6 +301,13 @@ public final class ConfigLoader {
       throw new IllegalArgumentException("must be " + key.describeKind() + ", got " + value);
     }
     return (int) value;
+  }
+
+  private static Double checkDecimal(ConfigKey key, double value) {
+    if (value < 0 || Double.isNaN(value) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException("must be " + key.describeKind() + ", got " + value);
+    }
+    return value;
   }
 
   private static String checkChoice(ConfigKey key, String value) {

@@ -22,9 +22,33 @@ final class ConfigSchema {
     add(ConfigKey.integer("general.max_parallel_agents", 3, 1, 256));
     add(ConfigKey.path("general.database_path", "${project_root}/.orch/orch.db"));
     add(ConfigKey.path("general.log_dir", "${project_root}/.orch/logs"));
+    add(ConfigKey.string("general.main_branch", ""));
+    add(ConfigKey.string("general.branch_prefix", "orch/"));
+
+    add(ConfigKey.integer("scheduler.max_retries", 2, 0, 100));
+    add(ConfigKey.duration("scheduler.retry_base_delay", "30s"));
+    add(ConfigKey.duration("scheduler.retry_max_delay", "10m"));
 
     add(ConfigKey.string("claude.model", "claude-opus-4-5-20251101"));
     add(ConfigKey.integer("claude.max_tokens", 16000, 1, 1_000_000));
+    add(ConfigKey.string("claude.command", "claude"));
+    add(ConfigKey.stringList("claude.args", List.of()));
+    add(ConfigKey.integer("claude.max_turns", 60, 1, 10_000));
+    add(ConfigKey.choice("claude.permission_mode", "acceptEdits", "acceptEdits", "bypassPermissions", "default", "plan",
+        "dontAsk"));
+    add(ConfigKey.stringList("claude.allowed_tools",
+        List.of("Bash", "Read", "Edit", "Write", "MultiEdit", "Glob", "Grep", "LS", "TodoWrite", "mcp__orch")));
+
+    add(ConfigKey.stringList("executor.copy_files", List.of(".env")));
+    add(ConfigKey.string("executor.setup_command", ""));
+
+    add(ConfigKey.duration("observer.idle_timeout", "10m"));
+    add(ConfigKey.duration("observer.run_timeout", "60m"));
+    add(ConfigKey.decimal("observer.max_cost_usd_per_task", 0));
+    add(ConfigKey.decimal("observer.max_cost_usd_per_day", 0));
+
+    add(ConfigKey.choice("forge.kind", "local", "local"));
+    add(ConfigKey.choice("forge.merge_method", "squash", "squash", "merge", "rebase"));
 
     add(ConfigKey.bool("notifications.desktop", false));
     add(ConfigKey.string("notifications.slack_webhook", ""));

@@ -32,6 +32,10 @@ final class ConfigValues {
     return (Integer) get(path);
   }
 
+  double decimal(String path) {
+    return (Double) get(path);
+  }
+
   boolean bool(String path) {
     return (Boolean) get(path);
   }

@@ -1,6 +1,8 @@
 package dev.orch.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -10,23 +12,64 @@ import java.util.Optional;
 public record OrchConfig(
     Optional<Path> source,
     General general,
+    Scheduler scheduler,
     Claude claude,
+    Executor executor,
+    Observer observer,
+    Forge forge,
     Notifications notifications,
     Web web,
     Prompts prompts,
     BuildPool buildPool) {
 
+  /** {@code mainBranch} is empty when orch should detect it. */
   public record General(Path projectRoot, Path plansDir, Path worktreeDir, int maxParallelAgents, Path databasePath,
-      Path logDir) {
+      Path logDir, String mainBranch, String branchPrefix) {
     static General from(ConfigValues v) {
       return new General(v.path("general.project_root"), v.path("general.plans_dir"), v.path("general.worktree_dir"),
-          v.integer("general.max_parallel_agents"), v.path("general.database_path"), v.path("general.log_dir"));
+          v.integer("general.max_parallel_agents"), v.path("general.database_path"), v.path("general.log_dir"),
+          v.string("general.main_branch"), v.string("general.branch_prefix"));
+    }
+
+    /** Where orch keeps its own small files (the run lock, the running instance's address): beside the database. */
+    public Path stateDir() {
+      return databasePath.toAbsolutePath().getParent();
     }
   }
 
-  public record Claude(String model, int maxTokens) {
+  public record Scheduler(int maxRetries, Duration retryBaseDelay, Duration retryMaxDelay) {
+    static Scheduler from(ConfigValues v) {
+      return new Scheduler(v.integer("scheduler.max_retries"), v.duration("scheduler.retry_base_delay"),
+          v.duration("scheduler.retry_max_delay"));
+    }
+  }
+
+  public record Claude(String model, int maxTokens, String command, List<String> args, int maxTurns, String permissionMode,
+      List<String> allowedTools) {
     static Claude from(ConfigValues v) {
-      return new Claude(v.string("claude.model"), v.integer("claude.max_tokens"));
+      return new Claude(v.string("claude.model"), v.integer("claude.max_tokens"), v.string("claude.command"),
+          v.strings("claude.args"), v.integer("claude.max_turns"), v.string("claude.permission_mode"),
+          v.strings("claude.allowed_tools"));
+    }
+  }
+
+  public record Executor(List<String> copyFiles, String setupCommand) {
+    static Executor from(ConfigValues v) {
+      return new Executor(v.strings("executor.copy_files"), v.string("executor.setup_command"));
+    }
+  }
+
+  /** Costs of 0 mean no limit. */
+  public record Observer(Duration idleTimeout, Duration runTimeout, double maxCostUsdPerTask, double maxCostUsdPerDay) {
+    static Observer from(ConfigValues v) {
+      return new Observer(v.duration("observer.idle_timeout"), v.duration("observer.run_timeout"),
+          v.decimal("observer.max_cost_usd_per_task"), v.decimal("observer.max_cost_usd_per_day"));
+    }
+  }
+
+  public record Forge(String kind, String mergeMethod) {
+    static Forge from(ConfigValues v) {
+      return new Forge(v.string("forge.kind"), v.string("forge.merge_method"));
     }
   }
 
@@ -78,7 +121,7 @@ public record OrchConfig(
   }
 
   static OrchConfig from(Optional<Path> source, ConfigValues v) {
-    return new OrchConfig(source, General.from(v), Claude.from(v), Notifications.from(v), Web.from(v), Prompts.from(v),
-        BuildPool.from(v));
+    return new OrchConfig(source, General.from(v), Scheduler.from(v), Claude.from(v), Executor.from(v), Observer.from(v),
+        Forge.from(v), Notifications.from(v), Web.from(v), Prompts.from(v), BuildPool.from(v));
   }
 }

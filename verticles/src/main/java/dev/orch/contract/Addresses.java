@@ -20,8 +20,13 @@ public final class Addresses {
     /** Published after every parse with the {@link PlanSnapshot}'s counts and errors (not the tasks). */
     public static final String EVT_PARSED = NAMESPACE + "evt.parsed";
 
+    /** Published when files under the plans folder changed (debounced). */
+    public static final String EVT_CHANGED = NAMESPACE + "evt.changed";
+
     public enum Action implements CommandAction {
-      PARSE;
+      PARSE,
+      /** Writes a task's status into its plan file and README status rows under a given root (a merge worktree). */
+      WRITE_STATUS;
     }
 
     private Parser() {
@@ -38,10 +43,71 @@ public final class Addresses {
     public static final String EVT_SYNCED = NAMESPACE + "evt.synced";
 
     public enum Action implements CommandAction {
-      SYNC, STATUS, LIST, GET;
+      SYNC, STATUS, LIST, GET, START, STOP, RETRY, RESET, HISTORY;
     }
 
     private Scheduler() {
     }
+  }
+
+  /** Owns worktrees, agent processes and their logs; the runs table. */
+  public static final class Executor {
+    public static final String NAMESPACE = "orch.executor.";
+    public static final String CMD = NAMESPACE + "cmd";
+    /** An agent process started (or was re-attached after a restart): {@link RunView}. */
+    public static final String EVT_STARTED = NAMESPACE + "evt.started";
+    /** Parsed agent output, batched per run: {@link AgentOutput}. */
+    public static final String EVT_OUTPUT = NAMESPACE + "evt.output";
+    /** An agent process ended: {@link RunView} with its final status. */
+    public static final String EVT_FINISHED = NAMESPACE + "evt.finished";
+
+    public enum Action implements CommandAction {
+      LAUNCH, STOP, RESUME, RUNS, RUN, REMOVE_WORKTREE, CLEANUP, SPEND;
+    }
+
+    private Executor() {
+    }
+  }
+
+  /** Follows running agents: liveness and spend. */
+  public static final class Observer {
+    public static final String NAMESPACE = "orch.observer.";
+    public static final String CMD = NAMESPACE + "cmd";
+    /** A run made no progress and was stopped: {@link RunAlert}. */
+    public static final String EVT_STUCK = NAMESPACE + "evt.stuck";
+    /** A cost limit was reached: {@link RunAlert}. */
+    public static final String EVT_BUDGET = NAMESPACE + "evt.budget";
+
+    public enum Action implements CommandAction {
+      SPEND;
+    }
+
+    private Observer() {
+    }
+  }
+
+  /** Owns pull requests on the forge: opening, merging, writing status back. */
+  public static final class Prbot {
+    public static final String NAMESPACE = "orch.prbot.";
+    public static final String CMD = NAMESPACE + "cmd";
+    public static final String EVT_OPENED = NAMESPACE + "evt.opened";
+    public static final String EVT_MERGED = NAMESPACE + "evt.merged";
+    /** A pull request needs a person: {@link PullRequestView} with its reason. */
+    public static final String EVT_FLAGGED = NAMESPACE + "evt.flagged";
+    /** A finished run could not become a pull request (for example, no commits): {@link PullRequestFailure}. */
+    public static final String EVT_FAILED = NAMESPACE + "evt.failed";
+
+    public enum Action implements CommandAction {
+      OPEN, LIST, GET, MERGE;
+    }
+
+    private Prbot() {
+    }
+  }
+
+  /** Command addresses the HTTP API forwards to, by owner name as it appears in {@code /api/cmd/<owner>/<action>}. */
+  public static java.util.Map<String, String> remoteCommandAddresses() {
+    return java.util.Map.of("scheduler", Scheduler.CMD, "executor", Executor.CMD, "prbot", Prbot.CMD, "observer",
+        Observer.CMD);
   }
 }

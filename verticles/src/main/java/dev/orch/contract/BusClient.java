@@ -1,36 +1,29 @@
 package dev.orch.contract;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
 
 /**
- * Base of the typed facades ({@code SchedulerClient}, ...) that keep callers free of address strings.
- * Every request has an explicit timeout; a failed reply comes back as an {@link OrchException} with the
- * owner's code and message.
+ * Base of the typed facades ({@code SchedulerClient}, ...) that keep callers free of address strings. Every
+ * request has an explicit timeout; a failed reply comes back as an {@link OrchException} with the owner's code.
  */
 public abstract class BusClient {
-  protected final Vertx vertx;
+  private final CommandTransport transport;
   private final String address;
   private final Duration timeout;
 
-  protected BusClient(Vertx vertx, String address, Duration timeout) {
-    this.vertx = vertx;
+  protected BusClient(CommandTransport transport, String address, Duration timeout) {
+    this.transport = transport;
     this.address = address;
     this.timeout = timeout;
   }
 
   protected Future<Object> request(CommandAction action, JsonObject body) {
-    DeliveryOptions options = new DeliveryOptions()
-        .addHeader(Addresses.ACTION_HEADER, action.wireName())
-        .setSendTimeout(timeout.toMillis());
-    return vertx.eventBus().request(address, body == null ? new JsonObject() : body, options)
-        .map(reply -> reply.body())
-        .recover(failure -> Future.failedFuture(translate(action, failure)));
+    return transport.request(address, action, body, timeout);
   }
 
   protected Future<JsonObject> requestObject(CommandAction action, JsonObject body) {
@@ -42,17 +35,11 @@ public abstract class BusClient {
     });
   }
 
-  private OrchException translate(CommandAction action, Throwable failure) {
-    if (failure instanceof ReplyException re) {
-      if (re.failureType() == ReplyFailure.NO_HANDLERS) {
-        return new OrchException(ErrorCode.TRANSIENT, "nobody is serving " + address + " (is orch running?)");
-      }
-      if (re.failureType() == ReplyFailure.TIMEOUT) {
-        return new OrchException(ErrorCode.TRANSIENT,
-            address + " " + action.wireName() + ": no reply within " + timeout.toSeconds() + " s");
-      }
-      return new OrchException(ErrorCode.of(re), re.getMessage());
-    }
-    return failure instanceof OrchException oe ? oe : new OrchException(ErrorCode.TERMINAL, String.valueOf(failure.getMessage()));
+  /** For replies shaped {@code {"<field>": [ ... ]}}. */
+  protected <T> Future<List<T>> requestList(CommandAction action, JsonObject body, String field,
+      Function<JsonObject, T> decode) {
+    return requestObject(action, body).map(reply -> reply.getJsonArray(field, new JsonArray()).stream()
+        .map(item -> decode.apply((JsonObject) item))
+        .toList());
   }
 }

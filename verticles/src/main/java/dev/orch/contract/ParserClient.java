@@ -7,7 +7,11 @@ import java.time.Duration;
 /** Asks the parser to read the plans. */
 public final class ParserClient extends BusClient {
   public ParserClient(Vertx vertx) {
-    super(vertx, Addresses.Parser.CMD, Duration.ofSeconds(120));
+    super(new EventBusTransport(vertx), Addresses.Parser.CMD, Duration.ofSeconds(120));
+  }
+
+  public Future<Void> writeStatus(WriteStatusRequest request) {
+    return request(Addresses.Parser.Action.WRITE_STATUS, request.toJson()).mapEmpty();
   }
 
   public Future<PlanSnapshot> parse() {

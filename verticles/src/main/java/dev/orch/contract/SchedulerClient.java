@@ -2,7 +2,6 @@ package dev.orch.contract;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -10,7 +9,11 @@ import java.util.List;
 /** The scheduler's commands, typed. */
 public final class SchedulerClient extends BusClient {
   public SchedulerClient(Vertx vertx) {
-    super(vertx, Addresses.Scheduler.CMD, Duration.ofSeconds(120));
+    this(new EventBusTransport(vertx));
+  }
+
+  public SchedulerClient(CommandTransport transport) {
+    super(transport, Addresses.Scheduler.CMD, Duration.ofSeconds(120));
   }
 
   public Future<SyncReport> sync() {
@@ -22,13 +25,30 @@ public final class SchedulerClient extends BusClient {
   }
 
   public Future<List<TaskView>> list(TaskQuery query) {
-    return requestObject(Addresses.Scheduler.Action.LIST, query.toJson())
-        .map(reply -> reply.getJsonArray("tasks", new JsonArray()).stream()
-            .map(item -> TaskView.fromJson((JsonObject) item))
-            .toList());
+    return requestList(Addresses.Scheduler.Action.LIST, query.toJson(), "tasks", TaskView::fromJson);
   }
 
   public Future<TaskView> get(String id) {
     return requestObject(Addresses.Scheduler.Action.GET, new JsonObject().put("id", id)).map(TaskView::fromJson);
+  }
+
+  public Future<StartResult> start(StartRequest request) {
+    return requestObject(Addresses.Scheduler.Action.START, request.toJson()).map(StartResult::fromJson);
+  }
+
+  public Future<TaskView> stop(TaskRef task) {
+    return requestObject(Addresses.Scheduler.Action.STOP, task.toJson()).map(TaskView::fromJson);
+  }
+
+  public Future<TaskView> retry(TaskRef task) {
+    return requestObject(Addresses.Scheduler.Action.RETRY, task.toJson()).map(TaskView::fromJson);
+  }
+
+  public Future<TaskView> reset(TaskRef task) {
+    return requestObject(Addresses.Scheduler.Action.RESET, task.toJson()).map(TaskView::fromJson);
+  }
+
+  public Future<List<TaskTransition>> history(TaskRef task) {
+    return requestList(Addresses.Scheduler.Action.HISTORY, task.toJson(), "transitions", TaskTransition::fromJson);
   }
 }

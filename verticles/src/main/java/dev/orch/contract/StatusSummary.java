@@ -4,19 +4,24 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 
-/** {@code orch status}: counts by status (keyed by the status wire name), how many are ready, what is blocked and why, the last sync's errors. */
+/**
+ * {@code orch status}: counts by status (keyed by the status wire name), how many are ready, what is blocked and why,
+ * the last sync's errors, and notices (for example, that dispatching is paused by a budget).
+ */
 public record StatusSummary(
     int total,
     Map<String, Integer> counts,
     int ready,
     List<BlockedTask> blocked,
     List<PlanIssue> planErrors,
-    long lastSyncAt) implements BusMessage {
+    long lastSyncAt,
+    List<String> notices) implements BusMessage {
 
   public StatusSummary {
     counts = counts == null ? Map.of() : Map.copyOf(counts);
     blocked = WireJson.listOrEmpty(blocked);
     planErrors = WireJson.listOrEmpty(planErrors);
+    notices = WireJson.listOrEmpty(notices);
   }
 
   public record BlockedTask(String id, String reason) {

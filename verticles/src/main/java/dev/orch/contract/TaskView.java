@@ -3,7 +3,10 @@ package dev.orch.contract;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
-/** A task as every surface (CLI, web, shell) shows it: stored state plus readiness. */
+/**
+ * A task as every surface (CLI, web, shell) shows it: stored state plus readiness. {@code retryAt} is when a failed
+ * task will be tried again (0: not scheduled); {@code lastError} says what went wrong last, or what a person must do.
+ */
 public record TaskView(
     String id,
     String module,
@@ -19,7 +22,10 @@ public record TaskView(
     boolean needsReview,
     int criteriaDone,
     int criteriaTotal,
-    long updatedAt) implements BusMessage {
+    long updatedAt,
+    int attempts,
+    long retryAt,
+    String lastError) implements BusMessage {
 
   public TaskView {
     WireJson.require("id", id);

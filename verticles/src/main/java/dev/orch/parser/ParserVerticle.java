@@ -6,35 +6,72 @@ import dev.orch.contract.BusMessage;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.PlanParsed;
 import dev.orch.contract.PlanSnapshot;
+import dev.orch.contract.TaskId;
 import dev.orch.contract.WireJson;
+import dev.orch.contract.WriteStatusRequest;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads the plan files on request, off the event loop, and tells everyone what it found. */
+/**
+ * Owns the plan files: reads them on request, off the event loop, tells everyone what it found, writes task statuses
+ * back into them (in the checkout it is given), and, when asked to watch, announces changes.
+ */
 public final class ParserVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ParserVerticle.class);
+  private static final long DEBOUNCE_MILLIS = 300;
 
   /** This verticle's slice of the config. */
-  public record Settings(String projectRoot, String plansDir) implements BusMessage {
+  public record Settings(String projectRoot, String plansDir, boolean watch) implements BusMessage {
     public Settings {
       WireJson.require("project_root", projectRoot);
       WireJson.require("plans_dir", plansDir);
     }
   }
 
+  private Path projectRoot;
+  private Path plansDir;
   private PlanReader reader;
+  private PlanWatcher watcher;
+  private long debounce = -1;
 
   @Override
   public Future<?> start() {
     Settings settings = WireJson.fromJson(config(), Settings.class);
-    reader = new PlanReader(Path.of(settings.projectRoot()), Path.of(settings.plansDir()));
-    return CommandEndpoint.on(Addresses.Parser.CMD, Action.class)
+    projectRoot = Path.of(settings.projectRoot());
+    plansDir = Path.of(settings.plansDir());
+    reader = new PlanReader(projectRoot, plansDir);
+    Future<Void> watching = settings.watch() ? startWatching() : Future.succeededFuture();
+    return watching.compose(v -> CommandEndpoint.on(Addresses.Parser.CMD, Action.class)
         .handle(Action.PARSE, this::parse)
-        .register(vertx);
+        .handle(Action.WRITE_STATUS, body -> writeStatus(WriteStatusRequest.fromJson(body)))
+        .register(vertx));
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (watcher != null) {
+      watcher.close();
+    }
+    return Future.succeededFuture();
+  }
+
+  private Future<Void> startWatching() {
+    Context context = vertx.getOrCreateContext();
+    return vertx.executeBlocking(() -> new PlanWatcher(plansDir, () -> context.runOnContext(v -> changed())))
+        .onSuccess(w -> watcher = w)
+        .mapEmpty();
+  }
+
+  private void changed() {
+    vertx.cancelTimer(debounce);
+    debounce = vertx.setTimer(DEBOUNCE_MILLIS, id -> vertx.eventBus().publish(Addresses.Parser.EVT_CHANGED,
+        new JsonObject().put("plans_dir", plansDir.toString())));
   }
 
   private Future<JsonObject> parse(JsonObject ignored) {
@@ -42,6 +79,14 @@ public final class ParserVerticle extends VerticleBase {
       announce(snapshot);
       return snapshot.toJson();
     });
+  }
+
+  private Future<JsonObject> writeStatus(WriteStatusRequest request) {
+    TaskId id = TaskId.parseFull(request.taskId());
+    Path root = Path.of(request.root());
+    Path plansRelative = projectRoot.relativize(plansDir);
+    return vertx.executeBlocking(() -> new StatusWriter(root, plansRelative).write(request.file(), id, request.status()))
+        .map(changed -> new JsonObject().put("changed", new JsonArray(changed)));
   }
 
   private void announce(PlanSnapshot snapshot) {

@@ -3,7 +3,9 @@ package dev.orch.parser;
 import dev.orch.contract.PlanStatus;
 import dev.orch.contract.TaskId;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -12,9 +14,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the status tables people keep in README files: rows such as {@code | [E05](billing/epic-05-x.md) | Title | 🟢 |}
+ * The status tables people keep in README files: rows such as {@code | [E05](billing/epic-05-x.md) | Title | 🟢 |}
  * or {@code | E05 | Title | 🟡 |} under a {@code ## billing} heading. A row names its task by a link to the plan
  * file, by a full id, or by a local id within the module of the heading (or of the folder the README is in).
+ * Read for statuses the frontmatter does not give, and rewritten when orch merges a task.
  */
 final class StatusTable {
   private static final Pattern HEADING = Pattern.compile("^#{2,6}\\s+(.+?)\\s*#*\\s*$");
@@ -42,6 +45,10 @@ final class StatusTable {
     }
   }
 
+  /** One status row: its line index, its status, and the task it names (by file, by id, or both). */
+  record Row(int line, PlanStatus status, String file, TaskId id) {
+  }
+
   private StatusTable() {
   }
 
@@ -53,9 +60,38 @@ final class StatusTable {
   static Statuses read(String readme, String text, String folderModule, Set<String> modules) {
     Map<String, PlanStatus> byFile = new HashMap<>();
     Map<TaskId, PlanStatus> byId = new HashMap<>();
+    for (Row row : rows(readme, text.split("\n", -1), folderModule, modules)) {
+      if (row.file() != null) {
+        byFile.putIfAbsent(row.file(), row.status());
+      }
+      if (row.id() != null) {
+        byId.putIfAbsent(row.id(), row.status());
+      }
+    }
+    return new Statuses(byFile, byId);
+  }
+
+  /** The README text with every row naming the task ({@code file} or {@code id}) set to {@code status}. */
+  static String write(String readme, String text, String folderModule, Set<String> modules, String file, TaskId id,
+      PlanStatus status) {
+    String[] lines = text.split("\n", -1);
+    boolean changed = false;
+    for (Row row : rows(readme, lines, folderModule, modules)) {
+      if (file.equals(row.file()) || id.equals(row.id())) {
+        String replaced = lines[row.line()].replace(row.status().emoji(), status.emoji());
+        changed |= !replaced.equals(lines[row.line()]);
+        lines[row.line()] = replaced;
+      }
+    }
+    return changed ? String.join("\n", lines) : text;
+  }
+
+  static List<Row> rows(String readme, String[] lines, String folderModule, Set<String> modules) {
+    List<Row> out = new ArrayList<>();
     Path readmeDir = parentOf(readme);
     String module = folderModule;
-    for (String line : text.split("\n")) {
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i];
       Matcher heading = HEADING.matcher(line);
       if (heading.matches()) {
         module = headingModule(heading.group(1), folderModule, modules);
@@ -72,19 +108,18 @@ final class StatusTable {
       Matcher link = LINK.matcher(row);
       if (link.find() && !link.group(2).contains("://")) {
         String target = readmeDir.resolve(link.group(2)).normalize().toString().replace('\\', '/');
-        byFile.putIfAbsent(target, status.get());
-        idIn(link.group(1), module).ifPresent(id -> byId.putIfAbsent(id, status.get()));
+        out.add(new Row(i, status.get(), target, idIn(link.group(1), module).orElse(null)));
         continue;
       }
       for (String cell : row.split("\\|")) {
         Optional<TaskId> id = idIn(cell.replace("`", "").replace("*", ""), module);
         if (id.isPresent()) {
-          byId.putIfAbsent(id.get(), status.get());
+          out.add(new Row(i, status.get(), null, id.get()));
           break;
         }
       }
     }
-    return new Statuses(byFile, byId);
+    return out;
   }
 
   private static Optional<TaskId> idIn(String cell, String module) {

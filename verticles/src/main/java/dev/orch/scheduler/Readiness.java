@@ -14,6 +14,10 @@ final class Readiness {
     if (task.status() != TaskStatus.NOT_STARTED || task.blockedReason() != null) {
       return false;
     }
+    return dependenciesComplete(task, all);
+  }
+
+  static boolean dependenciesComplete(StoredTask task, Map<String, StoredTask> all) {
     for (String dep : task.dependsOn()) {
       StoredTask other = all.get(dep);
       if (other == null || other.status() != TaskStatus.COMPLETE) {
@@ -23,11 +27,29 @@ final class Readiness {
     return true;
   }
 
+  /** Why a task cannot start now, or null when it can. */
+  static String whyNotStartable(StoredTask task, Map<String, StoredTask> all) {
+    if (task.blockedReason() != null) {
+      return "blocked: " + task.blockedReason();
+    }
+    if (task.status() != TaskStatus.NOT_STARTED && task.status() != TaskStatus.FAILED && task.status() != TaskStatus.STUCK) {
+      return "it is " + task.status().wire();
+    }
+    java.util.List<String> waiting = new java.util.ArrayList<>();
+    for (String dep : task.dependsOn()) {
+      StoredTask other = all.get(dep);
+      if (other == null || other.status() != TaskStatus.COMPLETE) {
+        waiting.add(dep + " (" + (other == null ? "missing" : other.status().wire()) + ")");
+      }
+    }
+    return waiting.isEmpty() ? null : "its dependencies are not complete: " + String.join(", ", waiting);
+  }
+
   static TaskView view(StoredTask task, Map<String, StoredTask> all) {
     var s = task.spec();
     return new TaskView(s.id(), s.module(), s.prefix(), s.number(), s.title(), task.status(), s.priority(), s.dependsOn(),
         isReady(task, all), s.blockedReason(), s.file(), s.needsReview(), s.criteriaDone(), s.criteriaTotal(),
-        task.updatedAt());
+        task.updatedAt(), task.attempts(), task.retryAt(), task.lastError());
   }
 
   static long countReady(Collection<StoredTask> tasks, Map<String, StoredTask> all) {

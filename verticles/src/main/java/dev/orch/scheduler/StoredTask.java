@@ -8,7 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 /** A row of the tasks table: the plan's view of the task plus the state only the scheduler changes. */
-record StoredTask(TaskSpec spec, TaskStatus status, long createdAt, long updatedAt) {
+record StoredTask(TaskSpec spec, TaskStatus status, long createdAt, long updatedAt, int attempts, long retryAt,
+    String lastError) {
+
+  StoredTask(TaskSpec spec, TaskStatus status, long createdAt, long updatedAt) {
+    this(spec, status, createdAt, updatedAt, 0, 0, null);
+  }
 
   String id() {
     return spec.id();
@@ -23,14 +28,21 @@ record StoredTask(TaskSpec spec, TaskStatus status, long createdAt, long updated
   }
 
   StoredTask with(TaskSpec newSpec, TaskStatus newStatus, long now) {
-    return new StoredTask(newSpec, newStatus, createdAt, now);
+    return new StoredTask(newSpec, newStatus, createdAt, now, attempts, retryAt, lastError);
+  }
+
+  /** A failed or stuck task whose next attempt is due. */
+  boolean retryDue(long now) {
+    return (status == TaskStatus.FAILED || status == TaskStatus.STUCK) && retryAt > 0 && retryAt <= now
+        && blockedReason() == null;
   }
 
   static StoredTask of(String id, String module, String prefix, int number, String title, String file, Priority priority,
       List<String> dependsOn, boolean needsReview, PlanStatus planStatus, TaskStatus status, String blockedReason,
       int criteriaDone, int criteriaTotal, List<Map<String, String>> testSummary, String contentHash, long createdAt,
-      long updatedAt) {
+      long updatedAt, int attempts, long retryAt, String lastError) {
     return new StoredTask(new TaskSpec(id, module, prefix, number, title, file, priority, dependsOn, needsReview, planStatus,
-        criteriaDone, criteriaTotal, testSummary, contentHash, blockedReason), status, createdAt, updatedAt);
+        criteriaDone, criteriaTotal, testSummary, contentHash, blockedReason), status, createdAt, updatedAt, attempts, retryAt,
+        lastError);
   }
 }

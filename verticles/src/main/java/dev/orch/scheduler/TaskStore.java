@@ -66,11 +66,16 @@ final class TaskStore {
       CREATE TABLE syncs (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         at INTEGER NOT NULL,
-        report TEXT NOT NULL)"""));
+        report TEXT NOT NULL)"""),
+      Database.Migration.of(2,
+          "ALTER TABLE tasks ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE tasks ADD COLUMN retry_at INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE tasks ADD COLUMN last_error TEXT"));
 
-  private static final String COLUMNS = "id, module, prefix, number, title, file, priority, depends_on, needs_review,"
+  private static final String INSERT_COLUMNS = "id, module, prefix, number, title, file, priority, depends_on, needs_review,"
       + " plan_status, status, blocked_reason, criteria_done, criteria_total, test_summary, content_hash, created_at, updated_at";
-  private static final String INSERT = "INSERT INTO tasks (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String COLUMNS = INSERT_COLUMNS + ", attempts, retry_at, last_error";
+  private static final String INSERT = "INSERT INTO tasks (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String UPDATE = "UPDATE tasks SET module = ?, prefix = ?, number = ?, title = ?, file = ?, priority = ?,"
       + " depends_on = ?, needs_review = ?, plan_status = ?, status = ?, blocked_reason = ?, criteria_done = ?,"
       + " criteria_total = ?, test_summary = ?, content_hash = ?, updated_at = ? WHERE id = ?";
@@ -89,7 +94,7 @@ final class TaskStore {
 
   Future<Applied> applySnapshot(PlanSnapshot snapshot) {
     long started = System.nanoTime();
-    return pool.withTransaction(conn -> loadAll(conn).compose(existing -> {
+    return Database.inTransaction(pool, conn -> loadAll(conn).compose(existing -> {
       long now = System.currentTimeMillis();
       SyncPlanner.Plan plan = SyncPlanner.plan(existing, snapshot, now);
       return batch(conn, INSERT, plan.inserts().stream().map(TaskStore::insertTuple).toList())
@@ -109,8 +114,54 @@ final class TaskStore {
     }));
   }
 
+  /**
+   * One status change, stored with its transition in a transaction. {@code attempts}, {@code retryAt} and
+   * {@code lastError} are written as given (the caller passes the current values to keep them).
+   */
+  record Change(String taskId, TaskStatus to, String reason, int attempts, long retryAt, String lastError) {
+  }
+
+  Future<TaskTransition> apply(Change change) {
+    long now = System.currentTimeMillis();
+    return Database.inTransaction(pool, conn -> conn.preparedQuery("SELECT status FROM tasks WHERE id = ?")
+        .execute(Tuple.of(change.taskId()))
+        .compose(rows -> {
+          if (!rows.iterator().hasNext()) {
+            return Future.failedFuture(dev.orch.contract.OrchException.notFound("no task " + change.taskId()));
+          }
+          TaskStatus from = TaskStatus.fromWire(rows.iterator().next().getString("status"));
+          TaskTransition transition = new TaskTransition(change.taskId(), from, change.to(), change.reason(), now);
+          return conn.preparedQuery("UPDATE tasks SET status = ?, attempts = ?, retry_at = ?, last_error = ?, updated_at = ?"
+                  + " WHERE id = ?")
+              .execute(Tuple.tuple().addValue(change.to().wire()).addValue(change.attempts()).addValue(change.retryAt())
+                  .addValue(change.lastError()).addValue(now).addValue(change.taskId()))
+              .compose(v -> from == change.to() ? Future.succeededFuture()
+                  : conn.preparedQuery(INSERT_TRANSITION).execute(transitionTuple(transition)).mapEmpty())
+              .map(v -> transition);
+        }));
+  }
+
+  Future<List<TaskTransition>> history(String taskId) {
+    return pool.preparedQuery("SELECT task_id, from_status, to_status, reason, at FROM task_transitions WHERE task_id = ?"
+            + " ORDER BY id")
+        .execute(Tuple.of(taskId))
+        .map(rows -> {
+          List<TaskTransition> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new TaskTransition(r.getString("task_id"),
+              r.getString("from_status") == null ? null : TaskStatus.fromWire(r.getString("from_status")),
+              TaskStatus.fromWire(r.getString("to_status")), r.getString("reason"), r.getLong("at"))));
+          return out;
+        });
+  }
+
   Future<Map<String, StoredTask>> loadAll() {
     return pool.withConnection(this::loadAll);
+  }
+
+  Future<java.util.Optional<StoredTask>> find(String id) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM tasks WHERE id = ?").execute(Tuple.of(id))
+        .map(rows -> rows.iterator().hasNext() ? java.util.Optional.of(fromRow(rows.iterator().next()))
+            : java.util.Optional.empty());
   }
 
   Future<List<PlanIssue>> planErrors() {
@@ -151,7 +202,7 @@ final class TaskStore {
         planStatus == null ? null : PlanStatus.fromWire(planStatus), TaskStatus.fromWire(row.getString("status")),
         row.getString("blocked_reason"), row.getInteger("criteria_done"), row.getInteger("criteria_total"),
         tableRows(row.getString("test_summary")), row.getString("content_hash"), row.getLong("created_at"),
-        row.getLong("updated_at"));
+        row.getLong("updated_at"), row.getInteger("attempts"), row.getLong("retry_at"), row.getString("last_error"));
   }
 
   private static Tuple insertTuple(StoredTask t) {

@@ -48,8 +48,8 @@ class SchedulerVerticleTest {
         .plan("core/epic-02-b.md", PlanTree.task("B"))
         .plan("cli/epic-01-c.md", PlanTree.task("C", "depends_on: [core/E02]"));
     scheduler = new SchedulerClient(vertx);
-    var parser = new ParserVerticle.Settings(tree.root().toString(), tree.plans().toString());
-    var settings = new SchedulerVerticle.Settings(tmp.resolve("state/orch.db").toString(), 3);
+    var parser = new ParserVerticle.Settings(tree.root().toString(), tree.plans().toString(), false);
+    var settings = SchedulerVerticle.Settings.storeOnly(tmp.resolve("state/orch.db").toString());
     vertx.deployVerticle(new ParserVerticle(), new DeploymentOptions().setConfig(parser.toJson()))
         .compose(id -> vertx.deployVerticle(new SchedulerVerticle(), new DeploymentOptions().setConfig(settings.toJson())))
         .onComplete(ctx.succeedingThenComplete());
@@ -149,8 +149,8 @@ class SchedulerVerticleTest {
     await(scheduler.sync());
     Vertx second = Vertx.vertx();
     try {
-      var parser = new ParserVerticle.Settings(tree.root().toString(), tree.plans().toString());
-      var settings = new SchedulerVerticle.Settings(tmp.resolve("state/orch.db").toString(), 3);
+      var parser = new ParserVerticle.Settings(tree.root().toString(), tree.plans().toString(), false);
+      var settings = SchedulerVerticle.Settings.storeOnly(tmp.resolve("state/orch.db").toString());
       await(second.deployVerticle(new ParserVerticle(), new DeploymentOptions().setConfig(parser.toJson())));
       await(second.deployVerticle(new SchedulerVerticle(), new DeploymentOptions().setConfig(settings.toJson())));
       SyncReport report = await(new SchedulerClient(second).sync());

@@ -1,0 +1,69 @@
+package dev.orch.launcher;
+
+import dev.orch.config.ConfigException;
+import dev.orch.config.OrchConfig;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The process that runs agents for a project ({@code orch run}, or {@code orch start} in the foreground): holds the
+ * project's lock, runs every verticle, serves the API, and says where. Closing it stops the agents (their tasks start
+ * again with the next orch) and releases the lock.
+ */
+final class Orchestrator implements AutoCloseable {
+  private final OrchInstance instance;
+  private final OrchSession session;
+  private final String apiUrl;
+
+  private Orchestrator(OrchInstance instance, OrchSession session, String apiUrl) {
+    this.instance = instance;
+    this.session = session;
+    this.apiUrl = apiUrl;
+  }
+
+  static Orchestrator start(OrchConfig config, Wiring.Mode mode, Map<String, String> agentEnv) {
+    String host = config.web().host();
+    boolean loopback = List.of("127.0.0.1", "localhost", "::1").contains(host);
+    if (!loopback && config.web().token().isBlank()) {
+      throw new ConfigException(List.of("web.host is " + host + ", which other machines can reach: set web.token"
+          + " (or ORCH_WEB__TOKEN) so the API requires it"));
+    }
+    String token = config.web().token().isBlank() ? randomToken() : config.web().token();
+    OrchInstance instance = OrchInstance.acquire(config.general().stateDir());
+    OrchSession session = null;
+    try {
+      session = OrchSession.inProcess(config, mode, agentEnv);
+      int port = session.await(Wiring.deployWeb(session.vertx(), config, token));
+      instance.announce(host, port, token);
+      return new Orchestrator(instance, session, "http://" + host + ":" + port + "/api");
+    } catch (RuntimeException e) {
+      if (session != null) {
+        session.close();
+      }
+      instance.close();
+      throw e;
+    }
+  }
+
+  OrchSession session() {
+    return session;
+  }
+
+  String apiUrl() {
+    return apiUrl;
+  }
+
+  private static String randomToken() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    instance.close();
+  }
+}

@@ -1,0 +1,37 @@
+package dev.orch.contract;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+
+/** prbot's commands, typed. */
+public final class PrbotClient extends BusClient {
+  public PrbotClient(Vertx vertx) {
+    this(new EventBusTransport(vertx));
+  }
+
+  public PrbotClient(CommandTransport transport) {
+    super(transport, Addresses.Prbot.CMD, Duration.ofMinutes(5));
+  }
+
+  /** Turns a task's finished run into a pull request (idempotent: an open one is returned as it is). */
+  public Future<PullRequestView> open(String taskId, long runId) {
+    return requestObject(Addresses.Prbot.Action.OPEN, new JsonObject().put("task_id", taskId).put("run_id", runId))
+        .map(PullRequestView::fromJson);
+  }
+
+  public Future<List<PullRequestView>> list(PrState state) {
+    JsonObject body = new JsonObject();
+    if (state != null) {
+      body.put("state", state.wire());
+    }
+    return requestList(Addresses.Prbot.Action.LIST, body, "pull_requests", PullRequestView::fromJson);
+  }
+
+  /** One pull request with its diff under {@code "diff"}. */
+  public Future<JsonObject> get(int number) {
+    return requestObject(Addresses.Prbot.Action.GET, new JsonObject().put("number", number));
+  }
+}

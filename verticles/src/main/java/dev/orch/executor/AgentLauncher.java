@@ -1,0 +1,78 @@
+package dev.orch.executor;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts the agent CLI headless for one run: the prompt on stdin (a plan can be larger than one argument may be),
+ * stream-json on stdout straight into the run's log file (so output survives orch and a restarted orch can re-attach),
+ * stderr beside it. The flags follow the Claude Code CLI; the command and its extra arguments are configurable.
+ */
+final class AgentLauncher {
+  /** What to run: the binary (split on spaces, so "npx claude" works), model, limits and permissions. */
+  record Settings(String command, List<String> extraArgs, String model, int maxTurns, String permissionMode,
+      List<String> allowedTools) {
+  }
+
+  /** One launch: where, with which files, and whether it continues an earlier session. */
+  record Launch(Path worktree, Path promptFile, Path logFile, Path stderrFile, Path mcpConfig, String sessionId,
+      boolean resume) {
+  }
+
+  private final Settings settings;
+  private final Map<String, String> extraEnv;
+
+  AgentLauncher(Settings settings, Map<String, String> extraEnv) {
+    this.settings = settings;
+    this.extraEnv = Map.copyOf(extraEnv);
+  }
+
+  List<String> command(Launch launch) {
+    List<String> command = new ArrayList<>(List.of(settings.command().trim().split("\\s+")));
+    command.add("-p");
+    command.addAll(List.of("--output-format", "stream-json", "--verbose"));
+    command.addAll(List.of("--model", settings.model()));
+    command.addAll(List.of("--max-turns", String.valueOf(settings.maxTurns())));
+    if (launch.resume()) {
+      command.addAll(List.of("--resume", launch.sessionId()));
+    } else {
+      command.addAll(List.of("--session-id", launch.sessionId()));
+    }
+    command.addAll(List.of("--mcp-config", launch.mcpConfig().toString(), "--strict-mcp-config"));
+    command.addAll(List.of("--permission-mode", settings.permissionMode()));
+    if (!settings.allowedTools().isEmpty()) {
+      command.addAll(List.of("--allowedTools", String.join(",", settings.allowedTools())));
+    }
+    command.addAll(settings.extraArgs());
+    return command;
+  }
+
+  /** Blocking: starts the process. */
+  Process start(Launch launch) {
+    ProcessBuilder builder = new ProcessBuilder(command(launch))
+        .directory(launch.worktree().toFile())
+        .redirectInput(launch.promptFile().toFile())
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(launch.logFile().toFile()))
+        .redirectError(ProcessBuilder.Redirect.appendTo(launch.stderrFile().toFile()));
+    builder.environment().putAll(extraEnv);
+    if (isRoot() && "bypassPermissions".equals(settings.permissionMode())) {
+      // The CLI refuses to skip permission prompts as root unless told it runs in a sandbox; orch's worktrees are
+      // that sandbox. README "Running as root" says so.
+      builder.environment().put("IS_SANDBOX", "1");
+    }
+    try {
+      return builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the agent '" + settings.command() + "' (is it installed and on PATH?"
+          + " set [claude] command): " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+}

@@ -1,0 +1,39 @@
+package dev.orch.executor;
+
+import dev.orch.contract.RunStatus;
+import dev.orch.contract.StopRequest;
+
+/** How a run ended, decided from a stop request, the exit code and the result event. */
+record RunOutcome(RunStatus status, String reason) {
+
+  static RunOutcome decide(StopRequest stop, Integer exitCode, RunTotals totals, String stderrTail) {
+    if (stop != null) {
+      return new RunOutcome(stop.outcome(), stop.reason());
+    }
+    boolean exitOk = exitCode == null || exitCode == 0;
+    if (exitOk && totals.resultSucceeded()) {
+      return new RunOutcome(RunStatus.SUCCEEDED, null);
+    }
+    if (totals.result() != null) {
+      String subtype = totals.result().subtype();
+      if ("error_max_turns".equals(subtype)) {
+        return new RunOutcome(RunStatus.FAILED, "stopped at the max-turns limit after " + totals.result().numTurns() + " turns");
+      }
+      String text = totals.result().text();
+      return new RunOutcome(RunStatus.FAILED, "the agent reported an error (" + subtype + ")"
+          + (text == null || text.isBlank() ? "" : ": " + firstLine(text)));
+    }
+    String detail = stderrTail == null || stderrTail.isBlank() ? "" : ": " + firstLine(stderrTail);
+    if (exitCode == null) {
+      return new RunOutcome(RunStatus.FAILED, "the agent process ended without a result" + detail);
+    }
+    return new RunOutcome(RunStatus.FAILED, "the agent exited with code " + exitCode + " without a result" + detail);
+  }
+
+  private static String firstLine(String text) {
+    String trimmed = text.strip();
+    int newline = trimmed.indexOf('\n');
+    String line = newline < 0 ? trimmed : trimmed.substring(0, newline);
+    return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+  }
+}

@@ -1,0 +1,167 @@
+package dev.orch.executor;
+
+import dev.orch.contract.RunStatus;
+import dev.orch.contract.RunView;
+import dev.orch.contract.SpendSummary;
+import dev.orch.db.Database;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** The executor's table of agent runs. A partial unique index keeps at most one live run per task. */
+final class RunStore {
+  static final String OWNER = "executor";
+  static final List<Database.Migration> MIGRATIONS = List.of(Database.Migration.of(1,
+      """
+      CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        task_id TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        resumed_from INTEGER NOT NULL DEFAULT 0,
+        branch TEXT NOT NULL,
+        worktree TEXT NOT NULL,
+        log_file TEXT NOT NULL,
+        pid INTEGER NOT NULL DEFAULT 0,
+        pid_started_at INTEGER NOT NULL DEFAULT 0,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER NOT NULL DEFAULT 0,
+        exit_code INTEGER,
+        reason TEXT,
+        input_tokens INTEGER NOT NULL DEFAULT 0,
+        output_tokens INTEGER NOT NULL DEFAULT 0,
+        cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+        cache_creation_tokens INTEGER NOT NULL DEFAULT 0,
+        cost_usd REAL NOT NULL DEFAULT 0,
+        num_turns INTEGER NOT NULL DEFAULT 0,
+        last_output_at INTEGER NOT NULL DEFAULT 0)""",
+      "CREATE INDEX runs_task ON runs(task_id, id)",
+      "CREATE UNIQUE INDEX runs_one_live_per_task ON runs(task_id) WHERE status IN ('starting', 'running')"));
+
+  private static final String COLUMNS = "id, task_id, attempt, status, session_id, resumed_from, branch, worktree, log_file,"
+      + " pid, pid_started_at, started_at, ended_at, exit_code, reason, input_tokens, output_tokens, cache_read_tokens,"
+      + " cache_creation_tokens, cost_usd, num_turns, last_output_at";
+
+  private final Pool pool;
+
+  RunStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** A stored run with what only the executor needs: when its process started, to recognise it after a restart. */
+  record StoredRun(RunView view, long pidStartedAt) {
+  }
+
+  Future<Long> insert(String taskId, int attempt, String sessionId, long resumedFrom, String branch, String worktree,
+      long now) {
+    return pool.withConnection(conn -> conn.preparedQuery("INSERT INTO runs (task_id, attempt, status, session_id,"
+            + " resumed_from, branch, worktree, log_file, started_at) VALUES (?, ?, 'starting', ?, ?, ?, ?, '', ?)")
+        .execute(Tuple.of(taskId, attempt, sessionId, resumedFrom, branch, worktree, now))
+        .compose(v -> conn.query("SELECT last_insert_rowid() AS id").execute())
+        .map(rows -> rows.iterator().next().getLong("id")));
+  }
+
+  Future<Void> markRunning(long runId, String logFile, long pid, long pidStartedAt) {
+    return pool.preparedQuery("UPDATE runs SET status = 'running', log_file = ?, pid = ?, pid_started_at = ? WHERE id = ?")
+        .execute(Tuple.of(logFile, pid, pidStartedAt, runId)).mapEmpty();
+  }
+
+  Future<Void> setLogFile(long runId, String logFile) {
+    return pool.preparedQuery("UPDATE runs SET log_file = ? WHERE id = ?").execute(Tuple.of(logFile, runId)).mapEmpty();
+  }
+
+  Future<Void> finish(long runId, RunStatus status, Integer exitCode, String reason, RunTotals totals, long now) {
+    return pool.preparedQuery("UPDATE runs SET status = ?, exit_code = ?, reason = ?, ended_at = ?, input_tokens = ?,"
+            + " output_tokens = ?, cache_read_tokens = ?, cache_creation_tokens = ?, cost_usd = ?, num_turns = ?,"
+            + " last_output_at = ? WHERE id = ?")
+        .execute(Tuple.tuple().addValue(status.wire()).addValue(exitCode).addValue(reason).addValue(now)
+            .addValue(totals.inputTokens()).addValue(totals.outputTokens()).addValue(totals.cacheReadTokens())
+            .addValue(totals.cacheCreationTokens()).addValue(totals.costUsd()).addValue(totals.numTurns())
+            .addValue(totals.lastOutputAt()).addValue(runId))
+        .mapEmpty();
+  }
+
+  Future<Void> saveTotals(long runId, RunTotals totals) {
+    return pool.preparedQuery("UPDATE runs SET input_tokens = ?, output_tokens = ?, cache_read_tokens = ?,"
+            + " cache_creation_tokens = ?, cost_usd = ?, num_turns = ?, last_output_at = ? WHERE id = ?")
+        .execute(Tuple.tuple().addValue(totals.inputTokens()).addValue(totals.outputTokens())
+            .addValue(totals.cacheReadTokens()).addValue(totals.cacheCreationTokens()).addValue(totals.costUsd())
+            .addValue(totals.numTurns()).addValue(totals.lastOutputAt()).addValue(runId))
+        .mapEmpty();
+  }
+
+  Future<Optional<StoredRun>> get(long runId) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM runs WHERE id = ?").execute(Tuple.of(runId))
+        .map(rows -> first(rows));
+  }
+
+  Future<Optional<StoredRun>> latestForTask(String taskId) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM runs WHERE task_id = ? ORDER BY id DESC LIMIT 1")
+        .execute(Tuple.of(taskId)).map(RunStore::first);
+  }
+
+  Future<List<StoredRun>> live() {
+    return pool.query("SELECT " + COLUMNS + " FROM runs WHERE status IN ('starting', 'running') ORDER BY id").execute()
+        .map(RunStore::all);
+  }
+
+  Future<List<StoredRun>> list(String taskId, boolean liveOnly, int limit) {
+    String where = (taskId != null ? " WHERE task_id = ?" : " WHERE 1 = 1")
+        + (liveOnly ? " AND status IN ('starting', 'running')" : "");
+    Tuple params = taskId != null ? Tuple.of(taskId, limit) : Tuple.of(limit);
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM runs" + where + " ORDER BY id DESC LIMIT ?").execute(params)
+        .map(RunStore::all);
+  }
+
+  Future<SpendSummary> spend(ZoneId zone) {
+    long startOfDay = LocalDate.now(zone).atStartOfDay(zone).toInstant().toEpochMilli();
+    return pool.query("SELECT task_id, SUM(cost_usd) AS cost, SUM(input_tokens) AS input, SUM(output_tokens) AS output,"
+            + " SUM(CASE WHEN started_at >= " + startOfDay + " THEN cost_usd ELSE 0 END) AS today FROM runs GROUP BY task_id")
+        .execute()
+        .map(rows -> {
+          Map<String, Double> byTask = new TreeMap<>();
+          double today = 0;
+          double total = 0;
+          long input = 0;
+          long output = 0;
+          for (Row row : rows) {
+            double cost = row.getDouble("cost");
+            byTask.put(row.getString("task_id"), cost);
+            total += cost;
+            today += row.getDouble("today");
+            input += row.getLong("input");
+            output += row.getLong("output");
+          }
+          return new SpendSummary(today, total, byTask, input, output);
+        });
+  }
+
+  private static Optional<StoredRun> first(RowSet<Row> rows) {
+    List<StoredRun> all = all(rows);
+    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
+  }
+
+  private static List<StoredRun> all(RowSet<Row> rows) {
+    List<StoredRun> out = new ArrayList<>();
+    for (Row r : rows) {
+      out.add(new StoredRun(new RunView(r.getLong("id"), r.getString("task_id"), r.getInteger("attempt"),
+          RunStatus.fromWire(r.getString("status")), r.getString("session_id"), r.getLong("resumed_from"),
+          r.getString("branch"), r.getString("worktree"), r.getString("log_file"), r.getLong("pid"),
+          r.getLong("started_at"), r.getLong("ended_at"), r.getInteger("exit_code"), r.getString("reason"),
+          r.getLong("input_tokens"), r.getLong("output_tokens"), r.getLong("cache_read_tokens"),
+          r.getLong("cache_creation_tokens"), r.getDouble("cost_usd"), r.getInteger("num_turns"),
+          r.getLong("last_output_at")), r.getLong("pid_started_at")));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,29 @@
+package dev.orch.executor;
+
+import dev.orch.contract.AgentEvent;
+
+/**
+ * What one run's output has said so far: the final result's tokens, cost and turns, whether it succeeded, and when
+ * the last output arrived. Rebuilt from the log file alone after a restart.
+ */
+record RunTotals(long inputTokens, long outputTokens, long cacheReadTokens, long cacheCreationTokens, double costUsd,
+    int numTurns, long lastOutputAt, AgentEvent result, String sessionId) {
+
+  static RunTotals empty() {
+    return new RunTotals(0, 0, 0, 0, 0, 0, 0, null, null);
+  }
+
+  RunTotals with(AgentEvent event, long at) {
+    if (event.kind() == AgentEvent.Kind.RESULT) {
+      return new RunTotals(event.inputTokens(), event.outputTokens(), event.cacheReadTokens(), event.cacheCreationTokens(),
+          event.costUsd(), event.numTurns(), at, event, sessionId);
+    }
+    String session = event.kind() == AgentEvent.Kind.INIT && event.sessionId() != null ? event.sessionId() : sessionId;
+    return new RunTotals(inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns, at, result,
+        session);
+  }
+
+  boolean resultSucceeded() {
+    return result != null && !result.error() && "success".equals(result.subtype());
+  }
+}

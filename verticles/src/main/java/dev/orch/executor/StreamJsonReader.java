@@ -1,0 +1,129 @@
+package dev.orch.executor;
+
+import dev.orch.contract.AgentEvent;
+import dev.orch.contract.AgentEvent.Kind;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the Claude Code CLI's {@code --output-format stream-json --verbose} lines into {@link AgentEvent}s: init,
+ * assistant text, tool calls, tool results, retries and the final result with tokens and cost. Lines it does not
+ * know become SYSTEM events, so nothing is dropped silently.
+ */
+public final class StreamJsonReader {
+  static final int MAX_TEXT = 4000;
+
+  private StreamJsonReader() {
+  }
+
+  public static List<AgentEvent> read(String line) {
+    String trimmed = line.strip();
+    if (trimmed.isEmpty()) {
+      return List.of();
+    }
+    JsonObject json;
+    try {
+      json = new JsonObject(trimmed);
+    } catch (DecodeException | ClassCastException e) {
+      return List.of(AgentEvent.text(Kind.SYSTEM, clip(trimmed)));
+    }
+    String type = json.getString("type", "");
+    return switch (type) {
+      case "system" -> List.of(system(json));
+      case "assistant" -> assistant(json);
+      case "user" -> toolResults(json);
+      case "result" -> List.of(result(json));
+      default -> List.of(AgentEvent.text(Kind.SYSTEM, clip(trimmed)));
+    };
+  }
+
+  private static AgentEvent system(JsonObject json) {
+    String subtype = json.getString("subtype", "");
+    if (subtype.equals("init")) {
+      StringBuilder servers = new StringBuilder();
+      JsonArray mcp = json.getJsonArray("mcp_servers", new JsonArray());
+      for (int i = 0; i < mcp.size(); i++) {
+        JsonObject server = mcp.getJsonObject(i);
+        servers.append(i == 0 ? "" : ", ").append(server.getString("name")).append('=').append(server.getString("status"));
+      }
+      return new AgentEvent(Kind.INIT, servers.toString(), null, null, false, subtype, json.getString("session_id"),
+          json.getString("model"), 0, 0, 0, 0, 0, 0);
+    }
+    if (subtype.equals("api_retry")) {
+      return new AgentEvent(Kind.RETRY, clip(json.encode()), null, null, true, subtype, json.getString("session_id"), null,
+          0, 0, 0, 0, 0, 0);
+    }
+    return new AgentEvent(Kind.SYSTEM, clip(json.encode()), null, null, false, subtype, json.getString("session_id"), null,
+        0, 0, 0, 0, 0, 0);
+  }
+
+  private static List<AgentEvent> assistant(JsonObject json) {
+    List<AgentEvent> out = new ArrayList<>();
+    JsonObject message = json.getJsonObject("message", new JsonObject());
+    for (Object item : message.getJsonArray("content", new JsonArray())) {
+      if (!(item instanceof JsonObject block)) {
+        continue;
+      }
+      switch (block.getString("type", "")) {
+        case "text" -> out.add(AgentEvent.text(Kind.TEXT, clip(block.getString("text", ""))));
+        case "tool_use" -> out.add(new AgentEvent(Kind.TOOL_CALL, clip(String.valueOf(block.getValue("input"))),
+            block.getString("name"), block.getString("id"), false, null, null, null, 0, 0, 0, 0, 0, 0));
+        default -> { }
+      }
+    }
+    return out;
+  }
+
+  private static List<AgentEvent> toolResults(JsonObject json) {
+    List<AgentEvent> out = new ArrayList<>();
+    JsonObject message = json.getJsonObject("message", new JsonObject());
+    Object content = message.getValue("content");
+    if (!(content instanceof JsonArray blocks)) {
+      return out;
+    }
+    for (Object item : blocks) {
+      if (item instanceof JsonObject block && "tool_result".equals(block.getString("type"))) {
+        out.add(new AgentEvent(Kind.TOOL_RESULT, clip(textOf(block.getValue("content"))), null,
+            block.getString("tool_use_id"), block.getBoolean("is_error", false), null, null, null, 0, 0, 0, 0, 0, 0));
+      }
+    }
+    return out;
+  }
+
+  private static AgentEvent result(JsonObject json) {
+    JsonObject usage = json.getJsonObject("usage", new JsonObject());
+    Object apiError = json.getValue("api_error_status");
+    String text = json.getString("result", "");
+    if (apiError != null) {
+      text = "API error " + apiError + (text.isEmpty() ? "" : ": " + text);
+    }
+    return new AgentEvent(Kind.RESULT, clip(text), null, null, json.getBoolean("is_error", false),
+        json.getString("subtype", ""), json.getString("session_id"), null,
+        usage.getLong("input_tokens", 0L), usage.getLong("output_tokens", 0L),
+        usage.getLong("cache_read_input_tokens", 0L), usage.getLong("cache_creation_input_tokens", 0L),
+        json.getDouble("total_cost_usd", 0.0), json.getInteger("num_turns", 0));
+  }
+
+  private static String textOf(Object content) {
+    if (content instanceof String s) {
+      return s;
+    }
+    if (content instanceof JsonArray parts) {
+      StringBuilder out = new StringBuilder();
+      for (Object part : parts) {
+        if (part instanceof JsonObject p && p.containsKey("text")) {
+          out.append(p.getString("text"));
+        }
+      }
+      return out.toString();
+    }
+    return content == null ? "" : String.valueOf(content);
+  }
+
+  static String clip(String text) {
+    return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "… (" + (text.length() - MAX_TEXT) + " more characters)";
+  }
+}

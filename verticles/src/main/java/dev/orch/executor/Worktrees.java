@@ -1,0 +1,212 @@
+package dev.orch.executor;
+
+import dev.orch.contract.TaskId;
+import dev.orch.git.GitCli;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One git worktree per run, on a fresh branch from the tip of the main branch, through the git CLI (JGit has no
+ * linked worktrees). Nothing is ever lost: before a branch or worktree is removed, uncommitted work is committed,
+ * and commits the main branch does not have are kept under {@code refs/orch/archive/} and in a git bundle.
+ * Every method blocks.
+ */
+final class Worktrees {
+  private static final Logger LOG = LoggerFactory.getLogger(Worktrees.class);
+  static final String ARCHIVE_REFS = "refs/orch/archive/";
+  static final String MERGED_REFS = "refs/orch/merged/";
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+  private final GitCli git;
+  private final Path worktreeDir;
+  private final Path bundleDir;
+  private final String configuredMain;
+  private final String branchPrefix;
+
+  Worktrees(GitCli git, Path worktreeDir, Path bundleDir, String configuredMain, String branchPrefix) {
+    this.git = git;
+    this.worktreeDir = worktreeDir;
+    this.bundleDir = bundleDir;
+    this.configuredMain = configuredMain;
+    this.branchPrefix = branchPrefix;
+  }
+
+  String branchOf(TaskId task) {
+    return branchPrefix + task.module() + "-" + task.local();
+  }
+
+  Path pathOf(TaskId task) {
+    return worktreeDir.resolve(task.module() + "-" + task.local());
+  }
+
+  String mainBranch() {
+    return git.mainBranch(configuredMain);
+  }
+
+  /** Makes a fresh worktree for the task, archiving whatever an earlier run left behind. */
+  Path create(TaskId task, String label) {
+    String branch = branchOf(task);
+    Path path = pathOf(task);
+    archiveAndRemove(task, label);
+    String main = mainBranch();
+    String mainTip = git.resolve(main).orElseThrow(() ->
+        new IllegalStateException("the main branch '" + main + "' does not exist in " + git.repo()
+            + " (commit something first, or set general.main_branch)"));
+    try {
+      Files.createDirectories(worktreeDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + worktreeDir, e);
+    }
+    git.run("worktree", "add", "--quiet", "-b", branch, path.toString(), mainTip);
+    return path;
+  }
+
+  /**
+   * Removes the task's worktree and branch; first commits any uncommitted work in it, and keeps commits the main branch
+   * does not have (unless they were merged by squash, recorded under {@code refs/orch/merged/}).
+   */
+  List<String> archiveAndRemove(TaskId task, String label) {
+    List<String> saved = new ArrayList<>();
+    String branch = branchOf(task);
+    Path path = pathOf(task);
+    if (Files.isDirectory(path.resolve(".git")) || Files.isRegularFile(path.resolve(".git"))) {
+      commitLeftovers(path, "orch: work left uncommitted in " + path.getFileName() + " (saved before removal)");
+    }
+    if (git.branchExists(branch)) {
+      String tip = git.resolve(branch).orElseThrow();
+      if (!isMerged(task, tip)) {
+        String name = task.module() + "-" + task.local() + "/" + label;
+        git.run("update-ref", ARCHIVE_REFS + name, tip);
+        saved.add(ARCHIVE_REFS + name);
+        saved.add(bundle(branch, task, label).toString());
+      }
+    }
+    if (Files.exists(path)) {
+      git.tryRunIn(git.repo(), "worktree", "remove", "--force", "--force", path.toString());
+      deleteTree(path);
+    }
+    git.tryRunIn(git.repo(), "worktree", "prune");
+    if (git.branchExists(branch)) {
+      git.run("branch", "-D", branch);
+    }
+    return saved;
+  }
+
+  /** Commits everything uncommitted in a worktree, so no work is lost; returns whether there was anything. */
+  boolean commitLeftovers(Path worktree, String message) {
+    GitCli.Result status = git.tryRunIn(worktree, "status", "--porcelain");
+    if (!status.ok() || status.out().isBlank()) {
+      return false;
+    }
+    git.runIn(worktree, "add", "-A");
+    git.commitIn(worktree, message);
+    return true;
+  }
+
+  private boolean isMerged(TaskId task, String tip) {
+    String main = mainBranch();
+    if (git.resolve(main).isPresent() && git.tryRunIn(git.repo(), "merge-base", "--is-ancestor", tip, main).ok()) {
+      return true;
+    }
+    return git.resolve(MERGED_REFS + task.module() + "-" + task.local()).map(tip::equals).orElse(false);
+  }
+
+  private Path bundle(String branch, TaskId task, String label) {
+    try {
+      Files.createDirectories(bundleDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + bundleDir, e);
+    }
+    Path file = bundleDir.resolve(task.module() + "-" + task.local() + "-" + label.replace('/', '-') + "-"
+        + STAMP.format(Instant.now()) + ".bundle");
+    String main = mainBranch();
+    String range = git.resolve(main).isPresent() ? main + ".." + branch : branch;
+    GitCli.Result result = git.tryRunIn(git.repo(), "bundle", "create", file.toString(), range);
+    if (!result.ok()) {
+      git.run("bundle", "create", file.toString(), branch);
+    }
+    LOG.info("saved unmerged commits of {} in {}", branch, file);
+    return file;
+  }
+
+  /** Worktree folders under {@code worktree_dir}, and branches with orch's prefix. */
+  record Inventory(List<Path> folders, List<String> branches) {
+  }
+
+  Inventory inventory() {
+    List<Path> folders = new ArrayList<>();
+    if (Files.isDirectory(worktreeDir)) {
+      try (var list = Files.list(worktreeDir)) {
+        list.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().forEach(folders::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    String out = git.run("for-each-ref", "--format=%(refname:short)", "refs/heads/" + branchPrefix);
+    List<String> branches = out.isBlank() ? List.of() : List.of(out.split("\n"));
+    return new Inventory(folders, branches);
+  }
+
+  /** Copies the configured files (.env and the like) from the project into a new worktree, when they exist. */
+  void copyFiles(Path worktree, List<String> files) {
+    for (String file : files) {
+      Path source = git.repo().resolve(file);
+      if (Files.isRegularFile(source)) {
+        try {
+          Path target = worktree.resolve(file);
+          Files.createDirectories(target.getParent());
+          Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot copy " + source + " into " + worktree, e);
+        }
+      }
+    }
+  }
+
+  /** Runs the project's setup command in a new worktree; a failure fails the run with the command's output. */
+  void runSetup(Path worktree, String command, Path logFile) {
+    if (command == null || command.isBlank()) {
+      return;
+    }
+    try {
+      Process process = new ProcessBuilder("sh", "-c", command).directory(worktree.toFile())
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      if (!process.waitFor(30, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("setup command timed out after 30 minutes: " + command);
+      }
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException("setup command exited with " + process.exitValue() + ": " + command
+            + " (output in " + logFile + ")");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run setup command " + command, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + root, e);
+    }
+  }
+}

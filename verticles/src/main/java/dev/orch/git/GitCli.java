@@ -1,0 +1,168 @@
+package dev.orch.git;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The git command line, for what JGit cannot do (linked worktrees) and what the user's own checkout must see done
+ * the way git does it (fast-forwarding a checked-out branch around uncommitted work). Every method blocks: call it
+ * from a worker thread. Commits orch makes use the repository's identity when it has one, else "orch".
+ */
+public final class GitCli {
+  private static final long TIMEOUT_MINUTES = 10;
+
+  private final Path repo;
+
+  public GitCli(Path repo) {
+    this.repo = repo;
+  }
+
+  public Path repo() {
+    return repo;
+  }
+
+  /** The command's trimmed stdout; a non-zero exit is a {@link GitException}. */
+  public String run(String... args) {
+    return runIn(repo, args);
+  }
+
+  public String runIn(Path dir, String... args) {
+    Result result = exec(dir, List.of(args), Map.of());
+    if (result.exit() != 0) {
+      throw new GitException(String.join(" ", args), result.exit(), result.err());
+    }
+    return result.out().strip();
+  }
+
+  /** Runs without throwing, for commands whose exit code is the answer. */
+  public Result tryRunIn(Path dir, String... args) {
+    return exec(dir, List.of(args), Map.of());
+  }
+
+  public record Result(int exit, String out, String err) {
+    public boolean ok() {
+      return exit == 0;
+    }
+  }
+
+  public Optional<String> resolve(String ref) {
+    Result result = tryRunIn(repo, "rev-parse", "--verify", "--quiet", ref + "^{commit}");
+    return result.ok() ? Optional.of(result.out().strip()) : Optional.empty();
+  }
+
+  public boolean branchExists(String branch) {
+    return tryRunIn(repo, "show-ref", "--verify", "--quiet", "refs/heads/" + branch).ok();
+  }
+
+  /** The branch named in config, else main, else master, else whatever the project's checkout has checked out. */
+  public String mainBranch(String configured) {
+    if (configured != null && !configured.isBlank()) {
+      return configured;
+    }
+    for (String candidate : List.of("main", "master")) {
+      if (branchExists(candidate)) {
+        return candidate;
+      }
+    }
+    Result head = tryRunIn(repo, "symbolic-ref", "--short", "HEAD");
+    return head.ok() ? head.out().strip() : "main";
+  }
+
+  /** Where {@code branch} is checked out (the main checkout or a linked worktree), if anywhere. */
+  public Optional<Path> worktreeWithBranch(String branch) {
+    String ref = "refs/heads/" + branch;
+    Path current = null;
+    for (String line : run("worktree", "list", "--porcelain").split("\n")) {
+      if (line.startsWith("worktree ")) {
+        current = Path.of(line.substring("worktree ".length()));
+      } else if (line.equals("branch " + ref) && current != null) {
+        return Optional.of(current);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Commits on {@code head} that {@code base} does not have. */
+  public int countCommits(String base, String head) {
+    return Integer.parseInt(run("rev-list", "--count", base + ".." + head));
+  }
+
+  /** Commits in {@code dir} as orch, unless the repository has an identity of its own. */
+  public String commitIn(Path dir, String message, String... extraArgs) {
+    List<String> args = new ArrayList<>(identityArgs(dir));
+    args.add("commit");
+    args.add("-q");
+    args.add("--no-verify");
+    args.addAll(List.of(extraArgs));
+    args.add("-F");
+    args.add("-");
+    Result result = exec(dir, args, Map.of(), message);
+    if (result.exit() != 0) {
+      throw new GitException("commit", result.exit(), result.err() + result.out());
+    }
+    return runIn(dir, "rev-parse", "HEAD");
+  }
+
+  private List<String> identityArgs(Path dir) {
+    List<String> args = new ArrayList<>();
+    if (!tryRunIn(dir, "config", "user.email").ok()) {
+      args.addAll(List.of("-c", "user.email=orch@localhost"));
+    }
+    if (!tryRunIn(dir, "config", "user.name").ok()) {
+      args.addAll(List.of("-c", "user.name=orch"));
+    }
+    return args;
+  }
+
+  private Result exec(Path dir, List<String> args, Map<String, String> env) {
+    return exec(dir, args, env, null);
+  }
+
+  private Result exec(Path dir, List<String> args, Map<String, String> env, String stdin) {
+    List<String> command = new ArrayList<>();
+    command.add("git");
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+    builder.environment().put("GIT_TERMINAL_PROMPT", "0");
+    builder.environment().put("LC_ALL", "C");
+    builder.environment().putAll(env);
+    try {
+      Path out = Files.createTempFile("orch-git-", ".out");
+      Path err = Files.createTempFile("orch-git-", ".err");
+      try {
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+        if (stdin == null) {
+          builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        }
+        Process process = builder.start();
+        if (stdin != null) {
+          try (var in = process.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+          }
+        }
+        if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+          process.destroyForcibly();
+          throw new GitException(String.join(" ", args), -1, "timed out after " + TIMEOUT_MINUTES + " minutes");
+        }
+        return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8));
+      } finally {
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run git " + String.join(" ", args) + " in " + dir, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GitException(String.join(" ", args), -1, "interrupted");
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package dev.orch.observer;
+
+import dev.orch.contract.Addresses;
+import dev.orch.contract.Addresses.Observer.Action;
+import dev.orch.contract.AgentEvent;
+import dev.orch.contract.AgentOutput;
+import dev.orch.contract.BusMessage;
+import dev.orch.contract.CommandEndpoint;
+import dev.orch.contract.ExecutorClient;
+import dev.orch.contract.RunAlert;
+import dev.orch.contract.RunStatus;
+import dev.orch.contract.RunView;
+import dev.orch.contract.StopRequest;
+import dev.orch.contract.WireJson;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows running agents from the executor's events: stops a run that prints nothing for {@code idle_timeout} or runs
+ * longer than {@code run_timeout} (recorded as stuck, so the retry policy applies), and keeps the spend per task and per
+ * day against the optional limits.
+ */
+public final class ObserverVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ObserverVerticle.class);
+
+  /** This verticle's slice of the config; limits of 0 mean none. */
+  public record Settings(long idleTimeoutMillis, long runTimeoutMillis, double maxCostUsdPerTask, double maxCostUsdPerDay)
+      implements BusMessage {
+  }
+
+  private final Clock clock;
+  private Settings settings;
+  private ExecutorClient executor;
+  private Liveness liveness;
+  private Spend spend;
+  private long timer = -1;
+
+  public ObserverVerticle() {
+    this(Clock.systemDefaultZone());
+  }
+
+  /** With a clock of the test's choosing. */
+  public ObserverVerticle(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    settings = WireJson.fromJson(config(), Settings.class);
+    executor = new ExecutorClient(vertx);
+    liveness = new Liveness(Duration.ofMillis(settings.idleTimeoutMillis()), Duration.ofMillis(settings.runTimeoutMillis()));
+    var bus = vertx.eventBus();
+    var started = bus.<JsonObject>consumer(Addresses.Executor.EVT_STARTED, m -> onStarted(RunView.fromJson(m.body())));
+    var output = bus.<JsonObject>consumer(Addresses.Executor.EVT_OUTPUT, m -> onOutput(AgentOutput.fromJson(m.body())));
+    var finished = bus.<JsonObject>consumer(Addresses.Executor.EVT_FINISHED, m -> liveness.forget(RunView.fromJson(m.body()).runId()));
+    long checkEvery = Math.max(200, Math.min(5_000, Math.min(settings.idleTimeoutMillis(), settings.runTimeoutMillis()) / 4));
+    return Future.all(started.completion(), output.completion(), finished.completion())
+        .compose(v -> executor.spend().recover(e -> Future.succeededFuture(null)))
+        .compose(summary -> {
+          spend = new Spend(summary, LocalDate.now(clock.withZone(ZoneId.systemDefault())));
+          return CommandEndpoint.on(Addresses.Observer.CMD, Action.class)
+              .handle(Action.SPEND, body -> Future.succeededFuture(spend.summary()))
+              .register(vertx);
+        })
+        .onSuccess(v -> timer = vertx.setPeriodic(checkEvery, id -> check()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+
+  private void onStarted(RunView run) {
+    long now = clock.millis();
+    liveness.track(run.runId(), run.taskId(), run.startedAt() > 0 ? Math.min(run.startedAt(), now) : now, now);
+  }
+
+  private void onOutput(AgentOutput output) {
+    liveness.heard(output.runId(), clock.millis());
+    for (AgentEvent event : output.events()) {
+      if (event.kind() == AgentEvent.Kind.RESULT && event.costUsd() > 0) {
+        spend.add(output.taskId(), event.costUsd(), LocalDate.now(clock.withZone(ZoneId.systemDefault())));
+        checkBudgets(output.runId(), output.taskId());
+      }
+    }
+  }
+
+  private void check() {
+    for (Liveness.Verdict verdict : liveness.overdue(clock.millis())) {
+      LOG.warn("{} run {}: {}", verdict.taskId(), verdict.runId(), verdict.reason());
+      executor.stop(new StopRequest(verdict.taskId(), RunStatus.STUCK, verdict.reason()))
+          .onFailure(e -> LOG.warn("could not stop stuck run {}: {}", verdict.runId(), e.getMessage()));
+      vertx.eventBus().publish(Addresses.Observer.EVT_STUCK,
+          new RunAlert(verdict.runId(), verdict.taskId(), verdict.reason(), 0, 0).toJson());
+    }
+  }
+
+  private void checkBudgets(long runId, String taskId) {
+    double perTask = settings.maxCostUsdPerTask();
+    double taskSpent = spend.ofTask(taskId);
+    if (perTask > 0 && taskSpent >= perTask) {
+      alert(new RunAlert(runId, taskId, String.format("%s has cost $%.2f, reaching its limit of $%.2f"
+          + " (observer.max_cost_usd_per_task)", taskId, taskSpent, perTask), taskSpent, perTask));
+    }
+    double perDay = settings.maxCostUsdPerDay();
+    double today = spend.today(LocalDate.now(clock.withZone(ZoneId.systemDefault())));
+    if (perDay > 0 && today >= perDay) {
+      String reason = String.format("today's agents have cost $%.2f, reaching the daily limit of $%.2f"
+          + " (observer.max_cost_usd_per_day)", today, perDay);
+      alert(new RunAlert(0, null, reason, today, perDay));
+      for (Liveness.Tracked run : liveness.all()) {
+        executor.stop(new StopRequest(run.taskId(), RunStatus.FAILED, reason));
+      }
+    }
+  }
+
+  private void alert(RunAlert alert) {
+    LOG.warn("budget: {}", alert.reason());
+    vertx.eventBus().publish(Addresses.Observer.EVT_BUDGET, alert.toJson());
+  }
+}

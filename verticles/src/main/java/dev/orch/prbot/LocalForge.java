@@ -1,0 +1,107 @@
+package dev.orch.prbot;
+
+import dev.orch.contract.PullRequestView;
+import dev.orch.git.GitCli;
+import dev.orch.git.GitException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Pull requests in the local repository. Merges happen in a dedicated merge worktree, never in the person's checkout;
+ * the main branch then moves by compare-and-swap, or, when it is checked out somewhere, by a fast-forward in that
+ * checkout, which git refuses (and orch reports) if uncommitted work there would be overwritten. Nothing is ever
+ * forced onto the main branch.
+ */
+final class LocalForge implements Forge {
+  private final GitCli git;
+  private final Path mergeWorktree;
+  private final String configuredMain;
+
+  LocalForge(GitCli git, Path mergeWorktree, String configuredMain) {
+    this.git = git;
+    this.mergeWorktree = mergeWorktree;
+    this.configuredMain = configuredMain;
+  }
+
+  @Override
+  public PullRequestView open(PullRequestView pr) {
+    return pr;
+  }
+
+  @Override
+  public Prepared prepareMerge(PullRequestView pr, String method) {
+    String main = git.mainBranch(configuredMain);
+    String mainTip = git.resolve(main).orElseThrow(() -> new IllegalStateException("no main branch '" + main + "'"));
+    String branchTip = git.resolve(pr.branch()).orElseThrow(() ->
+        new IllegalStateException("branch " + pr.branch() + " of pull request #" + pr.number() + " is gone"));
+    resetMergeWorktree(mainTip);
+    MergeAttempt attempt = new MergeAttempt(mergeWorktree, main, mainTip, pr.branch(), branchTip, method);
+    GitCli.Result result = switch (method) {
+      case "merge" -> git.tryRunIn(mergeWorktree, "merge", "--no-ff", "--no-commit", "--quiet", branchTip);
+      case "rebase" -> {
+        String base = git.run("merge-base", mainTip, branchTip);
+        yield git.tryRunIn(mergeWorktree, "cherry-pick", "--allow-empty", "--keep-redundant-commits", base + ".." + branchTip);
+      }
+      default -> git.tryRunIn(mergeWorktree, "merge", "--squash", "--no-commit", "--quiet", branchTip);
+    };
+    if (!result.ok()) {
+      String conflicts = git.tryRunIn(mergeWorktree, "diff", "--name-only", "--diff-filter=U").out().strip();
+      abortMerge(attempt);
+      return new Prepared(null, "conflicts with " + main + (conflicts.isEmpty() ? ": " + result.err().strip()
+          : " in " + conflicts.replace('\n', ' ')));
+    }
+    return new Prepared(attempt, null);
+  }
+
+  @Override
+  public Completed completeMerge(MergeAttempt attempt, String message) {
+    git.runIn(attempt.checkout(), "add", "-A");
+    boolean staged = !git.tryRunIn(attempt.checkout(), "diff", "--cached", "--quiet").ok();
+    boolean merging = Files.exists(gitDirOf(attempt.checkout()).resolve("MERGE_HEAD"));
+    if (staged || merging) {
+      git.commitIn(attempt.checkout(), message);
+    }
+    String newTip = git.runIn(attempt.checkout(), "rev-parse", "HEAD");
+    Optional<Path> checkedOut = git.worktreeWithBranch(attempt.mainBranch());
+    if (checkedOut.isPresent()) {
+      GitCli.Result ff = git.tryRunIn(checkedOut.get(), "merge", "--ff-only", "--quiet", newTip);
+      if (!ff.ok()) {
+        return new Completed(null, attempt.mainBranch() + " is checked out in " + checkedOut.get()
+            + " and git would not fast-forward it: " + ff.err().strip().replace('\n', ' '));
+      }
+    } else {
+      try {
+        git.run("update-ref", "refs/heads/" + attempt.mainBranch(), newTip, attempt.mainTip());
+      } catch (GitException e) {
+        return new Completed(null, attempt.mainBranch() + " moved while merging; try again");
+      }
+    }
+    return new Completed(newTip, null);
+  }
+
+  @Override
+  public void abortMerge(MergeAttempt attempt) {
+    git.tryRunIn(mergeWorktree, "cherry-pick", "--abort");
+    git.tryRunIn(mergeWorktree, "merge", "--abort");
+    git.tryRunIn(mergeWorktree, "reset", "--hard", "--quiet");
+    git.tryRunIn(mergeWorktree, "clean", "-fdq");
+  }
+
+  private void resetMergeWorktree(String mainTip) {
+    if (!Files.exists(mergeWorktree.resolve(".git"))) {
+      git.tryRunIn(git.repo(), "worktree", "prune");
+      git.run("worktree", "add", "--quiet", "--detach", mergeWorktree.toString(), mainTip);
+      return;
+    }
+    git.tryRunIn(mergeWorktree, "cherry-pick", "--abort");
+    git.tryRunIn(mergeWorktree, "merge", "--abort");
+    git.runIn(mergeWorktree, "checkout", "--quiet", "--force", "--detach", mainTip);
+    git.runIn(mergeWorktree, "reset", "--hard", "--quiet", mainTip);
+    git.runIn(mergeWorktree, "clean", "-fdq");
+  }
+
+  private Path gitDirOf(Path checkout) {
+    return Path.of(git.runIn(checkout, "rev-parse", "--absolute-git-dir"));
+  }
+}

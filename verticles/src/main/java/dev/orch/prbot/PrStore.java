@@ -1,0 +1,120 @@
+package dev.orch.prbot;
+
+import dev.orch.contract.PrState;
+import dev.orch.contract.PullRequestView;
+import dev.orch.db.Database;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** prbot's table of pull requests. At most one open or flagged pull request per task. */
+final class PrStore {
+  static final String OWNER = "prbot";
+  static final List<Database.Migration> MIGRATIONS = List.of(Database.Migration.of(1,
+      """
+      CREATE TABLE pull_requests (
+        number INTEGER PRIMARY KEY,
+        task_id TEXT NOT NULL,
+        run_id INTEGER NOT NULL,
+        branch TEXT NOT NULL,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        state TEXT NOT NULL,
+        reason TEXT,
+        head_commit TEXT NOT NULL,
+        merge_commit TEXT,
+        files_changed INTEGER NOT NULL DEFAULT 0,
+        additions INTEGER NOT NULL DEFAULT 0,
+        deletions INTEGER NOT NULL DEFAULT 0,
+        diff_stat TEXT NOT NULL DEFAULT '',
+        cost_usd REAL NOT NULL DEFAULT 0,
+        tokens INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        merged_at INTEGER NOT NULL DEFAULT 0)""",
+      "CREATE INDEX pull_requests_task ON pull_requests(task_id)",
+      "CREATE UNIQUE INDEX pull_requests_one_open_per_task ON pull_requests(task_id) WHERE state IN ('open', 'flagged')"));
+
+  private static final String COLUMNS = "number, task_id, run_id, branch, title, body, state, reason, head_commit,"
+      + " merge_commit, files_changed, additions, deletions, diff_stat, cost_usd, tokens, created_at, merged_at";
+
+  private final Pool pool;
+
+  PrStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Records a new open pull request and returns it with its number. */
+  Future<PullRequestView> insert(PullRequestView draft) {
+    return Database.inTransaction(pool, conn -> conn.query("SELECT COALESCE(MAX(number), 0) + 1 AS next FROM pull_requests")
+        .execute()
+        .compose(rows -> {
+          int number = rows.iterator().next().getInteger("next");
+          return conn.preparedQuery("INSERT INTO pull_requests (" + COLUMNS + ") VALUES"
+                  + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+              .execute(Tuple.tuple().addValue(number).addValue(draft.taskId()).addValue(draft.runId())
+                  .addValue(draft.branch()).addValue(draft.title()).addValue(draft.body()).addValue(PrState.OPEN.wire())
+                  .addValue(null).addValue(draft.headCommit()).addValue(null).addValue(draft.filesChanged())
+                  .addValue(draft.additions()).addValue(draft.deletions()).addValue(draft.diffStat())
+                  .addValue(draft.costUsd()).addValue(draft.tokens()).addValue(draft.createdAt()).addValue(0L))
+              .map(v -> number);
+        }))
+        .compose(this::get)
+        .map(Optional::orElseThrow);
+  }
+
+  Future<Void> setState(int number, PrState state, String reason) {
+    return pool.preparedQuery("UPDATE pull_requests SET state = ?, reason = ? WHERE number = ?")
+        .execute(Tuple.of(state.wire(), reason, number)).mapEmpty();
+  }
+
+  Future<Void> merged(int number, String mergeCommit, long at) {
+    return pool.preparedQuery("UPDATE pull_requests SET state = 'merged', reason = NULL, merge_commit = ?, merged_at = ?"
+            + " WHERE number = ?")
+        .execute(Tuple.of(mergeCommit, at, number)).mapEmpty();
+  }
+
+  Future<Optional<PullRequestView>> get(int number) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM pull_requests WHERE number = ?").execute(Tuple.of(number))
+        .map(PrStore::first);
+  }
+
+  Future<Optional<PullRequestView>> activeForTask(String taskId) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM pull_requests WHERE task_id = ? AND state IN ('open', 'flagged')")
+        .execute(Tuple.of(taskId)).map(PrStore::first);
+  }
+
+  Future<Optional<PullRequestView>> forRun(long runId) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM pull_requests WHERE run_id = ? ORDER BY number DESC LIMIT 1")
+        .execute(Tuple.of(runId)).map(PrStore::first);
+  }
+
+  Future<List<PullRequestView>> list(PrState state) {
+    return (state == null
+        ? pool.query("SELECT " + COLUMNS + " FROM pull_requests ORDER BY number").execute()
+        : pool.preparedQuery("SELECT " + COLUMNS + " FROM pull_requests WHERE state = ? ORDER BY number")
+            .execute(Tuple.of(state.wire())))
+        .map(PrStore::all);
+  }
+
+  private static Optional<PullRequestView> first(RowSet<Row> rows) {
+    List<PullRequestView> all = all(rows);
+    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
+  }
+
+  private static List<PullRequestView> all(RowSet<Row> rows) {
+    List<PullRequestView> out = new ArrayList<>();
+    for (Row r : rows) {
+      out.add(new PullRequestView(r.getInteger("number"), r.getString("task_id"), r.getLong("run_id"), r.getString("branch"),
+          r.getString("title"), r.getString("body"), PrState.fromWire(r.getString("state")), r.getString("reason"),
+          r.getString("head_commit"), r.getString("merge_commit"), r.getInteger("files_changed"), r.getInteger("additions"),
+          r.getInteger("deletions"), r.getString("diff_stat"), r.getDouble("cost_usd"), r.getLong("tokens"),
+          r.getLong("created_at"), r.getLong("merged_at")));
+    }
+    return out;
+  }
+}
