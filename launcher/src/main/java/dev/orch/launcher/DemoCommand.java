@@ -5,6 +5,7 @@ import dev.orch.config.OrchConfig;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.SyncReport;
 import dev.orch.contract.TaskQuery;
+import dev.orch.contract.TaskStatus;
 import dev.orch.contract.TaskView;
 import dev.orch.scripted.ScriptedModelServer;
 import io.vertx.core.Vertx;
@@ -89,7 +90,10 @@ final class DemoCommand implements Callable<Integer> {
       do {
         Thread.sleep(300);
         tasks = session.await(session.scheduler().list(TaskQuery.ALL));
-      } while (!tasks.stream().allMatch(t -> StartCommand.endState(t).isPresent()) && System.currentTimeMillis() < deadline);
+      } while (!settled(tasks) && System.currentTimeMillis() < deadline);
+      if (!settled(tasks)) {
+        out.printf("%nThe demo did not finish within %d s.%n", timeoutSeconds);
+      }
       out.println();
       new TaskTable(tasks).print(out);
       List<PullRequestView> prs = session.await(session.prbot().list(null));
@@ -98,10 +102,16 @@ final class DemoCommand implements Callable<Integer> {
           pr.deletions()));
       out.printf("%nThe main branch now:%n%s%n", git(repo, "log", "--oneline", "--graph", "main"));
       out.printf("%nRunning the result (sh cli/greet.sh):%n%s%n", run(repo, "sh", "cli/greet.sh"));
-      boolean allDone = tasks.stream().allMatch(t -> t.status() == dev.orch.contract.TaskStatus.COMPLETE);
+      boolean allDone = tasks.stream().allMatch(t -> t.status() == TaskStatus.COMPLETE);
       out.println(allDone ? "\nAll tasks complete." : "\nNot every task completed; see above.");
       return allDone ? ExitCodes.OK : ExitCodes.PLAN_ERRORS;
     }
+  }
+
+  /** Nothing runs, nothing waits for a retry or a merge, and nothing else can start. */
+  static boolean settled(List<TaskView> tasks) {
+    return tasks.stream().noneMatch(t -> t.ready() || t.retryAt() > 0 || t.status() == TaskStatus.QUEUED
+        || t.status() == TaskStatus.RUNNING || t.status() == TaskStatus.IN_REVIEW && t.lastError() == null);
   }
 
   private Optional<String> agentCommand() {

@@ -29,6 +29,10 @@ final class DemoProject {
         }
       }
       try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+        var config = git.getRepository().getConfig();
+        config.setString("user", null, "name", "orch demo");
+        config.setString("user", null, "email", "demo@orch.invalid");
+        config.save();
         git.add().addFilepattern(".").call();
         PersonIdent who = new PersonIdent("orch demo", "demo@orch.invalid");
         git.commit().setMessage("Sample plan for the orch demo").setAuthor(who).setCommitter(who).setSign(false).call();

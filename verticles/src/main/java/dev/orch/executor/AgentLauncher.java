@@ -20,7 +20,7 @@ final class AgentLauncher {
 
   /** One launch: where, with which files, and whether it continues an earlier session. */
   record Launch(Path worktree, Path promptFile, Path logFile, Path stderrFile, Path mcpConfig, String sessionId,
-      boolean resume) {
+      boolean resume, boolean hasGitIdentity) {
   }
 
   private final Settings settings;
@@ -59,6 +59,13 @@ final class AgentLauncher {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(launch.logFile().toFile()))
         .redirectError(ProcessBuilder.Redirect.appendTo(launch.stderrFile().toFile()));
     builder.environment().putAll(extraEnv);
+    if (!launch.hasGitIdentity()) {
+      // Agents commit their work; on a machine where git knows nobody, commits would fail and the work would be lost.
+      builder.environment().putIfAbsent("GIT_AUTHOR_NAME", "orch agent");
+      builder.environment().putIfAbsent("GIT_AUTHOR_EMAIL", "agent@orch.invalid");
+      builder.environment().putIfAbsent("GIT_COMMITTER_NAME", "orch agent");
+      builder.environment().putIfAbsent("GIT_COMMITTER_EMAIL", "agent@orch.invalid");
+    }
     if (isRoot() && "bypassPermissions".equals(settings.permissionMode())) {
       // The CLI refuses to skip permission prompts as root unless told it runs in a sandbox; orch's worktrees are
       // that sandbox. README "Running as root" says so.

@@ -171,7 +171,7 @@ public final class ExecutorVerticle extends VerticleBase {
     Files.writeString(files.prompt(), renderTaskPrompt(task, request, worktree, run.branch()), StandardCharsets.UTF_8);
     writeMcpConfig(files.mcpConfig());
     return launcher.start(new AgentLauncher.Launch(worktree, files.prompt(), files.log(), files.stderr(), files.mcpConfig(),
-        run.sessionId(), false));
+        run.sessionId(), false, worktrees.hasGitIdentity(worktree)));
   }
 
   private String renderTaskPrompt(TaskId task, LaunchRequest request, Path worktree, String branch) throws IOException {
@@ -272,8 +272,9 @@ public final class ExecutorVerticle extends VerticleBase {
                   files.createDirectories();
                   Files.writeString(files.prompt(), request.prompt(), StandardCharsets.UTF_8);
                   writeMcpConfig(files.mcpConfig());
-                  return launcher.start(new AgentLauncher.Launch(Path.of(previous.worktree()), files.prompt(), files.log(),
-                      files.stderr(), files.mcpConfig(), previous.sessionId(), true));
+                  Path worktree = Path.of(previous.worktree());
+                  return launcher.start(new AgentLauncher.Launch(worktree, files.prompt(), files.log(),
+                      files.stderr(), files.mcpConfig(), previous.sessionId(), true, worktrees.hasGitIdentity(worktree)));
                 }, false))
                 .compose(process -> started(starting, task, process, files))
                 .recover(failure -> failedToStart(starting, failure));

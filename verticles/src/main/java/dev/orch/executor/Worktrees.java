@@ -140,6 +140,11 @@ final class Worktrees {
     return file;
   }
 
+  /** Whether git in this checkout knows who commits (repository, user or system config). */
+  boolean hasGitIdentity(Path worktree) {
+    return git.tryRunIn(worktree, "config", "user.email").ok();
+  }
+
   /** Worktree folders under {@code worktree_dir}, and branches with orch's prefix. */
   record Inventory(List<Path> folders, List<String> branches) {
   }
