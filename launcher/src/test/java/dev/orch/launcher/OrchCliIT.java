@@ -199,6 +199,7 @@ class OrchCliIT {
   void demoBuildsASamplePlanAndShowsIt() throws Exception {
     OrchProcess.Result demo = orch.run(tmp, "demo");
     assertThat(demo.exit()).as(demo.toString()).isZero();
-    assertThat(demo.out()).contains("Synced 4 tasks", "core/E01", "cli/E02", "graph LR");
+    assertThat(demo.out()).contains("Synced 4 tasks", "stand-in agent", "pull request #4 merged", "Hello, world!\nGoodbye!",
+        "All tasks complete.");
   }
 }
