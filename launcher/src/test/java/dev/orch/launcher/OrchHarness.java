@@ -186,16 +186,16 @@ final class OrchHarness implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     for (Process process : processes) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
+      process.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
     }
     // Agents outlive a killed orch by design; whatever still runs with this test's files goes now.
     ProcessHandle.allProcesses()
         .filter(p -> p.info().commandLine().map(line -> line.contains(root.toString())).orElse(false))
         .forEach(ProcessHandle::destroyForcibly);
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
   }
 }

@@ -79,7 +79,9 @@ public final class Addresses {
     public static final String EVT_BUDGET = NAMESPACE + "evt.budget";
 
     public enum Action implements CommandAction {
-      SPEND;
+      SPEND,
+      /** What is over its cost limit right now: {@code {"tasks": {"<id>": "<reason>"}, "day": "<reason>" or null}}. */
+      BUDGETS;
     }
 
     private Observer() {

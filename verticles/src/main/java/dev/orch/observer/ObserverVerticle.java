@@ -67,6 +67,7 @@ public final class ObserverVerticle extends VerticleBase {
           spend = new Spend(summary, LocalDate.now(clock.withZone(ZoneId.systemDefault())));
           return CommandEndpoint.on(Addresses.Observer.CMD, Action.class)
               .handle(Action.SPEND, body -> Future.succeededFuture(spend.summary()))
+              .handle(Action.BUDGETS, body -> Future.succeededFuture(budgets()))
               .register(vertx);
         })
         .onSuccess(v -> timer = vertx.setPeriodic(checkEvery, id -> check()));
@@ -104,22 +105,57 @@ public final class ObserverVerticle extends VerticleBase {
   }
 
   private void checkBudgets(long runId, String taskId) {
-    double perTask = settings.maxCostUsdPerTask();
-    double taskSpent = spend.ofTask(taskId);
-    if (perTask > 0 && taskSpent >= perTask) {
-      alert(new RunAlert(runId, taskId, String.format("%s has cost $%.2f, reaching its limit of $%.2f"
-          + " (observer.max_cost_usd_per_task)", taskId, taskSpent, perTask), taskSpent, perTask));
+    checkTaskBudget(runId, taskId);
+    checkDayBudget();
+  }
+
+  private void checkTaskBudget(long runId, String taskId) {
+    String reason = taskOverBudget(taskId);
+    if (reason != null) {
+      double taskSpent = spend.ofTask(taskId);
+      double perTask = settings.maxCostUsdPerTask();
+      alert(new RunAlert(runId, taskId, reason, taskSpent, perTask));
+      liveness.all().stream().filter(run -> run.taskId().equals(taskId))
+          .forEach(run -> executor.stop(new StopRequest(run.taskId(), RunStatus.FAILED, reason)));
     }
-    double perDay = settings.maxCostUsdPerDay();
-    double today = spend.today(LocalDate.now(clock.withZone(ZoneId.systemDefault())));
-    if (perDay > 0 && today >= perDay) {
-      String reason = String.format("today's agents have cost $%.2f, reaching the daily limit of $%.2f"
-          + " (observer.max_cost_usd_per_day)", today, perDay);
+  }
+
+  private void checkDayBudget() {
+    String reason = dayOverBudget();
+    if (reason != null) {
+      double today = spend.today(LocalDate.now(clock.withZone(ZoneId.systemDefault())));
+      double perDay = settings.maxCostUsdPerDay();
       alert(new RunAlert(0, null, reason, today, perDay));
       for (Liveness.Tracked run : liveness.all()) {
-        executor.stop(new StopRequest(run.taskId(), RunStatus.FAILED, reason));
+        executor.stop(new StopRequest(run.taskId(), RunStatus.STOPPED, reason));
       }
     }
+  }
+
+  private String taskOverBudget(String taskId) {
+    double perTask = settings.maxCostUsdPerTask();
+    double taskSpent = spend.ofTask(taskId);
+    return perTask > 0 && taskSpent >= perTask ? StopRequest.TASK_BUDGET + String.format("%s has cost $%.2f, its limit is"
+        + " $%.2f (observer.max_cost_usd_per_task)", taskId, taskSpent, perTask) : null;
+  }
+
+  private String dayOverBudget() {
+    double perDay = settings.maxCostUsdPerDay();
+    double today = spend.today(LocalDate.now(clock.withZone(ZoneId.systemDefault())));
+    return perDay > 0 && today >= perDay ? StopRequest.DAY_BUDGET + String.format("today's agents have cost $%.2f, the"
+        + " daily limit is $%.2f (observer.max_cost_usd_per_day)", today, perDay) : null;
+  }
+
+  /** For a scheduler starting up: what it must not start. */
+  private JsonObject budgets() {
+    JsonObject tasks = new JsonObject();
+    spend.summary().byTaskUsd().keySet().forEach(id -> {
+      String reason = taskOverBudget(id);
+      if (reason != null) {
+        tasks.put(id, reason);
+      }
+    });
+    return new JsonObject().put("tasks", tasks).put("day", dayOverBudget());
   }
 
   private void alert(RunAlert alert) {

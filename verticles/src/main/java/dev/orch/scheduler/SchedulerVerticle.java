@@ -6,6 +6,7 @@ import dev.orch.contract.BusMessage;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.ExecutorClient;
 import dev.orch.contract.LaunchRequest;
+import dev.orch.contract.ObserverClient;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.ParserClient;
 import dev.orch.contract.PrState;
@@ -85,6 +86,8 @@ public final class SchedulerVerticle extends VerticleBase {
   private PrbotClient prbot;
   /** Tasks a person asked to start; in auto mode every ready task may start anyway. */
   private final Set<String> requested = new LinkedHashSet<>();
+  /** Tasks whose cost reached observer.max_cost_usd_per_task: not started again until a person asks. */
+  private final Set<String> overBudget = new LinkedHashSet<>();
   private LocalDate pausedOn;
   private String pauseReason;
   private Future<?> queue = Future.succeededFuture();
@@ -228,7 +231,8 @@ public final class SchedulerVerticle extends VerticleBase {
       long busy = tasks.values().stream().filter(t -> t.status() == TaskStatus.QUEUED || t.status() == TaskStatus.RUNNING).count();
       int capacity = (int) (settings.maxParallelAgents() - busy);
       long now = System.currentTimeMillis();
-      List<StoredTask> next = DispatchOrder.next(tasks, capacity, now, id -> settings.auto() || requested.contains(id));
+      List<StoredTask> next = DispatchOrder.next(tasks, capacity, now,
+          id -> requested.contains(id) || settings.auto() && !overBudget.contains(id));
       Future<Void> chain = Future.succeededFuture();
       for (StoredTask task : next) {
         chain = chain.compose(v -> queueTask(task, tasks));
@@ -278,7 +282,12 @@ public final class SchedulerVerticle extends VerticleBase {
         return change(task.id(), TaskStatus.NOT_STARTED, run.reason() + "; it starts again with orch",
             Math.max(0, task.attempts() - 1), 0, task.lastError()).mapEmpty();
       }
-      boolean byPerson = run.status() == RunStatus.STOPPED && StopRequest.BY_PERSON.equals(run.reason());
+      if (run.reason() != null && run.reason().startsWith(StopRequest.DAY_BUDGET)) {
+        return change(task.id(), TaskStatus.NOT_STARTED, run.reason() + "; it starts again tomorrow",
+            Math.max(0, task.attempts() - 1), 0, run.reason()).mapEmpty();
+      }
+      boolean byPerson = run.status() == RunStatus.STOPPED && StopRequest.BY_PERSON.equals(run.reason())
+          || run.reason() != null && run.reason().startsWith(StopRequest.TASK_BUDGET);
       TaskStatus as = run.status() == RunStatus.STUCK ? TaskStatus.STUCK : TaskStatus.FAILED;
       String reason = "run " + run.runId() + ": " + (run.reason() == null ? run.status().wire() : run.reason());
       return failed(task.id(), as, reason, !byPerson);
@@ -315,15 +324,19 @@ public final class SchedulerVerticle extends VerticleBase {
     }
     return task(alert.taskId()).compose(task -> {
       requested.remove(task.id());
-      return change(task.id(), task.status().live() && task.status() != TaskStatus.IN_REVIEW ? TaskStatus.FAILED : task.status(),
-          alert.reason(), task.attempts(), 0, alert.reason()).mapEmpty();
+      overBudget.add(task.id());
+      boolean waiting = task.status() == TaskStatus.FAILED || task.status() == TaskStatus.STUCK
+          || task.status() == TaskStatus.NOT_STARTED;
+      // A live run is stopped by the observer and fails without a retry; a task waiting for a retry loses it now.
+      return waiting ? change(task.id(), task.status() == TaskStatus.NOT_STARTED ? TaskStatus.FAILED : task.status(),
+          alert.reason(), task.attempts(), 0, alert.reason()).mapEmpty() : Future.succeededFuture();
     });
   }
 
   /** The failure policy: retry with backoff while attempts remain, else leave the task for a person. */
   private Future<Void> failed(String taskId, TaskStatus as, String reason, boolean retryable) {
     return task(taskId).compose(task -> {
-      if (!retryable || !retries.mayRetry(task.attempts())) {
+      if (!retryable || overBudget.contains(taskId) || !retries.mayRetry(task.attempts())) {
         requested.remove(taskId);
         String why = retryable ? reason + " (gave up after " + task.attempts() + " attempt" + (task.attempts() == 1 ? "" : "s")
             + "; orch retry " + taskId + " to try again)" : reason;
@@ -392,6 +405,7 @@ public final class SchedulerVerticle extends VerticleBase {
             + "; only failed or stuck tasks can be retried"));
       }
       requested.add(task.id());
+      overBudget.remove(task.id());
       return change(task.id(), TaskStatus.NOT_STARTED, "retry requested by a person", 0, 0, task.lastError())
           .compose(v -> get(ref));
     })).onSuccess(v -> dispatch());
@@ -414,7 +428,7 @@ public final class SchedulerVerticle extends VerticleBase {
 
   /** Brings every task that was mid-flight when orch stopped back in line with its runs and pull requests. */
   private Future<Void> reconcile() {
-    return store.loadAll().compose(tasks -> {
+    return loadBudgets().compose(v -> store.loadAll()).compose(tasks -> {
       Future<Void> chain = Future.succeededFuture();
       for (StoredTask task : tasks.values()) {
         if (task.status() == TaskStatus.QUEUED || task.status() == TaskStatus.RUNNING) {
@@ -425,6 +439,24 @@ public final class SchedulerVerticle extends VerticleBase {
       }
       return chain;
     });
+  }
+
+  /** What the observer says is over its cost limit, so a restart does not start it again. */
+  private Future<Void> loadBudgets() {
+    return new ObserverClient(vertx).budgets()
+        .map(budgets -> {
+          overBudget.addAll(budgets.getJsonObject("tasks", new JsonObject()).fieldNames());
+          String day = budgets.getString("day");
+          if (day != null) {
+            pausedOn = LocalDate.now(ZoneId.systemDefault());
+            pauseReason = day;
+          }
+          return (Void) null;
+        })
+        .recover(e -> {
+          LOG.warn("cost limits unknown at start: {}", e.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   private Future<Void> reconcileRun(StoredTask task) {
