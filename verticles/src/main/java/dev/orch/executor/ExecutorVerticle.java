@@ -156,8 +156,7 @@ public final class ExecutorVerticle extends VerticleBase {
           RunFiles files = RunFiles.of(Path.of(settings.logDir()), task, runId);
           RunView starting = new RunView(runId, request.taskId(), request.attempt(), RunStatus.STARTING, session, 0, branch,
               worktree, files.log().toString(), 0, now, 0, null, null, 0, 0, 0, 0, 0, 0, 0);
-          return store.setLogFile(runId, files.log().toString())
-              .compose(v -> vertx.executeBlocking(() -> prepareAndStart(task, request, starting, files), false))
+          return vertx.executeBlocking(() -> prepareAndStart(task, request, starting, files), false)
               .compose(process -> started(starting, task, process, files))
               .recover(failure -> failedToStart(starting, failure));
         });
@@ -236,7 +235,8 @@ public final class ExecutorVerticle extends VerticleBase {
     RunView failed = new RunView(starting.runId(), starting.taskId(), starting.attempt(), RunStatus.FAILED,
         starting.sessionId(), starting.resumedFrom(), starting.branch(), starting.worktree(), starting.logFile(), 0,
         starting.startedAt(), now, null, reason, 0, 0, 0, 0, 0, 0, 0);
-    return store.finish(starting.runId(), RunStatus.FAILED, null, reason, RunTotals.empty(), now).map(v -> {
+    return store.setLogFile(starting.runId(), starting.logFile())
+        .compose(v -> store.finish(starting.runId(), RunStatus.FAILED, null, reason, RunTotals.empty(), now)).map(v -> {
       vertx.eventBus().publish(Addresses.Executor.EVT_FINISHED, failed.toJson());
       return failed;
     });
@@ -267,15 +267,14 @@ public final class ExecutorVerticle extends VerticleBase {
             RunView starting = new RunView(runId, request.taskId(), previous.attempt(), RunStatus.STARTING,
                 previous.sessionId(), previous.runId(), previous.branch(), previous.worktree(), files.log().toString(), 0,
                 now, 0, null, null, 0, 0, 0, 0, 0, 0, 0);
-            return store.setLogFile(runId, files.log().toString())
-                .compose(v -> vertx.executeBlocking(() -> {
+            return vertx.executeBlocking(() -> {
                   files.createDirectories();
                   Files.writeString(files.prompt(), request.prompt(), StandardCharsets.UTF_8);
                   writeMcpConfig(files.mcpConfig());
                   Path worktree = Path.of(previous.worktree());
                   return launcher.start(new AgentLauncher.Launch(worktree, files.prompt(), files.log(),
                       files.stderr(), files.mcpConfig(), previous.sessionId(), true, worktrees.hasGitIdentity(worktree)));
-                }, false))
+                }, false)
                 .compose(process -> started(starting, task, process, files))
                 .recover(failure -> failedToStart(starting, failure));
           });

@@ -54,8 +54,11 @@ final class Worktrees {
     return git.mainBranch(configuredMain);
   }
 
-  /** Makes a fresh worktree for the task, archiving whatever an earlier run left behind. */
-  Path create(TaskId task, String label) {
+  /**
+   * Makes a fresh worktree for the task, archiving whatever an earlier run left behind. Worktree changes are serialised:
+   * concurrent {@code git worktree add} calls read each other's half-written metadata and fail.
+   */
+  synchronized Path create(TaskId task, String label) {
     String branch = branchOf(task);
     Path path = pathOf(task);
     archiveAndRemove(task, label);
@@ -76,10 +79,13 @@ final class Worktrees {
    * Removes the task's worktree and branch; first commits any uncommitted work in it, and keeps commits the main branch
    * does not have (unless they were merged by squash, recorded under {@code refs/orch/merged/}).
    */
-  List<String> archiveAndRemove(TaskId task, String label) {
+  synchronized List<String> archiveAndRemove(TaskId task, String label) {
     List<String> saved = new ArrayList<>();
     String branch = branchOf(task);
     Path path = pathOf(task);
+    if (!Files.exists(path) && !git.branchExists(branch)) {
+      return saved;
+    }
     if (Files.isDirectory(path.resolve(".git")) || Files.isRegularFile(path.resolve(".git"))) {
       commitLeftovers(path, "orch: work left uncommitted in " + path.getFileName() + " (saved before removal)");
     }
@@ -142,7 +148,7 @@ final class Worktrees {
 
   /** Whether git in this checkout knows who commits (repository, user or system config). */
   boolean hasGitIdentity(Path worktree) {
-    return git.tryRunIn(worktree, "config", "user.email").ok();
+    return git.hasIdentity();
   }
 
   /** Worktree folders under {@code worktree_dir}, and branches with orch's prefix. */

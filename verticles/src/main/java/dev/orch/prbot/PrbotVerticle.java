@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class PrbotVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PrbotVerticle.class);
   static final String MERGED_REFS = "refs/orch/merged/";
+  private static final long CLEANUP_DELAY_MILLIS = 2_000;
 
   /** This verticle's slice of the config. Without {@code orchestrate} it only answers questions (a CLI process). */
   public record Settings(String projectRoot, String worktreeDir, String databasePath, String mainBranch, String mergeMethod,
@@ -208,8 +209,9 @@ public final class PrbotVerticle extends VerticleBase {
           LOG.info("{}: merged pull request #{} into {} as {}", pr.taskId(), pr.number(), attempt.mainBranch(),
               mergeCommit.substring(0, Math.min(10, mergeCommit.length())));
           vertx.eventBus().publish(Addresses.Prbot.EVT_MERGED, updated.toJson());
-          executor.removeWorktree(pr.taskId(), "merged-pr-" + pr.number())
-              .onFailure(e -> LOG.warn("{}: worktree not removed: {}", pr.taskId(), e.getMessage()));
+          // Tidying up is not urgent: leave the git lock and the CPU to the dependants starting now.
+          vertx.setTimer(CLEANUP_DELAY_MILLIS, timer -> executor.removeWorktree(pr.taskId(), "merged-pr-" + pr.number())
+              .onFailure(e -> LOG.warn("{}: worktree not removed: {}", pr.taskId(), e.getMessage())));
         });
   }
 

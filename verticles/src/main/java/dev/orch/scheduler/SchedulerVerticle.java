@@ -92,6 +92,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private String pauseReason;
   private Future<?> queue = Future.succeededFuture();
   private long ticker = -1;
+  private boolean dispatchPending;
 
   @Override
   public Future<?> start() {
@@ -115,7 +116,9 @@ public final class SchedulerVerticle extends VerticleBase {
             consume(Addresses.Prbot.EVT_FLAGGED, body -> onFlagged(PullRequestView.fromJson(body))),
             consume(Addresses.Prbot.EVT_FAILED, body -> onPullRequestFailed(PullRequestFailure.fromJson(body))),
             consume(Addresses.Observer.EVT_BUDGET, body -> onBudget(RunAlert.fromJson(body))),
-            consume(Addresses.Parser.EVT_CHANGED, body -> sync().mapEmpty()))))
+            // sync() queues itself; wrapped in the queue too it would wait for itself.
+            vertx.eventBus().consumer(Addresses.Parser.EVT_CHANGED, message -> sync()
+                .onFailure(e -> LOG.warn("re-sync after a plan change failed: {}", e.getMessage()))).completion())))
         .compose(v -> CommandEndpoint.on(Addresses.Scheduler.CMD, Action.class)
             .handle(Action.SYNC, body -> sync())
             .handle(Action.STATUS, body -> status())
@@ -169,6 +172,7 @@ public final class SchedulerVerticle extends VerticleBase {
           applied.transitions().forEach(this::publish);
           JsonObject report = applied.report().toJson();
           vertx.eventBus().publish(Addresses.Scheduler.EVT_SYNCED, report);
+          dispatchSoon();
           return report;
         }));
   }
@@ -223,7 +227,16 @@ public final class SchedulerVerticle extends VerticleBase {
 
   // ---- dispatching
 
+  /** Dispatch right after whatever may have freed a slot or made a task ready; repeated requests coalesce. */
+  private void dispatchSoon() {
+    if (settings.orchestrate() && !dispatchPending) {
+      dispatchPending = true;
+      vertx.runOnContext(v -> dispatch());
+    }
+  }
+
   private void dispatch() {
+    dispatchPending = false;
     serial(() -> store.loadAll().compose(tasks -> {
       if (paused()) {
         return Future.succeededFuture();
@@ -510,6 +523,9 @@ public final class SchedulerVerticle extends VerticleBase {
       if (t.from() != t.to()) {
         LOG.info("{}: {} -> {} ({})", id, t.from() == null ? "new" : t.from().wire(), to.wire(), reason);
         publish(t);
+        if (to != TaskStatus.QUEUED && to != TaskStatus.RUNNING) {
+          dispatchSoon();
+        }
       }
     });
   }
