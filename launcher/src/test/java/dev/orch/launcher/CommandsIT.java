@@ -114,4 +114,30 @@ class CommandsIT {
     return new ProcessBuilder(command).directory(orch.tree.root().toFile()).redirectErrorStream(true)
         .redirectOutput(output.toFile()).start();
   }
+
+  @Test
+  void aRunCanBeResumedInItsSessionWithAFollowUpPrompt() throws Exception {
+    ScriptBook book = new ScriptBook()
+        .on("docs/plans/lazy/epic-01-later.md", List.of(ScriptStep.text("I will do it later.")))
+        .on("Please finish the task now", ScriptBook.writeAndCommit("lazy/done.txt", "done\n", "lazy done", "finished"));
+    try (OrchHarness orch = new OrchHarness(tmp, book, Map.of("scheduler.max_retries", "0"))) {
+      orch.tree.plan("lazy/epic-01-later.md", PlanTree.task("Later"));
+      orch.commitPlan();
+      Process run = orch.startRun();
+      orch.awaitTasks(t -> !t.isEmpty() && "failed".equals(t.get("lazy/E01").getString("status")), TIMEOUT);
+      JsonObject first = orch.runs("lazy/E01").get(0);
+
+      JsonObject resumed = (JsonObject) orch.api("executor", "resume", new JsonObject().put("task_id", "lazy/E01")
+          .put("prompt", "Please finish the task now and commit it."));
+      assertThat(resumed.getLong("resumed_from")).isEqualTo(first.getLong("run_id"));
+      assertThat(resumed.getString("session_id")).isEqualTo(first.getString("session_id"));
+      assertThat(resumed.getString("worktree")).isEqualTo(first.getString("worktree"));
+
+      orch.awaitTasks(t -> "complete".equals(t.get("lazy/E01").getString("status")), TIMEOUT);
+      assertThat(orch.git("show", "main:lazy/done.txt")).isEqualTo("done");
+      OrchProcess.Result logs = orch.orch("logs", "lazy/E01");
+      assertThat(logs.out()).contains("resumes run " + first.getLong("run_id"));
+      orch.stop(run);
+    }
+  }
 }

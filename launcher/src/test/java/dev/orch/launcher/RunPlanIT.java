@@ -29,7 +29,8 @@ class RunPlanIT {
         .on("docs/plans/core/epic-02-more.md", ScriptBook.writeAndCommit("core/more.txt", "more\n", "core more", "done"))
         .on("docs/plans/web/epic-01-page.md", ScriptBook.writeAndCommit("web/page.html", "<p>page</p>\n", "web page", "done"))
         .on("docs/plans/web/epic-02-style.md", ScriptBook.writeAndCommit("web/style.css", "p {}\n", "web style", "done"))
-        .on("docs/plans/tools/epic-01-lint.md", ScriptBook.writeAndCommit("tools/lint.sh", "true\n", "tools lint", "done"));
+        .on("docs/plans/tools/epic-01-lint.md", ScriptBook.writeAndCommit("tools/lint.sh", "true\n", "tools lint", "done"))
+        .on("docs/plans/tools/epic-02-late.md", ScriptBook.writeAndCommit("tools/late.txt", "late\n", "tools late", "done"));
     try (OrchHarness orch = new OrchHarness(tmp, book, Map.of("general.max_parallel_agents", "2",
         "scheduler.retry_base_delay", "\"1s\""))) {
       orch.tree.plan("core/epic-01-base.md", PlanTree.task("Base", "priority: high"))
@@ -45,6 +46,8 @@ class RunPlanIT {
 
       List<String> merges = List.of(orch.git("log", "--format=%s", "--reverse", "main").split("\n"));
       assertThat(merges).hasSize(6);
+      OrchProcess.Result remoteStart = orch.orch("start", "core/E01");
+      assertThat(remoteStart.out()).as("asked over the API").contains("not starting core/E01: it is complete");
       assertThat(merges.indexOf("More (core/E02)")).isGreaterThan(merges.indexOf("Base (core/E01)"));
       assertThat(merges.indexOf("Page (web/E01)")).isGreaterThan(merges.indexOf("More (core/E02)"))
           .isGreaterThan(merges.indexOf("Lint (tools/E01)"));
@@ -67,6 +70,14 @@ class RunPlanIT {
       assertThat(prs.out()).contains("merged", "Page (web/E01)");
       OrchProcess.Result status = orch.orch("status");
       assertThat(status.out()).contains("complete", "Spend:");
+      OrchProcess.Result show = orch.orch("pr", "show", "1");
+      assertThat(show.out()).containsPattern("#1 .* \\[merged]").contains("## Acceptance criteria", "diff --git", "(attempt 1)");
+
+      orch.tree.plan("tools/epic-02-late.md", PlanTree.task("Late"));
+      orch.git("add", "-A");
+      orch.git("commit", "-q", "-m", "a task added while orch runs");
+      orch.awaitTasks(tasks -> tasks.size() == 6 && OrchHarness.all(tasks, "complete"), PLAN_TIMEOUT);
+      assertThat(orch.git("show", "main:tools/late.txt")).isEqualTo("late");
 
       orch.stop(run);
       assertThat(run.exitValue()).as("stopped by SIGTERM, cleanly").isIn(0, 143);
