@@ -12,6 +12,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Which verticles make up orch, in which order, and the slice of config each one gets. */
@@ -35,8 +37,14 @@ final class Wiring {
   static Future<Void> deploy(Vertx vertx, OrchConfig config, Mode mode, Map<String, String> agentEnv) {
     var g = config.general();
     var parser = new ParserVerticle.Settings(g.projectRoot().toString(), g.plansDir().toString(), mode.watch());
-    var prbot = new PrbotVerticle.Settings(g.projectRoot().toString(), g.worktreeDir().toString(),
-        g.databasePath().toString(), g.mainBranch(), config.forge().mergeMethod(), mode.orchestrate());
+    Map<String, Map<String, List<String>>> rules = new LinkedHashMap<>();
+    config.review().categories().forEach((name, category) ->
+        rules.put(name, Map.of("paths", category.paths(), "patterns", category.patterns())));
+    var checks = config.checks();
+    var prbot = new PrbotVerticle.Settings(g.projectRoot().toString(), g.worktreeDir().toString(), g.logDir().toString(),
+        g.databasePath().toString(), g.mainBranch(), config.forge().mergeMethod(), config.forge().updateMethod(),
+        checks.commands(), checks.timeout().toMillis(), checks.maxFixRounds(), checks.outputBudgetChars(),
+        config.review().maxChangedLines(), rules, mode.orchestrate());
     var c = config.claude();
     var executor = new ExecutorVerticle.Settings(g.projectRoot().toString(), g.worktreeDir().toString(), g.logDir().toString(),
         g.stateDir().toString(), g.databasePath().toString(), g.mainBranch(), g.branchPrefix(), config.executor().copyFiles(),

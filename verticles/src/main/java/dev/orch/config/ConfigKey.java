@@ -9,7 +9,7 @@ import java.util.List;
 record ConfigKey(String path, Kind kind, Object defaultValue, long min, long max, List<String> choices, String note) {
 
   enum Kind {
-    STRING, PATH, INT, DECIMAL, BOOL, CHOICE, STRING_LIST, DURATION,
+    STRING, PATH, INT, DECIMAL, BOOL, CHOICE, STRING_LIST, REGEX_LIST, GLOB_LIST, DURATION,
     /** A key the reference knew that orch reads no more: a warning says why. */
     RETIRED
   }
@@ -43,6 +43,16 @@ record ConfigKey(String path, Kind kind, Object defaultValue, long min, long max
     return new ConfigKey(path, Kind.STRING_LIST, defaultValue, 0, 0, List.of(), "");
   }
 
+  /** A list of regular expressions (Java syntax), each checked when the config is read. */
+  static ConfigKey regexList(String path, List<String> defaultValue) {
+    return new ConfigKey(path, Kind.REGEX_LIST, defaultValue, 0, 0, List.of(), "");
+  }
+
+  /** A list of path globs ({@code **}/auth/**), each checked when the config is read. */
+  static ConfigKey globList(String path, List<String> defaultValue) {
+    return new ConfigKey(path, Kind.GLOB_LIST, defaultValue, 0, 0, List.of(), "");
+  }
+
   /** "90m", "8h", "30s", "1h30m", or a bare number of seconds. */
   static ConfigKey duration(String path, String defaultValue) {
     return new ConfigKey(path, Kind.DURATION, defaultValue, 0, 0, List.of(), "");
@@ -65,6 +75,8 @@ record ConfigKey(String path, Kind kind, Object defaultValue, long min, long max
       case BOOL -> "true or false";
       case CHOICE -> "one of " + String.join(", ", choices);
       case STRING_LIST -> "a list of strings";
+      case REGEX_LIST -> "a list of regular expressions";
+      case GLOB_LIST -> "a list of path globs";
       case DURATION -> "a duration such as \"90s\", \"10m\", \"8h\" or \"1h30m\"";
       case RETIRED -> "nothing (retired)";
     };

@@ -238,13 +238,13 @@ public final class ConfigLoader {
         }
         yield node.asBoolean();
       }
-      case STRING_LIST -> {
+      case STRING_LIST, REGEX_LIST, GLOB_LIST -> {
         if (!node.isArray()) {
           throw wrongType(key, node);
         }
         List<String> out = new ArrayList<>();
         node.forEach(item -> out.add(requireText(key, item)));
-        yield List.copyOf(out);
+        yield checkEntries(key, List.copyOf(out));
       }
       case DURATION -> node.isIntegralNumber() ? Duration.ofSeconds(node.asLong()) : parseDuration(requireText(key, node));
       case RETIRED -> null;
@@ -276,8 +276,8 @@ public final class ConfigLoader {
         case "false", "0", "no", "off" -> false;
         default -> throw new IllegalArgumentException("must be true or false, got '" + text + "'");
       };
-      case STRING_LIST -> trimmed.isEmpty() ? List.of()
-          : List.of(trimmed.split("\\s*,\\s*"));
+      case STRING_LIST, REGEX_LIST, GLOB_LIST -> checkEntries(key, trimmed.isEmpty() ? List.of()
+          : List.of(trimmed.split("\\s*,\\s*")));
       case DURATION -> parseDuration(trimmed);
       case RETIRED -> null;
     };
@@ -301,6 +301,24 @@ public final class ConfigLoader {
       throw new IllegalArgumentException("must be " + key.describeKind() + ", got " + value);
     }
     return (int) value;
+  }
+
+  private static List<String> checkEntries(ConfigKey key, List<String> entries) {
+    for (int i = 0; i < entries.size(); i++) {
+      String entry = entries.get(i);
+      try {
+        if (key.kind() == ConfigKey.Kind.REGEX_LIST) {
+          java.util.regex.Pattern.compile(entry);
+        } else if (key.kind() == ConfigKey.Kind.GLOB_LIST) {
+          java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + entry);
+        }
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("entry " + (i + 1) + " (\"" + entry + "\") is not a valid "
+            + (key.kind() == ConfigKey.Kind.REGEX_LIST ? "regular expression" : "glob") + ": "
+            + e.getMessage().lines().findFirst().orElse(""));
+      }
+    }
+    return entries;
   }
 
   private static Double checkDecimal(ConfigKey key, double value) {

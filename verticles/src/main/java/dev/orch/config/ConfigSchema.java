@@ -47,8 +47,31 @@ final class ConfigSchema {
     add(ConfigKey.decimal("observer.max_cost_usd_per_task", 0));
     add(ConfigKey.decimal("observer.max_cost_usd_per_day", 0));
 
-    add(ConfigKey.choice("forge.kind", "local", "local"));
+    add(ConfigKey.choice("forge.kind", "local", "local", "github"));
     add(ConfigKey.choice("forge.merge_method", "squash", "squash", "merge", "rebase"));
+    add(ConfigKey.choice("forge.update_method", "rebase", "rebase", "merge"));
+
+    add(ConfigKey.stringList("checks.commands", List.of()));
+    add(ConfigKey.duration("checks.timeout", "30m"));
+    add(ConfigKey.integer("checks.max_fix_rounds", 2, 0, 20));
+    add(ConfigKey.integer("checks.output_budget_chars", 4000, 200, 200_000));
+
+    add(ConfigKey.integer("review.max_changed_lines", 400, 1, 10_000_000));
+    add(ConfigKey.globList("review.security.paths", List.of("**/auth/**", "**/*auth*", "**/security/**",
+        "**/*crypto*", "**/*secret*", "**/*credential*", "**/*password*", "**/*token*", "**/*permission*",
+        "**/*session*", "**/.env*", "**/*.pem", "**/*.key")));
+    add(ConfigKey.regexList("review.security.patterns", List.of(
+        "(?i)\\b(password|passwd|secret|api[_-]?key|private[_-]?key|access[_-]?token|bearer|jwt|oauth|hmac)\\b",
+        "(?i)\\b(authenticat\\w*|authori[sz]\\w*|encrypt\\w*|decrypt\\w*|cipher|keystore|truststore)\\b",
+        "(?i)\\b(chmod|setuid|sudo|permissions?|session(id|s)?)\\b")));
+    add(ConfigKey.globList("review.architecture.paths", List.of("**/pom.xml", "**/build.gradle*", "**/settings.gradle*",
+        "**/go.mod", "**/Cargo.toml", "**/package.json", "**/pyproject.toml", "**/requirements*.txt", "**/Gemfile",
+        "**/api/**", "**/public/**")));
+    add(ConfigKey.regexList("review.architecture.patterns", List.of("<dependency>", "^\\s*\"[@\\w./-]+\"\\s*:\\s*\"[~^]?\\d",
+        "^\\s*(implementation|api|compile)\\s*[\\(\"']", "^\\s*require\\s+[\\w./-]+\\s+v\\d")));
+    add(ConfigKey.globList("review.migrations.paths", List.of("**/migrations/**", "**/migration/**", "**/db/migrate/**",
+        "**/*.sql")));
+    add(ConfigKey.regexList("review.migrations.patterns", List.of("(?i)\\b(create|alter|drop)\\s+table\\b")));
 
     add(ConfigKey.bool("notifications.desktop", false));
     add(ConfigKey.string("notifications.slack_webhook", ""));

@@ -2,7 +2,9 @@ package dev.orch.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,6 +19,8 @@ public record OrchConfig(
     Executor executor,
     Observer observer,
     Forge forge,
+    Checks checks,
+    Review review,
     Notifications notifications,
     Web web,
     Prompts prompts,
@@ -67,9 +71,31 @@ public record OrchConfig(
     }
   }
 
-  public record Forge(String kind, String mergeMethod) {
+  public record Forge(String kind, String mergeMethod, String updateMethod) {
     static Forge from(ConfigValues v) {
-      return new Forge(v.string("forge.kind"), v.string("forge.merge_method"));
+      return new Forge(v.string("forge.kind"), v.string("forge.merge_method"), v.string("forge.update_method"));
+    }
+  }
+
+  /** Commands run against a pull request's head before it may merge; none configured means no checks. */
+  public record Checks(List<String> commands, Duration timeout, int maxFixRounds, int outputBudgetChars) {
+    static Checks from(ConfigValues v) {
+      return new Checks(v.strings("checks.commands"), v.duration("checks.timeout"), v.integer("checks.max_fix_rounds"),
+          v.integer("checks.output_budget_chars"));
+    }
+  }
+
+  /** Review routing: per category, path globs and patterns on added or removed lines; large changes; the plan's flag. */
+  public record Review(int maxChangedLines, Map<String, Category> categories) {
+    public record Category(List<String> paths, List<String> patterns) {
+    }
+
+    static Review from(ConfigValues v) {
+      Map<String, Category> categories = new LinkedHashMap<>();
+      for (String name : List.of("security", "architecture", "migrations")) {
+        categories.put(name, new Category(v.strings("review." + name + ".paths"), v.strings("review." + name + ".patterns")));
+      }
+      return new Review(v.integer("review.max_changed_lines"), categories);
     }
   }
 
@@ -122,6 +148,6 @@ public record OrchConfig(
 
   static OrchConfig from(Optional<Path> source, ConfigValues v) {
     return new OrchConfig(source, General.from(v), Scheduler.from(v), Claude.from(v), Executor.from(v), Observer.from(v),
-        Forge.from(v), Notifications.from(v), Web.from(v), Prompts.from(v), BuildPool.from(v));
+        Forge.from(v), Checks.from(v), Review.from(v), Notifications.from(v), Web.from(v), Prompts.from(v), BuildPool.from(v));
   }
 }

@@ -96,11 +96,13 @@ public final class Addresses {
     public static final String EVT_MERGED = NAMESPACE + "evt.merged";
     /** A pull request needs a person: {@link PullRequestView} with its reason. */
     public static final String EVT_FLAGGED = NAMESPACE + "evt.flagged";
+    /** A pull request went back to its agent (red checks, a conflict, a person's rejection): {@link PullRequestView}. */
+    public static final String EVT_FIXING = NAMESPACE + "evt.fixing";
     /** A finished run could not become a pull request (for example, no commits): {@link PullRequestFailure}. */
     public static final String EVT_FAILED = NAMESPACE + "evt.failed";
 
     public enum Action implements CommandAction {
-      OPEN, LIST, GET, MERGE;
+      OPEN, LIST, GET, MERGE, REJECT;
     }
 
     private Prbot() {

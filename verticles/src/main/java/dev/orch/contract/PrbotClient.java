@@ -30,6 +30,18 @@ public final class PrbotClient extends BusClient {
     return requestList(Addresses.Prbot.Action.LIST, body, "pull_requests", PullRequestView::fromJson);
   }
 
+  /** A person merges: checks must be green on the current head unless {@code force}. */
+  public Future<PullRequestView> merge(int number, boolean force) {
+    return requestObject(Addresses.Prbot.Action.MERGE, new JsonObject().put("number", number).put("force", force))
+        .map(PullRequestView::fromJson);
+  }
+
+  /** A person sends the pull request back to its agent with what to change. */
+  public Future<PullRequestView> reject(int number, String reason) {
+    return requestObject(Addresses.Prbot.Action.REJECT, new JsonObject().put("number", number).put("reason", reason))
+        .map(PullRequestView::fromJson);
+  }
+
   /** One pull request with its diff under {@code "diff"}. */
   public Future<JsonObject> get(int number) {
     return requestObject(Addresses.Prbot.Action.GET, new JsonObject().put("number", number));

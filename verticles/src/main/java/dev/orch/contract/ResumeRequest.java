@@ -2,11 +2,26 @@ package dev.orch.contract;
 
 import io.vertx.core.json.JsonObject;
 
-/** Continue a task's latest run in the same agent session and worktree with a follow-up prompt. */
-public record ResumeRequest(String taskId, String prompt) implements BusMessage {
+/**
+ * Continue a task's latest run in the same agent session and worktree with a follow-up prompt: the text itself, or a
+ * prompt template (such as {@code review/checks-failed.md}, overridable like every prompt) and its values.
+ */
+public record ResumeRequest(String taskId, String prompt, String template, java.util.Map<String, String> values)
+    implements BusMessage {
   public ResumeRequest {
     WireJson.require("task_id", taskId);
-    WireJson.require("prompt", prompt);
+    if ((prompt == null || prompt.isBlank()) == (template == null || template.isBlank())) {
+      throw new IllegalArgumentException("give either field 'prompt' or field 'template'");
+    }
+    values = values == null ? java.util.Map.of() : java.util.Map.copyOf(values);
+  }
+
+  public static ResumeRequest withPrompt(String taskId, String prompt) {
+    return new ResumeRequest(taskId, prompt, null, null);
+  }
+
+  public static ResumeRequest withTemplate(String taskId, String template, java.util.Map<String, String> values) {
+    return new ResumeRequest(taskId, null, template, values);
   }
 
   public static ResumeRequest fromJson(JsonObject json) {

@@ -200,6 +200,18 @@ public final class ExecutorVerticle extends VerticleBase {
     return prompts.render(PromptLibrary.EPIC_TASK, PromptLibrary.EPIC_VARIABLES, values);
   }
 
+  private String followUpPrompt(ResumeRequest request) {
+    if (request.template() == null) {
+      return request.prompt();
+    }
+    Set<String> known = PromptLibrary.FOLLOW_UP_VARIABLES.get(request.template());
+    if (known == null) {
+      throw OrchException.badRequest("no follow-up prompt template " + request.template() + " (one of "
+          + String.join(", ", PromptLibrary.FOLLOW_UP_VARIABLES.keySet()) + ")");
+    }
+    return prompts.render(request.template(), known, request.values());
+  }
+
   private static Optional<String> readFirst(Path... candidates) throws IOException {
     for (Path candidate : candidates) {
       if (Files.isRegularFile(candidate)) {
@@ -269,7 +281,7 @@ public final class ExecutorVerticle extends VerticleBase {
                 now, 0, null, null, 0, 0, 0, 0, 0, 0, 0);
             return vertx.executeBlocking(() -> {
                   files.createDirectories();
-                  Files.writeString(files.prompt(), request.prompt(), StandardCharsets.UTF_8);
+                  Files.writeString(files.prompt(), followUpPrompt(request), StandardCharsets.UTF_8);
                   writeMcpConfig(files.mcpConfig());
                   Path worktree = Path.of(previous.worktree());
                   return launcher.start(new AgentLauncher.Launch(worktree, files.prompt(), files.log(),

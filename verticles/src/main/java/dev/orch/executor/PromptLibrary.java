@@ -22,6 +22,11 @@ public final class PromptLibrary {
   /** The reference's variables plus orch's own ({@code TaskID}, {@code Module}, {@code Branch}). */
   public static final Set<String> EPIC_VARIABLES =
       Set.of("Title", "EpicFilePath", "EpicContent", "ModuleContext", "CompletedDeps", "TaskID", "Module", "Branch");
+  /** The follow-up prompts prbot sends and the variables each may use. */
+  public static final Map<String, Set<String>> FOLLOW_UP_VARIABLES = Map.of(
+      "review/checks-failed.md", Set.of("TaskID", "Title", "Command", "ExitCode", "Output", "Round", "MaxRounds"),
+      "review/rejected.md", Set.of("TaskID", "Title", "Number", "Reason"),
+      "review/conflict.md", Set.of("TaskID", "Title", "MainBranch", "Files"));
   static final String PROJECT_FOLDER = ".claude-orchestrator/prompts";
   private static final String BUILT_IN = "/dev/orch/prompts/";
 

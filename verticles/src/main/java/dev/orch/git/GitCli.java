@@ -133,6 +133,13 @@ public final class GitCli {
     return Integer.parseInt(run("rev-list", "--count", base + ".." + head));
   }
 
+  /** Like {@link #tryRunIn}, for commands that create commits (merge, rebase): orch signs when git knows nobody. */
+  public Result tryRunInWithIdentity(Path dir, String... args) {
+    List<String> all = new ArrayList<>(identityArgs(dir));
+    all.addAll(List.of(args));
+    return exec(dir, all, Map.of());
+  }
+
   /** Commits in {@code dir} as orch, unless the repository has an identity of its own. */
   public String commitIn(Path dir, String message, String... extraArgs) {
     List<String> args = new ArrayList<>(identityArgs(dir));
@@ -163,6 +170,7 @@ public final class GitCli {
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
     builder.environment().put("GIT_TERMINAL_PROMPT", "0");
+    builder.environment().put("GIT_EDITOR", "true");
     builder.environment().put("LC_ALL", "C");
     builder.environment().putAll(env);
     try {

@@ -18,12 +18,25 @@ interface Forge {
   record Prepared(MergeAttempt attempt, String conflict) {
   }
 
-  /** The commit now at the tip of the main branch, or why the main branch could not be moved. */
-  record Completed(String mergeCommit, String blocked) {
+  /**
+   * The commit now at the tip of the main branch, or why the main branch could not be moved; {@code retry} when the
+   * main branch merely moved meanwhile and the merge can be prepared again.
+   */
+  record Completed(String mergeCommit, String blocked, boolean retry) {
+    static Completed done(String mergeCommit) {
+      return new Completed(mergeCommit, null, false);
+    }
+
+    static Completed blocked(String why, boolean retry) {
+      return new Completed(null, why, retry);
+    }
   }
 
   /** Publishes a recorded pull request on the forge (nothing to do for the local forge). */
   PullRequestView open(PullRequestView pr);
+
+  /** Marks the pull request (the local forge keeps the labels in its record only). */
+  void label(PullRequestView pr, java.util.List<String> labels);
 
   Prepared prepareMerge(PullRequestView pr, String method);
 

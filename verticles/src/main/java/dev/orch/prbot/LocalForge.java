@@ -30,6 +30,11 @@ final class LocalForge implements Forge {
   }
 
   @Override
+  public void label(PullRequestView pr, java.util.List<String> labels) {
+    // The record holds the labels; the local forge has nowhere else to put them.
+  }
+
+  @Override
   public Prepared prepareMerge(PullRequestView pr, String method) {
     String main = git.mainBranch(configuredMain);
     String mainTip = git.resolve(main).orElseThrow(() -> new IllegalStateException("no main branch '" + main + "'"));
@@ -67,17 +72,17 @@ final class LocalForge implements Forge {
     if (checkedOut.isPresent()) {
       GitCli.Result ff = git.tryRunIn(checkedOut.get(), "merge", "--ff-only", "--quiet", newTip);
       if (!ff.ok()) {
-        return new Completed(null, attempt.mainBranch() + " is checked out in " + checkedOut.get()
-            + " and git would not fast-forward it: " + ff.err().strip().replace('\n', ' '));
+        return Completed.blocked(attempt.mainBranch() + " is checked out in " + checkedOut.get()
+            + " and git would not fast-forward it: " + ff.err().strip().replace('\n', ' '), !ff.err().contains("overwritten"));
       }
     } else {
       try {
         git.run("update-ref", "refs/heads/" + attempt.mainBranch(), newTip, attempt.mainTip());
       } catch (GitException e) {
-        return new Completed(null, attempt.mainBranch() + " moved while merging; try again");
+        return Completed.blocked(attempt.mainBranch() + " moved while merging", true);
       }
     }
-    return new Completed(newTip, null);
+    return Completed.done(newTip);
   }
 
   @Override

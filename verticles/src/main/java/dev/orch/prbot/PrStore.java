@@ -37,10 +37,18 @@ final class PrStore {
         created_at INTEGER NOT NULL,
         merged_at INTEGER NOT NULL DEFAULT 0)""",
       "CREATE INDEX pull_requests_task ON pull_requests(task_id)",
-      "CREATE UNIQUE INDEX pull_requests_one_open_per_task ON pull_requests(task_id) WHERE state IN ('open', 'flagged')"));
+      "CREATE UNIQUE INDEX pull_requests_one_open_per_task ON pull_requests(task_id) WHERE state IN ('open', 'flagged')"),
+      Database.Migration.of(2,
+          "ALTER TABLE pull_requests ADD COLUMN stage TEXT NOT NULL DEFAULT 'checking'",
+          "ALTER TABLE pull_requests ADD COLUMN fix_rounds INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE pull_requests ADD COLUMN labels TEXT NOT NULL DEFAULT '[]'",
+          "ALTER TABLE pull_requests ADD COLUMN routing TEXT",
+          "ALTER TABLE pull_requests ADD COLUMN checks TEXT",
+          "ALTER TABLE pull_requests ADD COLUMN url TEXT"));
 
-  private static final String COLUMNS = "number, task_id, run_id, branch, title, body, state, reason, head_commit,"
+  private static final String INSERT_COLUMNS = "number, task_id, run_id, branch, title, body, state, reason, head_commit,"
       + " merge_commit, files_changed, additions, deletions, diff_stat, cost_usd, tokens, created_at, merged_at";
+  private static final String COLUMNS = INSERT_COLUMNS + ", stage, fix_rounds, labels, routing, checks, url";
 
   private final Pool pool;
 
@@ -54,7 +62,7 @@ final class PrStore {
         .execute()
         .compose(rows -> {
           int number = rows.iterator().next().getInteger("next");
-          return conn.preparedQuery("INSERT INTO pull_requests (" + COLUMNS + ") VALUES"
+          return conn.preparedQuery("INSERT INTO pull_requests (" + INSERT_COLUMNS + ") VALUES"
                   + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
               .execute(Tuple.tuple().addValue(number).addValue(draft.taskId()).addValue(draft.runId())
                   .addValue(draft.branch()).addValue(draft.title()).addValue(draft.body()).addValue(PrState.OPEN.wire())
@@ -67,15 +75,19 @@ final class PrStore {
         .map(Optional::orElseThrow);
   }
 
-  Future<Void> setState(int number, PrState state, String reason) {
-    return pool.preparedQuery("UPDATE pull_requests SET state = ?, reason = ? WHERE number = ?")
-        .execute(Tuple.of(state.wire(), reason, number)).mapEmpty();
-  }
-
-  Future<Void> merged(int number, String mergeCommit, long at) {
-    return pool.preparedQuery("UPDATE pull_requests SET state = 'merged', reason = NULL, merge_commit = ?, merged_at = ?"
-            + " WHERE number = ?")
-        .execute(Tuple.of(mergeCommit, at, number)).mapEmpty();
+  /** Writes every field that changes over a pull request's life, and returns it as stored. */
+  Future<PullRequestView> save(PullRequestView pr) {
+    return pool.preparedQuery("UPDATE pull_requests SET run_id = ?, body = ?, state = ?, reason = ?, head_commit = ?,"
+            + " merge_commit = ?, files_changed = ?, additions = ?, deletions = ?, diff_stat = ?, cost_usd = ?, tokens = ?,"
+            + " merged_at = ?, stage = ?, fix_rounds = ?, labels = ?, routing = ?, checks = ?, url = ? WHERE number = ?")
+        .execute(Tuple.tuple().addValue(pr.runId()).addValue(pr.body()).addValue(pr.state().wire()).addValue(pr.reason())
+            .addValue(pr.headCommit()).addValue(pr.mergeCommit()).addValue(pr.filesChanged()).addValue(pr.additions())
+            .addValue(pr.deletions()).addValue(pr.diffStat()).addValue(pr.costUsd()).addValue(pr.tokens())
+            .addValue(pr.mergedAt()).addValue(pr.stage()).addValue(pr.fixRounds())
+            .addValue(new io.vertx.core.json.JsonArray(pr.labels()).encode()).addValue(pr.routing()).addValue(pr.checks())
+            .addValue(pr.url()).addValue(pr.number()))
+        .compose(v -> get(pr.number()))
+        .map(Optional::orElseThrow);
   }
 
   Future<Optional<PullRequestView>> get(int number) {
@@ -113,7 +125,9 @@ final class PrStore {
           r.getString("title"), r.getString("body"), PrState.fromWire(r.getString("state")), r.getString("reason"),
           r.getString("head_commit"), r.getString("merge_commit"), r.getInteger("files_changed"), r.getInteger("additions"),
           r.getInteger("deletions"), r.getString("diff_stat"), r.getDouble("cost_usd"), r.getLong("tokens"),
-          r.getLong("created_at"), r.getLong("merged_at")));
+          r.getLong("created_at"), r.getLong("merged_at"), r.getString("stage"), r.getInteger("fix_rounds"),
+          new io.vertx.core.json.JsonArray(r.getString("labels")).stream().map(String::valueOf).toList(),
+          r.getString("routing"), r.getString("checks"), r.getString("url")));
     }
     return out;
   }

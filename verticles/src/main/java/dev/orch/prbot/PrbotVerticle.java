@@ -11,6 +11,7 @@ import dev.orch.contract.PlanStatus;
 import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestFailure;
 import dev.orch.contract.PullRequestView;
+import dev.orch.contract.ResumeRequest;
 import dev.orch.contract.RunView;
 import dev.orch.contract.SchedulerClient;
 import dev.orch.contract.TaskId;
@@ -24,29 +25,50 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a successful run into a pull request on the forge and merges it: the change and the plan's new status land in
- * one commit on the main branch, the task's worktree is removed (its commits kept under {@code refs/orch/merged/}), and
- * everyone hears about it. Merges happen one at a time.
+ * Takes a successful run to a merged change. The pull request goes through: bring the branch up to date with the main
+ * branch (the agent resolves a conflict), run the checks (the agent fixes red ones, up to a number of rounds), route
+ * the change (routine, or flagged for a person with the reason), and merge: the change and the plan's new status land
+ * in one commit. Feedback always goes back to the same agent session in the same worktree, and the same pull request
+ * is updated. Merges happen one at a time.
  */
 public final class PrbotVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PrbotVerticle.class);
   static final String MERGED_REFS = "refs/orch/merged/";
+  static final String NEEDS_REVIEW_LABEL = "needs-human-review";
   private static final long CLEANUP_DELAY_MILLIS = 2_000;
+  private static final int MAX_MERGE_ATTEMPTS = 3;
 
   /** This verticle's slice of the config. Without {@code orchestrate} it only answers questions (a CLI process). */
-  public record Settings(String projectRoot, String worktreeDir, String databasePath, String mainBranch, String mergeMethod,
-      boolean orchestrate) implements BusMessage {
+  public record Settings(String projectRoot, String worktreeDir, String logDir, String databasePath, String mainBranch,
+      String mergeMethod, String updateMethod, List<String> checkCommands, long checkTimeoutMillis, int maxFixRounds,
+      int outputBudgetChars, int maxChangedLines, Map<String, Map<String, List<String>>> reviewRules, boolean orchestrate)
+      implements BusMessage {
     public Settings {
       WireJson.require("project_root", projectRoot);
       WireJson.require("worktree_dir", worktreeDir);
       WireJson.require("database_path", databasePath);
+      logDir = logDir == null ? Path.of(worktreeDir).resolveSibling("logs").toString() : logDir;
       mergeMethod = mergeMethod == null ? "squash" : mergeMethod;
+      updateMethod = updateMethod == null ? "rebase" : updateMethod;
+      checkCommands = WireJson.listOrEmpty(checkCommands);
+      checkTimeoutMillis = checkTimeoutMillis <= 0 ? Duration.ofMinutes(30).toMillis() : checkTimeoutMillis;
+      outputBudgetChars = outputBudgetChars <= 0 ? 4000 : outputBudgetChars;
+      maxChangedLines = maxChangedLines <= 0 ? 400 : maxChangedLines;
+      reviewRules = reviewRules == null ? Map.of() : reviewRules;
     }
   }
 
@@ -55,9 +77,14 @@ public final class PrbotVerticle extends VerticleBase {
   private PrStore store;
   private GitCli git;
   private Forge forge;
+  private CheckRunner checks;
+  private ReviewRouter router;
   private ExecutorClient executor;
   private SchedulerClient scheduler;
   private ParserClient parser;
+  /** Pull requests being worked on right now; a second trigger for one of them waits for the first. */
+  private final Set<Integer> advancing = new HashSet<>();
+  private final Set<Integer> advanceAgain = new HashSet<>();
   /** Merges run one after another: each starts from the main branch the previous one left. */
   private Future<?> mergeQueue = Future.succeededFuture();
 
@@ -66,14 +93,18 @@ public final class PrbotVerticle extends VerticleBase {
     settings = WireJson.fromJson(config(), Settings.class);
     git = new GitCli(Path.of(settings.projectRoot()));
     forge = new LocalForge(git, Path.of(settings.worktreeDir()).resolve(".merge"), settings.mainBranch());
+    checks = new CheckRunner(settings.checkCommands(), Duration.ofMillis(settings.checkTimeoutMillis()),
+        settings.outputBudgetChars());
+    List<ReviewRouter.Category> categories = new ArrayList<>();
+    settings.reviewRules().forEach((name, rules) -> categories.add(new ReviewRouter.Category(name,
+        rules.getOrDefault("paths", List.of()), rules.getOrDefault("patterns", List.of()))));
+    router = new ReviewRouter(categories, settings.maxChangedLines());
     executor = new ExecutorClient(vertx);
     scheduler = new SchedulerClient(vertx);
     parser = new ParserClient(vertx);
     var finished = vertx.eventBus().<JsonObject>consumer(Addresses.Executor.EVT_FINISHED, m -> {
-      RunView run = RunView.fromJson(m.body());
-      if (run.succeeded() && settings.orchestrate()) {
-        open(run.taskId(), run.runId()).onFailure(e -> LOG.warn("{} run {}: no pull request: {}", run.taskId(), run.runId(),
-            e.getMessage()));
+      if (settings.orchestrate()) {
+        onRunFinished(RunView.fromJson(m.body()));
       }
     });
     return Database.open(vertx, Path.of(settings.databasePath()))
@@ -88,10 +119,11 @@ public final class PrbotVerticle extends VerticleBase {
             .handle(Action.LIST, this::list)
             .handle(Action.GET, this::get)
             .handle(Action.MERGE, this::mergeCommand)
+            .handle(Action.REJECT, this::rejectCommand)
             .register(vertx))
         .onSuccess(v -> {
           if (settings.orchestrate()) {
-            resumeOpenMerges();
+            resumeOpenPullRequests();
           }
         });
   }
@@ -99,6 +131,31 @@ public final class PrbotVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  // ---- a run ended
+
+  private void onRunFinished(RunView run) {
+    store.activeForTask(run.taskId()).onSuccess(active -> {
+      if (active.isPresent() && PullRequestView.STAGE_FIXING.equals(active.get().stage())) {
+        afterFix(active.get(), run);
+      } else if (active.isEmpty() && run.succeeded()) {
+        open(run.taskId(), run.runId()).onFailure(e -> LOG.warn("{} run {}: no pull request: {}", run.taskId(), run.runId(),
+            e.getMessage()));
+      }
+    });
+  }
+
+  /** The agent's turn on feedback ended: carry on with the updated branch, or hand the pull request to a person. */
+  private void afterFix(PullRequestView pr, RunView run) {
+    if (!run.succeeded()) {
+      flag(pr, "the agent could not address the feedback: " + (run.reason() == null ? run.status().wire() : run.reason()));
+      return;
+    }
+    inspect(pr, run).compose(updated -> store.save(with(updated, "run_id", run.runId(), "stage",
+            PullRequestView.STAGE_CHECKING)))
+        .onSuccess(updated -> advance(updated.number()))
+        .onFailure(e -> flag(pr, "could not read the updated branch: " + e.getMessage()));
   }
 
   // ---- opening
@@ -123,9 +180,8 @@ public final class PrbotVerticle extends VerticleBase {
   }
 
   private Future<PullRequestView> create(TaskView task, RunView run) {
-    Path planFile = Path.of(run.worktree()).resolve(task.file());
     return vertx.executeBlocking(() -> BranchInspection.of(git, settings.mainBranch(), run.branch(), Path.of(run.worktree()),
-            java.nio.file.Files.isRegularFile(planFile) ? planFile : Path.of(settings.projectRoot()).resolve(task.file())))
+            planFile(run, task)))
         .compose(inspection -> {
           if (inspection.commits() == 0) {
             String reason = "the agent finished without committing anything on " + run.branch();
@@ -135,16 +191,160 @@ public final class PrbotVerticle extends VerticleBase {
           PullRequestView draft = new PullRequestView(0, task.id(), run.runId(), run.branch(),
               task.title() + " (" + task.id() + ")", PrBody.of(task, run, inspection), PrState.OPEN, null,
               inspection.headCommit(), null, inspection.filesChanged(), inspection.additions(), inspection.deletions(),
-              inspection.diffStat(), run.costUsd(), run.inputTokens() + run.outputTokens(), System.currentTimeMillis(), 0);
+              inspection.diffStat(), run.costUsd(), run.inputTokens() + run.outputTokens(), System.currentTimeMillis(), 0,
+              PullRequestView.STAGE_CHECKING, 0, List.of(), null, null, null);
           return store.insert(draft)
-              .compose(pr -> vertx.executeBlocking(() -> forge.open(pr)).map(published -> pr))
+              .compose(pr -> vertx.executeBlocking(() -> forge.open(pr)).compose(store::save))
               .onSuccess(pr -> {
                 LOG.info("{}: opened pull request #{} ({} files, +{} -{})", pr.taskId(), pr.number(), pr.filesChanged(),
                     pr.additions(), pr.deletions());
                 vertx.eventBus().publish(Addresses.Prbot.EVT_OPENED, pr.toJson());
-                enqueueMerge(pr.number());
+                advance(pr.number());
               });
         });
+  }
+
+  /** A pull request's fields after the agent changed its branch: head, diff, cost. */
+  private Future<PullRequestView> inspect(PullRequestView pr, RunView run) {
+    return scheduler.get(pr.taskId()).compose(task -> vertx.executeBlocking(() -> BranchInspection.of(git,
+            settings.mainBranch(), pr.branch(), Path.of(run.worktree()), planFile(run, task)))
+        .map(inspection -> with(pr, "head_commit", inspection.headCommit(), "files_changed", inspection.filesChanged(),
+            "additions", inspection.additions(), "deletions", inspection.deletions(), "diff_stat", inspection.diffStat(),
+            "cost_usd", pr.costUsd() + run.costUsd(), "tokens", pr.tokens() + run.inputTokens() + run.outputTokens())));
+  }
+
+  private Path planFile(RunView run, TaskView task) {
+    Path inWorktree = Path.of(run.worktree()).resolve(task.file());
+    return Files.isRegularFile(inWorktree) ? inWorktree : Path.of(settings.projectRoot()).resolve(task.file());
+  }
+
+  // ---- the way to merge: update, check, route, merge
+
+  /** Takes an open pull request as far as it can go without a person. One at a time per pull request. */
+  private void advance(int number) {
+    if (!advancing.add(number)) {
+      advanceAgain.add(number);
+      return;
+    }
+    store.get(number)
+        .compose(found -> found.filter(pr -> pr.state() == PrState.OPEN).map(this::step).orElse(Future.succeededFuture()))
+        .onFailure(e -> store.get(number).onSuccess(pr -> pr.ifPresent(p -> flag(p, "orch could not process it: "
+            + e.getMessage()))))
+        .onComplete(done -> {
+          advancing.remove(number);
+          if (advanceAgain.remove(number)) {
+            advance(number);
+          }
+        });
+  }
+
+  private Future<Void> step(PullRequestView pr) {
+    return Future.all(scheduler.get(pr.taskId()), executor.run(pr.runId())).compose(both -> {
+      TaskView task = both.resultAt(0);
+      RunView run = both.resultAt(1);
+      Path worktree = Path.of(run.worktree());
+      if (!Files.isDirectory(worktree)) {
+        return flag(pr, "its worktree " + worktree + " is gone").mapEmpty();
+      }
+      return updateBranch(pr, task, worktree).compose(updated -> {
+        if (!updated) {
+          return Future.succeededFuture();
+        }
+        return runChecks(pr, task, worktree).compose(green -> {
+          if (!green) {
+            return Future.succeededFuture();
+          }
+          return route(pr, task).compose(routine -> routine ? enqueueMerge(pr.number(), false).mapEmpty()
+              : Future.succeededFuture());
+        });
+      });
+    });
+  }
+
+  /** True when the branch is up to date with the main branch (now or already); false when the agent was asked to help. */
+  private Future<Boolean> updateBranch(PullRequestView pr, TaskView task, Path worktree) {
+    TaskId id = TaskId.parseFull(pr.taskId());
+    String archive = archiveRef(id, "pre-update-" + System.currentTimeMillis());
+    return vertx.executeBlocking(() -> {
+      String main = git.mainBranch(settings.mainBranch());
+      String mainTip = git.resolve(main).orElseThrow();
+      return Map.entry(main, BranchUpdate.update(git, worktree, mainTip, settings.updateMethod(), archive));
+    }).compose(result -> {
+      BranchUpdate.Outcome outcome = result.getValue();
+      if (outcome.kind() != BranchUpdate.Kind.CONFLICT) {
+        return (outcome.kind() == BranchUpdate.Kind.UPDATED
+            ? executor.run(pr.runId()).compose(run -> inspect(pr, run)).compose(store::save).mapEmpty()
+            : Future.<Void>succeededFuture()).map(true);
+      }
+      if (pr.reason() != null && pr.reason().startsWith(CONFLICT_ROUND)) {
+        return flag(pr, "it still conflicts with " + result.getKey() + " after the agent's attempt: "
+            + outcome.files().replace('\n', ' ')).map(false);
+      }
+      Map<String, String> values = Map.of("TaskID", pr.taskId(), "Title", task.title(), "MainBranch", result.getKey(),
+          "Files", indent(outcome.files()));
+      return fix(pr, CONFLICT_ROUND + outcome.files().replace('\n', ' '), "review/conflict.md", values, false).map(false);
+    });
+  }
+
+  private static final String CONFLICT_ROUND = "resolving a conflict with the main branch in ";
+
+  /** True when the checks pass (or none are configured). */
+  private Future<Boolean> runChecks(PullRequestView pr, TaskView task, Path worktree) {
+    if (!checks.configured()) {
+      return store.save(with(pr, "checks", "none configured")).map(true);
+    }
+    Path output = Path.of(settings.logDir()).resolve("checks").resolve("pr-" + pr.number() + "-" + System.currentTimeMillis()
+        + ".log");
+    return vertx.executeBlocking(() -> checks.run(worktree, output), false).compose(result -> {
+      LOG.info("{}: checks on pull request #{} {}", pr.taskId(), pr.number(), result.summary());
+      if (result.passed()) {
+        return store.save(with(pr, "checks", "passed")).map(true);
+      }
+      PullRequestView red = with(pr, "checks", result.summary() + "; output in " + output);
+      if (pr.fixRounds() >= settings.maxFixRounds()) {
+        return flag(red, "checks still fail after " + pr.fixRounds() + " fix round" + (pr.fixRounds() == 1 ? "" : "s")
+            + ": " + result.summary()).map(false);
+      }
+      Map<String, String> values = Map.of("TaskID", pr.taskId(), "Title", task.title(), "Command", result.command(),
+          "ExitCode", String.valueOf(result.exitCode()), "Output", result.outputTail(),
+          "Round", String.valueOf(pr.fixRounds() + 1), "MaxRounds", String.valueOf(settings.maxFixRounds()));
+      return fix(red, "fixing red checks: " + result.summary(), "review/checks-failed.md", values, true).map(false);
+    });
+  }
+
+  /** True when the change is routine; otherwise the pull request is flagged with the reason and labels. */
+  private Future<Boolean> route(PullRequestView pr, TaskView task) {
+    return vertx.executeBlocking(() -> {
+      String main = git.mainBranch(settings.mainBranch());
+      return router.route(FileDiff.parse(git.run("diff", "--unified=0", "--no-color", main + "..." + pr.branch())),
+          task.needsReview());
+    }).compose(decision -> {
+      if (decision.routine()) {
+        return store.save(with(pr, "routing", null)).map(true);
+      }
+      List<String> labels = new ArrayList<>();
+      labels.add(NEEDS_REVIEW_LABEL);
+      decision.categories().forEach(labels::add);
+      PullRequestView routed = with(pr, "routing", decision.reason(), "labels", new JsonArray(labels));
+      return vertx.executeBlocking(() -> {
+        forge.label(routed, labels);
+        return null;
+      }).compose(v -> flag(routed, "review needed: " + decision.reason())).map(false);
+    });
+  }
+
+  /** Sends feedback to the agent's session; the pull request waits in the fixing stage for the run to end. */
+  private Future<PullRequestView> fix(PullRequestView pr, String why, String template, Map<String, String> values,
+      boolean countsAsFixRound) {
+    PullRequestView fixing = with(pr, "stage", PullRequestView.STAGE_FIXING, "reason", why,
+        "fix_rounds", pr.fixRounds() + (countsAsFixRound ? 1 : 0));
+    return store.save(fixing)
+        .compose(saved -> executor.resume(ResumeRequest.withTemplate(pr.taskId(), template, values)).map(run -> {
+          LOG.info("{}: pull request #{}: {}; the agent works on it in run {}", pr.taskId(), pr.number(), why, run.runId());
+          vertx.eventBus().publish(Addresses.Prbot.EVT_FIXING, saved.toJson());
+          return saved;
+        }))
+        .recover(e -> flag(fixing, "could not hand the feedback to the agent: " + e.getMessage()));
   }
 
   // ---- merging
@@ -153,36 +353,64 @@ public final class PrbotVerticle extends VerticleBase {
     if (!(body.getValue("number") instanceof Number number)) {
       return Future.failedFuture(OrchException.badRequest("field 'number' must be a pull request number"));
     }
+    boolean force = Boolean.TRUE.equals(body.getValue("force"));
     return store.get(number.intValue()).compose(found -> {
       PullRequestView pr = found.orElseThrow(() -> OrchException.notFound("no pull request #" + number));
       if (pr.state() == PrState.MERGED || pr.state() == PrState.CLOSED) {
         return Future.failedFuture(OrchException.conflict("pull request #" + number + " is " + pr.state().wire()));
       }
-      return enqueueMerge(pr.number());
+      if (PullRequestView.STAGE_FIXING.equals(pr.stage())) {
+        return Future.failedFuture(OrchException.conflict("pull request #" + number + " is with the agent ("
+            + pr.reason() + "); wait for it"));
+      }
+      return (force || !checks.configured() ? Future.succeededFuture(pr) : checkBeforeManualMerge(pr))
+          .compose(checked -> enqueueMerge(checked.number(), true));
     });
   }
 
-  private Future<PullRequestView> enqueueMerge(int number) {
+  /** A person's merge still needs green checks on the current head, unless forced. */
+  private Future<PullRequestView> checkBeforeManualMerge(PullRequestView pr) {
+    return Future.all(scheduler.get(pr.taskId()), executor.run(pr.runId())).compose(both -> {
+      RunView run = both.resultAt(1);
+      Path output = Path.of(settings.logDir()).resolve("checks").resolve("pr-" + pr.number() + "-manual.log");
+      return vertx.executeBlocking(() -> checks.run(Path.of(run.worktree()), output), false).compose(result -> result.passed()
+          ? store.save(with(pr, "checks", "passed"))
+          : Future.failedFuture(OrchException.conflict("pull request #" + pr.number() + ": checks fail: " + result.summary()
+              + " (output in " + output + "); use --force to merge anyway")));
+    });
+  }
+
+  private Future<PullRequestView> enqueueMerge(int number, boolean byPerson) {
     if (!settings.orchestrate()) {
       return Future.failedFuture(OrchException.conflict("merging needs a running orch (orch run)"));
     }
-    Future<PullRequestView> next = mergeQueue.transform(v -> merge(number));
+    Future<PullRequestView> next = mergeQueue.transform(v -> merge(number, byPerson, 1));
     mergeQueue = next;
     return next;
   }
 
-  private Future<PullRequestView> merge(int number) {
+  private Future<PullRequestView> merge(int number, boolean byPerson, int attempt) {
     return store.get(number).compose(found -> {
       PullRequestView pr = found.orElseThrow(() -> OrchException.notFound("no pull request #" + number));
       return scheduler.get(pr.taskId()).compose(task -> vertx.executeBlocking(() -> forge.prepareMerge(pr, settings.mergeMethod()))
-          .compose(prepared -> prepared.conflict() != null ? flag(pr, prepared.conflict())
-              : writeStatusAndComplete(pr, task, prepared.attempt())));
+          .compose(prepared -> {
+            if (prepared.conflict() == null) {
+              return writeStatusAndComplete(pr, task, prepared.attempt(), byPerson, attempt);
+            }
+            if (byPerson || attempt >= MAX_MERGE_ATTEMPTS) {
+              return flag(pr, prepared.conflict());
+            }
+            // The main branch moved since the branch was updated: go round again (update, checks, route).
+            advanceAgain.add(pr.number());
+            return Future.succeededFuture(pr);
+          }));
     }).recover(failure -> store.get(number).compose(found -> found.isPresent()
         ? flag(found.get(), "merge failed: " + failure.getMessage())
         : Future.failedFuture(failure)));
   }
 
-  private Future<PullRequestView> writeStatusAndComplete(PullRequestView pr, TaskView task, Forge.MergeAttempt attempt) {
+  private Future<PullRequestView> writeStatusAndComplete(PullRequestView pr, TaskView task, Forge.MergeAttempt attempt,
+      boolean byPerson, int tries) {
     WriteStatusRequest status = new WriteStatusRequest(attempt.checkout().toString(), pr.taskId(), task.file(),
         PlanStatus.COMPLETE);
     return parser.writeStatus(status)
@@ -192,19 +420,20 @@ public final class PrbotVerticle extends VerticleBase {
             return vertx.executeBlocking(() -> {
               forge.abortMerge(attempt);
               return null;
-            }).compose(v -> flag(pr, done.blocked()));
+            }).compose(v -> done.retry() && tries < MAX_MERGE_ATTEMPTS ? merge(pr.number(), byPerson, tries + 1)
+                : flag(pr, done.blocked()));
           }
-          return merged(pr, task, attempt, done.mergeCommit());
+          return merged(pr, attempt, done.mergeCommit(), byPerson);
         });
   }
 
-  private Future<PullRequestView> merged(PullRequestView pr, TaskView task, Forge.MergeAttempt attempt, String mergeCommit) {
+  private Future<PullRequestView> merged(PullRequestView pr, Forge.MergeAttempt attempt, String mergeCommit,
+      boolean byPerson) {
     TaskId id = TaskId.parseFull(pr.taskId());
-    long now = System.currentTimeMillis();
     return vertx.executeBlocking(() -> git.run("update-ref", MERGED_REFS + id.module() + "-" + id.local(), attempt.branchTip()))
-        .compose(v -> store.merged(pr.number(), mergeCommit, now))
-        .compose(v -> store.get(pr.number()))
-        .map(Optional::orElseThrow)
+        .compose(v -> store.save(with(pr, "state", PrState.MERGED.wire(), "stage", PullRequestView.STAGE_DONE,
+            "reason", byPerson ? "merged by a person" : null, "merge_commit", mergeCommit,
+            "merged_at", System.currentTimeMillis())))
         .onSuccess(updated -> {
           LOG.info("{}: merged pull request #{} into {} as {}", pr.taskId(), pr.number(), attempt.mainBranch(),
               mergeCommit.substring(0, Math.min(10, mergeCommit.length())));
@@ -217,10 +446,32 @@ public final class PrbotVerticle extends VerticleBase {
 
   private Future<PullRequestView> flag(PullRequestView pr, String reason) {
     LOG.warn("{}: pull request #{} needs a person: {}", pr.taskId(), pr.number(), reason);
-    return store.setState(pr.number(), PrState.FLAGGED, reason)
-        .compose(v -> store.get(pr.number()))
-        .map(Optional::orElseThrow)
+    return store.save(with(pr, "state", PrState.FLAGGED.wire(), "stage", PullRequestView.STAGE_WAITING, "reason", reason))
         .onSuccess(flagged -> vertx.eventBus().publish(Addresses.Prbot.EVT_FLAGGED, flagged.toJson()));
+  }
+
+  // ---- a person's feedback
+
+  private Future<PullRequestView> rejectCommand(JsonObject body) {
+    if (!(body.getValue("number") instanceof Number number)) {
+      return Future.failedFuture(OrchException.badRequest("field 'number' must be a pull request number"));
+    }
+    if (!(body.getValue("reason") instanceof String reason) || reason.isBlank()) {
+      return Future.failedFuture(OrchException.badRequest("field 'reason' must say what to change"));
+    }
+    return store.get(number.intValue()).compose(found -> {
+      PullRequestView pr = found.orElseThrow(() -> OrchException.notFound("no pull request #" + number));
+      if (pr.state() == PrState.MERGED || pr.state() == PrState.CLOSED) {
+        return Future.failedFuture(OrchException.conflict("pull request #" + number + " is " + pr.state().wire()));
+      }
+      if (PullRequestView.STAGE_FIXING.equals(pr.stage())) {
+        return Future.failedFuture(OrchException.conflict("pull request #" + number + " is already with the agent"));
+      }
+      return scheduler.get(pr.taskId()).compose(task -> fix(with(pr, "state", PrState.OPEN.wire()),
+          "changes requested by a person: " + reason, "review/rejected.md",
+          Map.of("TaskID", pr.taskId(), "Title", task.title(), "Number", String.valueOf(pr.number()), "Reason", reason),
+          false));
+    });
   }
 
   private static String commitMessage(PullRequestView pr) {
@@ -228,11 +479,19 @@ public final class PrbotVerticle extends VerticleBase {
         + "Orch-Task: " + pr.taskId() + "\nOrch-Pull-Request: " + pr.number() + "\n";
   }
 
-  /** After a restart, pull requests that were open (not flagged) are merged again from the start. */
-  private void resumeOpenMerges() {
+  /** After a restart: pull requests that were being checked or merged carry on; ones with the agent wait for it. */
+  private void resumeOpenPullRequests() {
     store.list(PrState.OPEN).onSuccess(open -> open.forEach(pr -> {
-      LOG.info("{}: resuming the merge of pull request #{}", pr.taskId(), pr.number());
-      enqueueMerge(pr.number());
+      if (PullRequestView.STAGE_FIXING.equals(pr.stage())) {
+        executor.runs(pr.taskId(), false).onSuccess(runs -> {
+          if (!runs.isEmpty() && !runs.get(0).status().live()) {
+            afterFix(pr, runs.get(0));
+          }
+        });
+      } else {
+        LOG.info("{}: resuming pull request #{}", pr.taskId(), pr.number());
+        advance(pr.number());
+      }
     }));
   }
 
@@ -263,5 +522,25 @@ public final class PrbotVerticle extends VerticleBase {
       return git.run("diff", "--stat", "--patch", main + "..." + pr.headCommit());
     }
     return "(the commits of this pull request are no longer in the repository)";
+  }
+
+  /** A copy of {@code pr} with some fields changed, given as snake_case name and value pairs. */
+  static PullRequestView with(PullRequestView pr, Object... namesAndValues) {
+    JsonObject json = pr.toJson();
+    Map<String, Object> changes = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      changes.put((String) namesAndValues[i], namesAndValues[i + 1]);
+    }
+    changes.forEach(json::put);
+    return PullRequestView.fromJson(json);
+  }
+
+  private static String indent(String lines) {
+    return "    " + lines.strip().replace("\n", "\n    ");
+  }
+
+  /** Where a branch's commits are kept before orch rewrites it: the executor's archive convention. */
+  private static String archiveRef(TaskId task, String label) {
+    return "refs/orch/archive/" + task.module() + "-" + task.local() + "/" + label;
   }
 }

@@ -114,6 +114,7 @@ public final class SchedulerVerticle extends VerticleBase {
             consume(Addresses.Prbot.EVT_OPENED, body -> onOpened(PullRequestView.fromJson(body))),
             consume(Addresses.Prbot.EVT_MERGED, body -> onMerged(PullRequestView.fromJson(body))),
             consume(Addresses.Prbot.EVT_FLAGGED, body -> onFlagged(PullRequestView.fromJson(body))),
+            consume(Addresses.Prbot.EVT_FIXING, body -> onFixing(PullRequestView.fromJson(body))),
             consume(Addresses.Prbot.EVT_FAILED, body -> onPullRequestFailed(PullRequestFailure.fromJson(body))),
             consume(Addresses.Observer.EVT_BUDGET, body -> onBudget(RunAlert.fromJson(body))),
             // sync() queues itself; wrapped in the queue too it would wait for itself.
@@ -322,6 +323,11 @@ public final class SchedulerVerticle extends VerticleBase {
     return task(pr.taskId()).compose(task -> change(task.id(), TaskStatus.IN_REVIEW,
         "pull request #" + pr.number() + " needs a person", task.attempts(), 0,
         "pull request #" + pr.number() + " needs a person: " + pr.reason()).mapEmpty());
+  }
+
+  private Future<Void> onFixing(PullRequestView pr) {
+    return task(pr.taskId()).compose(task -> change(task.id(), TaskStatus.IN_REVIEW,
+        "pull request #" + pr.number() + ": " + pr.reason(), task.attempts(), 0, null).mapEmpty());
   }
 
   private Future<Void> onPullRequestFailed(PullRequestFailure failure) {

@@ -1,0 +1,80 @@
+package dev.orch.prbot;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the configured check commands ({@code [checks] commands}) one after another in a pull request's worktree, at
+ * its head commit, with {@code sh -c}. The first red one stops the rest; its output's tail, trimmed to a budget, is
+ * what the agent gets back to fix. Blocking.
+ */
+final class CheckRunner {
+  /** All green, or the command that failed and the end of its output. */
+  record Result(boolean passed, String command, int exitCode, String outputTail, long millis) {
+    static Result none() {
+      return new Result(true, null, 0, "", 0);
+    }
+
+    String summary() {
+      return passed ? "passed" : "'" + command + "' failed (exit " + exitCode + ")";
+    }
+  }
+
+  private final List<String> commands;
+  private final Duration timeout;
+  private final int budget;
+
+  CheckRunner(List<String> commands, Duration timeout, int outputBudgetChars) {
+    this.commands = List.copyOf(commands);
+    this.timeout = timeout;
+    this.budget = outputBudgetChars;
+  }
+
+  boolean configured() {
+    return !commands.isEmpty();
+  }
+
+  Result run(Path worktree, Path outputFile) throws IOException, InterruptedException {
+    long started = System.nanoTime();
+    Files.createDirectories(outputFile.getParent());
+    Files.writeString(outputFile, "");
+    for (String command : commands) {
+      Files.writeString(outputFile, "$ " + command + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+      Process process = new ProcessBuilder("sh", "-c", command).directory(worktree.toFile()).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile.toFile()))
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+      int exit;
+      if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        exit = process.exitValue();
+      } else {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        Files.writeString(outputFile, "\n(stopped after " + timeout.toMinutes() + " minutes: checks.timeout)\n",
+            StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        exit = -1;
+      }
+      if (exit != 0) {
+        return new Result(false, command, exit, tail(Files.readString(outputFile, StandardCharsets.UTF_8)),
+            (System.nanoTime() - started) / 1_000_000);
+      }
+    }
+    return new Result(true, null, 0, "", (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /** The end of the output, cut at a line start, within the budget. */
+  String tail(String output) {
+    if (output.length() <= budget) {
+      return output;
+    }
+    String end = output.substring(output.length() - budget);
+    int newline = end.indexOf('\n');
+    return "[... " + (output.length() - end.length() + Math.max(0, newline + 1)) + " earlier characters cut]\n"
+        + (newline >= 0 ? end.substring(newline + 1) : end);
+  }
+}
