@@ -246,23 +246,16 @@ public final class PrbotVerticle extends VerticleBase {
       if (!Files.isDirectory(worktree)) {
         return flag(pr, "its worktree " + worktree + " is gone").mapEmpty();
       }
-      return updateBranch(pr, task, worktree).compose(updated -> {
-        if (!updated) {
-          return Future.succeededFuture();
-        }
-        return runChecks(pr, task, worktree).compose(green -> {
-          if (!green) {
-            return Future.succeededFuture();
-          }
-          return route(pr, task).compose(routine -> routine ? enqueueMerge(pr.number(), false).mapEmpty()
-              : Future.succeededFuture());
-        });
-      });
+      // Each stage answers the pull request as it now stands, or null when it stopped (the agent or a person has it).
+      return updateBranch(pr, task, worktree)
+          .compose(updated -> updated == null ? Future.succeededFuture(null) : runChecks(updated, task, worktree))
+          .compose(checked -> checked == null ? Future.succeededFuture(null) : route(checked, task))
+          .compose(routine -> routine == null ? Future.succeededFuture() : enqueueMerge(routine.number(), false).mapEmpty());
     });
   }
 
-  /** True when the branch is up to date with the main branch (now or already); false when the agent was asked to help. */
-  private Future<Boolean> updateBranch(PullRequestView pr, TaskView task, Path worktree) {
+  /** The pull request with its branch up to date with the main branch, or null when the agent was asked to help. */
+  private Future<PullRequestView> updateBranch(PullRequestView pr, TaskView task, Path worktree) {
     TaskId id = TaskId.parseFull(pr.taskId());
     String archive = archiveRef(id, "pre-update-" + System.currentTimeMillis());
     return vertx.executeBlocking(() -> {
@@ -271,56 +264,59 @@ public final class PrbotVerticle extends VerticleBase {
       return Map.entry(main, BranchUpdate.update(git, worktree, mainTip, settings.updateMethod(), archive));
     }).compose(result -> {
       BranchUpdate.Outcome outcome = result.getValue();
-      if (outcome.kind() != BranchUpdate.Kind.CONFLICT) {
-        return (outcome.kind() == BranchUpdate.Kind.UPDATED
-            ? executor.run(pr.runId()).compose(run -> inspect(pr, run)).compose(store::save).mapEmpty()
-            : Future.<Void>succeededFuture()).map(true);
+      if (outcome.kind() == BranchUpdate.Kind.UP_TO_DATE) {
+        return Future.succeededFuture(pr);
+      }
+      if (outcome.kind() == BranchUpdate.Kind.UPDATED) {
+        return executor.run(pr.runId()).compose(run -> inspect(pr, run)).compose(store::save);
       }
       if (pr.reason() != null && pr.reason().startsWith(CONFLICT_ROUND)) {
         return flag(pr, "it still conflicts with " + result.getKey() + " after the agent's attempt: "
-            + outcome.files().replace('\n', ' ')).map(false);
+            + outcome.files().replace('\n', ' ')).map((PullRequestView) null);
       }
       Map<String, String> values = Map.of("TaskID", pr.taskId(), "Title", task.title(), "MainBranch", result.getKey(),
           "Files", indent(outcome.files()));
-      return fix(pr, CONFLICT_ROUND + outcome.files().replace('\n', ' '), "review/conflict.md", values, false).map(false);
+      return fix(pr, CONFLICT_ROUND + outcome.files().replace('\n', ' '), "review/conflict.md", values, false)
+          .map((PullRequestView) null);
     });
   }
 
   private static final String CONFLICT_ROUND = "resolving a conflict with the main branch in ";
 
-  /** True when the checks pass (or none are configured). */
-  private Future<Boolean> runChecks(PullRequestView pr, TaskView task, Path worktree) {
+  /** The pull request with its checks passed (or none configured), or null when they failed. */
+  private Future<PullRequestView> runChecks(PullRequestView pr, TaskView task, Path worktree) {
     if (!checks.configured()) {
-      return store.save(with(pr, "checks", "none configured")).map(true);
+      return store.save(with(pr, "checks", "none configured"));
     }
     Path output = Path.of(settings.logDir()).resolve("checks").resolve("pr-" + pr.number() + "-" + System.currentTimeMillis()
         + ".log");
     return vertx.executeBlocking(() -> checks.run(worktree, output), false).compose(result -> {
       LOG.info("{}: checks on pull request #{} {}", pr.taskId(), pr.number(), result.summary());
       if (result.passed()) {
-        return store.save(with(pr, "checks", "passed")).map(true);
+        return store.save(with(pr, "checks", "passed"));
       }
       PullRequestView red = with(pr, "checks", result.summary() + "; output in " + output);
       if (pr.fixRounds() >= settings.maxFixRounds()) {
         return flag(red, "checks still fail after " + pr.fixRounds() + " fix round" + (pr.fixRounds() == 1 ? "" : "s")
-            + ": " + result.summary()).map(false);
+            + ": " + result.summary()).map((PullRequestView) null);
       }
       Map<String, String> values = Map.of("TaskID", pr.taskId(), "Title", task.title(), "Command", result.command(),
           "ExitCode", String.valueOf(result.exitCode()), "Output", result.outputTail(),
           "Round", String.valueOf(pr.fixRounds() + 1), "MaxRounds", String.valueOf(settings.maxFixRounds()));
-      return fix(red, "fixing red checks: " + result.summary(), "review/checks-failed.md", values, true).map(false);
+      return fix(red, "fixing red checks: " + result.summary(), "review/checks-failed.md", values, true)
+          .map((PullRequestView) null);
     });
   }
 
-  /** True when the change is routine; otherwise the pull request is flagged with the reason and labels. */
-  private Future<Boolean> route(PullRequestView pr, TaskView task) {
+  /** The pull request when the change is routine, or null when it was flagged with the reason and labels. */
+  private Future<PullRequestView> route(PullRequestView pr, TaskView task) {
     return vertx.executeBlocking(() -> {
       String main = git.mainBranch(settings.mainBranch());
       return router.route(FileDiff.parse(git.run("diff", "--unified=0", "--no-color", main + "..." + pr.branch())),
           task.needsReview());
     }).compose(decision -> {
       if (decision.routine()) {
-        return store.save(with(pr, "routing", null)).map(true);
+        return store.save(with(pr, "routing", null));
       }
       List<String> labels = new ArrayList<>();
       labels.add(NEEDS_REVIEW_LABEL);
@@ -329,7 +325,7 @@ public final class PrbotVerticle extends VerticleBase {
       return vertx.executeBlocking(() -> {
         forge.label(routed, labels);
         return null;
-      }).compose(v -> flag(routed, "review needed: " + decision.reason())).map(false);
+      }).compose(v -> flag(routed, "review needed: " + decision.reason())).map((PullRequestView) null);
     });
   }
 
