@@ -44,7 +44,9 @@ final class Wiring {
     var prbot = new PrbotVerticle.Settings(g.projectRoot().toString(), g.worktreeDir().toString(), g.logDir().toString(),
         g.databasePath().toString(), g.mainBranch(), config.forge().mergeMethod(), config.forge().updateMethod(),
         checks.commands(), checks.timeout().toMillis(), checks.maxFixRounds(), checks.outputBudgetChars(),
-        config.review().maxChangedLines(), rules, mode.orchestrate());
+        config.review().maxChangedLines(), rules, mode.orchestrate(), config.forge().kind(),
+        new PrbotVerticle.Settings.GitHub(config.github().owner(), config.github().repo(), config.github().apiUrl(),
+            config.github().token(), config.github().remote(), config.github().pollInterval().toMillis()));
     var c = config.claude();
     var executor = new ExecutorVerticle.Settings(g.projectRoot().toString(), g.worktreeDir().toString(), g.logDir().toString(),
         g.stateDir().toString(), g.databasePath().toString(), g.mainBranch(), g.branchPrefix(), config.executor().copyFiles(),

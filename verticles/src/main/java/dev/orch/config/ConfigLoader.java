@@ -88,10 +88,21 @@ public final class ConfigLoader {
     if (errors.isEmpty()) {
       checkRelations(values, source, errors);
     }
+    if (errors.isEmpty() && "github".equals(values.get("forge.kind"))) {
+      for (String key : java.util.List.of("github.owner", "github.repo")) {
+        if (((String) values.get(key)).isBlank()) {
+          errors.add(locate(where, lines, "forge.kind") + ": forge.kind is github, so '" + key + "' must be set");
+        }
+      }
+      if (((String) values.get("github.token")).isBlank() && !env.containsKey("GH_TOKEN") && !env.containsKey("GITHUB_TOKEN")) {
+        errors.add(locate(where, lines, "forge.kind") + ": forge.kind is github but there is no token:"
+            + " set github.token, GH_TOKEN or GITHUB_TOKEN");
+      }
+    }
     if (!errors.isEmpty()) {
       throw new ConfigException(errors, warnings);
     }
-    return new Loaded(OrchConfig.from(file, new ConfigValues(values)), List.copyOf(warnings));
+    return new Loaded(OrchConfig.from(file, new ConfigValues(values), env), List.copyOf(warnings));
   }
 
   private record Source(String where, TomlKeyLines lines, Map<String, JsonNode> written) {

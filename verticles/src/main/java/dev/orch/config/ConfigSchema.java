@@ -51,6 +51,13 @@ final class ConfigSchema {
     add(ConfigKey.choice("forge.merge_method", "squash", "squash", "merge", "rebase"));
     add(ConfigKey.choice("forge.update_method", "rebase", "rebase", "merge"));
 
+    add(ConfigKey.string("github.owner", ""));
+    add(ConfigKey.string("github.repo", ""));
+    add(ConfigKey.string("github.api_url", "https://api.github.com"));
+    add(ConfigKey.string("github.token", ""));
+    add(ConfigKey.string("github.remote", "origin"));
+    add(ConfigKey.duration("github.poll_interval", "150s"));
+
     add(ConfigKey.stringList("checks.commands", List.of()));
     add(ConfigKey.duration("checks.timeout", "30m"));
     add(ConfigKey.integer("checks.max_fix_rounds", 2, 0, 20));

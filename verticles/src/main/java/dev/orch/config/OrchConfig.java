@@ -19,6 +19,7 @@ public record OrchConfig(
     Executor executor,
     Observer observer,
     Forge forge,
+    GitHub github,
     Checks checks,
     Review review,
     Notifications notifications,
@@ -74,6 +75,27 @@ public record OrchConfig(
   public record Forge(String kind, String mergeMethod, String updateMethod) {
     static Forge from(ConfigValues v) {
       return new Forge(v.string("forge.kind"), v.string("forge.merge_method"), v.string("forge.update_method"));
+    }
+  }
+
+  /**
+   * The GitHub forge: the repository, the API (api.github.com, or a GitHub Enterprise or test server), the token
+   * (this key, else GH_TOKEN, else GITHUB_TOKEN), the git remote to push to, and how often open pull requests'
+   * checks are polled (all in one place).
+   */
+  public record GitHub(String owner, String repo, String apiUrl, String token, String remote, Duration pollInterval) {
+    static GitHub from(ConfigValues v, Map<String, String> env) {
+      String token = v.string("github.token");
+      if (token.isBlank()) {
+        token = env.getOrDefault("GH_TOKEN", env.getOrDefault("GITHUB_TOKEN", ""));
+      }
+      return new GitHub(v.string("github.owner"), v.string("github.repo"), v.string("github.api_url"), token,
+          v.string("github.remote"), v.duration("github.poll_interval"));
+    }
+
+    @Override
+    public String toString() {
+      return "GitHub[" + owner + "/" + repo + " at " + apiUrl + ", token " + (token.isBlank() ? "missing" : "(set)") + "]";
     }
   }
 
@@ -146,8 +168,8 @@ public record OrchConfig(
   public record Timeouts(int jobDefaultSecs, int heartbeatIntervalSecs, int heartbeatTimeoutSecs) {
   }
 
-  static OrchConfig from(Optional<Path> source, ConfigValues v) {
+  static OrchConfig from(Optional<Path> source, ConfigValues v, Map<String, String> env) {
     return new OrchConfig(source, General.from(v), Scheduler.from(v), Claude.from(v), Executor.from(v), Observer.from(v),
-        Forge.from(v), Checks.from(v), Review.from(v), Notifications.from(v), Web.from(v), Prompts.from(v), BuildPool.from(v));
+        Forge.from(v), GitHub.from(v, env), Checks.from(v), Review.from(v), Notifications.from(v), Web.from(v), Prompts.from(v), BuildPool.from(v));
   }
 }

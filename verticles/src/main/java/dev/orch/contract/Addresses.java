@@ -102,7 +102,9 @@ public final class Addresses {
     public static final String EVT_FAILED = NAMESPACE + "evt.failed";
 
     public enum Action implements CommandAction {
-      OPEN, LIST, GET, MERGE, REJECT;
+      OPEN, LIST, GET, MERGE, REJECT,
+      /** How many requests the forge's API got from this orch: {@code {"requests", "counted"}}. */
+      API_USAGE;
     }
 
     private Prbot() {

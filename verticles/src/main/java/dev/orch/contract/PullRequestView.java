@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * A pull request as prbot records it: {@code reason} says why it is flagged or closed, {@code routing} why review
- * routing flagged it (null when routine), {@code checks} how its checks went, {@code url} where it lives on a remote
- * forge.
+ * routing flagged it (null when routine), {@code checks} how its checks went, {@code url} and {@code remoteNumber}
+ * where it lives on a remote forge (GitHub), when it does.
  */
 public record PullRequestView(
     int number,
@@ -32,7 +32,8 @@ public record PullRequestView(
     List<String> labels,
     String routing,
     String checks,
-    String url) implements BusMessage {
+    String url,
+    int remoteNumber) implements BusMessage {
 
   /** prbot is updating, checking, routing or merging it. */
   public static final String STAGE_CHECKING = "checking";

@@ -1,12 +1,15 @@
 package dev.orch.prbot;
 
 import dev.orch.contract.PullRequestView;
+import io.vertx.core.Future;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * Where pull requests live: the local repository by default (GitHub comes next). Merging is two steps so that the
- * plan's status can be written into the very commit that lands: {@link #prepareMerge} gives a checkout with the change
- * applied and not yet committed; {@link #completeMerge} commits it and moves the main branch. Every method blocks.
+ * Where pull requests live: the local repository (the default) or GitHub. Merging is two steps so that the plan's
+ * status can be written into the very change that lands: {@link #prepareMerge} gives a checkout with the change ready
+ * and not yet committed; {@link #completeMerge} commits it and lands it on the main branch. Git work runs off the event
+ * loop inside each implementation.
  */
 interface Forge {
 
@@ -32,16 +35,30 @@ interface Forge {
     }
   }
 
-  /** Publishes a recorded pull request on the forge (nothing to do for the local forge). */
-  PullRequestView open(PullRequestView pr);
+  /** The forge's own checks on the pull request's head (CI on GitHub): none, pending, passed, or failed with a summary. */
+  record RemoteChecks(State state, String summary) {
+    enum State { NONE, PENDING, PASSED, FAILED }
+
+    static RemoteChecks none() {
+      return new RemoteChecks(State.NONE, "");
+    }
+  }
+
+  /** Publishes a recorded pull request on the forge; returns it with the forge's number and address, if any. */
+  Future<PullRequestView> open(PullRequestView pr);
+
+  /** Makes the forge see the branch as it now is (after the agent's fixes or a branch update). */
+  Future<Void> publish(PullRequestView pr);
 
   /** Marks the pull request (the local forge keeps the labels in its record only). */
-  void label(PullRequestView pr, java.util.List<String> labels);
+  Future<Void> label(PullRequestView pr, List<String> labels);
 
-  Prepared prepareMerge(PullRequestView pr, String method);
+  Future<RemoteChecks> remoteChecks(PullRequestView pr);
 
-  Completed completeMerge(MergeAttempt attempt, String message);
+  Future<Prepared> prepareMerge(PullRequestView pr, Path worktree, String method);
+
+  Future<Completed> completeMerge(PullRequestView pr, MergeAttempt attempt, String message);
 
   /** Leaves the main branch untouched and cleans up after a merge that will not complete. */
-  void abortMerge(MergeAttempt attempt);
+  Future<Void> abortMerge(MergeAttempt attempt);
 }

@@ -3,6 +3,8 @@ package dev.orch.prbot;
 import dev.orch.contract.PullRequestView;
 import dev.orch.git.GitCli;
 import dev.orch.git.GitException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -14,28 +16,58 @@ import java.util.Optional;
  * forced onto the main branch.
  */
 final class LocalForge implements Forge {
+  private final Vertx vertx;
   private final GitCli git;
   private final Path mergeWorktree;
   private final String configuredMain;
 
-  LocalForge(GitCli git, Path mergeWorktree, String configuredMain) {
+  LocalForge(Vertx vertx, GitCli git, Path mergeWorktree, String configuredMain) {
+    this.vertx = vertx;
     this.git = git;
     this.mergeWorktree = mergeWorktree;
     this.configuredMain = configuredMain;
   }
 
   @Override
-  public PullRequestView open(PullRequestView pr) {
-    return pr;
+  public Future<PullRequestView> open(PullRequestView pr) {
+    return Future.succeededFuture(pr);
   }
 
   @Override
-  public void label(PullRequestView pr, java.util.List<String> labels) {
+  public Future<Void> publish(PullRequestView pr) {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> label(PullRequestView pr, java.util.List<String> labels) {
     // The record holds the labels; the local forge has nowhere else to put them.
+    return Future.succeededFuture();
   }
 
   @Override
-  public Prepared prepareMerge(PullRequestView pr, String method) {
+  public Future<RemoteChecks> remoteChecks(PullRequestView pr) {
+    return Future.succeededFuture(RemoteChecks.none());
+  }
+
+  @Override
+  public Future<Prepared> prepareMerge(PullRequestView pr, Path worktree, String method) {
+    return vertx.executeBlocking(() -> prepare(pr, method), true);
+  }
+
+  @Override
+  public Future<Completed> completeMerge(PullRequestView pr, MergeAttempt attempt, String message) {
+    return vertx.executeBlocking(() -> complete(attempt, message), true);
+  }
+
+  @Override
+  public Future<Void> abortMerge(MergeAttempt attempt) {
+    return vertx.executeBlocking(() -> {
+      abort();
+      return null;
+    }, true);
+  }
+
+  private Prepared prepare(PullRequestView pr, String method) {
     String main = git.mainBranch(configuredMain);
     String mainTip = git.resolve(main).orElseThrow(() -> new IllegalStateException("no main branch '" + main + "'"));
     String branchTip = git.resolve(pr.branch()).orElseThrow(() ->
@@ -52,15 +84,14 @@ final class LocalForge implements Forge {
     };
     if (!result.ok()) {
       String conflicts = git.tryRunIn(mergeWorktree, "diff", "--name-only", "--diff-filter=U").out().strip();
-      abortMerge(attempt);
+      abort();
       return new Prepared(null, "conflicts with " + main + (conflicts.isEmpty() ? ": " + result.err().strip()
           : " in " + conflicts.replace('\n', ' ')));
     }
     return new Prepared(attempt, null);
   }
 
-  @Override
-  public Completed completeMerge(MergeAttempt attempt, String message) {
+  private Completed complete(MergeAttempt attempt, String message) {
     git.runIn(attempt.checkout(), "add", "-A");
     boolean staged = !git.tryRunIn(attempt.checkout(), "diff", "--cached", "--quiet").ok();
     boolean merging = Files.exists(gitDirOf(attempt.checkout()).resolve("MERGE_HEAD"));
@@ -85,8 +116,7 @@ final class LocalForge implements Forge {
     return Completed.done(newTip);
   }
 
-  @Override
-  public void abortMerge(MergeAttempt attempt) {
+  private void abort() {
     git.tryRunIn(mergeWorktree, "cherry-pick", "--abort");
     git.tryRunIn(mergeWorktree, "merge", "--abort");
     git.tryRunIn(mergeWorktree, "reset", "--hard", "--quiet");

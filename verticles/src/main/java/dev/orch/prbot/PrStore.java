@@ -44,11 +44,12 @@ final class PrStore {
           "ALTER TABLE pull_requests ADD COLUMN labels TEXT NOT NULL DEFAULT '[]'",
           "ALTER TABLE pull_requests ADD COLUMN routing TEXT",
           "ALTER TABLE pull_requests ADD COLUMN checks TEXT",
-          "ALTER TABLE pull_requests ADD COLUMN url TEXT"));
+          "ALTER TABLE pull_requests ADD COLUMN url TEXT"),
+      Database.Migration.of(3, "ALTER TABLE pull_requests ADD COLUMN remote_number INTEGER NOT NULL DEFAULT 0"));
 
   private static final String INSERT_COLUMNS = "number, task_id, run_id, branch, title, body, state, reason, head_commit,"
       + " merge_commit, files_changed, additions, deletions, diff_stat, cost_usd, tokens, created_at, merged_at";
-  private static final String COLUMNS = INSERT_COLUMNS + ", stage, fix_rounds, labels, routing, checks, url";
+  private static final String COLUMNS = INSERT_COLUMNS + ", stage, fix_rounds, labels, routing, checks, url, remote_number";
 
   private final Pool pool;
 
@@ -79,13 +80,14 @@ final class PrStore {
   Future<PullRequestView> save(PullRequestView pr) {
     return pool.preparedQuery("UPDATE pull_requests SET run_id = ?, body = ?, state = ?, reason = ?, head_commit = ?,"
             + " merge_commit = ?, files_changed = ?, additions = ?, deletions = ?, diff_stat = ?, cost_usd = ?, tokens = ?,"
-            + " merged_at = ?, stage = ?, fix_rounds = ?, labels = ?, routing = ?, checks = ?, url = ? WHERE number = ?")
+            + " merged_at = ?, stage = ?, fix_rounds = ?, labels = ?, routing = ?, checks = ?, url = ?, remote_number = ?"
+            + " WHERE number = ?")
         .execute(Tuple.tuple().addValue(pr.runId()).addValue(pr.body()).addValue(pr.state().wire()).addValue(pr.reason())
             .addValue(pr.headCommit()).addValue(pr.mergeCommit()).addValue(pr.filesChanged()).addValue(pr.additions())
             .addValue(pr.deletions()).addValue(pr.diffStat()).addValue(pr.costUsd()).addValue(pr.tokens())
             .addValue(pr.mergedAt()).addValue(pr.stage()).addValue(pr.fixRounds())
             .addValue(new io.vertx.core.json.JsonArray(pr.labels()).encode()).addValue(pr.routing()).addValue(pr.checks())
-            .addValue(pr.url()).addValue(pr.number()))
+            .addValue(pr.url()).addValue(pr.remoteNumber()).addValue(pr.number()))
         .compose(v -> get(pr.number()))
         .map(Optional::orElseThrow);
   }
@@ -127,7 +129,7 @@ final class PrStore {
           r.getInteger("deletions"), r.getString("diff_stat"), r.getDouble("cost_usd"), r.getLong("tokens"),
           r.getLong("created_at"), r.getLong("merged_at"), r.getString("stage"), r.getInteger("fix_rounds"),
           new io.vertx.core.json.JsonArray(r.getString("labels")).stream().map(String::valueOf).toList(),
-          r.getString("routing"), r.getString("checks"), r.getString("url")));
+          r.getString("routing"), r.getString("checks"), r.getString("url"), r.getInteger("remote_number")));
     }
     return out;
   }

@@ -55,8 +55,16 @@ public final class PrbotVerticle extends VerticleBase {
   /** This verticle's slice of the config. Without {@code orchestrate} it only answers questions (a CLI process). */
   public record Settings(String projectRoot, String worktreeDir, String logDir, String databasePath, String mainBranch,
       String mergeMethod, String updateMethod, List<String> checkCommands, long checkTimeoutMillis, int maxFixRounds,
-      int outputBudgetChars, int maxChangedLines, Map<String, Map<String, List<String>>> reviewRules, boolean orchestrate)
-      implements BusMessage {
+      int outputBudgetChars, int maxChangedLines, Map<String, Map<String, List<String>>> reviewRules, boolean orchestrate,
+      String forgeKind, GitHub github) implements BusMessage {
+    /** Where the GitHub forge finds the repository; the token stays out of every log line. */
+    public record GitHub(String owner, String repo, String apiUrl, String token, String remote, long pollIntervalMillis) {
+      @Override
+      public String toString() {
+        return "GitHub[" + owner + "/" + repo + " at " + apiUrl + "]";
+      }
+    }
+
     public Settings {
       WireJson.require("project_root", projectRoot);
       WireJson.require("worktree_dir", worktreeDir);
@@ -69,6 +77,7 @@ public final class PrbotVerticle extends VerticleBase {
       outputBudgetChars = outputBudgetChars <= 0 ? 4000 : outputBudgetChars;
       maxChangedLines = maxChangedLines <= 0 ? 400 : maxChangedLines;
       reviewRules = reviewRules == null ? Map.of() : reviewRules;
+      forgeKind = forgeKind == null ? "local" : forgeKind;
     }
   }
 
@@ -77,6 +86,7 @@ public final class PrbotVerticle extends VerticleBase {
   private PrStore store;
   private GitCli git;
   private Forge forge;
+  private GitHubApi api;
   private CheckRunner checks;
   private ReviewRouter router;
   private ExecutorClient executor;
@@ -92,7 +102,7 @@ public final class PrbotVerticle extends VerticleBase {
   public Future<?> start() {
     settings = WireJson.fromJson(config(), Settings.class);
     git = new GitCli(Path.of(settings.projectRoot()));
-    forge = new LocalForge(git, Path.of(settings.worktreeDir()).resolve(".merge"), settings.mainBranch());
+    forge = createForge();
     checks = new CheckRunner(settings.checkCommands(), Duration.ofMillis(settings.checkTimeoutMillis()),
         settings.outputBudgetChars());
     List<ReviewRouter.Category> categories = new ArrayList<>();
@@ -120,12 +130,31 @@ public final class PrbotVerticle extends VerticleBase {
             .handle(Action.GET, this::get)
             .handle(Action.MERGE, this::mergeCommand)
             .handle(Action.REJECT, this::rejectCommand)
+            .handle(Action.API_USAGE, body -> Future.succeededFuture(apiUsage()))
             .register(vertx))
         .onSuccess(v -> {
           if (settings.orchestrate()) {
             resumeOpenPullRequests();
+            if (settings.github() != null && "github".equals(settings.forgeKind())) {
+              vertx.setPeriodic(settings.github().pollIntervalMillis(), id -> pollForgeChecks());
+            }
           }
         });
+  }
+
+  private Forge createForge() {
+    if ("github".equals(settings.forgeKind())) {
+      Settings.GitHub gh = settings.github();
+      api = new GitHubApi(vertx, gh.apiUrl(), gh.token());
+      return new GitHubForge(vertx, git, api, gh.owner(), gh.repo(), gh.remote(), settings.mainBranch());
+    }
+    return new LocalForge(vertx, git, Path.of(settings.worktreeDir()).resolve(".merge"), settings.mainBranch());
+  }
+
+  /** How many GitHub API requests this orch made, and how many counted against the rate limit (for the benchmark). */
+  private JsonObject apiUsage() {
+    return new JsonObject().put("requests", api == null ? 0 : api.requests.get())
+        .put("counted", api == null ? 0 : api.counted.get());
   }
 
   @Override
@@ -192,9 +221,9 @@ public final class PrbotVerticle extends VerticleBase {
               task.title() + " (" + task.id() + ")", PrBody.of(task, run, inspection), PrState.OPEN, null,
               inspection.headCommit(), null, inspection.filesChanged(), inspection.additions(), inspection.deletions(),
               inspection.diffStat(), run.costUsd(), run.inputTokens() + run.outputTokens(), System.currentTimeMillis(), 0,
-              PullRequestView.STAGE_CHECKING, 0, List.of(), null, null, null);
+              PullRequestView.STAGE_CHECKING, 0, List.of(), null, null, null, 0);
           return store.insert(draft)
-              .compose(pr -> vertx.executeBlocking(() -> forge.open(pr)).compose(store::save))
+              .compose(pr -> forge.open(pr).compose(store::save))
               .onSuccess(pr -> {
                 LOG.info("{}: opened pull request #{} ({} files, +{} -{})", pr.taskId(), pr.number(), pr.filesChanged(),
                     pr.additions(), pr.deletions());
@@ -208,7 +237,7 @@ public final class PrbotVerticle extends VerticleBase {
   private Future<PullRequestView> inspect(PullRequestView pr, RunView run) {
     return scheduler.get(pr.taskId()).compose(task -> vertx.executeBlocking(() -> BranchInspection.of(git,
             settings.mainBranch(), pr.branch(), Path.of(run.worktree()), planFile(run, task)))
-        .map(inspection -> with(pr, "head_commit", inspection.headCommit(), "files_changed", inspection.filesChanged(),
+        .map(inspection -> with(pr, "checks", null, "head_commit", inspection.headCommit(), "files_changed", inspection.filesChanged(),
             "additions", inspection.additions(), "deletions", inspection.deletions(), "diff_stat", inspection.diffStat(),
             "cost_usd", pr.costUsd() + run.costUsd(), "tokens", pr.tokens() + run.inputTokens() + run.outputTokens())));
   }
@@ -249,6 +278,7 @@ public final class PrbotVerticle extends VerticleBase {
       // Each stage answers the pull request as it now stands, or null when it stopped (the agent or a person has it).
       return updateBranch(pr, task, worktree)
           .compose(updated -> updated == null ? Future.succeededFuture(null) : runChecks(updated, task, worktree))
+          .compose(checked -> checked == null ? Future.succeededFuture(null) : forgeChecks(checked, task))
           .compose(checked -> checked == null ? Future.succeededFuture(null) : route(checked, task))
           .compose(routine -> routine == null ? Future.succeededFuture() : enqueueMerge(routine.number(), false).mapEmpty());
     });
@@ -281,10 +311,15 @@ public final class PrbotVerticle extends VerticleBase {
     });
   }
 
+  static final String CHECKS_PASSED = "passed";
+  static final String FORGE_CHECKS_PENDING = "passed here; waiting for the forge's checks";
   private static final String CONFLICT_ROUND = "resolving a conflict with the main branch in ";
 
   /** The pull request with its checks passed (or none configured), or null when they failed. */
   private Future<PullRequestView> runChecks(PullRequestView pr, TaskView task, Path worktree) {
+    if (CHECKS_PASSED.equals(pr.checks()) || FORGE_CHECKS_PENDING.equals(pr.checks())) {
+      return Future.succeededFuture(pr);
+    }
     if (!checks.configured()) {
       return store.save(with(pr, "checks", "none configured"));
     }
@@ -293,7 +328,7 @@ public final class PrbotVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> checks.run(worktree, output), false).compose(result -> {
       LOG.info("{}: checks on pull request #{} {}", pr.taskId(), pr.number(), result.summary());
       if (result.passed()) {
-        return store.save(with(pr, "checks", "passed"));
+        return store.save(with(pr, "checks", CHECKS_PASSED));
       }
       PullRequestView red = with(pr, "checks", result.summary() + "; output in " + output);
       if (pr.fixRounds() >= settings.maxFixRounds()) {
@@ -306,6 +341,37 @@ public final class PrbotVerticle extends VerticleBase {
       return fix(red, "fixing red checks: " + result.summary(), "review/checks-failed.md", values, true)
           .map((PullRequestView) null);
     });
+  }
+
+  /**
+   * The forge's own checks (CI on GitHub) on the published head: the pull request when they passed or there are none,
+   * null while they run (the poller comes back) or when they failed (the agent gets the failure, as for local checks).
+   */
+  private Future<PullRequestView> forgeChecks(PullRequestView pr, TaskView task) {
+    return forge.publish(pr).compose(v -> forge.remoteChecks(pr)).compose(remote -> switch (remote.state()) {
+      case NONE, PASSED -> FORGE_CHECKS_PENDING.equals(pr.checks()) ? store.save(with(pr, "checks", CHECKS_PASSED))
+          : Future.succeededFuture(pr);
+      case PENDING -> store.save(with(pr, "checks", FORGE_CHECKS_PENDING)).map((PullRequestView) null);
+      case FAILED -> {
+        PullRequestView red = with(pr, "checks", "the forge's checks failed: " + remote.summary());
+        if (pr.fixRounds() >= settings.maxFixRounds()) {
+          yield flag(red, "the forge's checks still fail after " + pr.fixRounds() + " fix rounds: " + remote.summary())
+              .map((PullRequestView) null);
+        }
+        Map<String, String> values = Map.of("TaskID", pr.taskId(), "Title", task.title(), "Command",
+            "the forge's checks", "ExitCode", "-", "Output", remote.summary(), "Round", String.valueOf(pr.fixRounds() + 1),
+            "MaxRounds", String.valueOf(settings.maxFixRounds()));
+        yield fix(red, "fixing the forge's red checks: " + remote.summary(), "review/checks-failed.md", values, true)
+            .map((PullRequestView) null);
+      }
+    });
+  }
+
+  /** Open pull requests waiting for the forge's checks are looked at again, all in one place. */
+  private void pollForgeChecks() {
+    store.list(PrState.OPEN).onSuccess(open -> open.stream()
+        .filter(pr -> FORGE_CHECKS_PENDING.equals(pr.checks()) && PullRequestView.STAGE_CHECKING.equals(pr.stage()))
+        .forEach(pr -> advance(pr.number())));
   }
 
   /** The pull request when the change is routine, or null when it was flagged with the reason and labels. */
@@ -322,10 +388,7 @@ public final class PrbotVerticle extends VerticleBase {
       labels.add(NEEDS_REVIEW_LABEL);
       decision.categories().forEach(labels::add);
       PullRequestView routed = with(pr, "routing", decision.reason(), "labels", new JsonArray(labels));
-      return vertx.executeBlocking(() -> {
-        forge.label(routed, labels);
-        return null;
-      }).compose(v -> flag(routed, "review needed: " + decision.reason())).map((PullRequestView) null);
+      return forge.label(routed, labels).compose(v -> flag(routed, "review needed: " + decision.reason())).map((PullRequestView) null);
     });
   }
 
@@ -370,7 +433,7 @@ public final class PrbotVerticle extends VerticleBase {
       RunView run = both.resultAt(1);
       Path output = Path.of(settings.logDir()).resolve("checks").resolve("pr-" + pr.number() + "-manual.log");
       return vertx.executeBlocking(() -> checks.run(Path.of(run.worktree()), output), false).compose(result -> result.passed()
-          ? store.save(with(pr, "checks", "passed"))
+          ? store.save(with(pr, "checks", CHECKS_PASSED))
           : Future.failedFuture(OrchException.conflict("pull request #" + pr.number() + ": checks fail: " + result.summary()
               + " (output in " + output + "); use --force to merge anyway")));
     });
@@ -388,8 +451,10 @@ public final class PrbotVerticle extends VerticleBase {
   private Future<PullRequestView> merge(int number, boolean byPerson, int attempt) {
     return store.get(number).compose(found -> {
       PullRequestView pr = found.orElseThrow(() -> OrchException.notFound("no pull request #" + number));
-      return scheduler.get(pr.taskId()).compose(task -> vertx.executeBlocking(() -> forge.prepareMerge(pr, settings.mergeMethod()))
-          .compose(prepared -> {
+      return Future.all(scheduler.get(pr.taskId()), executor.run(pr.runId())).compose(both -> {
+        TaskView task = both.resultAt(0);
+        RunView run = both.resultAt(1);
+        return forge.prepareMerge(pr, Path.of(run.worktree()), settings.mergeMethod()).compose(prepared -> {
             if (prepared.conflict() == null) {
               return writeStatusAndComplete(pr, task, prepared.attempt(), byPerson, attempt);
             }
@@ -399,7 +464,8 @@ public final class PrbotVerticle extends VerticleBase {
             // The main branch moved since the branch was updated: go round again (update, checks, route).
             advanceAgain.add(pr.number());
             return Future.succeededFuture(pr);
-          }));
+          });
+      });
     }).recover(failure -> store.get(number).compose(found -> found.isPresent()
         ? flag(found.get(), "merge failed: " + failure.getMessage())
         : Future.failedFuture(failure)));
@@ -410,13 +476,10 @@ public final class PrbotVerticle extends VerticleBase {
     WriteStatusRequest status = new WriteStatusRequest(attempt.checkout().toString(), pr.taskId(), task.file(),
         PlanStatus.COMPLETE);
     return parser.writeStatus(status)
-        .compose(v -> vertx.executeBlocking(() -> forge.completeMerge(attempt, commitMessage(pr))))
+        .compose(v -> forge.completeMerge(pr, attempt, commitMessage(pr)))
         .compose(done -> {
           if (done.blocked() != null) {
-            return vertx.executeBlocking(() -> {
-              forge.abortMerge(attempt);
-              return null;
-            }).compose(v -> done.retry() && tries < MAX_MERGE_ATTEMPTS ? merge(pr.number(), byPerson, tries + 1)
+            return forge.abortMerge(attempt).compose(v -> done.retry() && tries < MAX_MERGE_ATTEMPTS ? merge(pr.number(), byPerson, tries + 1)
                 : flag(pr, done.blocked()));
           }
           return merged(pr, attempt, done.mergeCommit(), byPerson);
