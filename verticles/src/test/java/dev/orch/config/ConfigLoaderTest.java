@@ -229,5 +229,9 @@ class ConfigLoaderTest {
     ConfigLoader.Loaded loaded = load(repo, Map.of(), example);
     assertThat(loaded.warnings()).isEmpty();
     assertThat(loaded.config().general().plansDir()).isEqualTo(repo.toRealPath().resolve("docs/plans"));
+    OrchConfig defaults = load(repo, Map.of(), null).config();
+    assertThat(loaded.config().review()).as("the example shows the built-in review rules").isEqualTo(defaults.review());
+    assertThat(loaded.config().checks()).isEqualTo(defaults.checks());
+    assertThat(loaded.config().scheduler()).isEqualTo(defaults.scheduler());
   }
 }
