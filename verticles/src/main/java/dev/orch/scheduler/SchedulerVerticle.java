@@ -87,7 +87,7 @@ public final class SchedulerVerticle extends VerticleBase {
   /** Tasks a person asked to start; in auto mode every ready task may start anyway. */
   private final Set<String> requested = new LinkedHashSet<>();
   /** Tasks whose cost reached observer.max_cost_usd_per_task: not started again until a person asks. */
-  private final Set<String> overBudget = new LinkedHashSet<>();
+  private final Map<String, String> overBudget = new java.util.LinkedHashMap<>();
   private LocalDate pausedOn;
   private String pauseReason;
   private Future<?> queue = Future.succeededFuture();
@@ -246,7 +246,7 @@ public final class SchedulerVerticle extends VerticleBase {
       int capacity = (int) (settings.maxParallelAgents() - busy);
       long now = System.currentTimeMillis();
       List<StoredTask> next = DispatchOrder.next(tasks, capacity, now,
-          id -> requested.contains(id) || settings.auto() && !overBudget.contains(id));
+          id -> requested.contains(id) || settings.auto() && !overBudget.containsKey(id));
       Future<Void> chain = Future.succeededFuture();
       for (StoredTask task : next) {
         chain = chain.compose(v -> queueTask(task, tasks));
@@ -343,7 +343,7 @@ public final class SchedulerVerticle extends VerticleBase {
     }
     return task(alert.taskId()).compose(task -> {
       requested.remove(task.id());
-      overBudget.add(task.id());
+      overBudget.put(task.id(), alert.reason());
       boolean waiting = task.status() == TaskStatus.FAILED || task.status() == TaskStatus.STUCK
           || task.status() == TaskStatus.NOT_STARTED;
       // A live run is stopped by the observer and fails without a retry; a task waiting for a retry loses it now.
@@ -355,10 +355,12 @@ public final class SchedulerVerticle extends VerticleBase {
   /** The failure policy: retry with backoff while attempts remain, else leave the task for a person. */
   private Future<Void> failed(String taskId, TaskStatus as, String reason, boolean retryable) {
     return task(taskId).compose(task -> {
-      if (!retryable || overBudget.contains(taskId) || !retries.mayRetry(task.attempts())) {
+      String budget = overBudget.get(taskId);
+      if (!retryable || budget != null || !retries.mayRetry(task.attempts())) {
         requested.remove(taskId);
-        String why = retryable ? reason + " (gave up after " + task.attempts() + " attempt" + (task.attempts() == 1 ? "" : "s")
-            + "; orch retry " + taskId + " to try again)" : reason;
+        String why = budget != null ? reason + "; not retried: " + budget
+            : retryable ? reason + " (gave up after " + task.attempts() + " attempt" + (task.attempts() == 1 ? "" : "s")
+                + "; orch retry " + taskId + " to try again)" : reason;
         return change(taskId, as, why, task.attempts(), 0, why).mapEmpty();
       }
       Duration delay = retries.delayAfter(task.attempts());
@@ -464,7 +466,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private Future<Void> loadBudgets() {
     return new ObserverClient(vertx).budgets()
         .map(budgets -> {
-          overBudget.addAll(budgets.getJsonObject("tasks", new JsonObject()).fieldNames());
+          budgets.getJsonObject("tasks", new JsonObject()).forEach(e -> overBudget.put(e.getKey(), String.valueOf(e.getValue())));
           String day = budgets.getString("day");
           if (day != null) {
             pausedOn = LocalDate.now(ZoneId.systemDefault());
