@@ -1,5 +1,6 @@
 package dev.orch.launcher;
 
+import dev.orch.buildpool.BuildPoolVerticle;
 import dev.orch.config.OrchConfig;
 import dev.orch.executor.ExecutorVerticle;
 import dev.orch.observer.ObserverVerticle;
@@ -58,7 +59,15 @@ final class Wiring {
     var s = config.scheduler();
     var scheduler = new SchedulerVerticle.Settings(g.databasePath().toString(), g.maxParallelAgents(), s.maxRetries(),
         s.retryBaseDelay().toMillis(), s.retryMaxDelay().toMillis(), mode.orchestrate(), mode.auto());
+    var bp = config.buildPool();
+    var cluster = bp.cluster();
+    var buildPool = new BuildPoolVerticle.Settings(g.projectRoot().toString(), g.databasePath().toString(),
+        g.logDir().resolve("build-jobs").toString(), bp.localFallback().enabled(), bp.localFallback().maxJobs(),
+        bp.localFallback().worktreeDir().toString(), bp.timeouts().jobDefaultSecs(), bp.timeouts().heartbeatIntervalSecs(),
+        bp.timeouts().heartbeatTimeoutSecs(), bp.keepJobs(), bp.enabled(), bp.gitDaemonListenAddr(), bp.gitDaemonPort(),
+        cluster.advertiseHost().isBlank() ? cluster.host() : cluster.advertiseHost(), mode.orchestrate());
     Future<String> chain = deploy(vertx, new ParserVerticle(), parser.toJson())
+        .compose(id -> deploy(vertx, new BuildPoolVerticle(), buildPool.toJson()))
         .compose(id -> deploy(vertx, new PrbotVerticle(), prbot.toJson()))
         .compose(id -> deploy(vertx, new ExecutorVerticle(), executor.toJson()));
     if (mode.orchestrate()) {

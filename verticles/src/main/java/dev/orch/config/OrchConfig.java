@@ -149,16 +149,44 @@ public record OrchConfig(
     }
   }
 
+  /**
+   * The build pool: {@code enabled} makes orch join a Hazelcast-clustered event bus (so build agents on other hosts can
+   * join) and serve the git daemon; without it jobs run here (the local fallback). TLS stores are PKCS#12 files; empty
+   * means no TLS.
+   */
   public record BuildPool(boolean enabled, int gitDaemonPort, String gitDaemonListenAddr, LocalFallback localFallback,
-      Timeouts timeouts) {
+      Timeouts timeouts, Cluster cluster, int keepJobs, String preset, Map<String, String> commands) {
     static BuildPool from(ConfigValues v) {
+      Map<String, String> commands = new LinkedHashMap<>();
+      for (String kind : List.of("build", "test", "lint")) {
+        commands.put(kind, v.string("build_pool.commands." + kind));
+      }
       return new BuildPool(v.bool("build_pool.enabled"), v.integer("build_pool.git_daemon_port"),
           v.string("build_pool.git_daemon_listen_addr"),
           new LocalFallback(v.bool("build_pool.local_fallback.enabled"), v.integer("build_pool.local_fallback.max_jobs"),
               v.path("build_pool.local_fallback.worktree_dir")),
           new Timeouts(v.integer("build_pool.timeouts.job_default_secs"),
               v.integer("build_pool.timeouts.heartbeat_interval_secs"),
-              v.integer("build_pool.timeouts.heartbeat_timeout_secs")));
+              v.integer("build_pool.timeouts.heartbeat_timeout_secs")),
+          new Cluster(v.string("build_pool.cluster_host"), v.integer("build_pool.cluster_port"),
+              v.string("build_pool.cluster_name"), v.strings("build_pool.cluster_members"),
+              v.integer("build_pool.eventbus_port"), v.string("build_pool.advertise_host"),
+              v.string("build_pool.tls.key_store"), v.string("build_pool.tls.key_store_password"),
+              v.string("build_pool.tls.trust_store"), v.string("build_pool.tls.trust_store_password")),
+          v.integer("build_pool.keep_jobs"), v.string("build_pool.preset"), commands);
+    }
+  }
+
+  /** How the clustered event bus binds and whom it joins; passwords stay out of toString. */
+  public record Cluster(String host, int port, String name, List<String> members, int eventBusPort, String advertiseHost,
+      String keyStore, String keyStorePassword, String trustStore, String trustStorePassword) {
+    public boolean tls() {
+      return !keyStore.isBlank();
+    }
+
+    @Override
+    public String toString() {
+      return "Cluster[" + name + " on " + host + ":" + port + ", members " + members + ", tls " + tls() + "]";
     }
   }
 

@@ -111,9 +111,48 @@ public final class Addresses {
     }
   }
 
+  /** The build pool's coordinator: the job queue, the workers, the git daemon. */
+  public static final class BuildPool {
+    public static final String NAMESPACE = "orch.buildpool.";
+    public static final String CMD = NAMESPACE + "cmd";
+    /** Output of a job as it arrives, in order per job: {@link JobOutput}. */
+    public static final String EVT_OUTPUT = NAMESPACE + "evt.output";
+    /** A job changed state (queued, running, done): {@link JobView}. */
+    public static final String EVT_JOB = NAMESPACE + "evt.job";
+    /** A worker joined, left or missed its heartbeats: {@link WorkerView}. */
+    public static final String EVT_WORKER = NAMESPACE + "evt.worker";
+
+    public enum Action implements CommandAction {
+      SUBMIT, JOB, JOBS, CANCEL, OUTPUT, STATUS,
+      /** Output from an offset, waiting up to {@code wait_millis} for some to arrive: {@link JobProgress}. */
+      FOLLOW,
+      /** From build agents: register, heartbeat, job output, job end, and leaving (its jobs go back in the queue). */
+      REGISTER, HEARTBEAT, WORKER_OUTPUT, WORKER_DONE, LEAVE;
+    }
+
+    private BuildPool() {
+    }
+  }
+
+  /** One build agent's own command address; only the coordinator sends to it. */
+  public static final class BuildWorker {
+    public static final String NAMESPACE = "orch.buildworker.";
+
+    public enum Action implements CommandAction {
+      RUN, CANCEL, PING;
+    }
+
+    public static String cmd(String workerId) {
+      return NAMESPACE + workerId + ".cmd";
+    }
+
+    private BuildWorker() {
+    }
+  }
+
   /** Command addresses the HTTP API forwards to, by owner name as it appears in {@code /api/cmd/<owner>/<action>}. */
   public static java.util.Map<String, String> remoteCommandAddresses() {
     return java.util.Map.of("scheduler", Scheduler.CMD, "executor", Executor.CMD, "prbot", Prbot.CMD, "observer",
-        Observer.CMD);
+        Observer.CMD, "buildpool", BuildPool.CMD);
   }
 }

@@ -1,0 +1,98 @@
+package dev.orch.buildpool;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Each job's output in a file of its own; the last {@code keep} jobs' files are kept. Blocking. */
+final class JobLogs {
+  private final Path dir;
+  private final int keep;
+
+  JobLogs(Path dir, int keep) {
+    this.dir = dir;
+    this.keep = keep;
+  }
+
+  Path file(long jobId) {
+    return dir.resolve("job-" + jobId + ".log");
+  }
+
+  /** Appends and returns the offset the text starts at. */
+  long append(long jobId, String text) {
+    try {
+      Files.createDirectories(dir);
+      Path file = file(jobId);
+      long offset = Files.exists(file) ? Files.size(file) : 0;
+      Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      return offset;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the output of job " + jobId, e);
+    }
+  }
+
+  /** At most {@code max} bytes from {@code offset}, cut back to the last complete UTF-8 character. */
+  String read(long jobId, long offset, int max) {
+    Path file = file(jobId);
+    try {
+      if (!Files.exists(file)) {
+        return "";
+      }
+      try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+        long available = in.length() - offset;
+        if (available <= 0) {
+          return "";
+        }
+        byte[] bytes = new byte[(int) Math.min(available, max)];
+        in.seek(offset);
+        in.readFully(bytes);
+        int end = bytes.length;
+        while (end > 0 && end < available && (bytes[end - 1] & 0xC0) == 0x80) {
+          end--;
+        }
+        if (end > 0 && end < available && (bytes[end - 1] & 0x80) != 0) {
+          end--;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the output of job " + jobId, e);
+    }
+  }
+
+  long size(long jobId) {
+    try {
+      return Files.exists(file(jobId)) ? Files.size(file(jobId)) : 0;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** Deletes the output of all but the newest {@code keep} jobs. */
+  void prune() {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      List<Path> logs = files.filter(p -> p.getFileName().toString().matches("job-\\d+\\.log"))
+          .sorted(Comparator.comparingLong(JobLogs::idOf).reversed()).toList();
+      for (int i = keep; i < logs.size(); i++) {
+        Files.deleteIfExists(logs.get(i));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static long idOf(Path file) {
+    String name = file.getFileName().toString();
+    return Long.parseLong(name.substring(4, name.length() - 4));
+  }
+}

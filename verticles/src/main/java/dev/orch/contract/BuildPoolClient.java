@@ -1,0 +1,53 @@
+package dev.orch.contract;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+
+/** The build pool's commands, typed: over the bus inside orch, over the API from the MCP server and the CLI. */
+public final class BuildPoolClient extends BusClient {
+  public BuildPoolClient(Vertx vertx) {
+    this(new EventBusTransport(vertx));
+  }
+
+  public BuildPoolClient(CommandTransport transport) {
+    super(transport, Addresses.BuildPool.CMD, Duration.ofSeconds(30));
+  }
+
+  public Future<JobView> submit(JobRequest request) {
+    return requestObject(Addresses.BuildPool.Action.SUBMIT, request.toJson()).map(JobView::fromJson);
+  }
+
+  public Future<JobView> job(long jobId) {
+    return requestObject(Addresses.BuildPool.Action.JOB, new JsonObject().put("job_id", jobId)).map(JobView::fromJson);
+  }
+
+  public Future<List<JobView>> jobs(int limit) {
+    return requestList(Addresses.BuildPool.Action.JOBS, new JsonObject().put("limit", limit), "jobs", JobView::fromJson);
+  }
+
+  public Future<JobView> cancel(long jobId) {
+    return requestObject(Addresses.BuildPool.Action.CANCEL, new JsonObject().put("job_id", jobId)).map(JobView::fromJson);
+  }
+
+  /** Output from {@code offset} on (at most {@code max} bytes), and where the next read starts. */
+  public Future<JobOutput> output(long jobId, long offset, int max) {
+    return requestObject(Addresses.BuildPool.Action.OUTPUT, new JsonObject().put("job_id", jobId).put("offset", offset)
+        .put("max", max)).map(JobOutput::fromJson);
+  }
+
+  /**
+   * Output from {@code offset} on and the job's state; when there is none yet and the job still runs, the answer waits
+   * up to {@code waitMillis} for some.
+   */
+  public Future<JobProgress> follow(long jobId, long offset, int max, long waitMillis) {
+    return requestObject(Addresses.BuildPool.Action.FOLLOW, new JsonObject().put("job_id", jobId).put("offset", offset)
+        .put("max", max).put("wait_millis", waitMillis)).map(JobProgress::fromJson);
+  }
+
+  public Future<PoolStatus> status() {
+    return requestObject(Addresses.BuildPool.Action.STATUS, null).map(PoolStatus::fromJson);
+  }
+}

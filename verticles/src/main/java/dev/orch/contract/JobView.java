@@ -1,0 +1,52 @@
+package dev.orch.contract;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.vertx.core.json.JsonObject;
+import java.util.Locale;
+
+/** A build job as the coordinator records it; {@code worker} is "local" for the local fallback. */
+public record JobView(
+    long jobId,
+    String label,
+    String command,
+    String commit,
+    String ref,
+    String taskId,
+    State state,
+    String worker,
+    int attempts,
+    Integer exitCode,
+    String reason,
+    int timeoutSecs,
+    long outputBytes,
+    long createdAt,
+    long startedAt,
+    long endedAt) implements BusMessage {
+
+  public enum State {
+    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED, TIMED_OUT;
+
+    public boolean done() {
+      return this != QUEUED && this != RUNNING;
+    }
+
+    @JsonValue
+    public String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    @JsonCreator
+    public static State fromWire(String text) {
+      return valueOf(text.toUpperCase(Locale.ROOT));
+    }
+  }
+
+  public JobView {
+    WireJson.require("state", state);
+  }
+
+  public static JobView fromJson(JsonObject json) {
+    return WireJson.fromJson(json, JobView.class);
+  }
+}

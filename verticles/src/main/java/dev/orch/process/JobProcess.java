@@ -1,0 +1,110 @@
+package dev.orch.process;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * One build command running in its own working directory, on the coordinator (local fallback) or on a build agent:
+ * {@code nix develop --command sh -c CMD} when nix is there and the checkout has a flake (and nix is wanted), else
+ * {@code sh -c CMD}. Output (stdout and stderr together) is handed over in chunks of whole lines as it comes, read on a
+ * thread of its own; a chunk goes out as soon as nothing more is waiting, so the first line is not held back.
+ */
+public final class JobProcess {
+  private static final int MAX_CHUNK = 64 * 1024;
+
+  private final Process process;
+  private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+
+  private JobProcess(Process process) {
+    this.process = process;
+  }
+
+  /** The command line for {@code command} in {@code dir}. */
+  public static List<String> commandLine(String command, Path dir, boolean useNix) {
+    List<String> out = new ArrayList<>();
+    if (useNix && Files.isRegularFile(dir.resolve("flake.nix")) && onPath("nix")) {
+      out.addAll(List.of("nix", "develop", "--command"));
+    }
+    out.addAll(List.of("sh", "-c", command));
+    return out;
+  }
+
+  /** Starts it; {@code output} gets each chunk on the reading thread, then the exit code completes {@link #exit()}. */
+  public static JobProcess start(String command, Path dir, boolean useNix, Consumer<String> output) throws IOException {
+    Process process = new ProcessBuilder(commandLine(command, dir, useNix)).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    JobProcess job = new JobProcess(process);
+    Thread reader = new Thread(() -> job.pump(output), "orch-job-output-" + process.pid());
+    reader.setDaemon(true);
+    reader.start();
+    return job;
+  }
+
+  private void pump(Consumer<String> output) {
+    byte[] buffer = new byte[MAX_CHUNK];
+    ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    try (InputStream in = process.getInputStream()) {
+      int read;
+      while ((read = in.read(buffer)) >= 0) {
+        pending.write(buffer, 0, read);
+        if (in.available() == 0 || pending.size() >= MAX_CHUNK) {
+          flush(pending, output, pending.size() >= MAX_CHUNK);
+        }
+      }
+      flush(pending, output, true);
+    } catch (IOException e) {
+      flush(pending, output, true);
+    }
+    try {
+      exit.complete(process.waitFor());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      exit.complete(-1);
+    }
+  }
+
+  /** Sends the whole lines waiting (all of it when {@code all}), keeping a partial last line for later. */
+  private static void flush(ByteArrayOutputStream pending, Consumer<String> output, boolean all) {
+    byte[] bytes = pending.toByteArray();
+    int end = bytes.length;
+    if (!all) {
+      while (end > 0 && bytes[end - 1] != '\n') {
+        end--;
+      }
+    }
+    if (end == 0) {
+      return;
+    }
+    output.accept(new String(bytes, 0, end, StandardCharsets.UTF_8));
+    pending.reset();
+    pending.write(bytes, end, bytes.length - end);
+  }
+
+  public CompletableFuture<Integer> exit() {
+    return exit;
+  }
+
+  /** Stops the command and everything it started. */
+  public void kill() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+  }
+
+  private static boolean onPath(String binary) {
+    for (String folder : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(folder, binary))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
