@@ -235,7 +235,14 @@ public final class BuildPoolVerticle extends VerticleBase {
     long id = jobId(body);
     long offset = body.getValue("offset") instanceof Number n ? Math.max(0, n.longValue()) : 0;
     int max = body.getValue("max") instanceof Number n ? Math.max(1, Math.min(8 * 1024 * 1024, n.intValue())) : 1024 * 1024;
-    return vertx.executeBlocking(() -> new JobOutput(id, offset, logs.read(id, offset, max)), false);
+    JobLogs.Part part;
+    try {
+      part = JobLogs.Part.of(body.getString("stream"));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(OrchException.badRequest(e.getMessage()));
+    }
+    return vertx.executeBlocking(() -> new JobOutput(id, offset, logs.read(id, part, offset, max),
+        part == JobLogs.Part.ALL ? "" : part.name().toLowerCase(java.util.Locale.ROOT)), false);
   }
 
   private Future<JobProgress> follow(JsonObject body) {
@@ -375,10 +382,10 @@ public final class BuildPoolVerticle extends VerticleBase {
         Path dir = Path.of(settings.localWorktreeDir()).resolve("job-" + id);
         return vertx.executeBlocking(() -> {
           LocalCheckout.create(git, dir, job.commit());
-          return JobProcess.start(job.command(), dir, false, text -> {
-            long offset = logs.append(id, text);
+          return JobProcess.start(job.command(), dir, false, (stream, text) -> {
+            long offset = logs.append(id, text, stream);
             context.runOnContext(v -> {
-              vertx.eventBus().publish(Addresses.BuildPool.EVT_OUTPUT, new JobOutput(id, offset, text).toJson());
+              vertx.eventBus().publish(Addresses.BuildPool.EVT_OUTPUT, new JobOutput(id, offset, text, stream.wire()).toJson());
               wake(id);
             });
           });
@@ -443,7 +450,7 @@ public final class BuildPoolVerticle extends VerticleBase {
     if (live != null) {
       vertx.cancelTimer(live.timer);
     }
-    vertx.executeBlocking(() -> logs.append(id, "\n[orch: " + why + "; the job starts again]\n"), false)
+    vertx.executeBlocking(() -> logs.append(id, "\n[orch: " + why + "; the job starts again]\n", null), false)
         .compose(v -> store.get(id))
         .compose(found -> {
           JobView job = found.orElseThrow();
@@ -524,8 +531,9 @@ public final class BuildPoolVerticle extends VerticleBase {
     if (live == null || !worker.equals(live.job.worker())) {
       return Future.succeededFuture(new JsonObject().put("accepted", false));
     }
-    return vertx.executeBlocking(() -> logs.append(id, text), true).map(offset -> {
-      vertx.eventBus().publish(Addresses.BuildPool.EVT_OUTPUT, new JobOutput(id, offset, text).toJson());
+    JobProcess.Stream stream = JobProcess.Stream.fromWire(body.getString("stream"));
+    return vertx.executeBlocking(() -> logs.append(id, text, stream), true).map(offset -> {
+      vertx.eventBus().publish(Addresses.BuildPool.EVT_OUTPUT, new JobOutput(id, offset, text, stream.wire()).toJson());
       wake(id);
       return new JsonObject().put("accepted", true);
     });

@@ -10,9 +10,36 @@ import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import dev.orch.process.JobProcess;
 
-/** Each job's output in a file of its own; the last {@code keep} jobs' files are kept. Blocking. */
+/**
+ * Each job's output in files of its own: everything as it arrived ({@code job-N.log}, whose byte offsets the bus and the
+ * followers use) and each stream on its own ({@code job-N.stdout}, {@code job-N.stderr}). The last {@code keep} jobs'
+ * files are kept. Blocking; appends to one job are serialised.
+ */
 final class JobLogs {
+  /** Which output to read: everything, or one stream. */
+  enum Part {
+    ALL(".log"), STDOUT(".stdout"), STDERR(".stderr");
+
+    final String suffix;
+
+    Part(String suffix) {
+      this.suffix = suffix;
+    }
+
+    static Part of(String wire) {
+      if (wire == null || wire.isBlank() || wire.equals("all") || wire.equals("both")) {
+        return ALL;
+      }
+      return switch (wire) {
+        case "stdout" -> STDOUT;
+        case "stderr" -> STDERR;
+        default -> throw new IllegalArgumentException("field 'stream' must be all, stdout or stderr, not '" + wire + "'");
+      };
+    }
+  }
+
   private final Path dir;
   private final int keep;
 
@@ -22,25 +49,37 @@ final class JobLogs {
   }
 
   Path file(long jobId) {
-    return dir.resolve("job-" + jobId + ".log");
+    return file(jobId, Part.ALL);
   }
 
-  /** Appends and returns the offset the text starts at. */
-  long append(long jobId, String text) {
+  Path file(long jobId, Part part) {
+    return dir.resolve("job-" + jobId + part.suffix);
+  }
+
+  /** Appends (to the whole, and to its stream's file when it has one) and returns the offset in the whole. */
+  synchronized long append(long jobId, String text, JobProcess.Stream stream) {
     try {
       Files.createDirectories(dir);
       Path file = file(jobId);
       long offset = Files.exists(file) ? Files.size(file) : 0;
       Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      if (stream != null) {
+        Files.writeString(file(jobId, stream == JobProcess.Stream.STDERR ? Part.STDERR : Part.STDOUT), text,
+            StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      }
       return offset;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the output of job " + jobId, e);
     }
   }
 
-  /** At most {@code max} bytes from {@code offset}, cut back to the last complete UTF-8 character. */
   String read(long jobId, long offset, int max) {
-    Path file = file(jobId);
+    return read(jobId, Part.ALL, offset, max);
+  }
+
+  /** At most {@code max} bytes from {@code offset}, cut back to the last complete UTF-8 character. */
+  String read(long jobId, Part part, long offset, int max) {
+    Path file = file(jobId, part);
     try {
       if (!Files.exists(file)) {
         return "";
@@ -84,7 +123,10 @@ final class JobLogs {
       List<Path> logs = files.filter(p -> p.getFileName().toString().matches("job-\\d+\\.log"))
           .sorted(Comparator.comparingLong(JobLogs::idOf).reversed()).toList();
       for (int i = keep; i < logs.size(); i++) {
-        Files.deleteIfExists(logs.get(i));
+        long id = idOf(logs.get(i));
+        for (Part part : Part.values()) {
+          Files.deleteIfExists(file(id, part));
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

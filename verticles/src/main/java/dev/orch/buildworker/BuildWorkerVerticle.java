@@ -185,10 +185,12 @@ public final class BuildWorkerVerticle extends VerticleBase {
     jobs.put(id, job);
     vertx.executeBlocking(() -> {
       Path worktree = checkout.prepare(url, body.getString("ref"), commit, id);
-      return JobProcess.start(command, worktree, settings.useNix(), text -> context.runOnContext(v -> forward(job, text)));
+      return JobProcess.start(command, worktree, settings.useNix(),
+          (stream, text) -> context.runOnContext(v -> forward(job, stream, text)));
     }, false).onComplete(started -> {
       if (started.failed()) {
-        forward(job, "[" + settings.workerId() + ": could not start: " + started.cause().getMessage() + "]\n");
+        forward(job, JobProcess.Stream.STDERR,
+            "[" + settings.workerId() + ": could not start: " + started.cause().getMessage() + "]\n");
         done(job, null, "could not start on " + settings.workerId() + ": " + started.cause().getMessage());
         return;
       }
@@ -202,8 +204,9 @@ public final class BuildWorkerVerticle extends VerticleBase {
   }
 
   /** Output goes out in order: each piece is sent after the one before was taken. */
-  private void forward(Job job, String text) {
-    JsonObject body = new JsonObject().put("job_id", job.id).put("worker_id", settings.workerId()).put("text", text);
+  private void forward(Job job, JobProcess.Stream stream, String text) {
+    JsonObject body = new JsonObject().put("job_id", job.id).put("worker_id", settings.workerId()).put("text", text)
+        .put("stream", stream.wire());
     job.sending = job.sending.transform(v -> request(Addresses.BuildPool.Action.WORKER_OUTPUT, body));
   }
 

@@ -32,10 +32,10 @@ public final class BuildPoolClient extends BusClient {
     return requestObject(Addresses.BuildPool.Action.CANCEL, new JsonObject().put("job_id", jobId)).map(JobView::fromJson);
   }
 
-  /** Output from {@code offset} on (at most {@code max} bytes), and where the next read starts. */
-  public Future<JobOutput> output(long jobId, long offset, int max) {
+  /** Output from {@code offset} on (at most {@code max} bytes): all of it, or only {@code stream} (stdout, stderr). */
+  public Future<JobOutput> output(long jobId, String stream, long offset, int max) {
     return requestObject(Addresses.BuildPool.Action.OUTPUT, new JsonObject().put("job_id", jobId).put("offset", offset)
-        .put("max", max)).map(JobOutput::fromJson);
+        .put("max", max).put("stream", stream)).map(JobOutput::fromJson);
   }
 
   /**

@@ -15,11 +15,30 @@ import java.util.function.Consumer;
 /**
  * One build command running in its own working directory, on the coordinator (local fallback) or on a build agent:
  * {@code nix develop --command sh -c CMD} when nix is there and the checkout has a flake (and nix is wanted), else
- * {@code sh -c CMD}. Output (stdout and stderr together) is handed over in chunks of whole lines as it comes, read on a
- * thread of its own; a chunk goes out as soon as nothing more is waiting, so the first line is not held back.
+ * {@code sh -c CMD}. Its stdout and stderr are each read on a thread of their own and handed over in chunks of whole
+ * lines as they come; a chunk goes out as soon as nothing more is waiting, so the first line is not held back.
  */
 public final class JobProcess {
   private static final int MAX_CHUNK = 64 * 1024;
+
+  /** Which of the command's outputs a chunk came from. */
+  public enum Stream {
+    STDOUT, STDERR;
+
+    public String wire() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static Stream fromWire(String text) {
+      return "stderr".equals(text) ? STDERR : STDOUT;
+    }
+  }
+
+  /** Receives output chunks; called from the two reading threads, possibly at the same time. */
+  @FunctionalInterface
+  public interface Output {
+    void accept(Stream stream, String text);
+  }
 
   private final Process process;
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
@@ -38,21 +57,42 @@ public final class JobProcess {
     return out;
   }
 
-  /** Starts it; {@code output} gets each chunk on the reading thread, then the exit code completes {@link #exit()}. */
-  public static JobProcess start(String command, Path dir, boolean useNix, Consumer<String> output) throws IOException {
-    Process process = new ProcessBuilder(commandLine(command, dir, useNix)).directory(dir.toFile()).redirectErrorStream(true)
+  /**
+   * Starts it; {@code output} gets each chunk on a reading thread, and once both outputs are read to their end the exit
+   * code completes {@link #exit()}.
+   */
+  public static JobProcess start(String command, Path dir, boolean useNix, Output output) throws IOException {
+    Process process = new ProcessBuilder(commandLine(command, dir, useNix)).directory(dir.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     JobProcess job = new JobProcess(process);
-    Thread reader = new Thread(() -> job.pump(output), "orch-job-output-" + process.pid());
-    reader.setDaemon(true);
-    reader.start();
+    CompletableFuture<Void> stdout = job.read(process.getInputStream(), text -> output.accept(Stream.STDOUT, text), "out");
+    CompletableFuture<Void> stderr = job.read(process.getErrorStream(), text -> output.accept(Stream.STDERR, text), "err");
+    CompletableFuture.allOf(stdout, stderr).whenComplete((v, e) -> {
+      try {
+        job.exit.complete(process.waitFor());
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        job.exit.complete(-1);
+      }
+    });
     return job;
   }
 
-  private void pump(Consumer<String> output) {
+  private CompletableFuture<Void> read(InputStream in, Consumer<String> output, String name) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      pump(in, output);
+      done.complete(null);
+    }, "orch-job-" + name + "-" + process.pid());
+    reader.setDaemon(true);
+    reader.start();
+    return done;
+  }
+
+  private static void pump(InputStream stream, Consumer<String> output) {
     byte[] buffer = new byte[MAX_CHUNK];
     ByteArrayOutputStream pending = new ByteArrayOutputStream();
-    try (InputStream in = process.getInputStream()) {
+    try (InputStream in = stream) {
       int read;
       while ((read = in.read(buffer)) >= 0) {
         pending.write(buffer, 0, read);
@@ -63,12 +103,6 @@ public final class JobProcess {
       flush(pending, output, true);
     } catch (IOException e) {
       flush(pending, output, true);
-    }
-    try {
-      exit.complete(process.waitFor());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      exit.complete(-1);
     }
   }
 

@@ -100,13 +100,15 @@ class BuildPoolVerticleTest {
     List<JobOutput> events = new CopyOnWriteArrayList<>();
     vertx.eventBus().<JsonObject>consumer(Addresses.BuildPool.EVT_OUTPUT, m -> events.add(JobOutput.fromJson(m.body())));
 
-    JobView ok = submit("cat hello.txt; echo second line; echo to stderr >&2", 0);
+    JobView ok = submit("cat hello.txt; echo second line; sleep 0.3; echo to stderr >&2", 0);
     assertThat(ok.timeoutSecs()).isEqualTo(60);
     assertThat(followToEnd(ok.jobId())).isEqualTo("hello from the commit\nsecond line\nto stderr\n");
     JobView done = sync(pool.job(ok.jobId()));
     assertThat(done.state()).isEqualTo(JobView.State.SUCCEEDED);
     assertThat(done.worker()).isEqualTo("local");
     assertThat(done.exitCode()).isZero();
+    assertThat(sync(pool.output(ok.jobId(), "stderr", 0, 1000)).text()).isEqualTo("to stderr\n");
+    assertThat(sync(pool.output(ok.jobId(), "stdout", 0, 1000)).text()).isEqualTo("hello from the commit\nsecond line\n");
     List<JobOutput> streamed = events.stream().filter(e -> e.jobId() == ok.jobId()).toList();
     assertThat(String.join("", streamed.stream().map(JobOutput::text).toList())).isEqualTo(followToEnd(ok.jobId()));
     assertThat(streamed.get(0).offset()).isZero();
