@@ -1,6 +1,10 @@
 package dev.orch.launcher;
 
+import dev.orch.cluster.ClusterSettings;
+import dev.orch.cluster.ClusteredVertx;
+import dev.orch.config.ConfigException;
 import dev.orch.config.OrchConfig;
+import dev.orch.contract.BuildPoolClient;
 import dev.orch.contract.CommandTransport;
 import dev.orch.contract.EventBusTransport;
 import dev.orch.contract.ExecutorClient;
@@ -11,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +34,7 @@ final class OrchSession implements AutoCloseable {
   private final CommandTransport transport;
   private final Optional<OrchInstance.Running> remote;
   private final WebClient client;
+  private int mcpPort;
 
   private OrchSession(Vertx vertx, CommandTransport transport, Optional<OrchInstance.Running> remote, WebClient client) {
     this.vertx = vertx;
@@ -45,15 +51,29 @@ final class OrchSession implements AutoCloseable {
       WebClient client = WebClient.create(vertx);
       return new OrchSession(vertx, new HttpTransport(client, running.get()), running, client);
     }
-    return inProcess(config, Wiring.Mode.ANSWER_ONLY, Map.of());
+    return inProcess(config, Wiring.Mode.ANSWER_ONLY, Map.of(), null);
   }
 
-  /** orch's verticles in this process, in the given mode. */
-  static OrchSession inProcess(OrchConfig config, Wiring.Mode mode, Map<String, String> agentEnv) {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8));
+  /**
+   * orch's verticles in this process, in the given mode. The build pool's coordinator with {@code build_pool.enabled}
+   * joins the clustered event bus, so build agents on other hosts reach it; everything else stays on a local bus.
+   */
+  static OrchSession inProcess(OrchConfig config, Wiring.Mode mode, Map<String, String> agentEnv, Wiring.McpAccess mcp) {
+    VertxOptions options = new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8);
+    Vertx vertx;
+    if (mode.pool() && config.buildPool().enabled()) {
+      ClusterSettings cluster = config.buildPool().cluster().settings();
+      List<String> problems = cluster.problems("build_pool.");
+      if (!problems.isEmpty()) {
+        throw new ConfigException(problems);
+      }
+      vertx = awaitStart(ClusteredVertx.start(cluster, options), cluster);
+    } else {
+      vertx = Vertx.vertx(options);
+    }
     OrchSession session = new OrchSession(vertx, new EventBusTransport(vertx), Optional.empty(), null);
     try {
-      session.await(Wiring.deploy(vertx, config, mode, agentEnv));
+      session.mcpPort = session.await(Wiring.deploy(vertx, config, mode, agentEnv, mcp));
     } catch (RuntimeException e) {
       session.close();
       throw e;
@@ -61,8 +81,31 @@ final class OrchSession implements AutoCloseable {
     return session;
   }
 
+  private static Vertx awaitStart(Future<Vertx> starting, ClusterSettings cluster) {
+    try {
+      return starting.toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot join the build pool's cluster (" + cluster + "): "
+          + e.getCause().getMessage() + "; is build_pool.cluster_port " + cluster.port() + " free?", e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("joining the build pool's cluster took over 2 minutes (" + cluster + ")", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   Vertx vertx() {
     return vertx;
+  }
+
+  /** The port of orch's MCP endpoint in this process; 0 when there is none. */
+  int mcpPort() {
+    return mcpPort;
+  }
+
+  BuildPoolClient buildPool() {
+    return new BuildPoolClient(transport);
   }
 
   /** The running orch this session talks to, if it is remote. */

@@ -34,7 +34,11 @@ final class Orchestrator implements AutoCloseable {
     OrchInstance instance = OrchInstance.acquire(config.general().stateDir());
     OrchSession session = null;
     try {
-      session = OrchSession.inProcess(config, mode, agentEnv);
+      Wiring.McpAccess mcp = McpAccessFile.load(config.general().stateDir());
+      session = OrchSession.inProcess(config, mode, agentEnv, mcp);
+      if (session.mcpPort() > 0 && session.mcpPort() != mcp.port()) {
+        McpAccessFile.save(config.general().stateDir(), new Wiring.McpAccess(session.mcpPort(), mcp.token()));
+      }
       int port = session.await(Wiring.deployWeb(session.vertx(), config, token));
       instance.announce(host, port, token);
       return new Orchestrator(instance, session, "http://" + host + ":" + port + "/api");

@@ -2,6 +2,7 @@ package dev.orch.launcher;
 
 import dev.orch.config.OrchConfig;
 import dev.orch.contract.PlanIssue;
+import dev.orch.contract.PoolStatus;
 import dev.orch.contract.RunView;
 import dev.orch.contract.SpendSummary;
 import dev.orch.contract.StatusSummary;
@@ -66,6 +67,10 @@ final class StatusCommand extends LocalCommand {
     SpendSummary spend = orch.await(orch.executor().spend());
     if (spend.totalUsd() > 0) {
       out.printf("Spend: $%.4f today, $%.4f in all%n", spend.todayUsd(), spend.totalUsd());
+    }
+    PoolStatus pool = orch.await(orch.buildPool().status());
+    if (pool.coordinating() || config.buildPool().enabled()) {
+      BuildPoolCommand.Status.print(out, pool, config);
     }
     summary.notices().forEach(n -> out.println("Notice: " + n));
     if (summary.lastSyncAt() > 0) {

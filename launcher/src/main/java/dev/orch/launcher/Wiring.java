@@ -3,6 +3,7 @@ package dev.orch.launcher;
 import dev.orch.buildpool.BuildPoolVerticle;
 import dev.orch.config.OrchConfig;
 import dev.orch.executor.ExecutorVerticle;
+import dev.orch.mcp.McpHttpVerticle;
 import dev.orch.observer.ObserverVerticle;
 import dev.orch.parser.ParserVerticle;
 import dev.orch.prbot.PrbotVerticle;
@@ -22,20 +23,63 @@ final class Wiring {
   private Wiring() {
   }
 
-  /** How an orch process takes part: answering only (a CLI command), or running agents. */
-  record Mode(boolean orchestrate, boolean auto, boolean watch) {
-    static final Mode ANSWER_ONLY = new Mode(false, false, false);
+  /**
+   * How an orch process takes part: answering only (a CLI command), running agents, or running only the build pool's
+   * coordinator ({@code pool}: the job queue, the git daemon, the MCP endpoint; it is on whenever agents run).
+   */
+  record Mode(boolean orchestrate, boolean auto, boolean watch, boolean pool) {
+    static final Mode ANSWER_ONLY = new Mode(false, false, false, false);
     /** {@code orch run}: start every ready task, re-sync when the plans change. */
-    static final Mode RUN = new Mode(true, true, true);
+    static final Mode RUN = new Mode(true, true, true, true);
     /** {@code orch start} in the foreground: only the tasks asked for. */
-    static final Mode FOREGROUND = new Mode(true, false, false);
+    static final Mode FOREGROUND = new Mode(true, false, false, true);
+    /** {@code orch build-pool start}: the coordinator and the MCP endpoint; everything else only answers. */
+    static final Mode POOL_ONLY = new Mode(false, false, false, true);
+  }
+
+  /** Where orch's MCP endpoint for its agents listens (0: any free port) and the token it wants. */
+  record McpAccess(int port, String token) {
   }
 
   /**
    * Deploys every verticle that owns state. Order matters after a restart: prbot and the executor settle what happened
    * while orch was down before the scheduler reconciles its tasks with them.
    */
-  static Future<Void> deploy(Vertx vertx, OrchConfig config, Mode mode, Map<String, String> agentEnv) {
+  /** Deploys them all; the answer is the port of the MCP endpoint (0 when this mode has none). */
+  static Future<Integer> deploy(Vertx vertx, OrchConfig config, Mode mode, Map<String, String> agentEnv, McpAccess mcp) {
+    Future<Integer> mcpPort = mode.pool() && mcp != null ? deployMcp(vertx, config, mcp) : Future.succeededFuture(0);
+    return mcpPort.compose(port -> deployRest(vertx, config, mode, agentEnv, port > 0 ? mcpServers(port, mcp.token()) : null)
+        .map(port));
+  }
+
+  /** The MCP config each agent run gets: orch's endpoint, the token, and which worktree and task the calls are for. */
+  static JsonObject mcpServers(int port, String token) {
+    return new JsonObject().put(MCP_SERVER_NAME, new JsonObject().put("type", "http")
+        .put("url", "http://127.0.0.1:" + port + McpHttpVerticle.PATH)
+        .put("headers", new JsonObject().put("Authorization", "Bearer " + token)
+            .put(McpHttpVerticle.WORKTREE_HEADER, "${worktree}").put(McpHttpVerticle.TASK_HEADER, "${task_id}")));
+  }
+
+  /** Tools reach the agent as {@code mcp__orch__<tool>}. */
+  static final String MCP_SERVER_NAME = "orch";
+
+  private static Future<Integer> deployMcp(Vertx vertx, OrchConfig config, McpAccess mcp) {
+    var g = config.general();
+    var bp = config.buildPool();
+    List<String> roots = List.of(g.projectRoot().toString(), g.worktreeDir().toString(),
+        bp.localFallback().worktreeDir().toString());
+    java.util.function.IntFunction<Future<Integer>> listen = port -> {
+      McpHttpVerticle verticle = new McpHttpVerticle();
+      var settings = new McpHttpVerticle.Settings("127.0.0.1", port, mcp.token(), roots, bp.preset(), bp.commands());
+      return deploy(vertx, verticle, settings.toJson()).map(id -> verticle.actualPort());
+    };
+    // The port from last time, so agents that outlived a restart still reach it; else any free one.
+    return mcp.port() > 0 && bp.mcpPort() == 0 ? listen.apply(mcp.port()).recover(e -> listen.apply(0))
+        : listen.apply(bp.mcpPort());
+  }
+
+  private static Future<Void> deployRest(Vertx vertx, OrchConfig config, Mode mode, Map<String, String> agentEnv,
+      JsonObject mcpServers) {
     var g = config.general();
     var parser = new ParserVerticle.Settings(g.projectRoot().toString(), g.plansDir().toString(), mode.watch());
     Map<String, Map<String, List<String>>> rules = new LinkedHashMap<>();
@@ -52,7 +96,8 @@ final class Wiring {
     var executor = new ExecutorVerticle.Settings(g.projectRoot().toString(), g.worktreeDir().toString(), g.logDir().toString(),
         g.stateDir().toString(), g.databasePath().toString(), g.mainBranch(), g.branchPrefix(), config.executor().copyFiles(),
         config.executor().setupCommand(), config.prompts().overrideDir().toString(), c.command(), c.args(), c.model(),
-        c.maxTurns(), c.permissionMode(), c.allowedTools(), new JsonObject(), agentEnv, mode.orchestrate());
+        c.maxTurns(), c.permissionMode(), c.allowedTools(),
+        config.executor().buildTools() && mcpServers != null ? mcpServers : new JsonObject(), agentEnv, mode.orchestrate());
     var o = config.observer();
     var observer = new ObserverVerticle.Settings(o.idleTimeout().toMillis(), o.runTimeout().toMillis(),
         o.maxCostUsdPerTask(), o.maxCostUsdPerDay());
@@ -65,7 +110,7 @@ final class Wiring {
         g.logDir().resolve("build-jobs").toString(), bp.localFallback().enabled(), bp.localFallback().maxJobs(),
         bp.localFallback().worktreeDir().toString(), bp.timeouts().jobDefaultSecs(), bp.timeouts().heartbeatIntervalSecs(),
         bp.timeouts().heartbeatTimeoutSecs(), bp.keepJobs(), bp.enabled(), bp.gitDaemonListenAddr(), bp.gitDaemonPort(),
-        cluster.advertiseHost().isBlank() ? cluster.host() : cluster.advertiseHost(), mode.orchestrate());
+        cluster.advertiseHost().isBlank() ? cluster.host() : cluster.advertiseHost(), mode.pool());
     Future<String> chain = deploy(vertx, new ParserVerticle(), parser.toJson())
         .compose(id -> deploy(vertx, new BuildPoolVerticle(), buildPool.toJson()))
         .compose(id -> deploy(vertx, new PrbotVerticle(), prbot.toJson()))

@@ -202,7 +202,8 @@ public final class BuildPoolVerticle extends VerticleBase {
 
   private Future<JobView> submit(JobRequest request) {
     if (!settings.orchestrate()) {
-      return Future.failedFuture(OrchException.conflict("running build jobs needs a running orch (orch run or orch mcp)"));
+      return Future.failedFuture(OrchException.conflict(
+          "no build pool coordinator is running for this project: start orch run or orch build-pool start"));
     }
     int timeout = request.timeoutSecs() > 0 ? request.timeoutSecs() : settings.defaultTimeoutSecs();
     return store.insert(request, timeout, System.currentTimeMillis()).onSuccess(job -> {
@@ -611,7 +612,8 @@ public final class BuildPoolVerticle extends VerticleBase {
     List<WorkerView> views = new ArrayList<>();
     workers.values().forEach(w -> views.add(w.view(now, timeoutMillis())));
     boolean fallback = settings.localFallback() && views.stream().noneMatch(WorkerView::alive);
-    return new PoolStatus(views, queue.size(), running.size(), fallback, settings.localMaxJobs(), gitUrl());
+    return new PoolStatus(views, queue.size(), running.size(), fallback && settings.orchestrate(), settings.localMaxJobs(),
+        gitUrl(), settings.orchestrate());
   }
 
   private void publish(JobView job) {

@@ -386,10 +386,25 @@ public final class ConfigLoader {
     return text;
   }
 
+  /**
+   * The checkout {@code start} is in; inside a linked worktree (an agent's), the project's main checkout, so orch
+   * commands run there (orch mcp, orch status) find the project's state.
+   */
   private static Path gitTopLevel(Path start) {
     FileRepositoryBuilder builder = new FileRepositoryBuilder().readEnvironment().findGitDir(start.toFile());
     if (builder.getGitDir() == null) {
       return null;
+    }
+    Path commonDirFile = builder.getGitDir().toPath().resolve("commondir");
+    if (java.nio.file.Files.isRegularFile(commonDirFile)) {
+      try {
+        Path common = builder.getGitDir().toPath().resolve(java.nio.file.Files.readString(commonDirFile).strip()).normalize();
+        if (common.getFileName() != null && common.getFileName().toString().equals(".git")) {
+          return common.getParent().toAbsolutePath().normalize();
+        }
+      } catch (IOException e) {
+        // fall through: treat it as a checkout of its own
+      }
     }
     try {
       builder.setup();

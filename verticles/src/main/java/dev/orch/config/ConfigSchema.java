@@ -41,6 +41,7 @@ final class ConfigSchema {
 
     add(ConfigKey.stringList("executor.copy_files", List.of(".env")));
     add(ConfigKey.string("executor.setup_command", ""));
+    add(ConfigKey.bool("executor.build_tools", true));
 
     add(ConfigKey.duration("observer.idle_timeout", "10m"));
     add(ConfigKey.duration("observer.run_timeout", "60m"));
@@ -97,6 +98,8 @@ final class ConfigSchema {
     add(ConfigKey.string("build_pool.cluster_host", "127.0.0.1"));
     add(ConfigKey.integer("build_pool.cluster_port", 5701, 0, 65535));
     add(ConfigKey.string("build_pool.cluster_name", "orch"));
+    add(ConfigKey.string("build_pool.cluster_secret", ""));
+    add(ConfigKey.integer("build_pool.mcp_port", 0, 0, 65535));
     add(ConfigKey.stringList("build_pool.cluster_members", List.of()));
     add(ConfigKey.integer("build_pool.eventbus_port", 0, 0, 65535));
     add(ConfigKey.string("build_pool.advertise_host", ""));

@@ -58,9 +58,11 @@ public record OrchConfig(
     }
   }
 
-  public record Executor(List<String> copyFiles, String setupCommand) {
+  /** {@code buildTools}: each agent gets orch's build tools (build, test, lint, ...) over MCP. */
+  public record Executor(List<String> copyFiles, String setupCommand, boolean buildTools) {
     static Executor from(ConfigValues v) {
-      return new Executor(v.strings("executor.copy_files"), v.string("executor.setup_command"));
+      return new Executor(v.strings("executor.copy_files"), v.string("executor.setup_command"),
+          v.bool("executor.build_tools"));
     }
   }
 
@@ -155,7 +157,7 @@ public record OrchConfig(
    * means no TLS.
    */
   public record BuildPool(boolean enabled, int gitDaemonPort, String gitDaemonListenAddr, LocalFallback localFallback,
-      Timeouts timeouts, Cluster cluster, int keepJobs, String preset, Map<String, String> commands) {
+      Timeouts timeouts, Cluster cluster, int keepJobs, String preset, Map<String, String> commands, int mcpPort) {
     static BuildPool from(ConfigValues v) {
       Map<String, String> commands = new LinkedHashMap<>();
       for (String kind : List.of("build", "test", "lint")) {
@@ -169,24 +171,30 @@ public record OrchConfig(
               v.integer("build_pool.timeouts.heartbeat_interval_secs"),
               v.integer("build_pool.timeouts.heartbeat_timeout_secs")),
           new Cluster(v.string("build_pool.cluster_host"), v.integer("build_pool.cluster_port"),
-              v.string("build_pool.cluster_name"), v.strings("build_pool.cluster_members"),
+              v.string("build_pool.cluster_name"), v.string("build_pool.cluster_secret"), v.strings("build_pool.cluster_members"),
               v.integer("build_pool.eventbus_port"), v.string("build_pool.advertise_host"),
               v.string("build_pool.tls.key_store"), v.string("build_pool.tls.key_store_password"),
               v.string("build_pool.tls.trust_store"), v.string("build_pool.tls.trust_store_password")),
-          v.integer("build_pool.keep_jobs"), v.string("build_pool.preset"), commands);
+          v.integer("build_pool.keep_jobs"), v.string("build_pool.preset"), commands, v.integer("build_pool.mcp_port"));
     }
   }
 
-  /** How the clustered event bus binds and whom it joins; passwords stay out of toString. */
-  public record Cluster(String host, int port, String name, List<String> members, int eventBusPort, String advertiseHost,
-      String keyStore, String keyStorePassword, String trustStore, String trustStorePassword) {
+  /** How the clustered event bus binds and whom it joins; passwords and the secret stay out of toString. */
+  public record Cluster(String host, int port, String name, String secret, List<String> members, int eventBusPort,
+      String advertiseHost, String keyStore, String keyStorePassword, String trustStore, String trustStorePassword) {
     public boolean tls() {
       return !keyStore.isBlank();
     }
 
+    /** The coordinator's node: it keeps its port (agents are told to join it there) rather than moving up. */
+    public dev.orch.cluster.ClusterSettings settings() {
+      return new dev.orch.cluster.ClusterSettings(host, port, false, name, secret, members, eventBusPort, advertiseHost,
+          keyStore, keyStorePassword, trustStore, trustStorePassword);
+    }
+
     @Override
     public String toString() {
-      return "Cluster[" + name + " on " + host + ":" + port + ", members " + members + ", tls " + tls() + "]";
+      return settings().toString();
     }
   }
 

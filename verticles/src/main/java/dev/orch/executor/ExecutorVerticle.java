@@ -54,7 +54,8 @@ public final class ExecutorVerticle extends VerticleBase {
   private static final long KILL_GRACE_MILLIS = 5_000;
 
   /**
-   * This verticle's slice of the config. {@code mcpServers} is the JSON object written as each run's MCP config. Without
+   * This verticle's slice of the config. {@code mcpServers} is the JSON object written as each run's MCP config, with
+   * {@code ${worktree}} and {@code ${task_id}} in its strings filled in for the run. Without
    * {@code orchestrate} the executor only answers questions about runs (a CLI process while no orch is running): it
    * neither re-attaches to agents nor follows their output.
    */
@@ -168,7 +169,7 @@ public final class ExecutorVerticle extends VerticleBase {
     worktrees.copyFiles(worktree, settings.copyFiles());
     worktrees.runSetup(worktree, settings.setupCommand(), files.setupLog());
     Files.writeString(files.prompt(), renderTaskPrompt(task, request, worktree, run.branch()), StandardCharsets.UTF_8);
-    writeMcpConfig(files.mcpConfig());
+    writeMcpConfig(files.mcpConfig(), worktree, request.taskId());
     return launcher.start(new AgentLauncher.Launch(worktree, files.prompt(), files.log(), files.stderr(), files.mcpConfig(),
         run.sessionId(), false, worktrees.hasGitIdentity(worktree)));
   }
@@ -221,8 +222,37 @@ public final class ExecutorVerticle extends VerticleBase {
     return Optional.empty();
   }
 
-  private void writeMcpConfig(Path file) throws IOException {
-    Files.writeString(file, new JsonObject().put("mcpServers", settings.mcpServers().copy()).encodePrettily());
+  /** Owner-only: it may carry the token of orch's MCP endpoint. */
+  private void writeMcpConfig(Path file, Path worktree, String taskId) throws IOException {
+    JsonObject servers = fillIn(settings.mcpServers(), Map.of("${worktree}", worktree.toString(), "${task_id}", taskId));
+    Files.deleteIfExists(file);
+    Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, new JsonObject().put("mcpServers", servers).encodePrettily());
+  }
+
+  private static JsonObject fillIn(JsonObject template, Map<String, String> values) {
+    JsonObject out = new JsonObject();
+    template.forEach(entry -> out.put(entry.getKey(), fillInValue(entry.getValue(), values)));
+    return out;
+  }
+
+  private static Object fillInValue(Object value, Map<String, String> values) {
+    if (value instanceof JsonObject object) {
+      return fillIn(object, values);
+    }
+    if (value instanceof io.vertx.core.json.JsonArray array) {
+      io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+      array.forEach(item -> out.add(fillInValue(item, values)));
+      return out;
+    }
+    if (value instanceof String text) {
+      for (Map.Entry<String, String> entry : values.entrySet()) {
+        text = text.replace(entry.getKey(), entry.getValue());
+      }
+      return text;
+    }
+    return value;
   }
 
   private Future<RunView> started(RunView starting, TaskId task, Process process, RunFiles files) {
@@ -282,8 +312,8 @@ public final class ExecutorVerticle extends VerticleBase {
             return vertx.executeBlocking(() -> {
                   files.createDirectories();
                   Files.writeString(files.prompt(), followUpPrompt(request), StandardCharsets.UTF_8);
-                  writeMcpConfig(files.mcpConfig());
                   Path worktree = Path.of(previous.worktree());
+                  writeMcpConfig(files.mcpConfig(), worktree, request.taskId());
                   return launcher.start(new AgentLauncher.Launch(worktree, files.prompt(), files.log(),
                       files.stderr(), files.mcpConfig(), previous.sessionId(), true, worktrees.hasGitIdentity(worktree)));
                 }, false)

@@ -65,6 +65,15 @@ public final class GitCli {
     return result.out().strip();
   }
 
+  /** Like {@link #runIn(Path, String...)} with extra environment (GIT_INDEX_FILE, an identity). */
+  public String runIn(Path dir, Map<String, String> env, String... args) {
+    Result result = exec(dir, List.of(args), env);
+    if (result.exit() != 0) {
+      throw new GitException(String.join(" ", args), result.exit(), result.err());
+    }
+    return result.out().strip();
+  }
+
   /** Runs without throwing, for commands whose exit code is the answer. */
   public Result tryRunIn(Path dir, String... args) {
     return exec(dir, List.of(args), Map.of());

@@ -31,6 +31,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void insideALinkedWorktreeTheProjectIsTheMainCheckout() throws IOException {
+    Files.writeString(repo.resolve("a.txt"), "a\n");
+    var git = new dev.orch.git.GitCli(repo);
+    git.run("add", "-A");
+    git.run("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "a");
+    Path worktree = repo.resolve(".orch/worktrees/core-E01");
+    git.run("worktree", "add", "-q", "-b", "orch/core-E01", worktree.toString());
+    ConfigLoader.Loaded loaded = load(worktree, Map.of(), null);
+    assertThat(loaded.config().general().projectRoot()).isEqualTo(repo.toAbsolutePath().normalize());
+  }
+
+  @Test
   void withoutAnyConfigInsideAGitRepositoryEverythingHasADefault() throws IOException {
     Path sub = Files.createDirectories(repo.resolve("src/main"));
     ConfigLoader.Loaded loaded = load(sub, Map.of(), null);
