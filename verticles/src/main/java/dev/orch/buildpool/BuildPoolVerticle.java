@@ -20,6 +20,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -91,6 +93,7 @@ public final class BuildPoolVerticle extends VerticleBase {
     /** Slots the agent said were free (one agent may serve several orchestrators), and jobs sent since it said so. */
     int reportedFree;
     int sentSinceReport;
+    boolean pinging;
 
     Worker(String id, String host, int slots, long now) {
       this.id = id;
@@ -579,9 +582,28 @@ public final class BuildPoolVerticle extends VerticleBase {
         LOG.warn("build agent {} missed its heartbeats for {} s; its {} job(s) go back in the queue", worker.id,
             (now - worker.lastSeen) / 1000, worker.running.size());
         drop(worker, now);
+      } else if (!worker.pinging) {
+        probe(worker);
       }
     }
     dispatch();
+  }
+
+  /**
+   * Asks the agent if it is there. When its node has left the cluster (a kill -9, a lost host) nobody serves its
+   * address any more, which shows at once, long before its heartbeats are missed.
+   */
+  private void probe(Worker worker) {
+    worker.pinging = true;
+    send(worker.id, Addresses.BuildWorker.Action.PING, new JsonObject()).onComplete(done -> {
+      worker.pinging = false;
+      if (done.failed() && done.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
+          && workers.get(worker.id) == worker) {
+        LOG.warn("build agent {} left the cluster; its {} job(s) go back in the queue", worker.id, worker.running.size());
+        drop(worker, System.currentTimeMillis());
+        dispatch();
+      }
+    });
   }
 
   private void drop(Worker worker, long now) {

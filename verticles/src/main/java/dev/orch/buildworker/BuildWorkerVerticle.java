@@ -56,7 +56,27 @@ public final class BuildWorkerVerticle extends VerticleBase {
     }
   }
 
+  /** Told when the coordinator took this agent in, and when it has stopped answering for a while. */
+  public interface Listener {
+    void joined();
+
+    /** Registration failed this many times in a row; the owner may want to leave the cluster and join again. */
+    void unanswered(int attempts);
+  }
+
+  private static final Listener NOBODY = new Listener() {
+    @Override
+    public void joined() {
+    }
+
+    @Override
+    public void unanswered(int attempts) {
+    }
+  };
+
   private final SlotPool slots;
+  private final Listener listener;
+  private int failedRegistrations;
   private Settings settings;
   private WorkerCheckout checkout;
   private Context context;
@@ -69,7 +89,12 @@ public final class BuildWorkerVerticle extends VerticleBase {
   private Runnable slotsChanged;
 
   public BuildWorkerVerticle(SlotPool slots) {
+    this(slots, NOBODY);
+  }
+
+  public BuildWorkerVerticle(SlotPool slots, Listener listener) {
     this.slots = slots;
+    this.listener = listener;
   }
 
   @Override
@@ -129,12 +154,15 @@ public final class BuildWorkerVerticle extends VerticleBase {
         LOG.info("joined {} as {} with {} slots", settings.serverName(), settings.workerId(), slots.size());
         registered = true;
         backoff = MIN_BACKOFF;
+        failedRegistrations = 0;
         timer = vertx.setPeriodic(heartbeatMillis, id -> heartbeat());
+        listener.joined();
       } else {
         LOG.info("{} is not answering ({}); trying again in {} s", settings.serverName(), done.cause().getMessage(),
             backoff / 1000);
         timer = vertx.setTimer(backoff, id -> register());
         backoff = Math.min(MAX_BACKOFF, backoff * 2);
+        listener.unanswered(++failedRegistrations);
       }
     });
   }

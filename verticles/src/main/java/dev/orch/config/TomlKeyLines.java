@@ -9,14 +9,14 @@ import java.util.regex.Pattern;
  * Remembers on which line each key of a TOML file was written, so errors can name a line: the TOML reader
  * gives a tree without positions. Array tables ({@code [[batch]]}) are indexed: {@code batch[1].name}.
  */
-final class TomlKeyLines {
+public final class TomlKeyLines {
   private static final Pattern TABLE = Pattern.compile("^\\s*\\[\\s*([^\\[\\]]+?)\\s*]\\s*(#.*)?$");
   private static final Pattern ARRAY_TABLE = Pattern.compile("^\\s*\\[\\[\\s*([^\\[\\]]+?)\\s*]]\\s*(#.*)?$");
   private static final Pattern KEY = Pattern.compile("^\\s*([A-Za-z0-9_\\-.\"' ]+?)\\s*=");
 
   private final Map<String, Integer> lines = new HashMap<>();
 
-  TomlKeyLines(String text) {
+  public TomlKeyLines(String text) {
     String table = "";
     Map<String, Integer> arrayCounts = new HashMap<>();
     boolean inMultiline = false;
@@ -47,7 +47,7 @@ final class TomlKeyLines {
   }
 
   /** The 1-based line of a dotted key, or of its nearest written parent; 0 when unknown. */
-  int lineOf(String dottedPath) {
+  public int lineOf(String dottedPath) {
     String path = dottedPath;
     while (!path.isEmpty()) {
       Integer line = lines.get(path);
