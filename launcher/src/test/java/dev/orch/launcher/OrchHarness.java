@@ -98,9 +98,32 @@ final class OrchHarness implements AutoCloseable {
 
   /** Starts {@code orch run} in the background; its output goes to {@code root/orch-run-N.log}. */
   Process startRun() throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        OrchProcess.jar().toString(), "--config", configFile.toString(), "-v", "run"));
-    Path log = root.resolve("orch-run-" + processes.size() + ".log");
+    return startOrch("run");
+  }
+
+  /** Starts {@code orch ARGS} in the background; its output goes to {@code root/orch-run-N.log}. */
+  Process startOrch(String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(java(), "-jar", OrchProcess.jar().toString(), "--config",
+        configFile.toString(), "-v"));
+    command.addAll(List.of(args));
+    return start(command, root.resolve("orch-run-" + processes.size() + ".log"));
+  }
+
+  /** Starts a build agent (build-agent.jar) in the background, logging to {@code root/agent-ID-N.log}. */
+  Process startAgent(String id, String... args) throws IOException {
+    String jar = System.getProperty("build-agent.jar", "../agent/target/build-agent.jar");
+    Path config = root.resolve("agent-" + id + ".toml");
+    if (!Files.exists(config)) {
+      Files.writeString(config, "[storage]\ngit_cache_dir = " + quoted(root.resolve("agents/cache")) + "\nworktree_dir = "
+          + quoted(root.resolve("agents/jobs")) + "\n");
+    }
+    List<String> command = new ArrayList<>(List.of(java(), "-XX:+UseSerialGC", "-jar", Path.of(jar).toAbsolutePath().toString(),
+        "--config", config.toString(), "--id", id));
+    command.addAll(List.of(args));
+    return start(command, root.resolve("agent-" + id + "-" + processes.size() + ".log"));
+  }
+
+  private Process start(List<String> command, Path log) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).directory(tree.root().toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("ORCH_"));
@@ -108,6 +131,25 @@ final class OrchHarness implements AutoCloseable {
     Process process = builder.start();
     processes.add(process);
     return process;
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** Every log this harness's processes wrote, for a failure message. */
+  String allLogs() throws IOException {
+    StringBuilder out = new StringBuilder();
+    try (var files = Files.list(root)) {
+      for (Path log : files.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
+        out.append("\n--- ").append(log.getFileName()).append('\n').append(Files.readString(log));
+      }
+    }
+    return out.toString();
+  }
+
+  Path stateDir() {
+    return root.resolve("state");
   }
 
   OrchProcess.Result orch(String... args) throws Exception {

@@ -139,11 +139,8 @@ public final class BuildTools {
     } while (!progress.finished());
     JobView done = progress.job();
     String report = JobReport.render(tool, done, output.toString(), verbosity);
-    return CallToolResult.builder().addTextContent(report).isError(done.state() != JobView.State.SUCCEEDED)
-        .structuredContent(Map.of("job_id", done.jobId(), "state", done.state().wire(),
-            "exit_code", done.exitCode() == null ? -1 : done.exitCode(), "worker", String.valueOf(done.worker()),
-            "commit", done.commit()))
-        .build();
+    // Text only: with structured content Claude Code hands the model that instead of the report.
+    return CallToolResult.builder().addTextContent(report).isError(done.state() != JobView.State.SUCCEEDED).build();
   }
 
   private CallToolResult workerStatus() {

@@ -100,7 +100,9 @@ class McpHttpVerticleTest {
     JsonObject failed = call("test", new JsonObject().put("verbosity", "minimal"));
     assertThat(failed.getBoolean("isError")).isTrue();
     assertThat(text(failed)).contains("FAILED with exit code 2").contains("error: broken is here");
-    long jobId = failed.getJsonObject("structuredContent").getLong("job_id");
+    java.util.regex.Matcher job = java.util.regex.Pattern.compile("\\[job (\\d+): ").matcher(text(failed));
+    assertThat(job.find()).isTrue();
+    long jobId = Long.parseLong(job.group(1));
 
     JsonObject stderr = call("get_job_logs", new JsonObject().put("job_id", jobId).put("stream", "stderr"));
     assertThat(text(stderr)).contains("error: broken is here").doesNotContain("running tests");

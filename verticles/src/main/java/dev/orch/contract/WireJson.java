@@ -115,6 +115,22 @@ public final class WireJson {
         gen.writeObject(value.getList());
       }
     });
+    // Without these Jackson builds an empty JsonObject and drops the fields as unknown properties.
+    module.addDeserializer(JsonObject.class, new com.fasterxml.jackson.databind.JsonDeserializer<>() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public JsonObject deserialize(com.fasterxml.jackson.core.JsonParser parser,
+          com.fasterxml.jackson.databind.DeserializationContext context) throws IOException {
+        return new JsonObject((Map<String, Object>) parser.readValueAs(Map.class));
+      }
+    });
+    module.addDeserializer(JsonArray.class, new com.fasterxml.jackson.databind.JsonDeserializer<>() {
+      @Override
+      public JsonArray deserialize(com.fasterxml.jackson.core.JsonParser parser,
+          com.fasterxml.jackson.databind.DeserializationContext context) throws IOException {
+        return new JsonArray(parser.readValueAs(java.util.List.class));
+      }
+    });
     return module;
   }
 
