@@ -86,7 +86,8 @@ record AgentConfig(String workerId, int maxJobs, String host, int clusterPort, S
     AgentConfig read(Overrides overrides, String defaultId) {
       checkKnown();
       JsonNode worker = root.path("worker");
-      String id = overrides.workerId() != null ? overrides.workerId() : text(worker, "worker.id", defaultId);
+      String id = overrides.workerId() != null ? overrides.workerId() : text(worker, "worker.id", "");
+      id = id.isBlank() ? defaultId : id;
       if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
         errors.add(at("worker.id") + ": '" + id + "' must be letters, digits, '.', '_' or '-' (at most 63)");
       }

@@ -51,6 +51,14 @@ class AgentConfigTest {
   }
 
   @Test
+  void theExampleConfigLoadsWithoutAWarning() {
+    AgentConfig example = AgentConfig.load(Path.of("../config/build-agent.toml"), AgentConfig.Overrides.NONE, "h");
+    assertThat(example.warnings()).isEmpty();
+    assertThat(example.workerId()).isEqualTo("h");
+    assertThat(example.servers()).singleElement().satisfies(s -> assertThat(s.join()).containsExactly("127.0.0.1:5701"));
+  }
+
+  @Test
   void severalOrchestratorsAndFlagsThatWin() throws IOException {
     Path file = file("""
         [[servers]]
