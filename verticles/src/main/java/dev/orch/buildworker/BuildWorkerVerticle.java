@@ -9,12 +9,15 @@ import dev.orch.contract.WireJson;
 import dev.orch.process.JobProcess;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -30,6 +33,7 @@ public final class BuildWorkerVerticle extends VerticleBase {
   private static final long MIN_BACKOFF = 1_000;
   private static final long MAX_BACKOFF = 60_000;
   private static final long SEND_TIMEOUT = 10_000;
+  private static final int MAX_PIECE = 1024 * 1024;
 
   /** This verticle's slice of the agent's config. */
   public record Settings(String workerId, String host, String gitCacheDir, String worktreeDir, boolean useNix,
@@ -46,14 +50,21 @@ public final class BuildWorkerVerticle extends VerticleBase {
   private static final class Job {
     final long id;
     final String url;
+    WorkerCheckout.Checkout checkout;
     JobProcess process;
     boolean cancelled;
-    Future<?> sending = Future.succeededFuture();
+    /** Output not yet sent; pieces from the same stream merge while a send is in flight, so a chatty job costs few round trips. */
+    final Deque<Piece> unsent = new ArrayDeque<>();
+    boolean sending;
+    Promise<Void> drained = Promise.promise();
 
     Job(long id, String url) {
       this.id = id;
       this.url = url;
     }
+  }
+
+  private record Piece(JobProcess.Stream stream, StringBuilder text) {
   }
 
   /** Told when the coordinator took this agent in, and when it has stopped answering for a while. */
@@ -101,7 +112,7 @@ public final class BuildWorkerVerticle extends VerticleBase {
   public Future<?> start() {
     settings = WireJson.fromJson(config(), Settings.class);
     context = vertx.getOrCreateContext();
-    checkout = new WorkerCheckout(Path.of(settings.gitCacheDir()), Path.of(settings.worktreeDir()));
+    checkout = new WorkerCheckout(Path.of(settings.gitCacheDir()), Path.of(settings.worktreeDir()), slots.size());
     slotsChanged = () -> context.runOnContext(v -> heartbeat());
     slots.onChange(slotsChanged);
     return vertx.executeBlocking(() -> {
@@ -212,8 +223,8 @@ public final class BuildWorkerVerticle extends VerticleBase {
     Job job = new Job(id, url);
     jobs.put(id, job);
     vertx.executeBlocking(() -> {
-      Path worktree = checkout.prepare(url, body.getString("ref"), commit, id);
-      return JobProcess.start(command, worktree, settings.useNix(),
+      job.checkout = checkout.prepare(url, body.getString("ref"), commit, id);
+      return JobProcess.start(command, job.checkout.worktree(), settings.useNix(),
           (stream, text) -> context.runOnContext(v -> forward(job, stream, text)));
     }, false).onComplete(started -> {
       if (started.failed()) {
@@ -233,9 +244,36 @@ public final class BuildWorkerVerticle extends VerticleBase {
 
   /** Output goes out in order: each piece is sent after the one before was taken. */
   private void forward(Job job, JobProcess.Stream stream, String text) {
-    JsonObject body = new JsonObject().put("job_id", job.id).put("worker_id", settings.workerId()).put("text", text)
-        .put("stream", stream.wire());
-    job.sending = job.sending.transform(v -> request(Addresses.BuildPool.Action.WORKER_OUTPUT, body));
+    Piece last = job.unsent.peekLast();
+    if (last != null && last.stream() == stream && last.text().length() < MAX_PIECE) {
+      last.text().append(text);
+    } else {
+      job.unsent.addLast(new Piece(stream, new StringBuilder(text)));
+    }
+    if (!job.sending) {
+      sendNext(job);
+    }
+  }
+
+  private void sendNext(Job job) {
+    Piece piece = job.unsent.pollFirst();
+    if (piece == null) {
+      job.sending = false;
+      job.drained.tryComplete();
+      return;
+    }
+    job.sending = true;
+    JsonObject body = new JsonObject().put("job_id", job.id).put("worker_id", settings.workerId())
+        .put("text", piece.text().toString()).put("stream", piece.stream().wire());
+    request(Addresses.BuildPool.Action.WORKER_OUTPUT, body).onComplete(sent -> sendNext(job));
+  }
+
+  /** Completes once every piece of output so far has been taken by the coordinator. */
+  private Future<Void> allSent(Job job) {
+    if (!job.sending && job.unsent.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return job.drained.future();
   }
 
   private void done(Job job, Integer exitCode, String reason) {
@@ -244,17 +282,21 @@ public final class BuildWorkerVerticle extends VerticleBase {
       slots.release();
       return;
     }
-    job.sending.transform(v -> {
+    allSent(job).transform(v -> {
       JsonObject body = new JsonObject().put("job_id", job.id).put("worker_id", settings.workerId())
           .put("exit_code", exitCode).put("reason", job.cancelled ? "cancelled" : reason);
       return request(Addresses.BuildPool.Action.WORKER_DONE, body);
     }).onComplete(v -> {
       jobs.remove(job.id);
-      slots.release();
+      if (job.checkout == null) {
+        slots.release();
+        return;
+      }
+      // The slot frees once the worktree is scrubbed, so a job never waits behind another job's leftovers.
       vertx.executeBlocking(() -> {
-        checkout.remove(job.url, job.id);
+        checkout.release(job.url, job.id, job.checkout);
         return null;
-      }, false);
+      }, false).onComplete(released -> slots.release());
     });
   }
 

@@ -8,43 +8,111 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A build agent's git side: one bare cache per repository URL, fetching only what a job needs (its ref or commit),
- * and a fresh worktree per job, removed afterwards. Blocking; one repository's cache is changed by one job at a time.
+ * and a clean worktree per job.
+ *
+ * <p>Writing a whole checkout costs about a millisecond per file on some disks, which would dwarf a short job, so a
+ * finished job's worktree is scrubbed ({@code git clean -ffdx}, {@code git reset --hard}) and kept as a spare; the next
+ * job checks its commit out there, which rewrites only the files that differ. A job therefore never sees what
+ * another job left behind, exactly as with a new worktree. Blocking; changes to a cache's worktree list and fetches
+ * into it are serialised, because concurrent {@code git worktree} calls corrupt each other.
  */
 final class WorkerCheckout {
   private final Path cacheDir;
   private final Path worktreeDir;
+  private final int maxSparesPerCache;
+  private final AtomicLong names = new AtomicLong();
+  private final Map<Path, Deque<Spare>> spares = new HashMap<>();
+  private final Map<Path, GitCli> caches = new HashMap<>();
 
-  WorkerCheckout(Path cacheDir, Path worktreeDir) {
-    this.cacheDir = cacheDir;
-    this.worktreeDir = worktreeDir;
+  /** A scrubbed worktree waiting for a job, and the commit it has checked out. */
+  private record Spare(Path worktree, String commit) {
   }
 
-  /** Fetches the commit into the cache and makes the job's worktree at it; returns the worktree. */
-  Path prepare(String url, String ref, String commit, long jobId) {
+  /** A job's worktree. */
+  record Checkout(Path worktree, String commit) {
+  }
+
+  WorkerCheckout(Path cacheDir, Path worktreeDir, int maxSparesPerCache) {
+    this.cacheDir = cacheDir;
+    this.worktreeDir = worktreeDir;
+    this.maxSparesPerCache = maxSparesPerCache;
+  }
+
+  /** Fetches the commit into the cache and gives the job a clean worktree at it. */
+  Checkout prepare(String url, String ref, String commit, long jobId) {
     Path cache = cacheOf(url);
-    synchronized (cache.toString().intern()) {
+    GitCli git = gitOf(cache);
+    Spare spare;
+    String full;
+    synchronized (lockOf(cache)) {
       try {
         Files.createDirectories(cache);
         Files.createDirectories(worktreeDir);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      GitCli git = new GitCli(cache);
       if (!Files.exists(cache.resolve("HEAD"))) {
-        git.run("init", "--quiet", "--bare");
+        new GitCli(cache).run("init", "--quiet", "--bare");
+        new GitCli(cache).run("config", "gc.auto", "0");
       }
-      if (git.resolve(commit).isEmpty()) {
+      // A commit already in the cache needs no ref of its own: the worktree's HEAD keeps it.
+      full = git.resolve(commit).orElse(null);
+      if (full == null) {
         String wanted = ref != null && !ref.isBlank() ? ref : commit;
-        git.run("fetch", "--quiet", "--no-tags", url, "+" + wanted + ":refs/orch/jobs/" + jobId);
+        git.run("fetch", "--quiet", "--no-tags", url, "+" + wanted + ":" + jobRef(jobId));
+        full = git.resolve(commit).orElseThrow(() -> new IllegalStateException(
+            "fetched " + wanted + " from " + url + " but commit " + commit + " is not in it"));
       }
-      Path worktree = worktreeDir.resolve("job-" + jobId);
+      spare = takeSpare(cache, full);
+      if (spare == null) {
+        Path worktree = worktreeDir.resolve("wt-" + names.incrementAndGet());
+        git.run("worktree", "add", "--quiet", "--detach", worktree.toString(), full);
+        return new Checkout(worktree, full);
+      }
+    }
+    if (!spare.commit().equals(full)) {
+      git.runIn(spare.worktree(), "checkout", "--quiet", "--force", "--detach", full);
+    }
+    return new Checkout(spare.worktree(), full);
+  }
+
+  /** A spare already at the commit if there is one (nothing to check out), else the oldest. */
+  private synchronized Spare takeSpare(Path cache, String commit) {
+    Deque<Spare> kept = sparesOf(cache);
+    for (Spare spare : kept) {
+      if (spare.commit().equals(commit)) {
+        kept.remove(spare);
+        return spare;
+      }
+    }
+    return kept.pollFirst();
+  }
+
+  /** Scrubs a finished job's worktree and keeps it for the next job, or removes it when enough are kept. */
+  void release(String url, long jobId, Checkout checkout) {
+    Path cache = cacheOf(url);
+    Path worktree = checkout.worktree();
+    GitCli git = gitOf(cache);
+    boolean clean = Files.isDirectory(worktree)
+        && git.tryRunIn(worktree, "reset", "--quiet", "--hard").ok()
+        && git.tryRunIn(worktree, "clean", "-ffdxq").ok();
+    synchronized (lockOf(cache)) {
+      git.tryRunIn(cache, "update-ref", "-d", jobRef(jobId));
+      if (clean && keep(cache, new Spare(worktree, checkout.commit()))) {
+        return;
+      }
       git.tryRunIn(cache, "worktree", "remove", "--force", worktree.toString());
-      git.run("worktree", "add", "--quiet", "--detach", worktree.toString(), commit);
-      return worktree;
+      git.tryRunIn(cache, "worktree", "prune");
     }
   }
 
@@ -53,7 +121,7 @@ final class WorkerCheckout {
     try {
       if (Files.isDirectory(worktreeDir)) {
         try (var stale = Files.list(worktreeDir)) {
-          for (Path dir : stale.filter(p -> p.getFileName().toString().startsWith("job-")).toList()) {
+          for (Path dir : stale.filter(WorkerCheckout::isJobWorktree).toList()) {
             deleteTree(dir);
           }
         }
@@ -76,23 +144,42 @@ final class WorkerCheckout {
     }
   }
 
+  private static boolean isJobWorktree(Path dir) {
+    String name = dir.getFileName().toString();
+    return name.startsWith("wt-") || name.startsWith("job-");
+  }
+
   private static void deleteTree(Path dir) throws IOException {
     try (var paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);
       }
     }
   }
 
-  void remove(String url, long jobId) {
-    Path cache = cacheOf(url);
-    synchronized (cache.toString().intern()) {
-      GitCli git = new GitCli(cache);
-      Path worktree = worktreeDir.resolve("job-" + jobId);
-      git.tryRunIn(cache, "worktree", "remove", "--force", worktree.toString());
-      git.tryRunIn(cache, "worktree", "prune");
-      git.tryRunIn(cache, "update-ref", "-d", "refs/orch/jobs/" + jobId);
+  private static String jobRef(long jobId) {
+    return "refs/orch/jobs/" + jobId;
+  }
+
+  private synchronized boolean keep(Path cache, Spare spare) {
+    Deque<Spare> kept = sparesOf(cache);
+    if (kept.size() >= maxSparesPerCache) {
+      return false;
     }
+    kept.addLast(spare);
+    return true;
+  }
+
+  private synchronized Deque<Spare> sparesOf(Path cache) {
+    return spares.computeIfAbsent(cache, c -> new ArrayDeque<>());
+  }
+
+  private synchronized GitCli gitOf(Path cache) {
+    return caches.computeIfAbsent(cache, GitCli::new);
+  }
+
+  private static Object lockOf(Path cache) {
+    return cache.toString().intern();
   }
 
   Path cacheOf(String url) {

@@ -160,14 +160,29 @@ class BuildPoolVerticleTest {
 
     JobView first = submit("cat hello.txt; pwd; sleep 2", 0);
     JobView second = submit("echo on the second", 0);
-    assertThat(followToEnd(first.jobId())).startsWith("hello from the commit\n").contains("/w2/jobs/job-" + first.jobId());
+    assertThat(followToEnd(first.jobId())).startsWith("hello from the commit\n").contains("/w2/jobs/wt-");
     assertThat(sync(pool.job(first.jobId())).worker()).isEqualTo("w2");
     assertThat(followToEnd(second.jobId())).isEqualTo("on the second\n");
     assertThat(sync(pool.job(second.jobId())).state()).isEqualTo(JobView.State.SUCCEEDED);
     PoolStatus status = sync(pool.status());
     assertThat(status.localFallbackActive()).isFalse();
     assertThat(status.gitDaemon()).startsWith("git://127.0.0.1:");
-    await().untilAsserted(() -> assertThat(tmp.resolve("w2/jobs")).isEmptyDirectory());
+  }
+
+  @Test
+  void aJobNeverSeesWhatTheJobBeforeItLeftInItsWorktree(Vertx vertx) throws Exception {
+    deploy(vertx, new BuildPoolVerticle(), settings(true, true).toJson());
+    deployWorker(vertx, "w1", new SlotPool(1));
+    await().until(() -> sync(pool.status()).workers().size() == 1);
+
+    JobView dirty = submit("pwd; echo changed > hello.txt; mkdir -p target; touch target/x junk.txt", 0);
+    String firstDir = followToEnd(dirty.jobId()).strip();
+    JobView next = submit("pwd; cat hello.txt; ls -A | grep -v '^.git$' | sort | tr '\\n' ' '", 0);
+    String[] lines = followToEnd(next.jobId()).split("\n");
+
+    assertThat(lines[0]).as("the scrubbed worktree is reused").isEqualTo(firstDir);
+    assertThat(lines[1]).isEqualTo("hello from the commit");
+    assertThat(lines[2].strip()).doesNotContain("junk.txt", "target");
   }
 
   @Test
