@@ -30,6 +30,10 @@ final class Orchestrator implements AutoCloseable {
       throw new ConfigException(List.of("web.host is " + host + ", which other machines can reach: set web.token"
           + " (or ORCH_WEB__TOKEN) so the API requires it"));
     }
+    if (config.web().requireToken() && config.web().token().isBlank()) {
+      throw new ConfigException(List.of("web.require_token is on but web.token is empty: set web.token"
+          + " (or ORCH_WEB__TOKEN)"));
+    }
     String token = config.web().token().isBlank() ? randomToken() : config.web().token();
     OrchInstance instance = OrchInstance.acquire(config.general().stateDir());
     OrchSession session = null;

@@ -124,7 +124,8 @@ final class Wiring {
   /** The HTTP API; returns the port it listens on. */
   static Future<Integer> deployWeb(Vertx vertx, OrchConfig config, String token) {
     WebVerticle web = new WebVerticle();
-    var settings = new WebVerticle.Settings(config.web().host(), config.web().port(), token);
+    var settings = new WebVerticle.Settings(config.web().host(), config.web().port(), token, config.web().token(),
+        config.web().requireToken());
     return deploy(vertx, web, settings.toJson()).map(id -> web.actualPort());
   }
 

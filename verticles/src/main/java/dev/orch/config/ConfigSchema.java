@@ -87,6 +87,7 @@ final class ConfigSchema {
     add(ConfigKey.string("web.host", "127.0.0.1"));
     add(ConfigKey.integer("web.port", 8080, 0, 65535));
     add(ConfigKey.string("web.token", ""));
+    add(ConfigKey.bool("web.require_token", false));
 
     add(ConfigKey.path("prompts.override_dir", "~/.config/claude-orchestrator/prompts"));
 

@@ -134,14 +134,16 @@ public record OrchConfig(
     }
   }
 
-  public record Web(String host, int port, String token) {
+  /** {@code requireToken}: also on loopback, for hosts other people log in to. */
+  public record Web(String host, int port, String token, boolean requireToken) {
     static Web from(ConfigValues v) {
-      return new Web(v.string("web.host"), v.integer("web.port"), v.string("web.token"));
+      return new Web(v.string("web.host"), v.integer("web.port"), v.string("web.token"), v.bool("web.require_token"));
     }
 
     @Override
     public String toString() {
-      return "Web[host=" + host + ", port=" + port + ", token=" + (token.isEmpty() ? "" : "(set)") + "]";
+      return "Web[host=" + host + ", port=" + port + ", token=" + (token.isEmpty() ? "" : "(set)") + ", requireToken="
+          + requireToken + "]";
     }
   }
 

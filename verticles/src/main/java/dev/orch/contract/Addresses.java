@@ -62,7 +62,9 @@ public final class Addresses {
     public static final String EVT_FINISHED = NAMESPACE + "evt.finished";
 
     public enum Action implements CommandAction {
-      LAUNCH, STOP, RESUME, RUNS, RUN, REMOVE_WORKTREE, CLEANUP, SPEND;
+      LAUNCH, STOP, RESUME, RUNS, RUN, REMOVE_WORKTREE, CLEANUP, SPEND,
+      /** Readable events of a run's log from a byte offset: {@link RunLogPage}. */
+      LOG;
     }
 
     private Executor() {
@@ -151,6 +153,14 @@ public final class Addresses {
   }
 
   /** Command addresses the HTTP API forwards to, by owner name as it appears in {@code /api/cmd/<owner>/<action>}. */
+  /** Every event a viewer (the web dashboard, the shell) shows, in no particular order. */
+  public static java.util.List<String> viewerEvents() {
+    return java.util.List.of(Scheduler.EVT_TASK, Scheduler.EVT_SYNCED, Executor.EVT_STARTED, Executor.EVT_OUTPUT,
+        Executor.EVT_FINISHED, Observer.EVT_STUCK, Observer.EVT_BUDGET, Prbot.EVT_OPENED, Prbot.EVT_MERGED,
+        Prbot.EVT_FLAGGED, Prbot.EVT_FIXING, Prbot.EVT_FAILED, BuildPool.EVT_JOB, BuildPool.EVT_OUTPUT,
+        BuildPool.EVT_WORKER);
+  }
+
   public static java.util.Map<String, String> remoteCommandAddresses() {
     return java.util.Map.of("scheduler", Scheduler.CMD, "executor", Executor.CMD, "prbot", Prbot.CMD, "observer",
         Observer.CMD, "buildpool", BuildPool.CMD);

@@ -41,6 +41,12 @@ public final class ExecutorClient extends BusClient {
     return requestObject(Addresses.Executor.Action.RUN, new JsonObject().put("run_id", runId)).map(RunView::fromJson);
   }
 
+  /** Up to {@code limit} readable events of the run's log from byte {@code offset}. */
+  public Future<RunLogPage> log(long runId, long offset, int limit) {
+    return requestObject(Addresses.Executor.Action.LOG, new JsonObject().put("run_id", runId).put("offset", offset)
+        .put("limit", limit)).map(RunLogPage::fromJson);
+  }
+
   public Future<Void> removeWorktree(String taskId, String reason) {
     return request(Addresses.Executor.Action.REMOVE_WORKTREE, new JsonObject().put("task_id", taskId).put("reason", reason))
         .mapEmpty();

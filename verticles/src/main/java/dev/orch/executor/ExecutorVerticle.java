@@ -3,6 +3,7 @@ package dev.orch.executor;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.Executor.Action;
 import dev.orch.contract.AgentEvent;
+import dev.orch.contract.RunLogPage;
 import dev.orch.contract.AgentOutput;
 import dev.orch.contract.BusMessage;
 import dev.orch.contract.CommandEndpoint;
@@ -113,6 +114,7 @@ public final class ExecutorVerticle extends VerticleBase {
             .handle(Action.STOP, body -> stop(StopRequest.fromJson(body)))
             .handle(Action.RUNS, this::runs)
             .handle(Action.RUN, this::run)
+            .handle(Action.LOG, this::log)
             .handle(Action.REMOVE_WORKTREE, this::removeWorktree)
             .handle(Action.CLEANUP, this::cleanup)
             .handle(Action.SPEND, body -> store.spend(ZoneId.systemDefault()))
@@ -492,6 +494,17 @@ public final class ExecutorVerticle extends VerticleBase {
     }
     return store.get(id.longValue()).map(found -> current(found.map(RunStore.StoredRun::view)
         .orElseThrow(() -> OrchException.notFound("no run " + id))));
+  }
+
+  private Future<RunLogPage> log(JsonObject body) {
+    if (!(body.getValue("offset", 0) instanceof Number offset) || offset.longValue() < 0) {
+      return Future.failedFuture(OrchException.badRequest("field 'offset' must be a byte offset of 0 or more"));
+    }
+    if (!(body.getValue("limit", 500) instanceof Number limit) || limit.intValue() < 1 || limit.intValue() > 5000) {
+      return Future.failedFuture(OrchException.badRequest("field 'limit' must be a number from 1 to 5000"));
+    }
+    return run(body).compose(view -> vertx.executeBlocking(() -> RunLogReader.page(view, offset.longValue(),
+        limit.intValue()), false));
   }
 
   /** A stored run, with live totals where orch is following it right now. */

@@ -3,66 +3,97 @@ package dev.orch.web;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.BusMessage;
 import dev.orch.contract.CommandAction;
-import dev.orch.contract.ErrorCode;
 import dev.orch.contract.EventBusTransport;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.WireJson;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.security.MessageDigest;
-import java.nio.charset.StandardCharsets;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * orch's HTTP API on 127.0.0.1 by default. {@code POST /api/cmd/<owner>/<action>} forwards a JSON body to that owner's
- * command address (only the owners in {@link Addresses#remoteCommandAddresses()}) and answers with the reply, or with
- * the owner's error as an HTTP status: 400 bad request, 404 not found, 409 conflict, 503 transient, 500 otherwise.
- * Commands need the bearer token; the CLI reads it from the running instance's state file.
+ * orch's web side: the dashboard ({@code webroot/} on the classpath), its JSON API and Server-Sent Events
+ * ({@link ApiRoutes}, {@link EventStream}), the SockJS event-bus bridge ({@link BridgeRules}), and the CLI's command
+ * API: {@code POST /api/cmd/<owner>/<action>} forwards a JSON body to that owner's command address (only the owners
+ * in {@link Addresses#remoteCommandAddresses()}) and needs the running instance's bearer token. Who may use the rest
+ * is {@link WebAccess}'s call.
  */
 public final class WebVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WebVerticle.class);
   private static final long MAX_BODY = 1024 * 1024;
 
-  /** This verticle's slice of the config; {@code token} guards the command API. */
-  public record Settings(String host, int port, String token) implements BusMessage {
+  /**
+   * This verticle's slice of the config: {@code token} is the running instance's (the CLI's), {@code accessToken}
+   * the configured {@code [web] token} people use from other hosts.
+   */
+  public record Settings(String host, int port, String token, String accessToken, boolean requireToken)
+      implements BusMessage {
     public Settings {
       WireJson.require("host", host);
       WireJson.require("token", token);
+      accessToken = accessToken == null ? "" : accessToken;
     }
   }
 
   private Settings settings;
   private HttpServer server;
   private EventBusTransport bus;
+  private WebAccess access;
 
   @Override
   public Future<?> start() {
     settings = WireJson.fromJson(config(), Settings.class);
+    if ((settings.requireToken() || !WebAccess.isLoopback(settings.host())) && settings.accessToken().isBlank()) {
+      return Future.failedFuture(OrchException.badRequest("[web] token is empty, but " + (settings.requireToken()
+          ? "[web] require_token is on" : "[web] host is " + settings.host() + ", which other hosts can reach")
+          + ": set a token (or ORCH_WEB__TOKEN)"));
+    }
     bus = new EventBusTransport(vertx);
+    access = new WebAccess(settings.host(), settings.requireToken(), List.of(settings.token(), settings.accessToken()));
     Router router = Router.router(vertx);
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY));
-    router.get("/api/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")
-        .put("pid", ProcessHandle.current().pid())));
+    router.get("/api/health").handler(ctx -> ApiRoutes.respond(ctx, Future.succeededFuture(new JsonObject()
+        .put("status", "ok").put("pid", ProcessHandle.current().pid()))));
     router.post("/api/cmd/:owner/:action").handler(this::command);
-    router.route("/api/*").handler(ctx -> error(ctx, 404, "not_found", "no such endpoint: " + ctx.request().path()));
-    router.route().failureHandler(ctx -> {
-      int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-      error(ctx, status, status == 413 ? "too_large" : "error",
-          status == 413 ? "request body over " + MAX_BODY + " bytes" : String.valueOf(ctx.failure()));
+    router.route("/api/*").handler(this::admit);
+    router.get("/api/events").handler(ctx -> EventStream.serve(vertx, ctx));
+    new ApiRoutes(vertx).mount(router);
+    router.route("/api/*").handler(ctx -> ApiRoutes.error(ctx, 404, "not_found", "no such endpoint: "
+        + ctx.request().method() + " " + ctx.request().path()));
+    router.route("/eventbus/*").handler(ctx -> {
+      String refusal = access.bridgeRefusal(ctx);
+      if (refusal != null) {
+        refuse(ctx, refusal);
+      } else {
+        ctx.next();
+      }
     });
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(BridgeRules.options(), BridgeRules::check));
+    router.get("/").handler(ctx -> {
+      if (!access.login(ctx)) {
+        ctx.next();
+      }
+    });
+    router.route().handler(this::admit);
+    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86_400));
+    router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html").setCachingEnabled(false));
+    router.route().failureHandler(this::failed);
     return vertx.createHttpServer().requestHandler(router).listen(settings.port(), settings.host()).onSuccess(s -> {
       server = s;
-      LOG.info("API listening on http://{}:{}/api", settings.host(), s.actualPort());
+      LOG.info("dashboard on http://{}:{}/ ({})", settings.host(), s.actualPort(), access.tokenRequired()
+          ? "reachable from other hosts: the API, the dashboard and the bridge need [web] token"
+          : "loopback only: no token needed on this host");
     });
   }
 
@@ -71,61 +102,55 @@ public final class WebVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  private void admit(RoutingContext ctx) {
+    String refusal = access.refusal(ctx);
+    if (refusal == null) {
+      ctx.next();
+    } else {
+      refuse(ctx, refusal);
+    }
+  }
+
+  private static void refuse(RoutingContext ctx, String refusal) {
+    boolean noToken = refusal.equals(WebAccess.TOKEN_REQUIRED);
+    ApiRoutes.error(ctx, noToken ? 401 : 403, noToken ? "unauthorized" : "forbidden", refusal);
+  }
+
+  private void failed(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof OrchException) {
+      ApiRoutes.fail(ctx, failure);
+      return;
+    }
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    if (status == 500) {
+      LOG.warn("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
+    }
+    ApiRoutes.error(ctx, status, status == 413 ? "too_large" : status == 404 ? "not_found" : "error",
+        status == 413 ? "request body over " + MAX_BODY + " bytes" : String.valueOf(failure == null ? "HTTP " + status : failure.getMessage()));
+  }
+
   private void command(RoutingContext ctx) {
-    if (!authorized(ctx)) {
-      error(ctx, 401, "unauthorized", "missing or wrong bearer token");
+    if (!access.carriesBearer(ctx)) {
+      ApiRoutes.error(ctx, 401, "unauthorized", "missing or wrong bearer token");
       return;
     }
     String owner = ctx.pathParam("owner");
     String address = Addresses.remoteCommandAddresses().get(owner);
     if (address == null) {
-      error(ctx, 404, "not_found", "no command owner '" + owner + "' (one of "
+      ApiRoutes.error(ctx, 404, "not_found", "no command owner '" + owner + "' (one of "
           + String.join(", ", Addresses.remoteCommandAddresses().keySet().stream().sorted().toList()) + ")");
       return;
     }
-    JsonObject body;
-    try {
-      String text = ctx.body().asString();
-      body = text == null || text.isBlank() ? new JsonObject() : new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
-      error(ctx, 400, "bad_request", "body is not a JSON object");
-      return;
-    }
+    JsonObject body = ApiRoutes.body(ctx);
     String action = ctx.pathParam("action");
-    CommandAction named = () -> action.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
-    bus.request(address, named, body, Duration.ofMinutes(10)).onComplete(done -> {
-      if (done.succeeded()) {
-        Object reply = done.result();
-        ctx.response().putHeader("content-type", "application/json").setStatusCode(200)
-            .end(reply == null ? "null" : reply instanceof JsonObject o ? o.encode()
-                : reply instanceof JsonArray a ? a.encode() : new JsonObject().put("result", reply).encode());
-      } else {
-        ErrorCode code = ErrorCode.of(done.cause());
-        error(ctx, code.code(), code.name().toLowerCase(java.util.Locale.ROOT), done.cause().getMessage());
-      }
-    });
-  }
-
-  private boolean authorized(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    String expected = "Bearer " + settings.token();
-    return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
-        expected.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().putHeader("content-type", "application/json").setStatusCode(status).end(body.encode());
-  }
-
-  private static void error(RoutingContext ctx, int status, String code, String message) {
-    if (!ctx.response().ended()) {
-      json(ctx, status, new JsonObject().put("error", message).put("code", code));
-    }
+    CommandAction named = () -> action.toUpperCase(Locale.ROOT).replace('-', '_');
+    ApiRoutes.respond(ctx, bus.request(address, named, body, Duration.ofMinutes(10)).map(reply ->
+        reply == null || reply instanceof JsonObject || reply instanceof JsonArray ? reply : new JsonObject().put("result", reply)));
   }
 
   @Override
   public Future<?> stop() {
     return server == null ? Future.succeededFuture() : server.close();
   }
-
 }

@@ -1,0 +1,248 @@
+package dev.orch.web;
+
+import dev.orch.contract.BuildPoolClient;
+import dev.orch.contract.BusMessage;
+import dev.orch.contract.ErrorCode;
+import dev.orch.contract.ExecutorClient;
+import dev.orch.contract.OrchException;
+import dev.orch.contract.PrState;
+import dev.orch.contract.PrbotClient;
+import dev.orch.contract.PullRequestView;
+import dev.orch.contract.ResumeRequest;
+import dev.orch.contract.RunView;
+import dev.orch.contract.SchedulerClient;
+import dev.orch.contract.StartRequest;
+import dev.orch.contract.TaskId;
+import dev.orch.contract.TaskQuery;
+import dev.orch.contract.TaskRef;
+import dev.orch.contract.TaskStatus;
+import dev.orch.contract.TaskView;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The dashboard's JSON API: reads answered from the owners' command addresses, actions forwarded to them. Bad ids,
+ * queries and bodies are 400 with a message; unknown ids 404; the owners' own refusals keep their codes.
+ */
+final class ApiRoutes {
+  private static final int DEFAULT_LOG_PAGE = 500;
+
+  private final SchedulerClient scheduler;
+  private final ExecutorClient executor;
+  private final PrbotClient prbot;
+  private final BuildPoolClient pool;
+
+  ApiRoutes(Vertx vertx) {
+    this.scheduler = new SchedulerClient(vertx);
+    this.executor = new ExecutorClient(vertx);
+    this.prbot = new PrbotClient(vertx);
+    this.pool = new BuildPoolClient(vertx);
+  }
+
+  void mount(Router router) {
+    router.get("/api/overview").handler(ctx -> respond(ctx, overview()));
+    router.get("/api/tasks").handler(ctx -> respond(ctx, scheduler.list(taskQuery(ctx))));
+    router.get("/api/graph").handler(ctx -> respond(ctx, scheduler.list(TaskQuery.ALL).map(PlanGraphView::of)));
+    router.getWithRegex("/api/tasks/(?<id>.+)").handler(ctx -> respond(ctx, task(taskId(ctx.pathParam("id")))));
+    router.postWithRegex("/api/tasks/(?<id>.+)/(?<action>start|stop|retry|reset|resume)").handler(this::taskAction);
+    router.get("/api/runs").handler(ctx -> respond(ctx, runs(ctx)));
+    router.get("/api/runs/:run").handler(ctx -> respond(ctx, executor.run(number(ctx, "run", "run id"))));
+    router.get("/api/runs/:run/log").handler(ctx -> respond(ctx, executor.log(number(ctx, "run", "run id"),
+        query(ctx, "offset", 0), (int) query(ctx, "limit", DEFAULT_LOG_PAGE))));
+    router.get("/api/prs").handler(ctx -> respond(ctx, pullRequests(ctx)));
+    router.get("/api/prs/:number").handler(ctx -> respond(ctx, prbot.get(prNumber(ctx))));
+    router.post("/api/prs/:number/merge").handler(ctx -> respond(ctx,
+        prbot.merge(prNumber(ctx), Boolean.TRUE.equals(body(ctx).getValue("force")))));
+    router.post("/api/prs/:number/reject").handler(ctx -> respond(ctx, reject(ctx)));
+    router.get("/api/pool").handler(ctx -> respond(ctx, pool.status()));
+    router.get("/api/pool/jobs").handler(ctx -> respond(ctx, pool.jobs((int) query(ctx, "limit", 50))));
+    router.get("/api/pool/jobs/:job").handler(ctx -> respond(ctx, pool.job(number(ctx, "job", "job id"))));
+    router.get("/api/pool/jobs/:job/output").handler(ctx -> respond(ctx,
+        pool.follow(number(ctx, "job", "job id"), query(ctx, "offset", 0), 1024 * 1024, 0)));
+    router.post("/api/pool/jobs/:job/cancel").handler(ctx -> respond(ctx, pool.cancel(number(ctx, "job", "job id"))));
+    router.get("/api/batches").handler(ctx -> respond(ctx, Future.succeededFuture(new JsonArray())));
+  }
+
+  private Future<JsonObject> overview() {
+    Future<JsonObject> summary = scheduler.status().map(BusMessage::toJson);
+    Future<JsonObject> spend = executor.spend().map(BusMessage::toJson);
+    Future<List<RunView>> runs = executor.runs(null, true);
+    Future<List<PullRequestView>> flagged = prbot.list(PrState.FLAGGED);
+    Future<List<TaskView>> failed = scheduler.list(new TaskQuery(null, TaskStatus.FAILED, null));
+    Future<List<TaskView>> stuck = scheduler.list(new TaskQuery(null, TaskStatus.STUCK, null));
+    Future<JsonObject> poolStatus = pool.status().map(BusMessage::toJson).otherwiseEmpty();
+    return Future.all(List.of(summary, spend, runs, flagged, failed, stuck, poolStatus)).map(all -> new JsonObject()
+        .put("summary", summary.result()).put("spend", spend.result()).put("runs", array(runs.result()))
+        .put("needs_person", new JsonObject().put("flagged_prs", array(flagged.result()))
+            .put("failed", array(failed.result())).put("stuck", array(stuck.result())))
+        .put("pool", poolStatus.result()).put("batches", new JsonArray()).put("now", System.currentTimeMillis()));
+  }
+
+  private Future<JsonObject> task(String id) {
+    Future<TaskView> task = scheduler.get(id);
+    return task.compose(found -> {
+      Future<List<RunView>> runs = executor.runs(id, false);
+      Future<List<PullRequestView>> prs = prbot.list(null);
+      return Future.all(runs, prs).map(both -> new JsonObject().put("task", found.toJson())
+          .put("runs", array(runs.result()))
+          .put("prs", array(prs.result().stream().filter(pr -> id.equals(pr.taskId())).toList())));
+    });
+  }
+
+  private void taskAction(RoutingContext ctx) {
+    String id;
+    JsonObject body;
+    try {
+      id = taskId(ctx.pathParam("id"));
+      body = body(ctx);
+    } catch (OrchException e) {
+      fail(ctx, e);
+      return;
+    }
+    String reason = body.getValue("reason") instanceof String text ? text : "asked for in the web dashboard";
+    Future<?> done = switch (ctx.pathParam("action")) {
+      case "start" -> scheduler.start(new StartRequest(List.of(id), 0, null));
+      case "stop" -> scheduler.stop(new TaskRef(id, reason));
+      case "retry" -> scheduler.retry(new TaskRef(id, reason));
+      case "reset" -> scheduler.reset(new TaskRef(id, reason));
+      default -> executor.resume(new ResumeRequest(id, body.getValue("prompt") instanceof String p ? p : null, null, null));
+    };
+    respond(ctx, done);
+  }
+
+  private Future<List<RunView>> runs(RoutingContext ctx) {
+    String task = ctx.request().getParam("task");
+    boolean live = "true".equals(ctx.request().getParam("live"));
+    return executor.runs(task == null || task.isBlank() ? null : taskId(task), live);
+  }
+
+  private Future<List<PullRequestView>> pullRequests(RoutingContext ctx) {
+    String state = ctx.request().getParam("state");
+    return prbot.list(state == null || state.isBlank() ? null : PrState.fromWire(state)).map(list -> list.stream()
+        .sorted(Comparator.comparing((PullRequestView pr) -> pr.state() != PrState.FLAGGED)
+            .thenComparing(Comparator.comparingInt(PullRequestView::number).reversed()))
+        .toList());
+  }
+
+  private Future<PullRequestView> reject(RoutingContext ctx) {
+    Object reason = body(ctx).getValue("reason");
+    if (!(reason instanceof String text) || text.isBlank()) {
+      throw OrchException.badRequest("field 'reason' is required: say what the agent should change");
+    }
+    return prbot.reject(prNumber(ctx), text);
+  }
+
+  private static TaskQuery taskQuery(RoutingContext ctx) {
+    String module = ctx.request().getParam("module");
+    String status = ctx.request().getParam("status");
+    String ready = ctx.request().getParam("ready");
+    if (ready != null && !ready.equals("true") && !ready.equals("false")) {
+      throw OrchException.badRequest("query 'ready' must be true or false, not '" + ready + "'");
+    }
+    return new TaskQuery(module, status == null || status.isBlank() ? null : TaskStatus.fromWire(status),
+        ready == null ? null : Boolean.valueOf(ready));
+  }
+
+  private static String taskId(String raw) {
+    return TaskId.parseFull(URLDecoder.decode(raw, StandardCharsets.UTF_8)).toString();
+  }
+
+  private static int prNumber(RoutingContext ctx) {
+    long number = number(ctx, "number", "pull request number");
+    if (number > Integer.MAX_VALUE) {
+      throw OrchException.notFound("no pull request #" + number);
+    }
+    return (int) number;
+  }
+
+  private static long number(RoutingContext ctx, String param, String what) {
+    String raw = ctx.pathParam(param);
+    try {
+      long value = Long.parseLong(raw);
+      if (value < 0) {
+        throw new NumberFormatException();
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw OrchException.badRequest(what + " '" + raw + "' is not a number");
+    }
+  }
+
+  private static long query(RoutingContext ctx, String name, long fallback) {
+    String raw = ctx.request().getParam(name);
+    if (raw == null || raw.isBlank()) {
+      return fallback;
+    }
+    try {
+      long value = Long.parseLong(raw.trim());
+      if (value < 0) {
+        throw new NumberFormatException();
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw OrchException.badRequest("query '" + name + "' must be a number of 0 or more, not '" + raw + "'");
+    }
+  }
+
+  static JsonObject body(RoutingContext ctx) {
+    String text = ctx.body() == null ? null : ctx.body().asString();
+    if (text == null || text.isBlank()) {
+      return new JsonObject();
+    }
+    try {
+      return new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      throw OrchException.badRequest("the body is not a JSON object: " + e.getMessage());
+    }
+  }
+
+  private static JsonArray array(List<? extends BusMessage> items) {
+    return new JsonArray(items.stream().map(BusMessage::toJson).toList());
+  }
+
+  /**
+   * Answers with the future's result. Handlers may also throw an {@link OrchException} while reading the request;
+   * the router's failure handler answers those the same way.
+   */
+  static void respond(RoutingContext ctx, Future<?> result) {
+    result.onComplete(done -> {
+      if (done.failed()) {
+        fail(ctx, done.cause());
+        return;
+      }
+      Object value = done.result();
+      String json = value == null ? "null"
+          : value instanceof BusMessage message ? message.toJson().encode()
+          : value instanceof List<?> list ? new JsonArray(list.stream().map(item -> item instanceof BusMessage m ? m.toJson() : item).toList()).encode()
+          : value instanceof JsonObject object ? object.encode()
+          : value instanceof JsonArray array ? array.encode()
+          : new JsonObject().put("result", value).encode();
+      if (!ctx.response().ended()) {
+        ctx.response().putHeader("content-type", "application/json").setStatusCode(200).end(json);
+      }
+    });
+  }
+
+  static void fail(RoutingContext ctx, Throwable cause) {
+    ErrorCode code = ErrorCode.of(cause);
+    error(ctx, code.code(), code == ErrorCode.TRANSIENT ? "unavailable" : code.name().toLowerCase(Locale.ROOT),
+        cause.getMessage());
+  }
+
+  static void error(RoutingContext ctx, int status, String code, String message) {
+    if (!ctx.response().ended()) {
+      ctx.response().putHeader("content-type", "application/json").setStatusCode(status)
+          .end(new JsonObject().put("error", message).put("code", code).encode());
+    }
+  }
+}
