@@ -37,6 +37,7 @@ final class StatusCommand extends LocalCommand {
     var out = out();
     out.printf("orch: %s (plans in %s)%n", config.general().projectRoot(),
         config.general().projectRoot().relativize(config.general().plansDir()));
+    orch.remote().ifPresent(running -> out.printf("Dashboard: %s/ (orch run, pid %d)%n", running.baseUrl(), running.pid()));
     out.printf("Tasks: %d   ready: %d   blocked: %d%n", summary.total(), summary.ready(), summary.blocked().size());
     for (TaskStatus status : TaskStatus.values()) {
       Integer count = summary.counts().get(status.wire());
