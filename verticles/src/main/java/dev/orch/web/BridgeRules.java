@@ -38,7 +38,10 @@ final class BridgeRules {
     return options;
   }
 
-  /** Completes the event with whether it may pass: sends need a permitted action header and an object body. */
+  /**
+   * Completes the event with whether it may pass: sends to a command address need one of its permitted actions and
+   * an object body (refused as "rejected"); the bridge itself refuses other addresses ("access_denied").
+   */
   static void check(BridgeEvent event) {
     if (event.type() == BridgeEventType.PUBLISH) {
       event.complete(false);
@@ -50,9 +53,14 @@ final class BridgeRules {
     }
     JsonObject raw = event.getRawMessage();
     String address = raw == null ? null : raw.getString("address");
+    if (address == null || !INBOUND.containsKey(address)) {
+      // The bridge's own permission check refuses it next, answering "access_denied".
+      event.complete(true);
+      return;
+    }
     JsonObject headers = raw == null ? null : raw.getJsonObject("headers");
     String action = headers == null ? null : headers.getString(Addresses.ACTION_HEADER);
-    boolean allowed = address != null && action != null && INBOUND.getOrDefault(address, Set.of()).contains(action)
+    boolean allowed = action != null && INBOUND.get(address).contains(action)
         && (raw.getValue("body") == null || raw.getValue("body") instanceof JsonObject);
     event.complete(allowed);
   }
