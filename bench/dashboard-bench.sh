@@ -23,25 +23,29 @@ mkdir -p "$repo"
 git -C "$repo" init -q -b main
 git -C "$repo" config user.name bench
 git -C "$repo" config user.email bench@orch.invalid
-# 1,000 tasks: 50 modules of 20, each task after the one before in its module, and every module's first task after
-# the first task of the module before, so the graph has long chains and cross-module edges.
+# 1,000 tasks: 50 modules of 20, each task after the one before in its module, and every even module's first task after
+# the last task of the module before: 25 tasks ready at once, chains of 40, and cross-module edges.
 for ((m = 1; m <= 50; m++)); do
   mkdir -p "$repo/docs/plans/mod$m"
   for ((t = 1; t <= 20; t++)); do
     deps=""
-    if ((t == 1 && m > 1 && m % 5 != 1)); then deps="depends_on: [mod$((m - 1))/E01]"; fi
+    if ((t == 1 && m % 2 == 0)); then deps="depends_on: [mod$((m - 1))/E20]"; fi
     printf -- '---\n%s\n---\n\n# Task %d of module %d\n\n## Acceptance Criteria\n\n- [ ] done\n' "$deps" "$t" "$m" \
       > "$repo/docs/plans/mod$m/epic-$(printf %02d "$t")-task.md"
   done
 done
 git -C "$repo" add -A && git -C "$repo" commit -qm plan
+# Prints its lines once a second in a burst (orch reads agent logs every 200 ms anyway), so the stand-ins
+# themselves cost little CPU next to orch and the browser.
 cat > "$work/agent.sh" <<AGENT
 #!/bin/bash
 cat > /dev/null
 printf '%s\n' '{"type":"system","subtype":"init","session_id":"s","model":"stand-in","mcp_servers":[]}'
 for i in \$(seq 1 100000); do
-  printf '%s\n' '{"type":"assistant","message":{"id":"m'\$i'","content":[{"type":"text","text":"still working on the task, step '\$i'"}]},"session_id":"s"}'
-  sleep $(echo "scale=3; 1 / $rate" | bc)
+  for j in \$(seq 1 $rate); do
+    printf '%s\n' '{"type":"assistant","message":{"id":"m'\$i-\$j'","content":[{"type":"text","text":"still working on the task, step '\$i'"}]},"session_id":"s"}'
+  done
+  sleep 1
 done
 AGENT
 chmod +x "$work/agent.sh"

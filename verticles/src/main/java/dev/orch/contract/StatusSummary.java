@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * {@code orch status}: counts by status (keyed by the status wire name), how many are ready, what is blocked and why,
- * the last sync's errors, and notices (for example, that dispatching is paused by a budget).
+ * the last sync's errors, notices (for example, that dispatching is paused by a budget), and the failed and stuck
+ * tasks, which wait for a person.
  */
 public record StatusSummary(
     int total,
@@ -15,13 +16,15 @@ public record StatusSummary(
     List<BlockedTask> blocked,
     List<PlanIssue> planErrors,
     long lastSyncAt,
-    List<String> notices) implements BusMessage {
+    List<String> notices,
+    List<TaskView> failedOrStuck) implements BusMessage {
 
   public StatusSummary {
     counts = counts == null ? Map.of() : Map.copyOf(counts);
     blocked = WireJson.listOrEmpty(blocked);
     planErrors = WireJson.listOrEmpty(planErrors);
     notices = WireJson.listOrEmpty(notices);
+    failedOrStuck = WireJson.listOrEmpty(failedOrStuck);
   }
 
   public record BlockedTask(String id, String reason) {

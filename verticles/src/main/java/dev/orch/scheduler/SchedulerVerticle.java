@@ -193,8 +193,13 @@ public final class SchedulerVerticle extends VerticleBase {
       if (paused()) {
         notices.add("no new agents start today: " + pauseReason);
       }
+      List<TaskView> failedOrStuck = tasks.values().stream()
+          .filter(t -> t.status() == TaskStatus.FAILED || t.status() == TaskStatus.STUCK)
+          .sorted(Comparator.comparing(StoredTask::id))
+          .map(t -> Readiness.view(t, tasks))
+          .toList();
       return new StatusSummary(live, counts, (int) Readiness.countReady(tasks.values(), tasks), blocked,
-          all.resultAt(1), all.<Long>resultAt(2), notices);
+          all.resultAt(1), all.<Long>resultAt(2), notices, failedOrStuck);
     });
   }
 

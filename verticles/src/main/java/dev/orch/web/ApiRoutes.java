@@ -12,6 +12,7 @@ import dev.orch.contract.ResumeRequest;
 import dev.orch.contract.RunView;
 import dev.orch.contract.SchedulerClient;
 import dev.orch.contract.StartRequest;
+import dev.orch.contract.StatusSummary;
 import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskQuery;
 import dev.orch.contract.TaskRef;
@@ -74,18 +75,22 @@ final class ApiRoutes {
   }
 
   private Future<JsonObject> overview() {
-    Future<JsonObject> summary = scheduler.status().map(BusMessage::toJson);
+    // The status carries the failed and stuck tasks: the overview reads the task table once.
+    Future<StatusSummary> summary = scheduler.status();
     Future<JsonObject> spend = executor.spend().map(BusMessage::toJson);
     Future<List<RunView>> runs = executor.runs(null, true);
     Future<List<PullRequestView>> flagged = prbot.list(PrState.FLAGGED);
-    Future<List<TaskView>> failed = scheduler.list(new TaskQuery(null, TaskStatus.FAILED, null));
-    Future<List<TaskView>> stuck = scheduler.list(new TaskQuery(null, TaskStatus.STUCK, null));
     Future<JsonObject> poolStatus = pool.status().map(BusMessage::toJson).otherwiseEmpty();
-    return Future.all(List.of(summary, spend, runs, flagged, failed, stuck, poolStatus)).map(all -> new JsonObject()
-        .put("summary", summary.result()).put("spend", spend.result()).put("runs", array(runs.result()))
+    return Future.all(List.of(summary, spend, runs, flagged, poolStatus)).map(all -> new JsonObject()
+        .put("summary", summary.result().toJson()).put("spend", spend.result()).put("runs", array(runs.result()))
         .put("needs_person", new JsonObject().put("flagged_prs", array(flagged.result()))
-            .put("failed", array(failed.result())).put("stuck", array(stuck.result())))
+            .put("failed", array(withStatus(summary, TaskStatus.FAILED)))
+            .put("stuck", array(withStatus(summary, TaskStatus.STUCK))))
         .put("pool", poolStatus.result()).put("batches", new JsonArray()).put("now", System.currentTimeMillis()));
+  }
+
+  private static List<TaskView> withStatus(Future<StatusSummary> summary, TaskStatus status) {
+    return summary.result().failedOrStuck().stream().filter(t -> t.status() == status).toList();
   }
 
   private Future<JsonObject> task(String id) {
