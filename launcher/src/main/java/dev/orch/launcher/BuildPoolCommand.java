@@ -1,5 +1,6 @@
 package dev.orch.launcher;
 
+import dev.orch.text.StatusText;
 import dev.orch.config.ConfigLoader;
 import dev.orch.config.OrchConfig;
 import dev.orch.contract.Addresses;
@@ -118,24 +119,7 @@ final class BuildPoolCommand {
     }
 
     static void print(PrintWriter out, PoolStatus status, OrchConfig config) {
-      if (!status.coordinating()) {
-        out.println("Build pool: no coordinator is running (orch run or orch build-pool start runs one)");
-        return;
-      }
-      out.printf("Build pool: %d agent(s), %d job(s) queued, %d running; local fallback %s%s%n", status.workers().size(),
-          status.queuedJobs(), status.runningJobs(),
-          status.localFallbackActive() ? "in use (" + status.localSlots() + " slots)"
-              : config.buildPool().localFallback().enabled() ? "idle" : "off",
-          status.gitDaemon() == null ? "" : "; git daemon " + status.gitDaemon());
-      if (!status.workers().isEmpty()) {
-        out.printf("  %-20s %-16s %5s %5s %-10s %s%n", "AGENT", "HOST", "SLOTS", "BUSY", "LAST SEEN", "JOBS");
-        long now = System.currentTimeMillis();
-        for (WorkerView worker : status.workers()) {
-          out.printf("  %-20s %-16s %5d %5d %-10s %s%n", worker.workerId(), worker.host(), worker.slots(),
-              worker.runningJobs().size(), StatusCommand.elapsed(now - worker.lastSeen()) + " ago",
-              worker.runningJobs().isEmpty() ? "-" : worker.runningJobs().toString());
-        }
-      }
+      StatusText.pool(out, status, config.buildPool().localFallback().enabled());
     }
   }
 

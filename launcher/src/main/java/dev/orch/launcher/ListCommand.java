@@ -1,5 +1,7 @@
 package dev.orch.launcher;
 
+import dev.orch.text.TaskTable;
+
 import dev.orch.config.OrchConfig;
 import dev.orch.contract.TaskQuery;
 import dev.orch.contract.TaskStatus;

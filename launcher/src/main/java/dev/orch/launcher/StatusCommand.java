@@ -3,6 +3,7 @@ package dev.orch.launcher;
 import dev.orch.config.OrchConfig;
 import dev.orch.contract.PlanIssue;
 import dev.orch.contract.PoolStatus;
+import dev.orch.text.StatusText;
 import dev.orch.contract.RunView;
 import dev.orch.contract.SpendSummary;
 import dev.orch.contract.StatusSummary;
@@ -38,51 +39,15 @@ final class StatusCommand extends LocalCommand {
     out.printf("orch: %s (plans in %s)%n", config.general().projectRoot(),
         config.general().projectRoot().relativize(config.general().plansDir()));
     orch.remote().ifPresent(running -> out.printf("Dashboard: %s/ (orch run, pid %d)%n", running.baseUrl(), running.pid()));
-    out.printf("Tasks: %d   ready: %d   blocked: %d%n", summary.total(), summary.ready(), summary.blocked().size());
-    for (TaskStatus status : TaskStatus.values()) {
-      Integer count = summary.counts().get(status.wire());
-      if (count != null) {
-        out.printf("  %-12s %5d%n", status.wire(), count);
-      }
-    }
-    if (!summary.blocked().isEmpty()) {
-      out.println("Blocked:");
-      summary.blocked().forEach(b -> out.printf("  %-16s %s%n", b.id(), b.reason()));
-    }
-    if (!summary.planErrors().isEmpty()) {
-      out.printf("Plan problems (%d):%n", summary.planErrors().size());
-      for (PlanIssue issue : summary.planErrors()) {
-        out.println("  " + issue.describe());
-      }
-    }
-    List<RunView> running = orch.await(orch.executor().runs(null, true));
-    if (!running.isEmpty()) {
-      out.println("Running agents:");
-      long now = System.currentTimeMillis();
-      for (RunView run : running) {
-        out.printf("  %-16s run %-4d %-8s %,9d tokens  $%.4f  %s%n", run.taskId(), run.runId(),
-            elapsed(now - run.startedAt()), run.inputTokens() + run.outputTokens(), run.costUsd(),
-            run.lastOutputAt() > 0 ? "last output " + elapsed(now - run.lastOutputAt()) + " ago" : "no output yet");
-      }
-    }
-    SpendSummary spend = orch.await(orch.executor().spend());
-    if (spend.totalUsd() > 0) {
-      out.printf("Spend: $%.4f today, $%.4f in all%n", spend.todayUsd(), spend.totalUsd());
-    }
+    StatusText.tasks(out, summary);
+    StatusText.agents(out, orch.await(orch.executor().runs(null, true)));
+    StatusText.spend(out, orch.await(orch.executor().spend()));
     PoolStatus pool = orch.await(orch.buildPool().status());
     if (pool.coordinating() || config.buildPool().enabled()) {
-      BuildPoolCommand.Status.print(out, pool, config);
+      StatusText.pool(out, pool, config.buildPool().localFallback().enabled());
     }
-    summary.notices().forEach(n -> out.println("Notice: " + n));
-    if (summary.lastSyncAt() > 0) {
-      out.println("Last sync: " + TIME.format(Instant.ofEpochMilli(summary.lastSyncAt())));
-    }
+    StatusText.footer(out, summary);
     return ExitCodes.OK;
   }
 
-  static String elapsed(long millis) {
-    long seconds = Math.max(0, millis / 1000);
-    return seconds < 60 ? seconds + "s" : seconds < 3600 ? (seconds / 60) + "m" + (seconds % 60) + "s"
-        : (seconds / 3600) + "h" + (seconds % 3600 / 60) + "m";
-  }
 }

@@ -8,6 +8,7 @@ import dev.orch.observer.ObserverVerticle;
 import dev.orch.parser.ParserVerticle;
 import dev.orch.prbot.PrbotVerticle;
 import dev.orch.scheduler.SchedulerVerticle;
+import dev.orch.shell.ShellVerticle;
 import dev.orch.web.WebVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -127,6 +128,17 @@ final class Wiring {
     var settings = new WebVerticle.Settings(config.web().host(), config.web().port(), token, config.web().token(),
         config.web().requireToken());
     return deploy(vertx, web, settings.toJson()).map(id -> web.actualPort());
+  }
+
+  /** The shell's term servers (telnet on loopback, SSH when enabled). */
+  static Future<ShellVerticle> deployShell(Vertx vertx, OrchConfig config) {
+    var sh = config.shell();
+    ShellVerticle shell = new ShellVerticle();
+    String hostKey = sh.hostKey().isBlank() ? config.general().stateDir().resolve("ssh-host-key.p12").toString() : sh.hostKey();
+    var settings = new ShellVerticle.Settings(sh.telnetEnabled(), sh.telnetPort(), sh.sshEnabled(), sh.sshHost(), sh.sshPort(),
+        sh.sshUser(), sh.sshPassword(), sh.sshAuthorizedKeys().toString(), hostKey,
+        config.buildPool().localFallback().enabled());
+    return deploy(vertx, shell, settings.toJson()).map(id -> shell);
   }
 
   private static Future<String> deploy(Vertx vertx, Deployable verticle, JsonObject config) {

@@ -88,6 +88,15 @@ final class ConfigSchema {
     add(ConfigKey.integer("web.port", 8080, 0, 65535));
     add(ConfigKey.string("web.token", ""));
     add(ConfigKey.bool("web.require_token", false));
+    add(ConfigKey.bool("shell.telnet_enabled", true));
+    add(ConfigKey.integer("shell.telnet_port", 5000, 0, 65535));
+    add(ConfigKey.bool("shell.ssh_enabled", false));
+    add(ConfigKey.string("shell.ssh_host", "127.0.0.1"));
+    add(ConfigKey.integer("shell.ssh_port", 5022, 0, 65535));
+    add(ConfigKey.string("shell.ssh_user", "orch"));
+    add(ConfigKey.string("shell.ssh_password", ""));
+    add(ConfigKey.path("shell.ssh_authorized_keys", "~/.ssh/authorized_keys"));
+    add(ConfigKey.string("shell.host_key", ""));
 
     add(ConfigKey.path("prompts.override_dir", "~/.config/claude-orchestrator/prompts"));
 

@@ -25,7 +25,8 @@ public record OrchConfig(
     Notifications notifications,
     Web web,
     Prompts prompts,
-    BuildPool buildPool) {
+    BuildPool buildPool,
+    Shell shell) {
 
   /** {@code mainBranch} is empty when orch should detect it. */
   public record General(Path projectRoot, Path plansDir, Path worktreeDir, int maxParallelAgents, Path databasePath,
@@ -134,6 +135,25 @@ public record OrchConfig(
     }
   }
 
+  /**
+   * The shell: telnet on 127.0.0.1 only (it has no login); SSH on {@code sshHost} with a password or a key from
+   * {@code sshAuthorizedKeys}; {@code hostKey} empty means a key made on first start in the state folder.
+   */
+  public record Shell(boolean telnetEnabled, int telnetPort, boolean sshEnabled, String sshHost, int sshPort, String sshUser,
+      String sshPassword, Path sshAuthorizedKeys, String hostKey) {
+    static Shell from(ConfigValues v) {
+      return new Shell(v.bool("shell.telnet_enabled"), v.integer("shell.telnet_port"), v.bool("shell.ssh_enabled"),
+          v.string("shell.ssh_host"), v.integer("shell.ssh_port"), v.string("shell.ssh_user"), v.string("shell.ssh_password"),
+          v.path("shell.ssh_authorized_keys"), v.string("shell.host_key"));
+    }
+
+    @Override
+    public String toString() {
+      return "Shell[telnet=" + telnetEnabled + ":" + telnetPort + ", ssh=" + sshEnabled + " " + sshUser + "@" + sshHost + ":"
+          + sshPort + ", password=" + (sshPassword.isEmpty() ? "" : "(set)") + ", authorizedKeys=" + sshAuthorizedKeys + "]";
+    }
+  }
+
   /** {@code requireToken}: also on loopback, for hosts other people log in to. */
   public record Web(String host, int port, String token, boolean requireToken) {
     static Web from(ConfigValues v) {
@@ -208,6 +228,7 @@ public record OrchConfig(
 
   static OrchConfig from(Optional<Path> source, ConfigValues v, Map<String, String> env) {
     return new OrchConfig(source, General.from(v), Scheduler.from(v), Claude.from(v), Executor.from(v), Observer.from(v),
-        Forge.from(v), GitHub.from(v, env), Checks.from(v), Review.from(v), Notifications.from(v), Web.from(v), Prompts.from(v), BuildPool.from(v));
+        Forge.from(v), GitHub.from(v, env), Checks.from(v), Review.from(v), Notifications.from(v), Web.from(v), Prompts.from(v), BuildPool.from(v),
+        Shell.from(v));
   }
 }

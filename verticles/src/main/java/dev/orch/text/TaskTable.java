@@ -1,18 +1,18 @@
-package dev.orch.launcher;
+package dev.orch.text;
 
 import dev.orch.contract.TaskView;
 import java.io.PrintWriter;
 import java.util.List;
 
-/** The plain-text task table of {@code orch list}. */
-final class TaskTable {
+/** The plain-text task table of {@code orch list} and the shell's {@code list}. */
+public final class TaskTable {
   private final List<TaskView> tasks;
 
-  TaskTable(List<TaskView> tasks) {
+  public TaskTable(List<TaskView> tasks) {
     this.tasks = tasks;
   }
 
-  void print(PrintWriter out) {
+  public void print(PrintWriter out) {
     if (tasks.isEmpty()) {
       out.println("No tasks.");
       return;

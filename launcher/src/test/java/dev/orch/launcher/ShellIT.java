@@ -1,0 +1,232 @@
+package dev.orch.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orch.scripted.ScriptBook;
+import dev.orch.scripted.ScriptStep;
+import dev.orch.testkit.PlanTree;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.net.telnet.EchoOptionHandler;
+import org.apache.commons.net.telnet.SimpleOptionHandler;
+import org.apache.commons.net.telnet.SuppressGAOptionHandler;
+import org.apache.commons.net.telnet.TelnetOption;
+import org.apache.commons.net.telnet.TelnetClient;
+import org.apache.commons.net.telnet.TerminalTypeOptionHandler;
+import org.apache.commons.net.telnet.WindowSizeOptionHandler;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shell with real clients against orch running a plan with the real Claude Code CLI: Apache Commons Net's telnet
+ * client (it negotiates terminal type, echo and go-ahead), and the OpenSSH client in a tmux pseudo-terminal with a key
+ * and with a password. {@code logs -f} and {@code top} show the scripted run as it goes.
+ */
+class ShellIT {
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+  private static final String PASSWORD = "open-sesame-42";
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path tmp;
+
+  private final List<String> tmuxSessions = new ArrayList<>();
+
+  @Test
+  void telnetAndSshDriveAndWatchOrch() throws Exception {
+    List<ScriptStep> slow = new ArrayList<>();
+    slow.add(ScriptStep.tool("Bash", new JsonObject().put("command", "sleep 12").put("description", "think it over")));
+    slow.addAll(ScriptBook.writeAndCommit("app/greeting.txt", "hi\n", "greeting", "done"));
+    ScriptBook book = new ScriptBook().on("docs/plans/app/epic-01-greeting.md", slow);
+    Path keyDir = Files.createDirectories(tmp.resolve("keys"));
+    // ECDSA: sshd inside Vert.x Shell reads ed25519 keys only with an extra library.
+    run("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", keyDir.resolve("id").toString());
+    Path authorized = keyDir.resolve("authorized_keys");
+    Files.copy(keyDir.resolve("id.pub"), authorized);
+    int telnetPort = freePort();
+    int sshPort = freePort();
+    try (OrchHarness orch = new OrchHarness(tmp, book, Map.of("shell.telnet_port", String.valueOf(telnetPort),
+        "shell.ssh_enabled", "true", "shell.ssh_port", String.valueOf(sshPort), "shell.ssh_password", "\"" + PASSWORD + "\"",
+        "shell.ssh_authorized_keys", "\"" + authorized + "\""))) {
+      orch.tree.plan("app/epic-01-greeting.md", PlanTree.task("Greeting"));
+      orch.commitPlan();
+      Process run = orch.startRun();
+      orch.awaitTasks(t -> !t.isEmpty() && "running".equals(t.get("app/E01").getString("status")), TIMEOUT);
+
+      // ---- ssh with a key: top shows the running agent, then (redrawn from bus events) the task complete
+      Path knownHosts = tmp.resolve("known_hosts");
+      String keySession = tmux("ssh", "-p", String.valueOf(sshPort), "-i", keyDir.resolve("id").toString(),
+          "-o", "StrictHostKeyChecking=accept-new", "-o", "UserKnownHostsFile=" + knownHosts,
+          "-o", "PreferredAuthentications=publickey", "-o", "IdentitiesOnly=yes", "orch@127.0.0.1");
+      awaitPane(keySession, "type help for the commands");
+      sendKeys(keySession, "top", "Enter");
+      assertThat(awaitPane(keySession, "RUNNING AGENTS (1)")).contains("orch top", "Tasks 1:", "running 1", "app/E01",
+          "NEEDS A PERSON (0)");
+
+      // ---- telnet: a bad argument is a message, the session goes on; logs -f follows the run to its end
+      TelnetClient telnet = new TelnetClient();
+      telnet.addOptionHandler(new TerminalTypeOptionHandler("xterm", false, false, true, false));
+      telnet.addOptionHandler(new EchoOptionHandler(false, false, true, true));
+      telnet.addOptionHandler(new SuppressGAOptionHandler(true, true, true, true));
+      telnet.addOptionHandler(new WindowSizeOptionHandler(160, 50, true, true, true, true));
+      // termd waits for binary mode both ways before it shows the prompt.
+      telnet.addOptionHandler(new SimpleOptionHandler(TelnetOption.BINARY, true, true, true, true));
+      telnet.connect("127.0.0.1", telnetPort);
+      try {
+        InputStream in = telnet.getInputStream();
+        OutputStream out = telnet.getOutputStream();
+        StringBuilder seen = new StringBuilder();
+        consumed = 0;
+        readUntil(in, seen, "% ");
+        send(out, "list --status sleeping");
+        assertThat(readUntil(in, seen, "% ")).contains("error: unknown status 'sleeping'").doesNotContain("Exception");
+        send(out, "status");
+        assertThat(readUntil(in, seen, "% ")).contains("Tasks: 1", "running", "Running agents:", "app/E01");
+        send(out, "logs app/E01 -f");
+        String followed = readUntil(in, seen, "run 1 succeeded");
+        assertThat(followed).contains("[tool]   Bash", "[tool]   Write", "greeting.txt");
+        readUntil(in, seen, "% ");
+        out.write("show app/E0\t".getBytes(StandardCharsets.UTF_8));
+        send(out, "");
+        assertThat(readUntil(in, seen, "% ")).as("Tab completed the task id").contains("app/E01  Greeting", "run 1");
+        send(out, "help");
+        assertThat(readUntil(in, seen, "% ")).contains("top", "logs", "pr ");
+        send(out, "verticle-deploy dev.orch.Nothing");
+        assertThat(readUntil(in, seen, "% ")).contains("command not found");
+      } finally {
+        telnet.disconnect();
+      }
+      orch.awaitTasks(t -> "complete".equals(t.get("app/E01").getString("status")), TIMEOUT);
+      assertThat(awaitPane(keySession, "complete 1")).contains("RUNNING AGENTS (0)");
+      sendKeys(keySession, "q");
+      awaitPaneWithout(keySession, "RUNNING AGENTS");
+      sendKeys(keySession, "agents", "Enter");
+      awaitPane(keySession, "No agents are running.");
+
+      String hostKey = Files.readString(knownHosts);
+
+      // ---- ssh with the password; a wrong one is refused
+      String wrong = tmux("ssh", "-p", String.valueOf(sshPort), "-o", "StrictHostKeyChecking=yes",
+          "-o", "UserKnownHostsFile=" + knownHosts, "-o", "PreferredAuthentications=password",
+          "-o", "NumberOfPasswordPrompts=1", "-o", "PubkeyAuthentication=no", "orch@127.0.0.1");
+      awaitPane(wrong, "password:");
+      sendKeys(wrong, "not-the-password", "Enter");
+      assertThat(awaitPane(wrong, "Permission denied")).doesNotContain("type help for the commands");
+
+      String right = tmux("ssh", "-p", String.valueOf(sshPort), "-o", "StrictHostKeyChecking=yes",
+          "-o", "UserKnownHostsFile=" + knownHosts, "-o", "PreferredAuthentications=password",
+          "-o", "PubkeyAuthentication=no", "orch@127.0.0.1");
+      awaitPane(right, "password:");
+      sendKeys(right, PASSWORD, "Enter");
+      awaitPane(right, "type help for the commands");
+      sendKeys(right, "show app/E01", "Enter");
+      assertThat(awaitPane(right, "pull request #1")).contains("status complete", "run 1");
+      assertThat(Files.readString(knownHosts)).as("the host key is kept").isEqualTo(hostKey);
+      assertThat(orch.stateDir().resolve("ssh-host-key.p12")).isNotEmptyFile();
+      orch.stop(run);
+    } finally {
+      for (String session : tmuxSessions) {
+        new ProcessBuilder("tmux", "kill-session", "-t", session).start().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void send(OutputStream out, String line) throws IOException {
+    // Enter is a carriage return; a line feed after it would be a second, empty command line.
+    out.write((line + "\r").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  /** What arrived since the last call, up to and including {@code marker}; what came after it stays for the next call. */
+  private static String readUntil(InputStream in, StringBuilder seen, String marker) throws Exception {
+    int start = consumed;
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (seen.indexOf(marker, start) < 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no '" + marker + "' in: " + seen.substring(start));
+      }
+      if (in.available() > 0) {
+        byte[] buffer = new byte[in.available()];
+        int read = in.read(buffer);
+        seen.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+      } else {
+        Thread.sleep(20);
+      }
+    }
+    consumed = seen.indexOf(marker, start) + marker.length();
+    return seen.substring(start, consumed);
+  }
+
+  private static int consumed;
+
+  private String tmux(String... command) throws Exception {
+    String session = "orch-shell-it-" + tmuxSessions.size() + "-" + ProcessHandle.current().pid();
+    List<String> args = new ArrayList<>(List.of("tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "50"));
+    // The pane outlives the command, so what it printed last (a refusal) can still be read.
+    args.add(String.join(" ", command) + "; echo '[the command ended]'; sleep 120");
+    run(args.toArray(String[]::new));
+    tmuxSessions.add(session);
+    return session;
+  }
+
+  private static void sendKeys(String session, String... keys) throws Exception {
+    List<String> args = new ArrayList<>(List.of("tmux", "send-keys", "-t", session));
+    args.addAll(List.of(keys));
+    run(args.toArray(String[]::new));
+  }
+
+  private static String pane(String session) throws Exception {
+    Process capture = new ProcessBuilder("tmux", "capture-pane", "-p", "-t", session).redirectErrorStream(true).start();
+    String text = new String(capture.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    capture.waitFor(10, TimeUnit.SECONDS);
+    return text;
+  }
+
+  private static String awaitPane(String session, String text) throws Exception {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    String now = pane(session);
+    while (!now.contains(text)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no '" + text + "' on the screen:\n" + now);
+      }
+      Thread.sleep(100);
+      now = pane(session);
+    }
+    return now;
+  }
+
+  private static void awaitPaneWithout(String session, String text) throws Exception {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (pane(session).contains(text)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("'" + text + "' stays on the screen:\n" + pane(session));
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static void run(String... command) throws Exception {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+    }
+  }
+}

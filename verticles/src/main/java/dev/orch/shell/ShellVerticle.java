@@ -1,0 +1,143 @@
+package dev.orch.shell;
+
+import dev.orch.contract.BusMessage;
+import dev.orch.contract.OrchException;
+import dev.orch.contract.WireJson;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.PfxOptions;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
+import io.vertx.ext.auth.authentication.Credentials;
+import io.vertx.ext.auth.authentication.UsernamePasswordCredentials;
+import io.vertx.ext.shell.ShellServer;
+import io.vertx.ext.shell.ShellServerOptions;
+import io.vertx.ext.shell.command.CommandResolver;
+import io.vertx.ext.shell.term.SSHTermOptions;
+import io.vertx.ext.shell.term.TelnetTermOptions;
+import io.vertx.ext.shell.term.TermServer;
+import io.vertx.ext.shell.term.impl.SSHServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.List;
+import org.apache.sshd.server.config.keys.AuthorizedKeysAuthenticator;
+import org.apache.sshd.server.session.ServerSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * orch's shell: Vert.x Shell over telnet on 127.0.0.1 and over SSH, with orch's commands only. Vert.x Shell's own
+ * commands (verticle-deploy, bus-send and the like) are not registered at all, so no terminal can change the process.
+ * Telnet has no authentication and so never listens beyond loopback; SSH asks for the configured password or a key
+ * from {@code authorized_keys}, with a host key made on first start and kept in the state folder.
+ */
+public final class ShellVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ShellVerticle.class);
+  static final String TELNET_HOST = "127.0.0.1";
+
+  /** This verticle's slice of the config; ports may be 0 (any free port, see {@link #telnetPort()}). */
+  public record Settings(boolean telnetEnabled, int telnetPort, boolean sshEnabled, String sshHost, int sshPort,
+      String sshUser, String sshPassword, String authorizedKeys, String hostKeyFile, boolean localFallbackEnabled)
+      implements BusMessage {
+    public Settings {
+      sshHost = sshHost == null || sshHost.isBlank() ? "127.0.0.1" : sshHost;
+      sshUser = sshUser == null || sshUser.isBlank() ? "orch" : sshUser;
+      sshPassword = sshPassword == null ? "" : sshPassword;
+      authorizedKeys = authorizedKeys == null ? "" : authorizedKeys;
+    }
+  }
+
+  private Settings settings;
+  private ShellServer shell;
+  private TermServer telnet;
+  private TermServer ssh;
+
+  @Override
+  public Future<?> start() {
+    settings = WireJson.fromJson(config(), Settings.class);
+    if (!settings.telnetEnabled() && !settings.sshEnabled()) {
+      return Future.succeededFuture();
+    }
+    Path keys = settings.authorizedKeys().isBlank() ? null : Path.of(settings.authorizedKeys());
+    if (settings.sshEnabled() && settings.sshPassword().isEmpty() && (keys == null || !Files.isReadable(keys))) {
+      return Future.failedFuture(OrchException.badRequest("[shell] ssh_enabled is on but there is no way to log in: set"
+          + " ssh_password (or ORCH_SHELL__SSH_PASSWORD), or ssh_authorized_keys to a readable authorized_keys file"
+          + (keys == null ? "" : " (" + keys + " is not readable)")));
+    }
+    ShellCommands commands = new ShellCommands(vertx, settings.localFallbackEnabled());
+    shell = ShellServer.create(vertx, new ShellServerOptions()
+        .setWelcomeMessage("orch shell: type help for the commands, exit to leave.\n\n"));
+    List<io.vertx.ext.shell.command.Command> orchCommands = commands.commands();
+    CommandResolver resolver = () -> orchCommands;
+    shell.registerCommandResolver(resolver);
+    if (settings.telnetEnabled()) {
+      telnet = TermServer.createTelnetTermServer(vertx, new TelnetTermOptions().setHost(TELNET_HOST)
+          .setPort(settings.telnetPort()));
+      shell.registerTermServer(telnet);
+    }
+    Future<Void> hostKey = Future.succeededFuture();
+    if (settings.sshEnabled()) {
+      Path keyFile = Path.of(settings.hostKeyFile());
+      hostKey = vertx.executeBlocking(() -> {
+        HostKey.ensure(keyFile);
+        return null;
+      }, false);
+    }
+    return hostKey.compose(v -> {
+      if (settings.sshEnabled()) {
+        ssh = TermServer.createSSHTermServer(vertx, new SSHTermOptions().setHost(settings.sshHost())
+                .setPort(settings.sshPort())
+                .setPfxKeyPairOptions(new PfxOptions().setPath(settings.hostKeyFile()).setPassword(HostKey.PASSWORD)))
+            .authenticationProvider(passwords());
+        shell.registerTermServer(ssh);
+      }
+      return shell.listen();
+    }).onSuccess(v -> {
+      if (ssh instanceof SSHServer server && keys != null && Files.isReadable(keys)) {
+        // Asked per login, so setting it on the running server takes effect at once.
+        server.getNativeServer().setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(keys) {
+          @Override
+          protected boolean isValidUsername(String username, ServerSession session) {
+            return settings.sshUser().equals(username);
+          }
+        });
+      }
+      if (telnet != null) {
+        LOG.info("shell: telnet {}:{} (loopback only, no login)", TELNET_HOST, telnet.actualPort());
+      }
+      if (ssh != null) {
+        LOG.info("shell: ssh {}@{} -p {} ({}{})", settings.sshUser(), settings.sshHost(), ssh.actualPort(),
+            settings.sshPassword().isEmpty() ? "" : "password", keys != null && Files.isReadable(keys)
+                ? (settings.sshPassword().isEmpty() ? "" : " or ") + "a key in " + keys : "");
+      }
+    });
+  }
+
+  /** The configured password for the configured user; nothing when no password is set (keys only). */
+  private AuthenticationProvider passwords() {
+    byte[] expected = settings.sshPassword().getBytes(StandardCharsets.UTF_8);
+    return (Credentials credentials) -> {
+      if (credentials instanceof UsernamePasswordCredentials given && expected.length > 0
+          && settings.sshUser().equals(given.getUsername()) && given.getPassword() != null
+          && MessageDigest.isEqual(expected, given.getPassword().getBytes(StandardCharsets.UTF_8))) {
+        return Future.succeededFuture(User.fromName(given.getUsername()));
+      }
+      return Future.failedFuture("wrong user name or password");
+    };
+  }
+
+  public int telnetPort() {
+    return telnet == null ? 0 : telnet.actualPort();
+  }
+
+  public int sshPort() {
+    return ssh == null ? 0 : ssh.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return shell == null ? Future.succeededFuture() : shell.close();
+  }
+}
