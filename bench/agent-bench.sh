@@ -60,6 +60,8 @@ max_parallel_agents = 1
 command = "$work/agent.sh"
 [web]
 port = 0
+[shell]
+telnet_port = 0
 TOML
 export BENCH_STARTS=$work/starts.txt
 : > "$BENCH_STARTS"
@@ -116,6 +118,8 @@ command = "$work/flood.sh"
 max_retries = 0
 [web]
 port = 0
+[shell]
+telnet_port = 0
 TOML
 java -jar "$jar" --config "$work/flood.toml" run > "$work/flood.log" 2>&1 &
 orch_pid=$!

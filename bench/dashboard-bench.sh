@@ -62,6 +62,8 @@ idle_timeout = "30m"
 run_timeout = "60m"
 [web]
 port = 0
+[shell]
+telnet_port = 0
 TOML
 java -jar "$jar" --config "$work/orch.toml" run > "$work/orch.log" 2>&1 &
 orch_pid=$!

@@ -157,6 +157,9 @@ final class DemoCommand implements Callable<Integer> {
 
         [web]
         port = 0
+
+        [shell]
+        telnet_port = 0
         """.formatted(toml(repo.toString()), toml(command));
   }
 

@@ -93,7 +93,10 @@ public final class ShellVerticle extends VerticleBase {
             .authenticationProvider(passwords());
         shell.registerTermServer(ssh);
       }
-      return shell.listen();
+      return shell.listen().recover(e -> Future.failedFuture(OrchException.badRequest("the shell cannot listen ("
+          + e.getMessage() + "): telnet " + TELNET_HOST + ":" + settings.telnetPort()
+          + (settings.sshEnabled() ? ", ssh " + settings.sshHost() + ":" + settings.sshPort() : "")
+          + "; set [shell] telnet_port / ssh_port, or turn them off with telnet_enabled / ssh_enabled = false")));
     }).onSuccess(v -> {
       if (ssh instanceof SSHServer server && keys != null && Files.isReadable(keys)) {
         // Asked per login, so setting it on the running server takes effect at once.
