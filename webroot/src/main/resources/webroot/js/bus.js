@@ -142,6 +142,10 @@ export const cmd = {
     run('prbot', 'reject', { number: n, reason }, `/api/prs/${n}/reject`, { reason }, `sent #${n} back`),
   cancel: (jobId) =>
     run('buildpool', 'cancel', { job_id: jobId }, `/api/pool/jobs/${jobId}/cancel`, {}, `cancelled job ${jobId}`),
+  runBatch: (name) =>
+    run('batch', 'run', { name }, `/api/batches/${encodeURIComponent(name)}/run`, {}, `batch ${name} started`),
+  stopBatch: (name) =>
+    run('batch', 'stop', { name }, `/api/batches/${encodeURIComponent(name)}/stop`, {}, `batch ${name} stopping`),
 };
 
 /** A button that runs an async action and stays disabled until it ends. */

@@ -4,6 +4,7 @@ import dev.orch.cluster.ClusterSettings;
 import dev.orch.cluster.ClusteredVertx;
 import dev.orch.config.ConfigException;
 import dev.orch.config.OrchConfig;
+import dev.orch.contract.BatchClient;
 import dev.orch.contract.BuildPoolClient;
 import dev.orch.contract.CommandTransport;
 import dev.orch.contract.EventBusTransport;
@@ -106,6 +107,10 @@ final class OrchSession implements AutoCloseable {
 
   BuildPoolClient buildPool() {
     return new BuildPoolClient(transport);
+  }
+
+  BatchClient batches() {
+    return new BatchClient(transport);
   }
 
   /** The running orch this session talks to, if it is remote. */

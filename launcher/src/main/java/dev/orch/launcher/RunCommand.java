@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "run", description = {"Run the orchestrator: sync the plans and keep them synced, start ready tasks up to",
@@ -16,12 +17,16 @@ final class RunCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  @Option(names = "--scheduled", description = {"Start tasks only for the scheduled batches in schedule.toml (and for",
+      "orch start / orch batch run), not every ready task as soon as it is ready: for overnight runs."})
+  boolean scheduled;
+
   @Override
   public Integer call() throws InterruptedException {
     ConfigLoader.Loaded loaded = ((OrchCommand) spec.root().userObject()).loadConfig(spec);
     OrchConfig config = loaded.config();
     var out = spec.commandLine().getOut();
-    Orchestrator orch = Orchestrator.start(config, Wiring.Mode.RUN, Map.of());
+    Orchestrator orch = Orchestrator.start(config, scheduled ? Wiring.Mode.SCHEDULED : Wiring.Mode.RUN, Map.of());
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       out.println("orch: stopping (running agents are stopped; their tasks start again with the next orch run)");

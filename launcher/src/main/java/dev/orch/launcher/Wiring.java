@@ -1,9 +1,11 @@
 package dev.orch.launcher;
 
+import dev.orch.batch.BatchVerticle;
 import dev.orch.buildpool.BuildPoolVerticle;
 import dev.orch.config.OrchConfig;
 import dev.orch.executor.ExecutorVerticle;
 import dev.orch.mcp.McpHttpVerticle;
+import dev.orch.notifier.NotifierVerticle;
 import dev.orch.observer.ObserverVerticle;
 import dev.orch.parser.ParserVerticle;
 import dev.orch.prbot.PrbotVerticle;
@@ -32,6 +34,8 @@ final class Wiring {
     static final Mode ANSWER_ONLY = new Mode(false, false, false, false);
     /** {@code orch run}: start every ready task, re-sync when the plans change. */
     static final Mode RUN = new Mode(true, true, true, true);
+    /** {@code orch run --scheduled}: like run, but tasks start only when a batch (or a person) asks. */
+    static final Mode SCHEDULED = new Mode(true, false, true, true);
     /** {@code orch start} in the foreground: only the tasks asked for. */
     static final Mode FOREGROUND = new Mode(true, false, false, true);
     /** {@code orch build-pool start}: the coordinator and the MCP endpoint; everything else only answers. */
@@ -117,9 +121,16 @@ final class Wiring {
         .compose(id -> deploy(vertx, new PrbotVerticle(), prbot.toJson()))
         .compose(id -> deploy(vertx, new ExecutorVerticle(), executor.toJson()));
     if (mode.orchestrate()) {
-      chain = chain.compose(id -> deploy(vertx, new ObserverVerticle(), observer.toJson()));
+      var n = config.notifications();
+      var notifier = new NotifierVerticle.Settings(n.desktop(), n.desktopCommand(), n.desktopEvents(), n.slackWebhook(),
+          n.slackEvents(), 0, 0);
+      chain = chain.compose(id -> deploy(vertx, new ObserverVerticle(), observer.toJson()))
+          .compose(id -> deploy(vertx, new NotifierVerticle(), notifier.toJson()));
     }
-    return chain.compose(id -> deploy(vertx, new SchedulerVerticle(), scheduler.toJson())).mapEmpty();
+    var batch = new BatchVerticle.Settings(config.batch().scheduleFile().toString(), g.databasePath().toString(),
+        config.batch().stopAtDeadline(), mode.orchestrate());
+    return chain.compose(id -> deploy(vertx, new SchedulerVerticle(), scheduler.toJson()))
+        .compose(id -> deploy(vertx, new BatchVerticle(), batch.toJson())).mapEmpty();
   }
 
   /** The HTTP API; returns the port it listens on. */

@@ -83,11 +83,18 @@ final class ConfigSchema {
 
     add(ConfigKey.bool("notifications.desktop", false));
     add(ConfigKey.string("notifications.slack_webhook", ""));
+    add(ConfigKey.string("notifications.desktop_command", ""));
+    add(ConfigKey.stringList("notifications.desktop_events", List.of("task_failed", "task_stuck", "pr_flagged",
+        "batch_finished")));
+    add(ConfigKey.stringList("notifications.slack_events", List.of("task_complete", "task_failed", "task_stuck",
+        "pr_flagged", "batch_finished")));
 
     add(ConfigKey.string("web.host", "127.0.0.1"));
     add(ConfigKey.integer("web.port", 8080, 0, 65535));
     add(ConfigKey.string("web.token", ""));
     add(ConfigKey.bool("web.require_token", false));
+    add(ConfigKey.path("batch.schedule_file", "~/.config/claude-plan-orchestrator/schedule.toml"));
+    add(ConfigKey.choice("batch.at_deadline", "finish", "finish", "stop"));
     add(ConfigKey.bool("shell.telnet_enabled", true));
     add(ConfigKey.integer("shell.telnet_port", 5000, 0, 65535));
     add(ConfigKey.bool("shell.ssh_enabled", false));

@@ -26,7 +26,8 @@ public record OrchConfig(
     Web web,
     Prompts prompts,
     BuildPool buildPool,
-    Shell shell) {
+    Shell shell,
+    Batch batch) {
 
   /** {@code mainBranch} is empty when orch should detect it. */
   public record General(Path projectRoot, Path plansDir, Path worktreeDir, int maxParallelAgents, Path databasePath,
@@ -124,14 +125,25 @@ public record OrchConfig(
     }
   }
 
-  public record Notifications(boolean desktop, String slackWebhook) {
+  /** Where each kind of event goes; {@code desktopCommand} empty means notify-send (Linux) or osascript (macOS). */
+  public record Notifications(boolean desktop, String slackWebhook, String desktopCommand, List<String> desktopEvents,
+      List<String> slackEvents) {
     static Notifications from(ConfigValues v) {
-      return new Notifications(v.bool("notifications.desktop"), v.string("notifications.slack_webhook"));
+      return new Notifications(v.bool("notifications.desktop"), v.string("notifications.slack_webhook"),
+          v.string("notifications.desktop_command"), v.strings("notifications.desktop_events"),
+          v.strings("notifications.slack_events"));
     }
 
     @Override
     public String toString() {
       return "Notifications[desktop=" + desktop + ", slackWebhook=" + (slackWebhook.isEmpty() ? "" : "(set)") + "]";
+    }
+  }
+
+  /** Scheduled batches: where schedule.toml is, and whether a batch's running tasks stop when its time is up. */
+  public record Batch(Path scheduleFile, boolean stopAtDeadline) {
+    static Batch from(ConfigValues v) {
+      return new Batch(v.path("batch.schedule_file"), v.string("batch.at_deadline").equals("stop"));
     }
   }
 
@@ -229,6 +241,6 @@ public record OrchConfig(
   static OrchConfig from(Optional<Path> source, ConfigValues v, Map<String, String> env) {
     return new OrchConfig(source, General.from(v), Scheduler.from(v), Claude.from(v), Executor.from(v), Observer.from(v),
         Forge.from(v), GitHub.from(v, env), Checks.from(v), Review.from(v), Notifications.from(v), Web.from(v), Prompts.from(v), BuildPool.from(v),
-        Shell.from(v));
+        Shell.from(v), Batch.from(v));
   }
 }

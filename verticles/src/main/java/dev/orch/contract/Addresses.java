@@ -136,6 +136,28 @@ public final class Addresses {
     }
   }
 
+  /** Scheduled batches: schedule.toml, their next runs, the runs themselves. */
+  public static final class Batch {
+    public static final String NAMESPACE = "orch.batch.";
+    public static final String CMD = NAMESPACE + "cmd";
+    /** A batch started: {@link BatchView}. */
+    public static final String EVT_STARTED = NAMESPACE + "evt.started";
+    /** A batch finished: {@link BatchSummary}. */
+    public static final String EVT_FINISHED = NAMESPACE + "evt.finished";
+
+    public enum Action implements CommandAction {
+      /** Every batch with its next run: {@code {"batches": [BatchView]}}. */
+      LIST,
+      /** Runs a batch now, by {@code name}: its {@link BatchView}. */
+      RUN,
+      /** Stops a running batch, by {@code name}: its running tasks are stopped, no new ones start. */
+      STOP;
+    }
+
+    private Batch() {
+    }
+  }
+
   /** One build agent's own command address; only the coordinator sends to it. */
   public static final class BuildWorker {
     public static final String NAMESPACE = "orch.buildworker.";
@@ -158,11 +180,11 @@ public final class Addresses {
     return java.util.List.of(Scheduler.EVT_TASK, Scheduler.EVT_SYNCED, Executor.EVT_STARTED, Executor.EVT_OUTPUT,
         Executor.EVT_FINISHED, Observer.EVT_STUCK, Observer.EVT_BUDGET, Prbot.EVT_OPENED, Prbot.EVT_MERGED,
         Prbot.EVT_FLAGGED, Prbot.EVT_FIXING, Prbot.EVT_FAILED, BuildPool.EVT_JOB, BuildPool.EVT_OUTPUT,
-        BuildPool.EVT_WORKER);
+        BuildPool.EVT_WORKER, Batch.EVT_STARTED, Batch.EVT_FINISHED);
   }
 
   public static java.util.Map<String, String> remoteCommandAddresses() {
     return java.util.Map.of("scheduler", Scheduler.CMD, "executor", Executor.CMD, "prbot", Prbot.CMD, "observer",
-        Observer.CMD, "buildpool", BuildPool.CMD);
+        Observer.CMD, "buildpool", BuildPool.CMD, "batch", Batch.CMD);
   }
 }

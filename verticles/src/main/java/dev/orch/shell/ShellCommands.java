@@ -1,5 +1,7 @@
 package dev.orch.shell;
 
+import dev.orch.contract.BatchClient;
+import dev.orch.contract.BatchView;
 import dev.orch.contract.BuildPoolClient;
 import dev.orch.contract.ExecutorClient;
 import dev.orch.contract.OrchException;
@@ -16,6 +18,7 @@ import dev.orch.contract.TaskQuery;
 import dev.orch.contract.TaskRef;
 import dev.orch.contract.TaskStatus;
 import dev.orch.contract.TaskView;
+import dev.orch.text.BatchText;
 import dev.orch.text.StatusText;
 import dev.orch.text.TaskTable;
 import io.vertx.core.Future;
@@ -49,6 +52,7 @@ final class ShellCommands {
   private final ExecutorClient executor;
   private final PrbotClient prbot;
   private final BuildPoolClient pool;
+  private final BatchClient batches;
   private final boolean localFallbackEnabled;
   private final Map<String, String> descriptions = new LinkedHashMap<>();
   private final List<Command> commands = new ArrayList<>();
@@ -59,6 +63,7 @@ final class ShellCommands {
     this.executor = new ExecutorClient(vertx);
     this.prbot = new PrbotClient(vertx);
     this.pool = new BuildPoolClient(vertx);
+    this.batches = new BatchClient(vertx);
     this.localFallbackEnabled = localFallbackEnabled;
     text("status", "Tasks by status, problems, running agents, spend and the build pool.", this::status);
     text("list", "The task table: list [--module M] [--status S] [--ready].", this::list);
@@ -74,8 +79,7 @@ final class ShellCommands {
     text("pr", "pr merge N [--force] | pr reject N --reason TEXT.", this::pr);
     text("pool", "The build pool: agents, slots, queue.", (process, args) -> pool.status().map(status ->
         render(out -> StatusText.pool(out, status, localFallbackEnabled))));
-    text("batch", "Scheduled batches.", (process, args) ->
-        Future.succeededFuture("No scheduled batches (orch batch and schedule.toml arrive with the batch scheduler).\n"));
+    text("batch", "Scheduled batches: batch [list|status|run NAME|stop NAME].", this::batch);
     text("sync", "Read the plan files again.", (process, args) -> scheduler.sync().map(ShellCommands::describeSync));
     live("top", "A live full-screen view of agents, queue, pool and what needs a person; q quits.",
         (process, args) -> new TopView(vertx, scheduler, executor, prbot, pool, process).start());
@@ -280,6 +284,25 @@ final class ShellCommands {
     }
     return prbot.reject(number, reason).map(pr -> render(out -> out.printf("#%d %s: sent back to the agent of %s%n",
         pr.number(), pr.title(), pr.taskId())));
+  }
+
+  private Future<String> batch(CommandProcess process, Args args) {
+    String what = args.positional.isEmpty() ? "list" : args.positional.get(0);
+    return switch (what) {
+      case "list" -> batches.listAll().map(all -> render(out -> BatchText.list(out,
+          all.getJsonArray("batches").stream().map(o -> BatchView.fromJson((io.vertx.core.json.JsonObject) o)).toList(),
+          all.getJsonArray("errors").stream().map(String::valueOf).toList(), all.getString("schedule_file"))));
+      case "status" -> batches.list().map(views -> render(out -> BatchText.status(out, views)));
+      case "run", "stop" -> {
+        if (args.positional.size() != 2) {
+          throw OrchException.badRequest("usage: batch " + what + " NAME");
+        }
+        String name = args.positional.get(1);
+        yield (what.equals("run") ? batches.run(name) : batches.stop(name)).map(view -> "batch " + view.name()
+            + (view.running() ? " is running\n" : " stopped\n"));
+      }
+      default -> throw OrchException.badRequest("usage: batch [list|status|run NAME|stop NAME]");
+    };
   }
 
   static String describeSync(SyncReport r) {

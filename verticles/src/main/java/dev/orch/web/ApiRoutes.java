@@ -1,5 +1,7 @@
 package dev.orch.web;
 
+import dev.orch.contract.BatchClient;
+import dev.orch.contract.BatchView;
 import dev.orch.contract.BuildPoolClient;
 import dev.orch.contract.BusMessage;
 import dev.orch.contract.ErrorCode;
@@ -42,12 +44,14 @@ final class ApiRoutes {
   private final ExecutorClient executor;
   private final PrbotClient prbot;
   private final BuildPoolClient pool;
+  private final BatchClient batches;
 
   ApiRoutes(Vertx vertx) {
     this.scheduler = new SchedulerClient(vertx);
     this.executor = new ExecutorClient(vertx);
     this.prbot = new PrbotClient(vertx);
     this.pool = new BuildPoolClient(vertx);
+    this.batches = new BatchClient(vertx);
   }
 
   void mount(Router router) {
@@ -71,7 +75,9 @@ final class ApiRoutes {
     router.get("/api/pool/jobs/:job/output").handler(ctx -> respond(ctx,
         pool.follow(number(ctx, "job", "job id"), query(ctx, "offset", 0), 1024 * 1024, 0)));
     router.post("/api/pool/jobs/:job/cancel").handler(ctx -> respond(ctx, pool.cancel(number(ctx, "job", "job id"))));
-    router.get("/api/batches").handler(ctx -> respond(ctx, Future.succeededFuture(new JsonArray())));
+    router.get("/api/batches").handler(ctx -> respond(ctx, batches.list()));
+    router.post("/api/batches/:name/run").handler(ctx -> respond(ctx, batches.run(ctx.pathParam("name"))));
+    router.post("/api/batches/:name/stop").handler(ctx -> respond(ctx, batches.stop(ctx.pathParam("name"))));
   }
 
   private Future<JsonObject> overview() {
@@ -81,12 +87,13 @@ final class ApiRoutes {
     Future<List<RunView>> runs = executor.runs(null, true);
     Future<List<PullRequestView>> flagged = prbot.list(PrState.FLAGGED);
     Future<JsonObject> poolStatus = pool.status().map(BusMessage::toJson).otherwiseEmpty();
-    return Future.all(List.of(summary, spend, runs, flagged, poolStatus)).map(all -> new JsonObject()
+    Future<List<BatchView>> scheduled = batches.list().otherwise(List.of());
+    return Future.all(List.of(summary, spend, runs, flagged, poolStatus, scheduled)).map(all -> new JsonObject()
         .put("summary", summary.result().toJson()).put("spend", spend.result()).put("runs", array(runs.result()))
         .put("needs_person", new JsonObject().put("flagged_prs", array(flagged.result()))
             .put("failed", array(withStatus(summary, TaskStatus.FAILED)))
             .put("stuck", array(withStatus(summary, TaskStatus.STUCK))))
-        .put("pool", poolStatus.result()).put("batches", new JsonArray()).put("now", System.currentTimeMillis()));
+        .put("pool", poolStatus.result()).put("batches", array(scheduled.result())).put("now", System.currentTimeMillis()));
   }
 
   private static List<TaskView> withStatus(Future<StatusSummary> summary, TaskStatus status) {

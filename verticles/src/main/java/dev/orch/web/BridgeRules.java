@@ -26,7 +26,8 @@ final class BridgeRules {
           Addresses.Scheduler.Action.RETRY, Addresses.Scheduler.Action.RESET),
       Addresses.Prbot.CMD, wire(Addresses.Prbot.Action.MERGE, Addresses.Prbot.Action.REJECT),
       Addresses.Executor.CMD, wire(Addresses.Executor.Action.RESUME),
-      Addresses.BuildPool.CMD, wire(Addresses.BuildPool.Action.CANCEL));
+      Addresses.BuildPool.CMD, wire(Addresses.BuildPool.Action.CANCEL),
+      Addresses.Batch.CMD, wire(Addresses.Batch.Action.RUN, Addresses.Batch.Action.STOP));
 
   private BridgeRules() {
   }

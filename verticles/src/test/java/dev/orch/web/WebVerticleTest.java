@@ -91,7 +91,7 @@ class WebVerticleTest {
         .containsExactlyInAnyOrderElementsOf(Addresses.viewerEvents());
     assertThat(options.getInboundPermitteds()).extracting(p -> p.getAddress())
         .containsExactlyInAnyOrder(Addresses.Scheduler.CMD, Addresses.Prbot.CMD, Addresses.Executor.CMD,
-            Addresses.BuildPool.CMD);
+            Addresses.BuildPool.CMD, Addresses.Batch.CMD);
     assertThat(BridgeRules.INBOUND.get(Addresses.Scheduler.CMD)).doesNotContain("sync", "list");
     assertThat(BridgeRules.INBOUND.get(Addresses.BuildPool.CMD)).containsExactly("cancel");
   }

@@ -1,0 +1,158 @@
+package dev.orch.notifier;
+
+import dev.orch.contract.Addresses;
+import dev.orch.contract.BatchSummary;
+import dev.orch.contract.BusMessage;
+import dev.orch.contract.ExecutorClient;
+import dev.orch.contract.PullRequestView;
+import dev.orch.contract.SchedulerClient;
+import dev.orch.contract.TaskStatus;
+import dev.orch.contract.TaskTransition;
+import dev.orch.contract.TaskView;
+import dev.orch.contract.WireJson;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells people what happened: consumes events only (a task complete, failed or stuck; a pull request flagged for
+ * review; a batch finished) and sends each to the desktop and to Slack as configured. It owns nothing and commands
+ * nothing; a notification that cannot be sent is logged and dropped, never retried forever.
+ */
+public final class NotifierVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(NotifierVerticle.class);
+
+  /** This verticle's slice of the config; event names are {@link Notice.Kind} in lower case. */
+  public record Settings(boolean desktop, String desktopCommand, List<String> desktopEvents, String slackWebhook,
+      List<String> slackEvents, int slackAttempts, long slackBackoffMillis) implements BusMessage {
+    public Settings {
+      desktopCommand = desktopCommand == null ? "" : desktopCommand;
+      slackWebhook = slackWebhook == null ? "" : slackWebhook;
+      desktopEvents = WireJson.listOrEmpty(desktopEvents);
+      slackEvents = WireJson.listOrEmpty(slackEvents);
+      slackAttempts = slackAttempts <= 0 ? 5 : slackAttempts;
+      slackBackoffMillis = slackBackoffMillis <= 0 ? 1000 : slackBackoffMillis;
+    }
+
+    @Override
+    public String toString() {
+      return "Settings[desktop=" + desktop + ", slack=" + (slackWebhook.isEmpty() ? "off" : "(set)") + "]";
+    }
+  }
+
+  private Settings settings;
+  private Set<Notice.Kind> toDesktop;
+  private Set<Notice.Kind> toSlack;
+  private DesktopNotifier desktop;
+  private SlackNotifier slack;
+  private WebClient client;
+  private SchedulerClient scheduler;
+  private ExecutorClient executor;
+
+  @Override
+  public Future<?> start() {
+    settings = WireJson.fromJson(config(), Settings.class);
+    try {
+      toDesktop = kinds(settings.desktopEvents(), "notifications.desktop_events");
+      toSlack = kinds(settings.slackEvents(), "notifications.slack_events");
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    if (!settings.desktop()) {
+      toDesktop.clear();
+    }
+    if (settings.slackWebhook().isBlank()) {
+      toSlack.clear();
+    }
+    desktop = new DesktopNotifier(settings.desktopCommand());
+    client = WebClient.create(vertx);
+    slack = new SlackNotifier(vertx, client, settings.slackWebhook(), settings.slackAttempts(), settings.slackBackoffMillis());
+    scheduler = new SchedulerClient(vertx);
+    executor = new ExecutorClient(vertx);
+    vertx.eventBus().<JsonObject>consumer(Addresses.Scheduler.EVT_TASK, message -> onTransition(message.body()));
+    vertx.eventBus().<JsonObject>consumer(Addresses.Prbot.EVT_FLAGGED, message -> onFlagged(message.body()));
+    vertx.eventBus().<JsonObject>consumer(Addresses.Batch.EVT_FINISHED, message -> onBatchFinished(message.body()));
+    LOG.info("notifications: desktop {}, Slack {}", toDesktop.isEmpty() ? "off" : toDesktop,
+        toSlack.isEmpty() ? "off" : toSlack);
+    return Future.succeededFuture();
+  }
+
+  private static Set<Notice.Kind> kinds(List<String> names, String key) {
+    Set<Notice.Kind> kinds = EnumSet.noneOf(Notice.Kind.class);
+    names.forEach(name -> kinds.add(Notice.Kind.fromWire(name.trim(), key)));
+    return kinds;
+  }
+
+  private void onTransition(JsonObject body) {
+    TaskTransition transition;
+    try {
+      transition = TaskTransition.fromJson(body);
+    } catch (RuntimeException e) {
+      LOG.warn("ignoring a malformed task event: {}", e.getMessage());
+      return;
+    }
+    Notice.Kind kind = transition.to() == TaskStatus.COMPLETE ? Notice.Kind.TASK_COMPLETE
+        : transition.to() == TaskStatus.FAILED ? Notice.Kind.TASK_FAILED
+        : transition.to() == TaskStatus.STUCK ? Notice.Kind.TASK_STUCK : null;
+    if (kind == null || (!toDesktop.contains(kind) && !toSlack.contains(kind))) {
+      return;
+    }
+    Future<TaskView> task = scheduler.get(transition.taskId());
+    Future<Double> cost = executor.spend().map(spend -> spend.byTaskUsd().getOrDefault(transition.taskId(), 0.0));
+    Future.join(task, cost).onComplete(done -> {
+      String title = task.succeeded() ? task.result().title() : null;
+      String text = kind == Notice.Kind.TASK_COMPLETE ? "merged" : transition.reason();
+      notify(new Notice(kind, transition.taskId(), title, text, null, cost.succeeded() ? cost.result() : 0));
+    });
+  }
+
+  private void onFlagged(JsonObject body) {
+    try {
+      PullRequestView pr = PullRequestView.fromJson(body);
+      notify(new Notice(Notice.Kind.PR_FLAGGED, pr.taskId(), pr.title(), "#" + pr.number() + " " + pr.reason(), pr.url(),
+          pr.costUsd()));
+    } catch (RuntimeException e) {
+      LOG.warn("ignoring a malformed pull request event: {}", e.getMessage());
+    }
+  }
+
+  private void onBatchFinished(JsonObject body) {
+    try {
+      BatchSummary summary = BatchSummary.fromJson(body);
+      if (summary.notifyPeople()) {
+        notify(new Notice(Notice.Kind.BATCH_FINISHED, null, summary.name(), String.format(
+            "%d done, %d failed, %d waiting for review, of %d started (%s)", summary.done(), summary.failed(),
+            summary.flagged(), summary.tasks().size(), summary.reason()), null, summary.spendUsd()));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("ignoring a malformed batch event: {}", e.getMessage());
+    }
+  }
+
+  /** Sends one notice where it is configured to go. */
+  void notify(Notice notice) {
+    if (toDesktop.contains(notice.kind())) {
+      vertx.executeBlocking(() -> {
+        desktop.send(notice);
+        return null;
+      }, false).onFailure(e -> LOG.warn("desktop notification failed: {}", e.getMessage()));
+    }
+    if (toSlack.contains(notice.kind())) {
+      slack.send(notice);
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (client != null) {
+      client.close();
+    }
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,181 @@
+package dev.orch.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orch.contract.Addresses;
+import dev.orch.contract.BatchSummary;
+import dev.orch.contract.BatchView;
+import dev.orch.contract.SchedulerClient;
+import dev.orch.parser.ParserVerticle;
+import dev.orch.scheduler.SchedulerVerticle;
+import dev.orch.testkit.PlanTree;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Batches against the real parser and scheduler on a real SQLite file, with time moved by an injected clock rather
+ * than slept through. No executor runs here, so every task a batch starts fails to launch at once: a real outcome
+ * the batch has to count.
+ */
+@ExtendWith(VertxExtension.class)
+class BatchVerticleTest {
+  @TempDir
+  Path tmp;
+
+  private PlanTree tree;
+  private Path schedule;
+  private final MovableClock clock = new MovableClock(Instant.parse("2026-11-24T01:00:00Z"));
+  private final List<JsonObject> started = new CopyOnWriteArrayList<>();
+  private final List<BatchSummary> finished = new CopyOnWriteArrayList<>();
+  private BatchVerticle batches;
+  private String batchDeployment;
+
+  static final class MovableClock extends Clock {
+    private volatile Instant now;
+
+    MovableClock(Instant now) {
+      this.now = now;
+    }
+
+    void set(String instant) {
+      now = Instant.parse(instant);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  @BeforeEach
+  void start(Vertx vertx) throws Exception {
+    tree = PlanTree.create(tmp.resolve("repo"))
+        .plan("alpha/epic-01-a.md", PlanTree.task("A"))
+        .plan("beta/epic-01-b.md", PlanTree.task("B"))
+        .plan("gamma/epic-01-c.md", PlanTree.task("C"));
+    schedule = tmp.resolve("schedule.toml");
+    Files.writeString(schedule, """
+        [[batch]]
+        name = "nightly"
+        cron = "0 2 * * *"
+        max_tasks = 2
+        max_duration = "1h"
+
+        [[batch]]
+        name = "also-nightly"
+        cron = "0 2 * * *"
+        max_tasks = 2
+        max_duration = "90m"
+        notify_on_complete = false
+
+        [[batch]]
+        name = "broken"
+        cron = "every night"
+        """);
+    var parser = new ParserVerticle.Settings(tree.root().toString(), tree.plans().toString(), false);
+    // Three may be dispatched at once, so no started task waits behind another.
+    var scheduler = new SchedulerVerticle.Settings(tmp.resolve("state/orch.db").toString(), 3, 0, 0, 0, false, false);
+    await(vertx.deployVerticle(new ParserVerticle(), new DeploymentOptions().setConfig(parser.toJson())));
+    await(vertx.deployVerticle(new SchedulerVerticle(), new DeploymentOptions().setConfig(scheduler.toJson())));
+    await(new SchedulerClient(vertx).sync());
+    vertx.eventBus().<JsonObject>consumer(Addresses.Batch.EVT_STARTED, m -> started.add(m.body()));
+    vertx.eventBus().<JsonObject>consumer(Addresses.Batch.EVT_FINISHED, m -> finished.add(BatchSummary.fromJson(m.body())));
+    deployBatches(vertx);
+  }
+
+  private void deployBatches(Vertx vertx) throws Exception {
+    batches = new BatchVerticle(clock);
+    var settings = new BatchVerticle.Settings(schedule.toString(), tmp.resolve("state/orch.db").toString(), false, true);
+    batchDeployment = await(vertx.deployVerticle(batches, new DeploymentOptions().setConfig(settings.toJson())));
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private static List<BatchView> list(Vertx vertx) throws Exception {
+    JsonObject reply = (JsonObject) await(vertx.eventBus().request(Addresses.Batch.CMD, new JsonObject(),
+        new io.vertx.core.eventbus.DeliveryOptions().addHeader(Addresses.ACTION_HEADER, "list"))).body();
+    return reply.getJsonArray("batches").stream().map(o -> BatchView.fromJson((JsonObject) o)).toList();
+  }
+
+  @Test
+  void aBatchFiresOnItsScheduleNeverSharesTasksAndSumsUpWhenItsTasksAreDone(Vertx vertx) throws Exception {
+    assertThat(list(vertx)).extracting(BatchView::name).containsExactly("nightly", "also-nightly");
+    assertThat(list(vertx).get(0).nextRunAt()).isEqualTo(Instant.parse("2026-11-24T02:00:00Z").toEpochMilli());
+    await(batches.wakeUpNow());
+    assertThat(started).as("nothing is due at 01:00").isEmpty();
+
+    clock.set("2026-11-24T02:00:05Z");
+    await(batches.wakeUpNow());
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> finished.size() == 2);
+    assertThat(started).extracting(b -> b.getString("name")).containsExactly("nightly", "also-nightly");
+    JsonObject state = (JsonObject) await(vertx.eventBus().request(Addresses.Batch.CMD, new JsonObject(),
+        new io.vertx.core.eventbus.DeliveryOptions().addHeader(Addresses.ACTION_HEADER, "list"))).body();
+    assertThat(state.getJsonArray("errors").encode()).contains("[[batch]] #3 (broken)", "field 'cron'");
+
+    // Three ready tasks, two batches of two: the first takes two, the second the one left.
+    BatchSummary nightly = finished.stream().filter(s -> s.name().equals("nightly")).findFirst().orElseThrow();
+    BatchSummary other = finished.stream().filter(s -> s.name().equals("also-nightly")).findFirst().orElseThrow();
+    assertThat(nightly.tasks()).containsExactly("alpha/E01", "beta/E01");
+    assertThat(other.tasks()).containsExactly("gamma/E01");
+    assertThat(nightly.failed()).isEqualTo(2);
+    assertThat(nightly.done()).isZero();
+    assertThat(nightly.reason()).contains("max_tasks of 2");
+    assertThat(other.reason()).contains("no more tasks were ready");
+    assertThat(other.notifyPeople()).isFalse();
+    assertThat(list(vertx)).noneMatch(BatchView::running);
+    assertThat(list(vertx).get(0).lastSummary().failed()).isEqualTo(2);
+    assertThat(list(vertx).get(0).nextRunAt()).isEqualTo(Instant.parse("2026-11-25T02:00:00Z").toEpochMilli());
+
+    // Later the same day nothing fires again; the next slot fires once.
+    clock.set("2026-11-24T23:59:00Z");
+    await(batches.wakeUpNow());
+    assertThat(started).hasSize(2);
+    clock.set("2026-11-25T02:00:00Z");
+    await(batches.wakeUpNow());
+    assertThat(started).hasSize(4);
+  }
+
+  @Test
+  void aBatchMissedWhileOrchWasDownRunsOnceAtStartUpNotOncePerMissedSlot(Vertx vertx) throws Exception {
+    await(vertx.undeploy(batchDeployment));
+    clock.set("2026-11-27T03:00:00Z");
+    deployBatches(vertx);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> started.size() == 2);
+    assertThat(started).extracting(s -> s.getString("name")).containsExactlyInAnyOrder("nightly", "also-nightly");
+
+    // A restart after the run: the slot was taken, nothing runs twice.
+    await(vertx.undeploy(batchDeployment));
+    deployBatches(vertx);
+    await(batches.wakeUpNow());
+    assertThat(started).hasSize(2);
+  }
+}

@@ -1,0 +1,145 @@
+package dev.orch.notifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.orch.contract.Addresses;
+import dev.orch.contract.PrState;
+import dev.orch.contract.PullRequestView;
+import dev.orch.contract.TaskStatus;
+import dev.orch.contract.TaskTransition;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The notifier against a local HTTP receiver standing in for Slack (it fails the first delivery) and a stand-in
+ * notify-send that records its arguments, one per line.
+ */
+@ExtendWith(VertxExtension.class)
+class NotifierVerticleTest {
+  private static final String EVIL_TITLE = "Login $(touch /tmp/orch-pwned) `id` <b>bold</b> & \"quoted\"";
+
+  @TempDir
+  Path tmp;
+
+  private HttpServer slack;
+  private final List<JsonObject> received = new CopyOnWriteArrayList<>();
+  private final AtomicInteger requests = new AtomicInteger();
+  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  private Path recorded;
+  private Path notifySend;
+
+  @BeforeEach
+  void start(Vertx vertx) throws Exception {
+    slack = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+      if (requests.incrementAndGet() == 1) {
+        request.response().setStatusCode(500).end("try later");
+      } else {
+        received.add(body.toJsonObject());
+        request.response().setStatusCode(200).end("ok");
+      }
+    })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    recorded = tmp.resolve("notify-send.args");
+    notifySend = tmp.resolve("bin/notify-send");
+    Files.createDirectories(notifySend.getParent());
+    Files.writeString(notifySend, "#!/bin/sh\nfor arg in \"$@\"; do printf '%s\\n' \"$arg\" >> '" + recorded + "'; done\n"
+        + "echo --- >> '" + recorded + "'\n");
+    Files.setPosixFilePermissions(notifySend, PosixFilePermissions.fromString("rwx------"));
+    logs.start();
+    ((Logger) LoggerFactory.getLogger("dev.orch.notifier")).addAppender(logs);
+  }
+
+  @AfterEach
+  void stop() {
+    ((Logger) LoggerFactory.getLogger("dev.orch.notifier")).detachAppender(logs);
+  }
+
+  private void deploy(Vertx vertx, String webhook) throws Exception {
+    var settings = new NotifierVerticle.Settings(true, notifySend.toString(), List.of("task_failed", "pr_flagged"), webhook,
+        List.of("task_complete", "task_failed", "pr_flagged"), 3, 50);
+    vertx.deployVerticle(new NotifierVerticle(), new DeploymentOptions().setConfig(settings.toJson()))
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aFlaggedPullRequestReachesTheDesktopAndSlackAfterARetryWithNothingInjected(Vertx vertx) throws Exception {
+    String webhook = "http://127.0.0.1:" + slack.actualPort() + "/services/T000/B000/very-secret-token";
+    deploy(vertx, webhook);
+    PullRequestView pr = new PullRequestView(7, "app/E02", 3, "orch/app-E02", EVIL_TITLE, "body", PrState.FLAGGED,
+        "review needed: security: src/auth/Login.java", "abc", null, 1, 1, 0, "", 0.4321, 1000, 0, 0, null, 0,
+        List.of("needs-human-review"), null, null, "https://forge.example/pr/7", 0);
+    vertx.eventBus().publish(Addresses.Prbot.EVT_FLAGGED, pr.toJson());
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1 && Files.exists(recorded));
+    JsonObject attachment = received.get(0).getJsonArray("attachments").getJsonObject(0);
+    assertThat(requests.get()).as("the first delivery failed and was retried").isEqualTo(2);
+    assertThat(attachment.getString("color")).isEqualTo("warning");
+    assertThat(attachment.getString("title")).isEqualTo("orch: app/E02 needs a review: " + EVIL_TITLE);
+    assertThat(attachment.getString("title_link")).isEqualTo("https://forge.example/pr/7");
+    assertThat(attachment.getJsonArray("fields").encode()).contains("app/E02", "$0.43");
+
+    List<String> args = Files.readAllLines(recorded, StandardCharsets.UTF_8);
+    assertThat(args).startsWith("--app-name=orch", "--urgency=normal", "--", "orch: app/E02 needs a review");
+    assertThat(String.join("\n", args)).contains("Login $(touch /tmp/orch-pwned) `id` &lt;b&gt;bold&lt;/b&gt; &amp; \"quoted\"");
+    assertThat(Path.of("/tmp/orch-pwned")).doesNotExist();
+    assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+        .anySatisfy(line -> assertThat(line).contains("Slack webhook answered 500"))
+        .noneSatisfy(line -> assertThat(line).contains("very-secret-token"));
+  }
+
+  @Test
+  void eventsGoOnlyWhereTheyAreConfiguredToGo(Vertx vertx) throws Exception {
+    deploy(vertx, "http://127.0.0.1:" + slack.actualPort() + "/hook");
+    requests.set(1);
+    vertx.eventBus().publish(Addresses.Scheduler.EVT_TASK,
+        new TaskTransition("app/E01", TaskStatus.IN_REVIEW, TaskStatus.COMPLETE, "merged", 1).toJson());
+    await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
+    assertThat(received.get(0).getString("text")).isEqualTo("orch: app/E01 complete");
+    assertThat(recorded).as("task_complete is not a desktop event here").doesNotExist();
+
+    vertx.eventBus().publish(Addresses.Scheduler.EVT_TASK,
+        new TaskTransition("app/E01", TaskStatus.RUNNING, TaskStatus.FAILED, "the agent exited with 1", 2).toJson());
+    await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2 && Files.exists(recorded));
+    assertThat(received.get(1).getJsonArray("attachments").getJsonObject(0).getString("color")).isEqualTo("danger");
+    assertThat(Files.readString(recorded)).contains("orch: app/E01 failed", "the agent exited with 1");
+  }
+
+  @Test
+  void anUnknownEventNameStopsTheStartAndNamesTheKey(Vertx vertx) {
+    var settings = new NotifierVerticle.Settings(false, "", List.of("task_exploded"), "", List.of(), 0, 0);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> vertx.deployVerticle(new NotifierVerticle(),
+            new DeploymentOptions().setConfig(settings.toJson())).toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS))
+        .hasMessageContaining("notifications.desktop_events: unknown event 'task_exploded'");
+  }
+
+  @Test
+  void appleScriptGetsItsStringsEscaped() {
+    DesktopNotifier mac = new DesktopNotifier("/usr/bin/osascript");
+    List<String> args = mac.commandLine(new Notice(Notice.Kind.TASK_FAILED, "app/E01", "say \"hi\" \\ bye", "line1\nline2",
+        null, 0));
+    assertThat(args).hasSize(3);
+    assertThat(args.get(2)).isEqualTo("display notification \"say \\\"hi\\\" \\\\ bye line1 line2\" with title \"orch: app/E01 failed\"");
+  }
+}
