@@ -97,6 +97,11 @@ final class OrchHarness implements AutoCloseable {
     return out.strip();
   }
 
+  /** An environment variable for the orch processes started from now on (PATH with a stand-in tool, say). */
+  void putEnv(String key, String value) {
+    env.put(key, value);
+  }
+
   /** Starts {@code orch run} in the background; its output goes to {@code root/orch-run-N.log}. */
   Process startRun() throws IOException {
     return startOrch("run");
