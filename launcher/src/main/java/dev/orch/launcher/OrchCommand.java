@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
     description = "Turns a plan of markdown tasks into merged code, with Claude Code agents in git worktrees.",
     subcommands = {RunCommand.class, DemoCommand.class, SyncCommand.class, StatusCommand.class, ListCommand.class,
         GraphCommand.class, StartCommand.class, TaskActionCommand.Stop.class, TaskActionCommand.Retry.class,
-        TaskActionCommand.Reset.class, LogsCommand.class, PrCommand.class, BatchCommand.class, BuildPoolCommand.class, McpCommand.class,
+        TaskActionCommand.Reset.class, LogsCommand.class, PrCommand.class, BatchCommand.class, MaintainCommand.class, BuildPoolCommand.class, McpCommand.class,
         CleanupCommand.class,
         CommandLine.HelpCommand.class})
 final class OrchCommand {

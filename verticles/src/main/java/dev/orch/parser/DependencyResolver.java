@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
 /**
  * Turns the parsed task files of a whole plan into tasks with their dependencies, and finds what is wrong
  * between files: two files claiming one id, unknown and self dependencies, cycles (reported whole). Within one
- * module and prefix, a task implicitly depends on the highest existing lower number. A task with any problem is
+ * module and prefix, a task implicitly depends on the highest existing lower number (unless it says
+ * {@code standalone: true}). A task with any problem is
  * kept, with the reason it is blocked.
  */
 public final class DependencyResolver {
@@ -79,7 +80,9 @@ public final class DependencyResolver {
     for (List<TaskId> sequence : sequences.values()) {
       sequence.sort(Comparator.comparingInt(TaskId::number));
       for (int i = 1; i < sequence.size(); i++) {
-        edges.get(sequence.get(i)).put(sequence.get(i - 1), 0);
+        if (!byId.get(sequence.get(i)).standalone()) {
+          edges.get(sequence.get(i)).put(sequence.get(i - 1), 0);
+        }
       }
     }
   }

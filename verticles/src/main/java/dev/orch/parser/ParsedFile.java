@@ -24,7 +24,8 @@ public record ParsedFile(
     int criteriaTotal,
     List<Map<String, String>> testSummary,
     String contentHash,
-    List<PlanIssue> issues) {
+    List<PlanIssue> issues,
+    boolean standalone) {
 
   public enum Kind {
     TASK,
@@ -41,10 +42,10 @@ public record ParsedFile(
   }
 
   static ParsedFile broken(String file, List<PlanIssue> issues) {
-    return new ParsedFile(file, Kind.BROKEN, null, null, null, List.of(), false, null, 0, 0, List.of(), "", issues);
+    return new ParsedFile(file, Kind.BROKEN, null, null, null, List.of(), false, null, 0, 0, List.of(), "", issues, false);
   }
 
   static ParsedFile notATask(String file, Kind kind) {
-    return new ParsedFile(file, kind, null, null, null, List.of(), false, null, 0, 0, List.of(), "", List.of());
+    return new ParsedFile(file, kind, null, null, null, List.of(), false, null, 0, 0, List.of(), "", List.of(), false);
   }
 }

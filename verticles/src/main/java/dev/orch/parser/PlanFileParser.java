@@ -92,6 +92,8 @@ public final class PlanFileParser {
       return parsed;
     }).orElse(null);
     boolean needsReview = fields.bool(front, "needs_review");
+    // standalone: true: not after the task before it in its module (maintenance tasks only share a folder).
+    boolean standalone = fields.bool(front, "standalone");
     List<ParsedFile.Dependency> deps = fields.dependencies(front, module);
 
     List<PlanIssue> forTask = issues.stream()
@@ -99,7 +101,7 @@ public final class PlanFileParser {
         .map(i -> i.forTask(id.toString()))
         .toList();
     return new ParsedFile(file, ParsedFile.Kind.TASK, id, title, priority, deps, needsReview, status,
-        body.criteriaDone, body.criteriaTotal, body.testSummary, hash(text), forTask);
+        body.criteriaDone, body.criteriaTotal, body.testSummary, hash(text), forTask, standalone);
   }
 
   /** The module a folder stands for: lower case, without a trailing {@code -module}. */
