@@ -2,25 +2,30 @@ package dev.orch.launcher;
 
 import dev.orch.contract.Addresses;
 import dev.orch.contract.CommandAction;
-import dev.orch.contract.ErrorCode;
 import dev.orch.contract.CommandTransport;
+import dev.orch.contract.ErrorCode;
 import dev.orch.contract.OrchException;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
-/** Commands to a running orch over its HTTP API, for CLI processes. */
+/**
+ * Commands to a running orch over its HTTP API, for CLI processes. Plain {@link HttpURLConnection}, one request at a
+ * time: a command line answers sooner without starting an event loop (Vert.x's client) or the TLS stack the JDK's
+ * {@code HttpClient} sets up even for plain HTTP (measured in docs/benchmarks.md).
+ */
 final class HttpTransport implements CommandTransport {
-  private final WebClient client;
   private final OrchInstance.Running instance;
 
-  HttpTransport(WebClient client, OrchInstance.Running instance) {
-    this.client = client;
+  HttpTransport(OrchInstance.Running instance) {
     this.instance = instance;
   }
 
@@ -29,18 +34,30 @@ final class HttpTransport implements CommandTransport {
     String owner = Addresses.remoteCommandAddresses().entrySet().stream()
         .filter(e -> e.getValue().equals(address)).map(Map.Entry::getKey).findFirst()
         .orElseThrow(() -> new OrchException(ErrorCode.TERMINAL, address + " is not reachable over the API"));
-    return client.postAbs(instance.baseUrl() + "/api/cmd/" + owner + "/" + action.wireName())
-        .bearerTokenAuthentication(instance.token())
-        .timeout(timeout.toMillis())
-        .sendBuffer(Buffer.buffer((body == null ? new JsonObject() : body).encode()))
-        .recover(e -> Future.failedFuture(new OrchException(ErrorCode.TRANSIENT,
-            "orch at " + instance.baseUrl() + " did not answer: " + e.getMessage())))
-        .compose(HttpTransport::decode);
+    URI uri = URI.create(instance.baseUrl() + "/api/cmd/" + owner + "/" + action.wireName());
+    try {
+      HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+      connection.setRequestMethod("POST");
+      connection.setConnectTimeout(5_000);
+      connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+      connection.setRequestProperty("Authorization", "Bearer " + instance.token());
+      connection.setRequestProperty("Content-Type", "application/json");
+      connection.setDoOutput(true);
+      try (OutputStream out = connection.getOutputStream()) {
+        out.write((body == null ? new JsonObject() : body).encode().getBytes(StandardCharsets.UTF_8));
+      }
+      int status = connection.getResponseCode();
+      InputStream stream = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+      String text = stream == null ? "" : new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+      return decode(status, text);
+    } catch (IOException e) {
+      return Future.failedFuture(new OrchException(ErrorCode.TRANSIENT,
+          "orch at " + instance.baseUrl() + " did not answer: " + e.getMessage()));
+    }
   }
 
-  private static Future<Object> decode(HttpResponse<Buffer> response) {
-    String text = response.bodyAsString();
-    if (response.statusCode() == 200) {
+  private static Future<Object> decode(int status, String text) {
+    if (status == 200) {
       return Future.succeededFuture(text == null || text.isBlank() || text.equals("null") ? null : Json.decodeValue(text));
     }
     String message = text;
@@ -49,7 +66,7 @@ final class HttpTransport implements CommandTransport {
     } catch (RuntimeException e) {
       // not JSON: keep the raw text
     }
-    ErrorCode code = switch (response.statusCode()) {
+    ErrorCode code = switch (status) {
       case 400, 401 -> ErrorCode.BAD_REQUEST;
       case 404 -> ErrorCode.NOT_FOUND;
       case 409 -> ErrorCode.CONFLICT;

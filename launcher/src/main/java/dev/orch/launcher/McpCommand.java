@@ -11,9 +11,6 @@ import dev.orch.mcp.BuildTools;
 import dev.orch.mcp.McpStdioServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.ext.web.client.WebClient;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -46,45 +43,36 @@ final class McpCommand implements Callable<Integer> {
     ConfigLoader.Loaded loaded = ((OrchCommand) spec.root().userObject()).loadConfig(spec);
     OrchConfig config = loaded.config();
     Path checkout = (worktree == null ? Path.of("") : worktree).toAbsolutePath().normalize();
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
-    WebClient client = WebClient.create(vertx);
-    try {
-      var bp = config.buildPool();
-      BuildTools tools = new BuildTools(new BuildPoolClient(new RunningOrch(client, config.general().stateDir())),
-          new BuildCommands(bp.preset(), bp.commands()));
-      CountDownLatch inputEnded = new CountDownLatch(1);
-      InputStream in = new FilterInputStream(new FileInputStream(FileDescriptor.in)) {
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          try {
-            int read = super.read(b, off, len);
-            if (read < 0) {
-              inputEnded.countDown();
-            }
-            return read;
-          } catch (IOException e) {
+    var bp = config.buildPool();
+    BuildTools tools = new BuildTools(new BuildPoolClient(new RunningOrch(config.general().stateDir())),
+        new BuildCommands(bp.preset(), bp.commands()));
+    CountDownLatch inputEnded = new CountDownLatch(1);
+    InputStream in = new FilterInputStream(new FileInputStream(FileDescriptor.in)) {
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        try {
+          int read = super.read(b, off, len);
+          if (read < 0) {
             inputEnded.countDown();
-            throw e;
           }
+          return read;
+        } catch (IOException e) {
+          inputEnded.countDown();
+          throw e;
         }
-      };
-      McpSyncServer server = McpStdioServer.start(tools, checkout, task, in, new FileOutputStream(FileDescriptor.out));
-      inputEnded.await();
-      server.closeGracefully();
-      return ExitCodes.OK;
-    } finally {
-      client.close();
-      vertx.close();
-    }
+      }
+    };
+    McpSyncServer server = McpStdioServer.start(tools, checkout, task, in, new FileOutputStream(FileDescriptor.out));
+    inputEnded.await();
+    server.closeGracefully();
+    return ExitCodes.OK;
   }
 
   /** The API of the orch running for the project, looked up at each call, so it can be started after this server. */
   private static final class RunningOrch implements CommandTransport {
-    private final WebClient client;
     private final Path stateDir;
 
-    RunningOrch(WebClient client, Path stateDir) {
-      this.client = client;
+    RunningOrch(Path stateDir) {
       this.stateDir = stateDir;
     }
 
@@ -92,7 +80,7 @@ final class McpCommand implements Callable<Integer> {
     public Future<Object> request(String address, dev.orch.contract.CommandAction action, io.vertx.core.json.JsonObject body,
         java.time.Duration timeout) {
       return OrchInstance.find(stateDir)
-          .map(running -> new HttpTransport(client, running).request(address, action, body, timeout))
+          .map(running -> new HttpTransport(running).request(address, action, body, timeout))
           .orElseGet(() -> Future.failedFuture(new OrchException(ErrorCode.TRANSIENT, "no orch is running for this"
               + " project (state in " + stateDir + "): start orch run or orch build-pool start")));
     }

@@ -19,9 +19,10 @@ import picocli.CommandLine.Option;
     description = "Turns a plan of markdown tasks into merged code, with Claude Code agents in git worktrees.",
     subcommands = {RunCommand.class, DemoCommand.class, SyncCommand.class, StatusCommand.class, ListCommand.class,
         GraphCommand.class, StartCommand.class, TaskActionCommand.Stop.class, TaskActionCommand.Retry.class,
-        TaskActionCommand.Reset.class, LogsCommand.class, PrCommand.class, BatchCommand.class, MaintainCommand.class, BuildPoolCommand.class, McpCommand.class,
-        CleanupCommand.class,
-        CommandLine.HelpCommand.class})
+        TaskActionCommand.Reset.class, LogsCommand.class, PrCommand.class, BatchCommand.class, MaintainCommand.class,
+        BuildPoolCommand.class, McpCommand.class, CleanupCommand.class, CommandLine.HelpCommand.class,
+        // `source <(orch generate-completion)` completes commands and options in bash and zsh.
+        picocli.AutoComplete.GenerateCompletion.class})
 final class OrchCommand {
 
   @Option(names = "--config", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,

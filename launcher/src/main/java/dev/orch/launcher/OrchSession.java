@@ -14,7 +14,6 @@ import dev.orch.contract.SchedulerClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,26 +30,23 @@ import java.util.concurrent.TimeoutException;
 final class OrchSession implements AutoCloseable {
   private static final Duration WAIT = Duration.ofMinutes(10);
 
-  private final Vertx vertx;
+  private Vertx vertx;
   private final CommandTransport transport;
   private final Optional<OrchInstance.Running> remote;
-  private final WebClient client;
   private int mcpPort;
 
-  private OrchSession(Vertx vertx, CommandTransport transport, Optional<OrchInstance.Running> remote, WebClient client) {
+  private OrchSession(Vertx vertx, CommandTransport transport, Optional<OrchInstance.Running> remote) {
     this.vertx = vertx;
     this.transport = transport;
     this.remote = remote;
-    this.client = client;
   }
 
   /** The running orch when there is one, else orch's verticles in this process, answering only. */
   static OrchSession connect(OrchConfig config) {
     Optional<OrchInstance.Running> running = OrchInstance.find(config.general().stateDir());
     if (running.isPresent()) {
-      Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
-      WebClient client = WebClient.create(vertx);
-      return new OrchSession(vertx, new HttpTransport(client, running.get()), running, client);
+      // No Vert.x instance until something asks for one: a command's answer should not wait for an event loop.
+      return new OrchSession(null, new HttpTransport(running.get()), running);
     }
     return inProcess(config, Wiring.Mode.ANSWER_ONLY, Map.of(), null);
   }
@@ -72,7 +68,7 @@ final class OrchSession implements AutoCloseable {
     } else {
       vertx = Vertx.vertx(options);
     }
-    OrchSession session = new OrchSession(vertx, new EventBusTransport(vertx), Optional.empty(), null);
+    OrchSession session = new OrchSession(vertx, new EventBusTransport(vertx), Optional.empty());
     try {
       session.mcpPort = session.await(Wiring.deploy(vertx, config, mode, agentEnv, mcp));
     } catch (RuntimeException e) {
@@ -96,7 +92,10 @@ final class OrchSession implements AutoCloseable {
     }
   }
 
-  Vertx vertx() {
+  synchronized Vertx vertx() {
+    if (vertx == null) {
+      vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
+    }
     return vertx;
   }
 
@@ -146,10 +145,13 @@ final class OrchSession implements AutoCloseable {
   @Override
   public void close() {
     try {
-      if (client != null) {
-        client.close();
+      Vertx started;
+      synchronized (this) {
+        started = vertx;
       }
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      if (started != null) {
+        started.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
     } catch (Exception e) {
       // Closing is best effort: the process is about to exit anyway.
     }
