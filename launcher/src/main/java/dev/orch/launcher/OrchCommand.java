@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
     subcommands = {RunCommand.class, DemoCommand.class, SyncCommand.class, StatusCommand.class, ListCommand.class,
         GraphCommand.class, StartCommand.class, TaskActionCommand.Stop.class, TaskActionCommand.Retry.class,
         TaskActionCommand.Reset.class, LogsCommand.class, PrCommand.class, BatchCommand.class, MaintainCommand.class,
+        OnboardCommand.class,
         BuildPoolCommand.class, McpCommand.class, CleanupCommand.class, CommandLine.HelpCommand.class,
         // `source <(orch generate-completion)` completes commands and options in bash and zsh.
         picocli.AutoComplete.GenerateCompletion.class})
