@@ -1,13 +1,11 @@
 package dev.orch.launcher;
 
+import dev.orch.text.CommandText;
 import dev.orch.config.OrchConfig;
 import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestView;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +14,6 @@ import picocli.CommandLine.Parameters;
 @Command(name = "pr", description = "Pull requests orch opened.", subcommands = {PrCommand.ListPrs.class, PrCommand.Review.class,
     PrCommand.Show.class, PrCommand.Merge.class, PrCommand.Reject.class})
 final class PrCommand {
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
   /** Subcommands of {@code pr} reach the global options through {@code pr}'s parent. */
   abstract static class PrSubcommand extends LocalCommand {
@@ -37,16 +34,7 @@ final class PrCommand {
         out().println(new JsonArray(prs.stream().map(PullRequestView::toJson).toList()).encodePrettily());
         return ExitCodes.OK;
       }
-      if (prs.isEmpty()) {
-        out().println("No pull requests.");
-        return ExitCodes.OK;
-      }
-      out().printf("%-5s %-8s %-16s %-16s %-9s %s%n", "#", "STATE", "TASK", "CREATED", "CHANGES", "TITLE");
-      for (PullRequestView pr : prs) {
-        out().printf("%-5d %-8s %-16s %-16s %-9s %s%s%n", pr.number(), pr.state().wire(), pr.taskId(),
-            TIME.format(Instant.ofEpochMilli(pr.createdAt())), "+" + pr.additions() + " -" + pr.deletions(), pr.title(),
-            pr.reason() == null ? "" : "\n      " + pr.reason());
-      }
+      CommandText.pullRequests(out(), prs);
       return ExitCodes.OK;
     }
   }
@@ -82,8 +70,7 @@ final class PrCommand {
     int run(OrchSession orch, OrchConfig config) {
       int number = numberOf(orch, which);
       PullRequestView pr = orch.await(orch.prbot().merge(number, force));
-      out().printf("#%d %s: %s%s%n", pr.number(), pr.title(), pr.state().wire(),
-          pr.mergeCommit() == null ? (pr.reason() == null ? "" : " (" + pr.reason() + ")") : " as " + pr.mergeCommit());
+      CommandText.merged(out(), pr);
       return pr.state() == PrState.MERGED ? ExitCodes.OK : ExitCodes.FAILURE;
     }
   }
@@ -99,7 +86,7 @@ final class PrCommand {
     @Override
     int run(OrchSession orch, OrchConfig config) {
       PullRequestView pr = orch.await(orch.prbot().reject(number, reason));
-      out().printf("#%d %s: sent back to the agent of %s%n", pr.number(), pr.title(), pr.taskId());
+      CommandText.rejected(out(), pr);
       return ExitCodes.OK;
     }
   }

@@ -1,5 +1,6 @@
 package dev.orch.launcher;
 
+import dev.orch.text.CommandText;
 import dev.orch.config.ConfigLoader;
 import dev.orch.config.OrchConfig;
 import dev.orch.contract.StartRequest;
@@ -93,13 +94,7 @@ final class StartCommand implements Callable<Integer> {
   }
 
   private static void print(StartResult result, PrintWriter out, String verb) {
-    if (!result.started().isEmpty()) {
-      out.println(verb + ": " + String.join(", ", result.started()));
-    }
-    result.refused().forEach(r -> out.println("not starting " + r.id() + ": " + r.reason()));
-    if (result.started().isEmpty() && result.refused().isEmpty()) {
-      out.println("no task is ready to start");
-    }
+    CommandText.started(out, result, verb);
     out.flush();
   }
 }

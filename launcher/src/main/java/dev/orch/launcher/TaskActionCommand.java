@@ -1,5 +1,6 @@
 package dev.orch.launcher;
 
+import dev.orch.text.CommandText;
 import dev.orch.config.OrchConfig;
 import dev.orch.contract.SchedulerClient;
 import dev.orch.contract.TaskRef;
@@ -20,8 +21,7 @@ abstract class TaskActionCommand extends LocalCommand {
   @Override
   int run(OrchSession orch, OrchConfig config) {
     TaskView task = orch.await(act(orch.scheduler(), TaskRef.of(id)));
-    out().printf("%s %s: now %s%s%n", task.id(), done(), task.status().wire(),
-        task.lastError() == null ? "" : " (" + task.lastError() + ")");
+    CommandText.taskChanged(out(), task, done());
     return ExitCodes.OK;
   }
 

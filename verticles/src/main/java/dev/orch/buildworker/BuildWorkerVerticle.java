@@ -259,7 +259,10 @@ public final class BuildWorkerVerticle extends VerticleBase {
     Piece piece = job.unsent.pollFirst();
     if (piece == null) {
       job.sending = false;
-      job.drained.tryComplete();
+      // A fresh promise for the next burst: a completed one would tell a later waiter all was sent while it was not.
+      Promise<Void> drained = job.drained;
+      job.drained = Promise.promise();
+      drained.complete();
       return;
     }
     job.sending = true;

@@ -19,6 +19,7 @@ import dev.orch.contract.TaskRef;
 import dev.orch.contract.TaskStatus;
 import dev.orch.contract.TaskView;
 import dev.orch.text.BatchText;
+import dev.orch.text.CommandText;
 import dev.orch.text.StatusText;
 import dev.orch.text.TaskTable;
 import io.vertx.core.Future;
@@ -226,21 +227,13 @@ final class ShellCommands {
   }
 
   static String describeStart(StartResult result) {
-    return render(out -> {
-      if (!result.started().isEmpty()) {
-        out.println("starting: " + String.join(", ", result.started()));
-      }
-      result.refused().forEach(r -> out.println("not starting " + r.id() + ": " + r.reason()));
-      if (result.started().isEmpty() && result.refused().isEmpty()) {
-        out.println("no task is ready to start");
-      }
-    });
+    return render(out -> CommandText.started(out, result, "starting"));
   }
 
   private Future<String> taskAction(Args args, String done, java.util.function.Function<TaskRef, Future<TaskView>> action) {
     String id = TaskId.parseFull(args.only("task id")).toString();
-    return action.apply(new TaskRef(id, "asked for in the shell")).map(task -> render(out -> out.printf("%s %s: now %s%s%n",
-        task.id(), done, task.status().wire(), task.lastError() == null ? "" : " (" + task.lastError() + ")")));
+    return action.apply(new TaskRef(id, "asked for in the shell")).map(task -> render(out -> CommandText.taskChanged(out,
+        task, done)));
   }
 
   private Future<String> agents(CommandProcess process, Args args) {
@@ -250,18 +243,8 @@ final class ShellCommands {
 
   private Future<String> prs(CommandProcess process, Args args) {
     String state = args.value("--state");
-    return prbot.list(state == null ? null : PrState.fromWire(state)).map(prs -> render(out -> {
-      if (prs.isEmpty()) {
-        out.println("No pull requests.");
-        return;
-      }
-      out.printf("%-5s %-8s %-16s %-16s %-9s %s%n", "#", "STATE", "TASK", "CREATED", "CHANGES", "TITLE");
-      for (PullRequestView pr : prs) {
-        out.printf("%-5d %-8s %-16s %-16s %-9s %s%s%n", pr.number(), pr.state().wire(), pr.taskId(),
-            TIME.format(Instant.ofEpochMilli(pr.createdAt())), "+" + pr.additions() + " -" + pr.deletions(), pr.title(),
-            pr.state() == PrState.FLAGGED && pr.reason() != null ? "  (" + pr.reason() + ")" : "");
-      }
-    }));
+    return prbot.list(state == null ? null : PrState.fromWire(state)).map(prs -> render(out -> CommandText.pullRequests(out,
+        prs)));
   }
 
   private Future<String> pr(CommandProcess process, Args args) {
@@ -275,15 +258,13 @@ final class ShellCommands {
       throw OrchException.badRequest("'" + args.positional.get(1) + "' is not a pull request number");
     }
     if (args.positional.get(0).equals("merge")) {
-      return prbot.merge(number, args.flag("--force")).map(pr -> render(out -> out.printf("#%d %s: %s%s%n", pr.number(),
-          pr.title(), pr.state().wire(), pr.mergeCommit() == null ? "" : " as " + pr.mergeCommit())));
+      return prbot.merge(number, args.flag("--force")).map(pr -> render(out -> CommandText.merged(out, pr)));
     }
     String reason = args.value("--reason");
     if (reason == null || reason.isBlank()) {
       throw OrchException.badRequest("pr reject needs --reason TEXT: what the agent should change");
     }
-    return prbot.reject(number, reason).map(pr -> render(out -> out.printf("#%d %s: sent back to the agent of %s%n",
-        pr.number(), pr.title(), pr.taskId())));
+    return prbot.reject(number, reason).map(pr -> render(out -> CommandText.rejected(out, pr)));
   }
 
   private Future<String> batch(CommandProcess process, Args args) {

@@ -61,11 +61,22 @@ public final class ShellVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     Path keys = settings.authorizedKeys().isBlank() ? null : Path.of(settings.authorizedKeys());
-    if (settings.sshEnabled() && settings.sshPassword().isEmpty() && (keys == null || !Files.isReadable(keys))) {
-      return Future.failedFuture(OrchException.badRequest("[shell] ssh_enabled is on but there is no way to log in: set"
-          + " ssh_password (or ORCH_SHELL__SSH_PASSWORD), or ssh_authorized_keys to a readable authorized_keys file"
-          + (keys == null ? "" : " (" + keys + " is not readable)")));
-    }
+    // File checks and the host key off the event loop; then the servers.
+    return vertx.executeBlocking(() -> {
+      boolean keysReadable = keys != null && Files.isReadable(keys);
+      if (settings.sshEnabled() && settings.sshPassword().isEmpty() && !keysReadable) {
+        throw OrchException.badRequest("[shell] ssh_enabled is on but there is no way to log in: set ssh_password"
+            + " (or ORCH_SHELL__SSH_PASSWORD), or ssh_authorized_keys to a readable authorized_keys file"
+            + (keys == null ? "" : " (" + keys + " is not readable)"));
+      }
+      if (settings.sshEnabled()) {
+        HostKey.ensure(Path.of(settings.hostKeyFile()));
+      }
+      return keysReadable;
+    }, false).compose(keysReadable -> listen(keys, keysReadable));
+  }
+
+  private Future<Void> listen(Path keys, boolean keysReadable) {
     ShellCommands commands = new ShellCommands(vertx, settings.localFallbackEnabled());
     shell = ShellServer.create(vertx, new ShellServerOptions()
         .setWelcomeMessage("orch shell: type help for the commands, exit to leave.\n\n"));
@@ -77,28 +88,19 @@ public final class ShellVerticle extends VerticleBase {
           .setPort(settings.telnetPort()));
       shell.registerTermServer(telnet);
     }
-    Future<Void> hostKey = Future.succeededFuture();
     if (settings.sshEnabled()) {
-      Path keyFile = Path.of(settings.hostKeyFile());
-      hostKey = vertx.executeBlocking(() -> {
-        HostKey.ensure(keyFile);
-        return null;
-      }, false);
+      ssh = TermServer.createSSHTermServer(vertx, new SSHTermOptions().setHost(settings.sshHost())
+              .setPort(settings.sshPort())
+              .setPfxKeyPairOptions(new PfxOptions().setPath(settings.hostKeyFile()).setPassword(HostKey.PASSWORD)))
+          .authenticationProvider(passwords());
+      shell.registerTermServer(ssh);
     }
-    return hostKey.compose(v -> {
-      if (settings.sshEnabled()) {
-        ssh = TermServer.createSSHTermServer(vertx, new SSHTermOptions().setHost(settings.sshHost())
-                .setPort(settings.sshPort())
-                .setPfxKeyPairOptions(new PfxOptions().setPath(settings.hostKeyFile()).setPassword(HostKey.PASSWORD)))
-            .authenticationProvider(passwords());
-        shell.registerTermServer(ssh);
-      }
-      return shell.listen().recover(e -> Future.failedFuture(OrchException.badRequest("the shell cannot listen ("
-          + e.getMessage() + "): telnet " + TELNET_HOST + ":" + settings.telnetPort()
-          + (settings.sshEnabled() ? ", ssh " + settings.sshHost() + ":" + settings.sshPort() : "")
-          + "; set [shell] telnet_port / ssh_port, or turn them off with telnet_enabled / ssh_enabled = false")));
-    }).onSuccess(v -> {
-      if (ssh instanceof SSHServer server && keys != null && Files.isReadable(keys)) {
+    return shell.listen().recover(e -> Future.failedFuture(OrchException.badRequest("the shell cannot listen ("
+        + e.getMessage() + "): telnet " + TELNET_HOST + ":" + settings.telnetPort()
+        + (settings.sshEnabled() ? ", ssh " + settings.sshHost() + ":" + settings.sshPort() : "")
+        + "; set [shell] telnet_port / ssh_port, or turn them off with telnet_enabled / ssh_enabled = false")))
+        .onSuccess(v -> {
+      if (ssh instanceof SSHServer server && keysReadable) {
         // Asked per login, so setting it on the running server takes effect at once.
         server.getNativeServer().setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(keys) {
           @Override
@@ -112,7 +114,7 @@ public final class ShellVerticle extends VerticleBase {
       }
       if (ssh != null) {
         LOG.info("shell: ssh {}@{} -p {} ({}{})", settings.sshUser(), settings.sshHost(), ssh.actualPort(),
-            settings.sshPassword().isEmpty() ? "" : "password", keys != null && Files.isReadable(keys)
+            settings.sshPassword().isEmpty() ? "" : "password", keysReadable
                 ? (settings.sshPassword().isEmpty() ? "" : " or ") + "a key in " + keys : "");
       }
     });
