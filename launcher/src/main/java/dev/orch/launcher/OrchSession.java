@@ -11,9 +11,11 @@ import dev.orch.contract.EventBusTransport;
 import dev.orch.contract.ExecutorClient;
 import dev.orch.contract.PrbotClient;
 import dev.orch.contract.SchedulerClient;
+import dev.orch.db.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a CLI command reaches orch: over the API of the orch already running for the project, or, when none is, through
@@ -29,6 +33,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class OrchSession implements AutoCloseable {
   private static final Duration WAIT = Duration.ofMinutes(10);
+  private static final Duration BACKUP_EVERY = Duration.ofHours(6);
+  private static final Logger LOG = LoggerFactory.getLogger(OrchSession.class);
 
   private Vertx vertx;
   private final CommandTransport transport;
@@ -70,7 +76,14 @@ final class OrchSession implements AutoCloseable {
     }
     OrchSession session = new OrchSession(vertx, new EventBusTransport(vertx), Optional.empty());
     try {
+      session.await(vertx.executeBlocking(() -> {
+        StateFolders.secure(config.general());
+        return null;
+      }));
       session.mcpPort = session.await(Wiring.deploy(vertx, config, mode, agentEnv, mcp));
+      if (mode.orchestrate()) {
+        session.keepBackups(config.general().databasePath());
+      }
     } catch (RuntimeException e) {
       session.close();
       throw e;
@@ -90,6 +103,16 @@ final class OrchSession implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /**
+   * A copy of the store at start and every few hours after, so a store that is later emptied or damaged can be
+   * restored instead of silently replaced (see {@link Database#refuseLostStore}).
+   */
+  private void keepBackups(Path databasePath) {
+    await(Database.backup(vertx, databasePath));
+    vertx.setPeriodic(BACKUP_EVERY.toMillis(), id -> Database.backup(vertx, databasePath)
+        .onFailure(e -> LOG.warn("could not back up {}: {}", databasePath, e.getMessage())));
   }
 
   synchronized Vertx vertx() {

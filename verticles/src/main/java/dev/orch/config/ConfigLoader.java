@@ -209,7 +209,8 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       String origin = envValue != null ? "environment variable " + key.envName()
           : locate(source.where(), source.lines(), key.path());
-      errors.add(origin + ": '" + key.path() + "' " + e.getMessage());
+      errors.add(origin + ": '" + key.path() + "' " + (ConfigSchema.SECRET_KEYS.contains(key.path())
+          ? "must be " + key.describeKind() + " (the value is not repeated here: it is a secret)" : e.getMessage()));
       return null;
     }
   }

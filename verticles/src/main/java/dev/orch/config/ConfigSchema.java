@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every key orch reads from its TOML config, with defaults. A key missing here is reported as unknown;
@@ -14,6 +15,14 @@ final class ConfigSchema {
   static final String PROJECT_ROOT = "general.project_root";
 
   private static final Map<String, ConfigKey> KEYS = new LinkedHashMap<>();
+
+  /**
+   * Keys whose values are credentials: an error about one never repeats the value (it would land in a terminal, a
+   * log or a CI transcript), and the environment of agents and checks never carries them.
+   */
+  static final Set<String> SECRET_KEYS = Set.of("github.token", "web.token", "notifications.slack_webhook",
+      "shell.ssh_password", "build_pool.cluster_secret", "build_pool.tls.key_store_password",
+      "build_pool.tls.trust_store_password");
 
   static {
     add(ConfigKey.path(PROJECT_ROOT, null));

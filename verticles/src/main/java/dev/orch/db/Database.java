@@ -7,12 +7,21 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import dev.orch.contract.ErrorCode;
+import dev.orch.contract.OrchException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.function.Function;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * Opens orch's SQLite file through the Vert.x JDBC pool (WAL, busy timeout, foreign keys) and applies each
@@ -33,20 +42,108 @@ public final class Database {
     }
   }
 
+  /**
+   * Opens the store, refusing one that lost its contents (see {@link #refuseLostStore}) or that SQLite cannot read,
+   * with what to do about it; the folders it creates are owner-only and so is the file.
+   */
   public static Future<Pool> open(Vertx vertx, Path file) {
+    Path absolute = file.toAbsolutePath();
     return vertx.executeBlocking(() -> {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      return dataSource(file);
-    }).map(ds -> JDBCPool.pool(vertx, ds, new PoolOptions().setMaxSize(1).setName("sqlite-" + file)));
+      refuseLostStore(absolute);
+      OwnerOnly.createDirectories(absolute.getParent());
+      createOwnerOnly(absolute);
+      return dataSource(absolute);
+    }).map(ds -> JDBCPool.pool(vertx, ds, new PoolOptions().setMaxSize(1).setName("sqlite-" + absolute)))
+        .compose(pool -> pool.query("SELECT count(*) FROM sqlite_master").execute()
+            .<Pool>map(rows -> pool)
+            .recover(failure -> pool.close().transform(v -> Future.failedFuture(unreadable(absolute, failure)))));
   }
 
+  /** The copy {@link #backup} keeps beside the store. */
+  public static Path backupOf(Path file) {
+    return file.toAbsolutePath().resolveSibling(file.getFileName() + ".backup");
+  }
+
+  /**
+   * Writes a consistent copy of the store beside it ({@code orch.db.backup}) and replaces the previous one in one
+   * rename, so there is always a whole copy to restore from. {@code VACUUM INTO} reads a snapshot: writers go on.
+   */
+  public static Future<Path> backup(Vertx vertx, Path file) {
+    Path absolute = file.toAbsolutePath();
+    return vertx.executeBlocking(() -> {
+      Path target = backupOf(absolute);
+      Path partial = target.resolveSibling(target.getFileName() + ".partial");
+      Files.deleteIfExists(partial);
+      try (Connection connection = dataSource(absolute).getConnection();
+          PreparedStatement vacuum = connection.prepareStatement("VACUUM INTO ?")) {
+        vacuum.setString(1, partial.toString());
+        vacuum.execute();
+      }
+      OwnerOnly.restrictFile(partial);
+      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return target;
+    });
+  }
+
+  /**
+   * A store that is missing or empty while its backup exists once held orch's runs and pull requests: starting
+   * afresh would forget them and start every live task again, so orch stops and says how to recover instead.
+   */
+  static void refuseLostStore(Path file) throws IOException {
+    boolean empty = !Files.exists(file) || Files.isRegularFile(file) && Files.size(file) == 0;
+    Path backup = backupOf(file);
+    if (empty && Files.isRegularFile(backup)) {
+      throw new OrchException(ErrorCode.TERMINAL, file + " is " + (Files.exists(file) ? "empty" : "missing")
+          + ", but orch's store had state: its backup " + backup + " is from "
+          + Files.getLastModifiedTime(backup).toInstant().truncatedTo(ChronoUnit.SECONDS)
+          + ". Nothing was changed. To restore it: cp '" + backup + "' '" + file + "'. To start afresh and forget"
+          + " every task's runs and pull requests: delete both files.");
+    }
+  }
+
+  private static void createOwnerOnly(Path file) throws IOException {
+    if (Files.exists(file)) {
+      OwnerOnly.restrictFile(file);
+      return;
+    }
+    try {
+      // SQLite gives its -wal and -shm files the mode of the database file.
+      Files.createFile(file, OwnerOnly.fileAttributes());
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // Another owner opened the store at the same moment.
+    }
+  }
+
+  private static OrchException unreadable(Path file, Throwable failure) {
+    SQLiteErrorCode code = sqliteCode(failure);
+    if (code == SQLiteErrorCode.SQLITE_NOTADB || code == SQLiteErrorCode.SQLITE_CORRUPT) {
+      Path backup = backupOf(file);
+      return new OrchException(ErrorCode.TERMINAL, file + " is not a usable SQLite database (" + code.name()
+          + "); orch changed nothing. " + (Files.isRegularFile(backup)
+          ? "Restore the last backup: cp '" + backup + "' '" + file + "', or move the file away to start afresh."
+          : "Move it away to start afresh (its tasks are read again from the plan; runs and pull requests are"
+          + " forgotten)."));
+    }
+    return new OrchException(ErrorCode.TERMINAL, "cannot open " + file + ": " + failure.getMessage());
+  }
+
+  private static SQLiteErrorCode sqliteCode(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLiteException e) {
+        return e.getResultCode();
+      }
+    }
+    return SQLiteErrorCode.SQLITE_ERROR;
+  }
+
+  /**
+   * {@code synchronous=FULL}: in WAL mode a commit is on disk before it returns, so a power loss or an OS crash cannot
+   * undo a merge or a run's final state that orch already acted on (NORMAL is only safe against a process crash).
+   */
   static SQLiteDataSource dataSource(Path file) {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
     config.enforceForeignKeys(true);
     SQLiteDataSource ds = new SQLiteDataSource(config);

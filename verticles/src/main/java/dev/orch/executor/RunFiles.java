@@ -1,8 +1,8 @@
 package dev.orch.executor;
 
 import dev.orch.contract.TaskId;
+import dev.orch.db.OwnerOnly;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where one run's files live: {@code <log_dir>/<module>/<E05>/run-<id>.*}. */
@@ -34,6 +34,6 @@ public record RunFiles(Path dir, long runId) {
   }
 
   void createDirectories() throws IOException {
-    Files.createDirectories(dir);
+    OwnerOnly.createDirectories(dir);
   }
 }

@@ -10,8 +10,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,14 +38,11 @@ final class GitHubApi {
     }
   }
 
-  private record Cached(String etag, Object body) {
-  }
-
   private final Vertx vertx;
   private final WebClient client;
   private final String base;
   private final String token;
-  private final Map<String, Cached> etags = new HashMap<>();
+  private final EtagCache etags = new EtagCache(EtagCache.DEFAULT_CAPACITY);
   private long notBefore;
   /** Every request sent, and those GitHub counts against the rate limit (all but 304s). */
   final AtomicLong requests = new AtomicLong();
@@ -84,7 +79,7 @@ final class GitHubApi {
     if (!token.isBlank()) {
       request.bearerTokenAuthentication(token);
     }
-    Cached cached = method == HttpMethod.GET ? etags.get(path) : null;
+    EtagCache.Entry cached = method == HttpMethod.GET ? etags.get(path).orElse(null) : null;
     if (cached != null) {
       request.putHeader("If-None-Match", cached.etag());
     }
@@ -122,7 +117,7 @@ final class GitHubApi {
       Object decoded = decode(response);
       String etag = response.getHeader("ETag");
       if (method == HttpMethod.GET && status == 200 && etag != null) {
-        etags.put(path, new Cached(etag, decoded));
+        etags.put(path, etag, decoded);
       }
       promise.complete(new Response(status, decoded, false));
     });

@@ -164,6 +164,37 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void l6_aSecretOfTheWrongTypeIsAnErrorThatNeverRepeatsTheValue() throws IOException {
+    Path file = Files.writeString(repo.resolve(ConfigLoader.PROJECT_FILE), """
+        [github]
+        token = 1234567890
+
+        [notifications]
+        slack_webhook = ["https://hooks.example.invalid/T000/B000/XXXXSECRET"]
+
+        [shell]
+        ssh_password = 987654321
+        """);
+    assertThatThrownBy(() -> load(repo, Map.of(), null))
+        .isInstanceOfSatisfying(ConfigException.class, e -> {
+          assertThat(e.problems()).containsExactlyInAnyOrder(
+              file + ":2: 'github.token' must be a string (the value is not repeated here: it is a secret)",
+              file + ":5: 'notifications.slack_webhook' must be a string (the value is not repeated here: it is a secret)",
+              file + ":8: 'shell.ssh_password' must be a string (the value is not repeated here: it is a secret)");
+          assertThat(e.getMessage()).doesNotContain("1234567890", "XXXXSECRET", "987654321");
+        });
+  }
+
+  @Test
+  void l6_aBrokenLineHoldingASecretIsNamedButNotRepeated() throws IOException {
+    Path file = Files.writeString(repo.resolve(ConfigLoader.PROJECT_FILE), "[github]\ntoken = ghp_unquotedSECRET42\n");
+    assertThatThrownBy(() -> load(repo, Map.of(), null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(file + ":2: not valid TOML")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("unquotedSECRET42"));
+  }
+
+  @Test
   void tomlSyntaxErrorsNameTheLine() throws IOException {
     Path file = Files.writeString(repo.resolve(ConfigLoader.PROJECT_FILE), "[general]\nmax_parallel_agents = = 3\n");
     assertThatThrownBy(() -> load(repo, Map.of(), null))

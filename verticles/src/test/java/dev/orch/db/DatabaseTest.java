@@ -7,7 +7,11 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import dev.orch.contract.OrchException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -65,5 +69,68 @@ class DatabaseTest {
     assertThat(failed.toCompletionStage().toCompletableFuture()).failsWithin(java.time.Duration.ofSeconds(10));
     await(a.query("INSERT INTO t (v) VALUES ('after')").execute());
     assertThat(await(a.query("SELECT v FROM t").execute()).iterator().next().getString("v")).isEqualTo("after");
+  }
+
+  @Test
+  void l7_anEmptiedStoreWithABackupIsRefusedAndLeftAsItWas(Vertx vertx) throws Exception {
+    Path file = tmp.resolve("state/orch.db");
+    Pool pool = await(Database.open(vertx, file));
+    await(Database.migrate(pool, "a", List.of(Database.Migration.of(1, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)"))));
+    await(pool.query("INSERT INTO t (v) VALUES ('run 1')").execute());
+    Path backup = await(Database.backup(vertx, file));
+    await(pool.close());
+    Files.write(file, new byte[0]);
+
+    assertThat(Database.open(vertx, file).toCompletionStage().toCompletableFuture())
+        .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause()
+        .isInstanceOf(OrchException.class)
+        .withMessageContaining(file + " is empty").withMessageContaining("cp '" + backup + "' '" + file + "'");
+    assertThat(Files.size(file)).isZero();
+
+    Files.delete(file);
+    assertThat(Database.open(vertx, file).toCompletionStage().toCompletableFuture())
+        .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause().withMessageContaining(file + " is missing");
+    assertThat(file).doesNotExist();
+
+    Files.copy(backup, file);
+    Pool restored = await(Database.open(vertx, file));
+    assertThat(await(restored.query("SELECT v FROM t").execute()).iterator().next().getString("v")).isEqualTo("run 1");
+  }
+
+  @Test
+  void l7_anEmptyFileWithoutAnyBackupIsANewStore(Vertx vertx) throws Exception {
+    Path file = Files.createFile(tmp.resolve("orch.db"));
+    Pool pool = await(Database.open(vertx, file));
+    await(Database.migrate(pool, "a", List.of(Database.Migration.of(1, "CREATE TABLE t (id INTEGER PRIMARY KEY)"))));
+  }
+
+  @Test
+  void l7_aFileThatIsNotADatabaseIsRefusedWithWhatToDo(Vertx vertx) throws Exception {
+    Path file = Files.writeString(tmp.resolve("orch.db"), "garbage that is not a database header, long enough".repeat(40));
+    assertThat(Database.open(vertx, file).toCompletionStage().toCompletableFuture())
+        .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause().isInstanceOf(OrchException.class)
+        .withMessageContaining("is not a usable SQLite database (SQLITE_NOTADB)").withMessageContaining("Move it away");
+    assertThat(Files.readString(file)).startsWith("garbage");
+  }
+
+  @Test
+  void l2_theStoreItsFolderAndItsBackupAreOwnerOnly(Vertx vertx) throws Exception {
+    Path file = tmp.resolve("fresh/state/orch.db");
+    Pool pool = await(Database.open(vertx, file));
+    await(Database.migrate(pool, "a", List.of(Database.Migration.of(1, "CREATE TABLE t (id INTEGER PRIMARY KEY)"))));
+    Path backup = await(Database.backup(vertx, file));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.resolveSibling("orch.db-wal"))))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(backup))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("fresh")))).isEqualTo("rwx------");
+  }
+
+  @Test
+  void l12_commitsReachTheDiskBeforeTheyReturn(Vertx vertx) throws Exception {
+    Pool pool = await(Database.open(vertx, tmp.resolve("orch.db")));
+    // 2 = FULL: in WAL mode NORMAL may lose the last commits on power loss.
+    assertThat(await(pool.query("PRAGMA synchronous").execute()).iterator().next().getInteger(0)).isEqualTo(2);
   }
 }
