@@ -53,15 +53,18 @@ final class Wiring {
   /** Deploys them all; the answer is the port of the MCP endpoint (0 when this mode has none). */
   static Future<Integer> deploy(Vertx vertx, OrchConfig config, Mode mode, Map<String, String> agentEnv, McpAccess mcp) {
     Future<Integer> mcpPort = mode.pool() && mcp != null ? deployMcp(vertx, config, mcp) : Future.succeededFuture(0);
-    return mcpPort.compose(port -> deployRest(vertx, config, mode, agentEnv, port > 0 ? mcpServers(port, mcp.token()) : null)
-        .map(port));
+    return mcpPort.compose(port -> deployRest(vertx, config, mode, agentEnv, port > 0 ? mcpServers(port) : null,
+        mcp == null ? "" : mcp.token()).map(port));
   }
 
-  /** The MCP config each agent run gets: orch's endpoint, the token, and which worktree and task the calls are for. */
-  static JsonObject mcpServers(int port, String token) {
+  /**
+   * The MCP config each agent run gets: orch's endpoint, the run's own token (never orch's MCP secret), and which
+   * worktree and task the calls are for, which that token is bound to.
+   */
+  static JsonObject mcpServers(int port) {
     return new JsonObject().put(MCP_SERVER_NAME, new JsonObject().put("type", "http")
         .put("url", "http://127.0.0.1:" + port + McpHttpVerticle.PATH)
-        .put("headers", new JsonObject().put("Authorization", "Bearer " + token)
+        .put("headers", new JsonObject().put("Authorization", "Bearer ${mcp_token}")
             .put(McpHttpVerticle.WORKTREE_HEADER, "${worktree}").put(McpHttpVerticle.TASK_HEADER, "${task_id}")));
   }
 
@@ -84,7 +87,7 @@ final class Wiring {
   }
 
   private static Future<Void> deployRest(Vertx vertx, OrchConfig config, Mode mode, Map<String, String> agentEnv,
-      JsonObject mcpServers) {
+      JsonObject mcpServers, String mcpSecret) {
     var g = config.general();
     var parser = new ParserVerticle.Settings(g.projectRoot().toString(), g.plansDir().toString(), mode.watch());
     Map<String, Map<String, List<String>>> rules = new LinkedHashMap<>();
@@ -102,7 +105,8 @@ final class Wiring {
         g.stateDir().toString(), g.databasePath().toString(), g.mainBranch(), g.branchPrefix(), config.executor().copyFiles(),
         config.executor().setupCommand(), config.prompts().overrideDir().toString(), c.command(), c.args(), c.model(),
         c.maxTurns(), c.permissionMode(), c.allowedTools(),
-        config.executor().buildTools() && mcpServers != null ? mcpServers : new JsonObject(), agentEnv, mode.orchestrate());
+        config.executor().buildTools() && mcpServers != null ? mcpServers : new JsonObject(), mcpSecret, agentEnv,
+        mode.orchestrate());
     var o = config.observer();
     var observer = new ObserverVerticle.Settings(o.idleTimeout().toMillis(), o.runTimeout().toMillis(),
         o.maxCostUsdPerTask(), o.maxCostUsdPerDay());

@@ -136,6 +136,14 @@ class McpToolsIT {
         assertThat(((JsonObject) job).getString("state")).isEqualTo("succeeded");
       });
       assertThat(orch.git("show", "main:feature.txt")).isEqualTo("feature");
+
+      // L11: the agent called its tools with its run's own token; orch's MCP secret was never written for it.
+      String secret = new JsonObject(Files.readString(orch.stateDir().resolve(McpAccessFile.FILE))).getString("token");
+      try (var files = Files.walk(tmp)) {
+        List<Path> runConfigs = files.filter(f -> f.getFileName().toString().endsWith(".mcp.json")).toList();
+        assertThat(runConfigs).isNotEmpty().allSatisfy(config ->
+            assertThat(Files.readString(config)).doesNotContain(secret).contains("Bearer "));
+      }
     }
   }
 }

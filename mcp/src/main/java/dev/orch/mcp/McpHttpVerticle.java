@@ -3,6 +3,7 @@ package dev.orch.mcp;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orch.contract.BuildPoolClient;
 import dev.orch.contract.BusMessage;
+import dev.orch.contract.McpRunToken;
 import dev.orch.contract.WireJson;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -109,7 +110,8 @@ public final class McpHttpVerticle extends VerticleBase {
 
   private void post(RoutingContext ctx) {
     HttpServerResponse response = ctx.response();
-    if (!authorised(ctx.request().getHeader("Authorization"))) {
+    if (!authorised(ctx.request().getHeader("Authorization"), ctx.request().getHeader(WORKTREE_HEADER),
+        ctx.request().getHeader(TASK_HEADER))) {
       response.setStatusCode(401).putHeader("WWW-Authenticate", "Bearer").end("a bearer token is required");
       return;
     }
@@ -175,12 +177,18 @@ public final class McpHttpVerticle extends VerticleBase {
     }
   }
 
-  private boolean authorised(String header) {
+  /**
+   * orch's own secret (kept owner-only in the state folder), or the token of one run, which is good only together with
+   * that run's worktree and task headers.
+   */
+  private boolean authorised(String header, String worktree, String task) {
     if (header == null || !header.startsWith("Bearer ")) {
       return false;
     }
-    return MessageDigest.isEqual(header.substring("Bearer ".length()).strip().getBytes(StandardCharsets.UTF_8),
-        settings.token().getBytes(StandardCharsets.UTF_8));
+    String presented = header.substring("Bearer ".length()).strip();
+    return MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
+        settings.token().getBytes(StandardCharsets.UTF_8))
+        || McpRunToken.matches(settings.token(), worktree, task, presented);
   }
 
   /** The worktree, when it is a folder under one of the allowed roots (after following links). */

@@ -3,6 +3,7 @@ package dev.orch.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orch.buildpool.BuildPoolVerticle;
+import dev.orch.contract.McpRunToken;
 import dev.orch.git.GitCli;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -137,5 +138,32 @@ class McpHttpVerticleTest {
         .put("jsonrpc", "2.0").put("id", 2).put("method", "tools/call")
         .put("params", new JsonObject().put("name", "build").put("arguments", new JsonObject())).toBuffer()));
     assertThat(noWorktree.bodyAsJsonObject().getJsonObject("result").getBoolean("isError")).isTrue();
+  }
+
+  /**
+   * L11: an agent holds only its run's token. Leaked (to whoever squats the port after orch died) or misused by a
+   * prompt-injected agent, it opens the tools for its own worktree and task, never another's, and never without them.
+   */
+  @Test
+  void l11_a_run_token_opens_only_its_own_worktree_and_task() throws Exception {
+    Path other = repo.resolve("other");
+    Files.createDirectories(other);
+    String runToken = McpRunToken.of(TOKEN, repo.toString(), "mod/E01");
+    JsonObject list = new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "tools/list");
+
+    HttpResponse<Buffer> own = sync(post().bearerTokenAuthentication(runToken)
+        .putHeader(McpHttpVerticle.WORKTREE_HEADER, repo.toString()).putHeader(McpHttpVerticle.TASK_HEADER, "mod/E01")
+        .sendBuffer(list.toBuffer()));
+    assertThat(own.statusCode()).as(own.bodyAsString()).isEqualTo(200);
+
+    HttpResponse<Buffer> otherWorktree = sync(post().bearerTokenAuthentication(runToken)
+        .putHeader(McpHttpVerticle.WORKTREE_HEADER, other.toString()).putHeader(McpHttpVerticle.TASK_HEADER, "mod/E01")
+        .sendBuffer(list.toBuffer()));
+    HttpResponse<Buffer> otherTask = sync(post().bearerTokenAuthentication(runToken)
+        .putHeader(McpHttpVerticle.WORKTREE_HEADER, repo.toString()).putHeader(McpHttpVerticle.TASK_HEADER, "mod/E02")
+        .sendBuffer(list.toBuffer()));
+    HttpResponse<Buffer> noHeaders = sync(post().bearerTokenAuthentication(runToken).sendBuffer(list.toBuffer()));
+    assertThat(List.of(otherWorktree.statusCode(), otherTask.statusCode(), noHeaders.statusCode()))
+        .containsOnly(401);
   }
 }

@@ -1,5 +1,6 @@
 package dev.orch.executor;
 
+import dev.orch.contract.McpRunToken;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.Executor.Action;
 import dev.orch.contract.AgentEvent;
@@ -56,14 +57,15 @@ public final class ExecutorVerticle extends VerticleBase {
 
   /**
    * This verticle's slice of the config. {@code mcpServers} is the JSON object written as each run's MCP config, with
-   * {@code ${worktree}} and {@code ${task_id}} in its strings filled in for the run. Without
+   * {@code ${worktree}} and {@code ${task_id}} in its strings filled in for the run, and {@code ${mcp_token}} with the
+   * run's own token derived from {@code mcpSecret} ({@link McpRunToken}). Without
    * {@code orchestrate} the executor only answers questions about runs (a CLI process while no orch is running): it
    * neither re-attaches to agents nor follows their output.
    */
   public record Settings(String projectRoot, String worktreeDir, String logDir, String stateDir, String databasePath,
       String mainBranch, String branchPrefix, List<String> copyFiles, String setupCommand, String promptOverrideDir,
       String command, List<String> args, String model, int maxTurns, String permissionMode, List<String> allowedTools,
-      JsonObject mcpServers, Map<String, String> env, boolean orchestrate) implements BusMessage {
+      JsonObject mcpServers, String mcpSecret, Map<String, String> env, boolean orchestrate) implements BusMessage {
     public Settings {
       WireJson.require("project_root", projectRoot);
       WireJson.require("worktree_dir", worktreeDir);
@@ -73,6 +75,7 @@ public final class ExecutorVerticle extends VerticleBase {
       args = WireJson.listOrEmpty(args);
       allowedTools = WireJson.listOrEmpty(allowedTools);
       mcpServers = mcpServers == null ? new JsonObject() : mcpServers;
+      mcpSecret = mcpSecret == null ? "" : mcpSecret;
       env = env == null ? Map.of() : Map.copyOf(env);
       setupCommand = setupCommand == null ? "" : setupCommand;
       branchPrefix = branchPrefix == null ? "orch/" : branchPrefix;
@@ -226,7 +229,8 @@ public final class ExecutorVerticle extends VerticleBase {
 
   /** Owner-only: it may carry the token of orch's MCP endpoint. */
   private void writeMcpConfig(Path file, Path worktree, String taskId) throws IOException {
-    JsonObject servers = fillIn(settings.mcpServers(), Map.of("${worktree}", worktree.toString(), "${task_id}", taskId));
+    JsonObject servers = fillIn(settings.mcpServers(), Map.of("${worktree}", worktree.toString(), "${task_id}", taskId,
+        "${mcp_token}", McpRunToken.of(settings.mcpSecret(), worktree.toString(), taskId)));
     Files.deleteIfExists(file);
     Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
         java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
