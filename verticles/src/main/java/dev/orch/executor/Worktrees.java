@@ -2,6 +2,7 @@ package dev.orch.executor;
 
 import dev.orch.contract.TaskId;
 import dev.orch.git.GitCli;
+import dev.orch.git.LocalOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -109,13 +110,22 @@ final class Worktrees {
     return saved;
   }
 
-  /** Commits everything uncommitted in a worktree, so no work is lost; returns whether there was anything. */
+  /**
+   * Commits everything uncommitted in a worktree, so no work is lost, except local-only files (what orch copied in) and
+   * new files that look like secrets: those stay on disk, uncommitted (H1). Returns whether anything was committed.
+   */
   boolean commitLeftovers(Path worktree, String message) {
     GitCli.Result status = git.tryRunIn(worktree, "status", "--porcelain");
     if (!status.ok() || status.out().isBlank()) {
       return false;
     }
-    git.runIn(worktree, "add", "-A");
+    List<String> leftOut = LocalOnlyFiles.stageAll(git, worktree);
+    if (!leftOut.isEmpty()) {
+      LOG.info("not committing local-only or secret-looking files in {}: {}", worktree, leftOut);
+    }
+    if (!LocalOnlyFiles.anythingStaged(git, worktree)) {
+      return false;
+    }
     git.commitIn(worktree, message);
     return true;
   }
@@ -169,8 +179,12 @@ final class Worktrees {
     return new Inventory(folders, branches);
   }
 
-  /** Copies the configured files (.env and the like) from the project into a new worktree, when they exist. */
+  /**
+   * Copies the configured files (.env and the like) from the project into a new worktree, when they exist, after
+   * declaring them local-only so no commit, snapshot or push ever carries them (H1).
+   */
   void copyFiles(Path worktree, List<String> files) {
+    LocalOnlyFiles.declare(git, files);
     for (String file : files) {
       Path source = git.repo().resolve(file);
       if (Files.isRegularFile(source)) {

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 /**
  * Decides whether a pull request may merge by itself or needs a person, file by file: a category's path globs
  * against each changed file, its patterns against each added and removed line, the size of the change, and the
- * plan's {@code needs_review}. Every match records the rule, the file and the line, so the reason can be shown.
+ * plan's {@code needs_review}, and built-in categories no config removes ({@code secrets}). Every match records the rule, the file and the line, so the reason can be shown.
  */
 final class ReviewRouter {
   static final String LARGE = "large";
@@ -76,6 +76,10 @@ final class ReviewRouter {
     List<Match> matches = new ArrayList<>();
     if (planNeedsReview) {
       matches.add(new Match(PLAN, "needs_review: true", "the plan", 0));
+    }
+    // Built in, whatever the config says: secrets never merge unseen.
+    for (BranchSecrets.Finding secret : BranchSecrets.in(files)) {
+      matches.add(new Match(BranchSecrets.CATEGORY, "looks like a secret: " + secret.why(), secret.path(), 0));
     }
     for (CompiledCategory category : categories) {
       for (FileDiff file : files) {

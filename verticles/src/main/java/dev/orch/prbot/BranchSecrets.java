@@ -1,0 +1,44 @@
+package dev.orch.prbot;
+
+import dev.orch.git.GitCli;
+import dev.orch.git.SecretFiles;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Files a branch adds or changes that look like they hold secrets ({@link SecretFiles}): such a branch is flagged for
+ * a person with the files named, and never pushed to a forge (H1). Deleting one is fine.
+ */
+final class BranchSecrets {
+  static final String CATEGORY = "secrets";
+
+  /** A secret-looking file and why it looks like one. */
+  record Finding(String path, String why) {
+    String describe() {
+      return path + " (" + why + ")";
+    }
+  }
+
+  private BranchSecrets() {
+  }
+
+  static List<Finding> in(List<FileDiff> files) {
+    return files.stream().filter(FileDiff::hasContent)
+        .flatMap(file -> SecretFiles.reason(file.path()).map(why -> new Finding(file.path(), why)).stream())
+        .toList();
+  }
+
+  /** Blocking: the findings on {@code branch} against the main branch it forked from. */
+  static List<Finding> of(GitCli git, String main, String branch) {
+    return in(FileDiff.parse(diff(git, main, branch)));
+  }
+
+  /** The branch's change as review routing and these checks read it: renames with both paths, no context lines. */
+  static String diff(GitCli git, String main, String branch) {
+    return git.run("diff", "-M", "--unified=0", "--no-color", "--no-ext-diff", main + "..." + branch);
+  }
+
+  static String describe(List<Finding> findings) {
+    return findings.stream().map(Finding::describe).collect(Collectors.joining(", "));
+  }
+}
