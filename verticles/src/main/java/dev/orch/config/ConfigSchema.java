@@ -50,6 +50,7 @@ final class ConfigSchema {
 
     add(ConfigKey.stringList("executor.copy_files", List.of()));
     add(ConfigKey.string("executor.setup_command", ""));
+    add(ConfigKey.stringList("executor.env", List.of()));
     add(ConfigKey.bool("executor.build_tools", true));
 
     add(ConfigKey.duration("observer.idle_timeout", "10m"));

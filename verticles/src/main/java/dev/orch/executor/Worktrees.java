@@ -3,6 +3,7 @@ package dev.orch.executor;
 import dev.orch.contract.TaskId;
 import dev.orch.git.GitCli;
 import dev.orch.git.LocalOnlyFiles;
+import dev.orch.process.ChildEnvironment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -200,12 +201,12 @@ final class Worktrees {
   }
 
   /** Runs the project's setup command in a new worktree; a failure fails the run with the command's output. */
-  void runSetup(Path worktree, String command, Path logFile) {
+  void runSetup(Path worktree, String command, Path logFile, ChildEnvironment env) {
     if (command == null || command.isBlank()) {
       return;
     }
     try {
-      Process process = new ProcessBuilder("sh", "-c", command).directory(worktree.toFile())
+      Process process = env.applyTo(new ProcessBuilder("sh", "-c", command)).directory(worktree.toFile())
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
       if (!process.waitFor(30, TimeUnit.MINUTES)) {

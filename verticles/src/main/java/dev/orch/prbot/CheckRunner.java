@@ -1,5 +1,6 @@
 package dev.orch.prbot;
 
+import dev.orch.process.ChildEnvironment;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,11 +30,13 @@ final class CheckRunner {
   private final List<String> commands;
   private final Duration timeout;
   private final int budget;
+  private final ChildEnvironment env;
 
-  CheckRunner(List<String> commands, Duration timeout, int outputBudgetChars) {
+  CheckRunner(List<String> commands, Duration timeout, int outputBudgetChars, ChildEnvironment env) {
     this.commands = List.copyOf(commands);
     this.timeout = timeout;
     this.budget = outputBudgetChars;
+    this.env = env;
   }
 
   boolean configured() {
@@ -46,8 +49,8 @@ final class CheckRunner {
     Files.writeString(outputFile, "");
     for (String command : commands) {
       Files.writeString(outputFile, "$ " + command + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
-      Process process = new ProcessBuilder("sh", "-c", command).directory(worktree.toFile()).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile.toFile()))
+      Process process = env.applyTo(new ProcessBuilder("sh", "-c", command)).directory(worktree.toFile())
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile.toFile()))
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
       int exit;
       if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -20,6 +20,7 @@ import dev.orch.contract.WireJson;
 import dev.orch.contract.WriteStatusRequest;
 import dev.orch.db.Database;
 import dev.orch.git.GitCli;
+import dev.orch.process.ChildEnvironment;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -56,7 +57,7 @@ public final class PrbotVerticle extends VerticleBase {
   public record Settings(String projectRoot, String worktreeDir, String logDir, String databasePath, String mainBranch,
       String mergeMethod, String updateMethod, List<String> checkCommands, long checkTimeoutMillis, int maxFixRounds,
       int outputBudgetChars, int maxChangedLines, Map<String, Map<String, List<String>>> reviewRules, boolean orchestrate,
-      String forgeKind, GitHub github) implements BusMessage {
+      String forgeKind, GitHub github, ChildEnvironment commandEnv) implements BusMessage {
     /** Where the GitHub forge finds the repository; the token stays out of every log line. */
     public record GitHub(String owner, String repo, String apiUrl, String token, String remote, long pollIntervalMillis) {
       @Override
@@ -78,6 +79,7 @@ public final class PrbotVerticle extends VerticleBase {
       maxChangedLines = maxChangedLines <= 0 ? 400 : maxChangedLines;
       reviewRules = reviewRules == null ? Map.of() : reviewRules;
       forgeKind = forgeKind == null ? "local" : forgeKind;
+      commandEnv = commandEnv == null ? ChildEnvironment.allowListOnly() : commandEnv;
     }
   }
 
@@ -104,7 +106,7 @@ public final class PrbotVerticle extends VerticleBase {
     git = new GitCli(Path.of(settings.projectRoot()));
     forge = createForge();
     checks = new CheckRunner(settings.checkCommands(), Duration.ofMillis(settings.checkTimeoutMillis()),
-        settings.outputBudgetChars());
+        settings.outputBudgetChars(), settings.commandEnv());
     List<ReviewRouter.Category> categories = new ArrayList<>();
     settings.reviewRules().forEach((name, rules) -> categories.add(new ReviewRouter.Category(name,
         rules.getOrDefault("paths", List.of()), rules.getOrDefault("patterns", List.of()))));
