@@ -97,7 +97,7 @@ final class Wiring {
         config.review().maxChangedLines(), rules, mode.orchestrate(), config.forge().kind(),
         new PrbotVerticle.Settings.GitHub(config.github().owner(), config.github().repo(), config.github().apiUrl(),
             config.github().token(), config.github().remote(), config.github().pollInterval().toMillis()),
-        config.childEnvironment());
+        config.childEnvironment(), g.plansDir().toString());
     var c = config.claude();
     var executor = new ExecutorVerticle.Settings(g.projectRoot().toString(), g.worktreeDir().toString(), g.logDir().toString(),
         g.stateDir().toString(), g.databasePath().toString(), g.mainBranch(), g.branchPrefix(), config.executor().copyFiles(),

@@ -57,7 +57,7 @@ public final class PrbotVerticle extends VerticleBase {
   public record Settings(String projectRoot, String worktreeDir, String logDir, String databasePath, String mainBranch,
       String mergeMethod, String updateMethod, List<String> checkCommands, long checkTimeoutMillis, int maxFixRounds,
       int outputBudgetChars, int maxChangedLines, Map<String, Map<String, List<String>>> reviewRules, boolean orchestrate,
-      String forgeKind, GitHub github, ChildEnvironment commandEnv) implements BusMessage {
+      String forgeKind, GitHub github, ChildEnvironment commandEnv, String plansDir) implements BusMessage {
     /** Where the GitHub forge finds the repository; the token stays out of every log line. */
     public record GitHub(String owner, String repo, String apiUrl, String token, String remote, long pollIntervalMillis) {
       @Override
@@ -110,7 +110,8 @@ public final class PrbotVerticle extends VerticleBase {
     List<ReviewRouter.Category> categories = new ArrayList<>();
     settings.reviewRules().forEach((name, rules) -> categories.add(new ReviewRouter.Category(name,
         rules.getOrDefault("paths", List.of()), rules.getOrDefault("patterns", List.of()))));
-    router = new ReviewRouter(categories, settings.maxChangedLines());
+    router = new ReviewRouter(categories, settings.maxChangedLines(), new ControlFiles(settings.plansDir() == null
+        ? Optional.of("docs/plans") : ControlFiles.relativePlansDir(Path.of(settings.projectRoot()), Path.of(settings.plansDir()))));
     executor = new ExecutorClient(vertx);
     scheduler = new SchedulerClient(vertx);
     parser = new ParserClient(vertx);
@@ -404,7 +405,7 @@ public final class PrbotVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> {
       String main = git.mainBranch(settings.mainBranch());
       return router.route(FileDiff.parse(BranchSecrets.diff(git, main, pr.branch())),
-          task.needsReview());
+          task.needsReview(), task.file());
     }).compose(decision -> {
       if (decision.routine()) {
         return store.save(with(pr, "routing", null));
