@@ -2,12 +2,14 @@ package dev.orch.prbot;
 
 import dev.orch.git.GitCli;
 import dev.orch.git.SecretFiles;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * Files a branch adds or changes that look like they hold secrets ({@link SecretFiles}): such a branch is flagged for
- * a person with the files named, and never pushed to a forge (H1). Deleting one is fine.
+ * a person with the files named, and never pushed to a forge (H1). Deleting one that main has is fine.
  */
 final class BranchSecrets {
   static final String CATEGORY = "secrets";
@@ -28,9 +30,19 @@ final class BranchSecrets {
         .toList();
   }
 
-  /** Blocking: the findings on {@code branch} against the main branch it forked from. */
+  /**
+   * Blocking: the secret-looking files any commit on {@code branch} (and not on {@code main}) adds or changes. Every
+   * commit counts, not only the net change: a key committed and deleted again is still in what a push would publish.
+   */
   static List<Finding> of(GitCli git, String main, String branch) {
-    return in(FileDiff.parse(diff(git, main, branch)));
+    Map<String, Finding> found = new LinkedHashMap<>();
+    for (String line : git.run("log", "--format=", "--name-status", "--no-renames", main + ".." + branch).split("\n")) {
+      String[] parts = line.split("\t", 2);
+      if (parts.length == 2 && !parts[0].startsWith("D")) {
+        SecretFiles.reason(parts[1]).ifPresent(why -> found.putIfAbsent(parts[1], new Finding(parts[1], why)));
+      }
+    }
+    return List.copyOf(found.values());
   }
 
   /** The branch's change as review routing and these checks read it: renames with both paths, no context lines. */

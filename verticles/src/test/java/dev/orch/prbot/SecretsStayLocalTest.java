@@ -102,6 +102,19 @@ class SecretsStayLocalTest {
   }
 
   @Test
+  void h1_aSecretCommittedAndDeletedAgainIsStillFoundInTheBranchsHistory() throws Exception {
+    Files.writeString(worktree.resolve("id_ed25519"), "-----BEGIN OPENSSH PRIVATE KEY-----\n");
+    git.runIn(worktree, "add", "-A");
+    git.commitIn(worktree, "agent adds a key");
+    git.runIn(worktree, "rm", "-q", "id_ed25519");
+    git.commitIn(worktree, "agent removes it again");
+
+    assertThat(FileDiff.parse(BranchSecrets.diff(git, "main", "orch/app-E01"))).as("no net change").isEmpty();
+    assertThat(BranchSecrets.of(git, "main", "orch/app-E01")).extracting(BranchSecrets.Finding::path)
+        .containsExactly("id_ed25519");
+  }
+
+  @Test
   void h1_theGitHubForgeRefusesToPushABranchThatCarriesSecrets(Vertx vertx) throws Exception {
     Path bare = tmp.resolve("remote.git");
     git.run("clone", "-q", "--bare", repo.toString(), bare.toString());
