@@ -37,13 +37,13 @@ public final class BuildWorkerVerticle extends VerticleBase {
   private static final long SEND_TIMEOUT = 10_000;
   private static final int MAX_PIECE = 1024 * 1024;
 
-  /** This verticle's slice of the agent's config. */
   /**
    * A build host's jobs keep the host's own environment (its toolchains' variables) except what orch never hands out:
    * ORCH_*, GITHUB_TOKEN, GH_TOKEN (H4).
    */
   private static final ChildEnvironment JOB_ENV = new ChildEnvironment(List.of("*"), List.of());
 
+  /** This verticle's slice of the agent's config. */
   public record Settings(String workerId, String host, String gitCacheDir, String worktreeDir, boolean useNix,
       String serverName) implements BusMessage {
     public Settings {

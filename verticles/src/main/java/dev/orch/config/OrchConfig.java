@@ -73,9 +73,9 @@ public record OrchConfig(
 
     @Override
     public String toString() {
+      // A NAME=value entry's value stays out of logs: it may be a credential the project's builds need.
       return "Executor[copyFiles=" + copyFiles + ", setupCommand=" + setupCommand + ", buildTools=" + buildTools + ", env="
-          + childEnvironment(List.of()).entries().stream().map(e -> e.contains("=") ? e.substring(0, e.indexOf('=')) + "=(set)" : e)
-          .toList() + "]";
+          + env.stream().map(e -> e.contains("=") ? e.substring(0, e.indexOf('=')) + "=(set)" : e).toList() + "]";
     }
 
     /** The environment of the processes orch starts for the project, without any of {@code secretValues}. */

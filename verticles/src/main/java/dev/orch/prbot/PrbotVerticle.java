@@ -110,8 +110,9 @@ public final class PrbotVerticle extends VerticleBase {
     List<ReviewRouter.Category> categories = new ArrayList<>();
     settings.reviewRules().forEach((name, rules) -> categories.add(new ReviewRouter.Category(name,
         rules.getOrDefault("paths", List.of()), rules.getOrDefault("patterns", List.of()))));
-    router = new ReviewRouter(categories, settings.maxChangedLines(), new ControlFiles(settings.plansDir() == null
-        ? Optional.of("docs/plans") : ControlFiles.relativePlansDir(Path.of(settings.projectRoot()), Path.of(settings.plansDir()))));
+    Optional<String> plans = settings.plansDir() == null ? Optional.of("docs/plans")
+        : ControlFiles.relativePlansDir(Path.of(settings.projectRoot()), Path.of(settings.plansDir()));
+    router = new ReviewRouter(categories, settings.maxChangedLines(), new ControlFiles(plans));
     executor = new ExecutorClient(vertx);
     scheduler = new SchedulerClient(vertx);
     parser = new ParserClient(vertx);
