@@ -99,14 +99,15 @@ final class Wiring {
         checks.commands(), checks.timeout().toMillis(), checks.maxFixRounds(), checks.outputBudgetChars(),
         config.review().maxChangedLines(), rules, mode.orchestrate(), config.forge().kind(),
         new PrbotVerticle.Settings.GitHub(config.github().owner(), config.github().repo(), config.github().apiUrl(),
-            config.github().token(), config.github().remote(), config.github().pollInterval().toMillis()));
+            config.github().token(), config.github().remote(), config.github().pollInterval().toMillis()),
+        config.childEnvironment(), g.plansDir().toString());
     var c = config.claude();
     var executor = new ExecutorVerticle.Settings(g.projectRoot().toString(), g.worktreeDir().toString(), g.logDir().toString(),
         g.stateDir().toString(), g.databasePath().toString(), g.mainBranch(), g.branchPrefix(), config.executor().copyFiles(),
         config.executor().setupCommand(), config.prompts().overrideDir().toString(), c.command(), c.args(), c.model(),
         c.maxTurns(), c.permissionMode(), c.allowedTools(),
         config.executor().buildTools() && mcpServers != null ? mcpServers : new JsonObject(), mcpSecret, agentEnv,
-        mode.orchestrate());
+        mode.orchestrate(), config.childEnvironment());
     var o = config.observer();
     var observer = new ObserverVerticle.Settings(o.idleTimeout().toMillis(), o.runTimeout().toMillis(),
         o.maxCostUsdPerTask(), o.maxCostUsdPerDay());
@@ -119,7 +120,7 @@ final class Wiring {
         g.logDir().resolve("build-jobs").toString(), bp.localFallback().enabled(), bp.localFallback().maxJobs(),
         bp.localFallback().worktreeDir().toString(), bp.timeouts().jobDefaultSecs(), bp.timeouts().heartbeatIntervalSecs(),
         bp.timeouts().heartbeatTimeoutSecs(), bp.keepJobs(), bp.enabled(), bp.gitDaemonListenAddr(), bp.gitDaemonPort(),
-        cluster.advertiseHost().isBlank() ? cluster.host() : cluster.advertiseHost(), mode.pool());
+        cluster.advertiseHost().isBlank() ? cluster.host() : cluster.advertiseHost(), mode.pool(), config.childEnvironment());
     Future<String> chain = deploy(vertx, new ParserVerticle(), parser.toJson())
         .compose(id -> deploy(vertx, new BuildPoolVerticle(), buildPool.toJson()))
         .compose(id -> deploy(vertx, new PrbotVerticle(), prbot.toJson()))

@@ -51,7 +51,7 @@ final class OrchHarness implements AutoCloseable {
         "general.project_root", quoted(tree.root()), "general.database_path", quoted(root.resolve("state/orch.db")),
         "general.worktree_dir", quoted(root.resolve("worktrees")), "general.log_dir", quoted(root.resolve("logs")),
         "claude.command", quoted(claude()), "claude.model", "\"claude-test\"", "web.port", "0", "shell.telnet_port",
-        "0"));
+        "0", "executor.env", "[\"DISABLE_AUTOUPDATER\"]"));
     all.putAll(settings);
     Map<String, StringBuilder> sections = new java.util.TreeMap<>();
     all.forEach((key, value) -> sections.computeIfAbsent(key.substring(0, key.lastIndexOf('.')), k -> new StringBuilder())

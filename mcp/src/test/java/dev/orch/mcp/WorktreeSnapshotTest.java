@@ -63,4 +63,25 @@ class WorktreeSnapshotTest {
     assertThat(snapshot.commit()).isEqualTo(git.run("rev-parse", "HEAD"));
     assertThat(WorktreeSnapshot.take(repo)).isEqualTo(snapshot);
   }
+
+  @Test
+  void h1_copiedFilesAndNewSecretLookingFilesAreNeverInASnapshot() throws IOException {
+    Path worktree = tmp.resolve("wt");
+    git.run("worktree", "add", "-q", "-b", "orch/core-E01", worktree.toString());
+    dev.orch.git.LocalOnlyFiles.declare(git, java.util.List.of(".env", "tracked.txt"));
+    Files.writeString(worktree.resolve(".env"), "SECRET_API_KEY=sk-test-canary\n");
+    Files.writeString(worktree.resolve("tracked.txt"), "copied over a tracked file\n");
+    Files.createDirectories(worktree.resolve("deploy"));
+    Files.writeString(worktree.resolve("deploy/server.pem"), "-----BEGIN PRIVATE KEY-----\n");
+    Files.writeString(worktree.resolve(".env.example"), "SECRET_API_KEY=\n");
+    Files.writeString(worktree.resolve("work.txt"), "work\n");
+
+    WorktreeSnapshot.Snapshot snapshot = WorktreeSnapshot.take(worktree);
+
+    assertThat(git.run("ls-tree", "-r", "--name-only", snapshot.commit()))
+        .contains("work.txt", ".env.example", "tracked.txt").doesNotContain("server.pem").doesNotContain(".env\n")
+        .doesNotEndWith(".env");
+    assertThat(git.run("show", snapshot.commit() + ":tracked.txt")).isEqualTo("one");
+    assertThat(git.tryRunIn(repo, "cat-file", "-e", snapshot.commit() + ":.env").ok()).isFalse();
+  }
 }

@@ -14,6 +14,7 @@ import dev.orch.contract.WireJson;
 import dev.orch.contract.WorkerView;
 import dev.orch.db.Database;
 import dev.orch.git.GitCli;
+import dev.orch.process.ChildEnvironment;
 import dev.orch.process.JobProcess;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -57,8 +58,8 @@ public final class BuildPoolVerticle extends VerticleBase {
    */
   public record Settings(String projectRoot, String databasePath, String logDir, boolean localFallback, int localMaxJobs,
       String localWorktreeDir, int defaultTimeoutSecs, int heartbeatIntervalSecs, int heartbeatTimeoutSecs, int keepJobs,
-      boolean gitDaemon, String gitDaemonHost, int gitDaemonPort, String advertiseHost, boolean orchestrate)
-      implements BusMessage {
+      boolean gitDaemon, String gitDaemonHost, int gitDaemonPort, String advertiseHost, boolean orchestrate,
+      ChildEnvironment jobEnv) implements BusMessage {
     public Settings {
       WireJson.require("project_root", projectRoot);
       WireJson.require("database_path", databasePath);
@@ -67,6 +68,16 @@ public final class BuildPoolVerticle extends VerticleBase {
       defaultTimeoutSecs = defaultTimeoutSecs <= 0 ? 300 : defaultTimeoutSecs;
       heartbeatIntervalSecs = heartbeatIntervalSecs <= 0 ? 30 : heartbeatIntervalSecs;
       heartbeatTimeoutSecs = heartbeatTimeoutSecs <= 0 ? 90 : heartbeatTimeoutSecs;
+      jobEnv = jobEnv == null ? ChildEnvironment.allowListOnly() : jobEnv;
+    }
+
+    /** Local jobs get the allow-listed environment alone. */
+    public Settings(String projectRoot, String databasePath, String logDir, boolean localFallback, int localMaxJobs,
+        String localWorktreeDir, int defaultTimeoutSecs, int heartbeatIntervalSecs, int heartbeatTimeoutSecs, int keepJobs,
+        boolean gitDaemon, String gitDaemonHost, int gitDaemonPort, String advertiseHost, boolean orchestrate) {
+      this(projectRoot, databasePath, logDir, localFallback, localMaxJobs, localWorktreeDir, defaultTimeoutSecs,
+          heartbeatIntervalSecs, heartbeatTimeoutSecs, keepJobs, gitDaemon, gitDaemonHost, gitDaemonPort, advertiseHost,
+          orchestrate, null);
     }
   }
 
@@ -386,7 +397,7 @@ public final class BuildPoolVerticle extends VerticleBase {
         Path dir = Path.of(settings.localWorktreeDir()).resolve("job-" + id);
         return vertx.executeBlocking(() -> {
           LocalCheckout.create(git, dir, job.commit());
-          return JobProcess.start(job.command(), dir, false, (stream, text) -> {
+          return JobProcess.start(job.command(), dir, false, settings.jobEnv(), (stream, text) -> {
             long offset = logs.append(id, text, stream);
             context.runOnContext(v -> {
               vertx.eventBus().publish(Addresses.BuildPool.EVT_OUTPUT, new JobOutput(id, offset, text, stream.wire()).toJson());

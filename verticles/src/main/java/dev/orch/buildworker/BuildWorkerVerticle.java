@@ -6,6 +6,7 @@ import dev.orch.contract.BusMessage;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.WireJson;
+import dev.orch.process.ChildEnvironment;
 import dev.orch.process.JobProcess;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,12 @@ public final class BuildWorkerVerticle extends VerticleBase {
   private static final long MAX_BACKOFF = 60_000;
   private static final long SEND_TIMEOUT = 10_000;
   private static final int MAX_PIECE = 1024 * 1024;
+
+  /**
+   * A build host's jobs keep the host's own environment (its toolchains' variables) except what orch never hands out:
+   * ORCH_*, GITHUB_TOKEN, GH_TOKEN (H4).
+   */
+  private static final ChildEnvironment JOB_ENV = new ChildEnvironment(List.of("*"), List.of());
 
   /** This verticle's slice of the agent's config. */
   public record Settings(String workerId, String host, String gitCacheDir, String worktreeDir, boolean useNix,
@@ -224,7 +232,7 @@ public final class BuildWorkerVerticle extends VerticleBase {
     jobs.put(id, job);
     vertx.executeBlocking(() -> {
       job.checkout = checkout.prepare(url, body.getString("ref"), commit, id);
-      return JobProcess.start(command, job.checkout.worktree(), settings.useNix(),
+      return JobProcess.start(command, job.checkout.worktree(), settings.useNix(), JOB_ENV,
           (stream, text) -> context.runOnContext(v -> forward(job, stream, text)));
     }, false).onComplete(started -> {
       if (started.failed()) {

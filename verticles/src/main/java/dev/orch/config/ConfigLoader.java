@@ -415,6 +415,28 @@ public final class ConfigLoader {
     return builder.getWorkTree() == null ? null : builder.getWorkTree().toPath().toAbsolutePath().normalize();
   }
 
+  /** {@code executor.env} may not hand out what orch withholds from its children: tokens, ORCH_*, configured secrets. */
+  @SuppressWarnings("unchecked")
+  private static void checkChildEnvironment(Map<String, Object> values, Source source, List<String> errors) {
+    List<String> entries = (List<String>) values.get("executor.env");
+    for (int i = 0; i < entries.size(); i++) {
+      String entry = entries.get(i);
+      String where = locate(source.where(), source.lines(), "executor.env") + ": 'executor.env' entry " + (i + 1);
+      java.util.Optional<String> why = dev.orch.process.ChildEnvironment.forbidden(entry);
+      if (why.isPresent()) {
+        errors.add(where + ": " + why.get());
+        continue;
+      }
+      int equals = entry.indexOf('=');
+      String value = equals < 0 ? null : entry.substring(equals + 1);
+      if (value != null && !value.isBlank() && ConfigSchema.SECRET_KEYS.stream().map(values::get)
+          .anyMatch(value::equals)) {
+        errors.add(where + ": sets " + entry.substring(0, equals) + " to the value of a secret setting (the value is not"
+            + " repeated here); orch never gives its secrets to the processes it starts");
+      }
+    }
+  }
+
   private void warnUnknownEnv(List<String> warnings) {
     env.keySet().stream()
         .filter(name -> name.startsWith(ConfigSchema.ENV_PREFIX) && name.contains("__"))
@@ -424,6 +446,7 @@ public final class ConfigLoader {
   }
 
   private static void checkRelations(Map<String, Object> values, Source source, List<String> errors) {
+    checkChildEnvironment(values, source, errors);
     int interval = (Integer) values.get("build_pool.timeouts.heartbeat_interval_secs");
     int timeout = (Integer) values.get("build_pool.timeouts.heartbeat_timeout_secs");
     if (timeout <= interval) {

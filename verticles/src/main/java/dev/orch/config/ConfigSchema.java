@@ -48,8 +48,9 @@ final class ConfigSchema {
     add(ConfigKey.stringList("claude.allowed_tools",
         List.of("Bash", "Read", "Edit", "Write", "MultiEdit", "Glob", "Grep", "LS", "TodoWrite", "mcp__orch")));
 
-    add(ConfigKey.stringList("executor.copy_files", List.of(".env")));
+    add(ConfigKey.stringList("executor.copy_files", List.of()));
     add(ConfigKey.string("executor.setup_command", ""));
+    add(ConfigKey.stringList("executor.env", List.of()));
     add(ConfigKey.bool("executor.build_tools", true));
 
     add(ConfigKey.duration("observer.idle_timeout", "10m"));

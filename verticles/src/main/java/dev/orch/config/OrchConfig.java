@@ -60,11 +60,27 @@ public record OrchConfig(
     }
   }
 
-  /** {@code buildTools}: each agent gets orch's build tools (build, test, lint, ...) over MCP. */
-  public record Executor(List<String> copyFiles, String setupCommand, boolean buildTools) {
+  /**
+   * {@code buildTools}: each agent gets orch's build tools (build, test, lint, ...) over MCP. {@code env}: what agents,
+   * checks, setup commands and build jobs get from orch's environment beyond the allow-list
+   * ({@link dev.orch.process.ChildEnvironment}).
+   */
+  public record Executor(List<String> copyFiles, String setupCommand, boolean buildTools, List<String> env) {
     static Executor from(ConfigValues v) {
       return new Executor(v.strings("executor.copy_files"), v.string("executor.setup_command"),
-          v.bool("executor.build_tools"));
+          v.bool("executor.build_tools"), v.strings("executor.env"));
+    }
+
+    @Override
+    public String toString() {
+      // A NAME=value entry's value stays out of logs: it may be a credential the project's builds need.
+      return "Executor[copyFiles=" + copyFiles + ", setupCommand=" + setupCommand + ", buildTools=" + buildTools + ", env="
+          + env.stream().map(e -> e.contains("=") ? e.substring(0, e.indexOf('=')) + "=(set)" : e).toList() + "]";
+    }
+
+    /** The environment of the processes orch starts for the project, without any of {@code secretValues}. */
+    public dev.orch.process.ChildEnvironment childEnvironment(List<String> secretValues) {
+      return new dev.orch.process.ChildEnvironment(env, secretValues);
     }
   }
 
@@ -236,6 +252,21 @@ public record OrchConfig(
   }
 
   public record Timeouts(int jobDefaultSecs, int heartbeatIntervalSecs, int heartbeatTimeoutSecs) {
+  }
+
+  /**
+   * The values of every secret setting (tokens, the webhook, passwords, the cluster secret), wherever they came from:
+   * the processes orch starts never get a variable holding one (H4).
+   */
+  public List<String> secretValues() {
+    return java.util.stream.Stream.of(github.token(), web.token(), notifications.slackWebhook(), shell.sshPassword(),
+            buildPool.cluster().secret(), buildPool.cluster().keyStorePassword(), buildPool.cluster().trustStorePassword())
+        .filter(v -> v != null && !v.isBlank()).distinct().toList();
+  }
+
+  /** The environment for agents, checks, setup commands and build jobs: the allow-list and {@code executor.env}. */
+  public dev.orch.process.ChildEnvironment childEnvironment() {
+    return executor.childEnvironment(secretValues());
   }
 
   static OrchConfig from(Optional<Path> source, ConfigValues v, Map<String, String> env) {

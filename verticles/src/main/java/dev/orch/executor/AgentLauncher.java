@@ -1,5 +1,6 @@
 package dev.orch.executor;
 
+import dev.orch.process.ChildEnvironment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -24,10 +25,13 @@ final class AgentLauncher {
   }
 
   private final Settings settings;
+  private final ChildEnvironment childEnv;
   private final Map<String, String> extraEnv;
 
-  AgentLauncher(Settings settings, Map<String, String> extraEnv) {
+  /** {@code extraEnv}: variables orch itself sets for its agents (a demo's scripted model), on top of {@code childEnv}. */
+  AgentLauncher(Settings settings, ChildEnvironment childEnv, Map<String, String> extraEnv) {
     this.settings = settings;
+    this.childEnv = childEnv;
     this.extraEnv = Map.copyOf(extraEnv);
   }
 
@@ -58,7 +62,7 @@ final class AgentLauncher {
         .redirectInput(launch.promptFile().toFile())
         .redirectOutput(ProcessBuilder.Redirect.appendTo(launch.logFile().toFile()))
         .redirectError(ProcessBuilder.Redirect.appendTo(launch.stderrFile().toFile()));
-    builder.environment().putAll(extraEnv);
+    childEnv.applyTo(builder).environment().putAll(extraEnv);
     if (!launch.hasGitIdentity()) {
       // Agents commit their work; on a machine where git knows nobody, commits would fail and the work would be lost.
       builder.environment().putIfAbsent("GIT_AUTHOR_NAME", "orch agent");

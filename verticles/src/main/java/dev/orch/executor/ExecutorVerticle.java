@@ -21,6 +21,7 @@ import dev.orch.contract.TaskId;
 import dev.orch.contract.WireJson;
 import dev.orch.db.Database;
 import dev.orch.git.GitCli;
+import dev.orch.process.ChildEnvironment;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -65,7 +66,8 @@ public final class ExecutorVerticle extends VerticleBase {
   public record Settings(String projectRoot, String worktreeDir, String logDir, String stateDir, String databasePath,
       String mainBranch, String branchPrefix, List<String> copyFiles, String setupCommand, String promptOverrideDir,
       String command, List<String> args, String model, int maxTurns, String permissionMode, List<String> allowedTools,
-      JsonObject mcpServers, String mcpSecret, Map<String, String> env, boolean orchestrate) implements BusMessage {
+      JsonObject mcpServers, String mcpSecret, Map<String, String> env, boolean orchestrate,
+      ChildEnvironment commandEnv) implements BusMessage {
     public Settings {
       WireJson.require("project_root", projectRoot);
       WireJson.require("worktree_dir", worktreeDir);
@@ -77,6 +79,7 @@ public final class ExecutorVerticle extends VerticleBase {
       mcpServers = mcpServers == null ? new JsonObject() : mcpServers;
       mcpSecret = mcpSecret == null ? "" : mcpSecret;
       env = env == null ? Map.of() : Map.copyOf(env);
+      commandEnv = commandEnv == null ? ChildEnvironment.allowListOnly() : commandEnv;
       setupCommand = setupCommand == null ? "" : setupCommand;
       branchPrefix = branchPrefix == null ? "orch/" : branchPrefix;
     }
@@ -101,7 +104,7 @@ public final class ExecutorVerticle extends VerticleBase {
     worktrees = new Worktrees(git, Path.of(settings.worktreeDir()), Path.of(settings.stateDir()).resolve("bundles"),
         settings.mainBranch(), settings.branchPrefix());
     launcher = new AgentLauncher(new AgentLauncher.Settings(settings.command(), settings.args(), settings.model(),
-        settings.maxTurns(), settings.permissionMode(), settings.allowedTools()), settings.env());
+        settings.maxTurns(), settings.permissionMode(), settings.allowedTools()), settings.commandEnv(), settings.env());
     prompts = new PromptLibrary(root, settings.promptOverrideDir() == null ? null : Path.of(settings.promptOverrideDir()));
     prbot = new PrbotClient(vertx);
     return Database.open(vertx, Path.of(settings.databasePath()))
@@ -172,7 +175,7 @@ public final class ExecutorVerticle extends VerticleBase {
     files.createDirectories();
     Path worktree = worktrees.create(task, "before-run-" + run.runId());
     worktrees.copyFiles(worktree, settings.copyFiles());
-    worktrees.runSetup(worktree, settings.setupCommand(), files.setupLog());
+    worktrees.runSetup(worktree, settings.setupCommand(), files.setupLog(), settings.commandEnv());
     Files.writeString(files.prompt(), renderTaskPrompt(task, request, worktree, run.branch()), StandardCharsets.UTF_8);
     writeMcpConfig(files.mcpConfig(), worktree, request.taskId());
     return launcher.start(new AgentLauncher.Launch(worktree, files.prompt(), files.log(), files.stderr(), files.mcpConfig(),

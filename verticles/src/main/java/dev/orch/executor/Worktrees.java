@@ -2,6 +2,8 @@ package dev.orch.executor;
 
 import dev.orch.contract.TaskId;
 import dev.orch.git.GitCli;
+import dev.orch.git.LocalOnlyFiles;
+import dev.orch.process.ChildEnvironment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -109,13 +111,22 @@ final class Worktrees {
     return saved;
   }
 
-  /** Commits everything uncommitted in a worktree, so no work is lost; returns whether there was anything. */
+  /**
+   * Commits everything uncommitted in a worktree, so no work is lost, except local-only files (what orch copied in) and
+   * new files that look like secrets: those stay on disk, uncommitted (H1). Returns whether anything was committed.
+   */
   boolean commitLeftovers(Path worktree, String message) {
     GitCli.Result status = git.tryRunIn(worktree, "status", "--porcelain");
     if (!status.ok() || status.out().isBlank()) {
       return false;
     }
-    git.runIn(worktree, "add", "-A");
+    List<String> leftOut = LocalOnlyFiles.stageAll(git, worktree);
+    if (!leftOut.isEmpty()) {
+      LOG.info("not committing local-only or secret-looking files in {}: {}", worktree, leftOut);
+    }
+    if (!LocalOnlyFiles.anythingStaged(git, worktree)) {
+      return false;
+    }
     git.commitIn(worktree, message);
     return true;
   }
@@ -169,8 +180,12 @@ final class Worktrees {
     return new Inventory(folders, branches);
   }
 
-  /** Copies the configured files (.env and the like) from the project into a new worktree, when they exist. */
+  /**
+   * Copies the configured files (.env and the like) from the project into a new worktree, when they exist, after
+   * declaring them local-only so no commit, snapshot or push ever carries them (H1).
+   */
   void copyFiles(Path worktree, List<String> files) {
+    LocalOnlyFiles.declare(git, files);
     for (String file : files) {
       Path source = git.repo().resolve(file);
       if (Files.isRegularFile(source)) {
@@ -186,12 +201,12 @@ final class Worktrees {
   }
 
   /** Runs the project's setup command in a new worktree; a failure fails the run with the command's output. */
-  void runSetup(Path worktree, String command, Path logFile) {
+  void runSetup(Path worktree, String command, Path logFile, ChildEnvironment env) {
     if (command == null || command.isBlank()) {
       return;
     }
     try {
-      Process process = new ProcessBuilder("sh", "-c", command).directory(worktree.toFile())
+      Process process = env.applyTo(new ProcessBuilder("sh", "-c", command)).directory(worktree.toFile())
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
       if (!process.waitFor(30, TimeUnit.MINUTES)) {

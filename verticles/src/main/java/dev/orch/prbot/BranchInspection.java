@@ -1,6 +1,7 @@
 package dev.orch.prbot;
 
 import dev.orch.git.GitCli;
+import dev.orch.git.LocalOnlyFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +21,11 @@ record BranchInspection(int commits, String headCommit, int filesChanged, int ad
       GitCli.Result status = git.tryRunIn(worktree, "status", "--porcelain");
       int ahead = git.countCommits(git.mainBranch(configuredMain), branch);
       if (status.ok() && !status.out().isBlank() && ahead > 0) {
-        git.runIn(worktree, "add", "-A");
-        git.commitIn(worktree, "orch: changes the agent left uncommitted");
+        // Never what orch copied in, nor new files that look like secrets: they stay on disk, out of the branch (H1).
+        LocalOnlyFiles.stageAll(git, worktree);
+        if (LocalOnlyFiles.anythingStaged(git, worktree)) {
+          git.commitIn(worktree, "orch: changes the agent left uncommitted");
+        }
       }
     }
     String main = git.mainBranch(configuredMain);

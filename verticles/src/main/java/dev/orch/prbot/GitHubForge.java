@@ -3,6 +3,7 @@ package dev.orch.prbot;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.TaskId;
 import dev.orch.git.GitCli;
+import dev.orch.git.LocalOnlyFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -73,8 +74,14 @@ final class GitHubForge implements Forge {
     return push(pr.branch());
   }
 
+  /** Refuses a branch that carries secret-looking files: once on the forge, a secret is out of orch's hands (H1). */
   private Future<Void> push(String branch) {
     return vertx.executeBlocking(() -> {
+      List<BranchSecrets.Finding> secrets = BranchSecrets.of(git, git.mainBranch(configuredMain), branch);
+      if (!secrets.isEmpty()) {
+        throw new IllegalStateException("not pushing " + branch + " to " + remote + ": it adds files that look like "
+            + "secrets: " + BranchSecrets.describe(secrets));
+      }
       GitCli.Result pushed = git.tryRunIn(git.repo(), "push", "--quiet", "--force-with-lease", remote,
           "refs/heads/" + branch + ":refs/heads/" + branch);
       if (!pushed.ok()) {
@@ -150,8 +157,8 @@ final class GitHubForge implements Forge {
   public Future<Completed> completeMerge(PullRequestView pr, MergeAttempt attempt, String message) {
     TaskId task = TaskId.parseFull(pr.taskId());
     return vertx.executeBlocking(() -> {
-      git.runIn(attempt.checkout(), "add", "-A");
-      if (!git.tryRunIn(attempt.checkout(), "diff", "--cached", "--quiet").ok()) {
+      LocalOnlyFiles.stageAll(git, attempt.checkout());
+      if (LocalOnlyFiles.anythingStaged(git, attempt.checkout())) {
         git.commitIn(attempt.checkout(), "orch: " + task + " is complete");
       }
       return git.runIn(attempt.checkout(), "rev-parse", "HEAD");

@@ -20,6 +20,7 @@ import dev.orch.contract.WireJson;
 import dev.orch.contract.WriteStatusRequest;
 import dev.orch.db.Database;
 import dev.orch.git.GitCli;
+import dev.orch.process.ChildEnvironment;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -56,7 +57,7 @@ public final class PrbotVerticle extends VerticleBase {
   public record Settings(String projectRoot, String worktreeDir, String logDir, String databasePath, String mainBranch,
       String mergeMethod, String updateMethod, List<String> checkCommands, long checkTimeoutMillis, int maxFixRounds,
       int outputBudgetChars, int maxChangedLines, Map<String, Map<String, List<String>>> reviewRules, boolean orchestrate,
-      String forgeKind, GitHub github) implements BusMessage {
+      String forgeKind, GitHub github, ChildEnvironment commandEnv, String plansDir) implements BusMessage {
     /** Where the GitHub forge finds the repository; the token stays out of every log line. */
     public record GitHub(String owner, String repo, String apiUrl, String token, String remote, long pollIntervalMillis) {
       @Override
@@ -78,6 +79,7 @@ public final class PrbotVerticle extends VerticleBase {
       maxChangedLines = maxChangedLines <= 0 ? 400 : maxChangedLines;
       reviewRules = reviewRules == null ? Map.of() : reviewRules;
       forgeKind = forgeKind == null ? "local" : forgeKind;
+      commandEnv = commandEnv == null ? ChildEnvironment.allowListOnly() : commandEnv;
     }
   }
 
@@ -104,11 +106,13 @@ public final class PrbotVerticle extends VerticleBase {
     git = new GitCli(Path.of(settings.projectRoot()));
     forge = createForge();
     checks = new CheckRunner(settings.checkCommands(), Duration.ofMillis(settings.checkTimeoutMillis()),
-        settings.outputBudgetChars());
+        settings.outputBudgetChars(), settings.commandEnv());
     List<ReviewRouter.Category> categories = new ArrayList<>();
     settings.reviewRules().forEach((name, rules) -> categories.add(new ReviewRouter.Category(name,
         rules.getOrDefault("paths", List.of()), rules.getOrDefault("patterns", List.of()))));
-    router = new ReviewRouter(categories, settings.maxChangedLines());
+    Optional<String> plans = settings.plansDir() == null ? Optional.of("docs/plans")
+        : ControlFiles.relativePlansDir(Path.of(settings.projectRoot()), Path.of(settings.plansDir()));
+    router = new ReviewRouter(categories, settings.maxChangedLines(), new ControlFiles(plans));
     executor = new ExecutorClient(vertx);
     scheduler = new SchedulerClient(vertx);
     parser = new ParserClient(vertx);
@@ -222,8 +226,11 @@ public final class PrbotVerticle extends VerticleBase {
               inspection.headCommit(), null, inspection.filesChanged(), inspection.additions(), inspection.deletions(),
               inspection.diffStat(), run.costUsd(), run.inputTokens() + run.outputTokens(), System.currentTimeMillis(), 0,
               PullRequestView.STAGE_CHECKING, 0, List.of(), null, null, null, 0);
+          // A branch with secret-looking files stays local: it is flagged on its way (secretsGate), never opened on a forge.
           return store.insert(draft)
-              .compose(pr -> forge.open(pr).compose(store::save))
+              .compose(pr -> vertx.executeBlocking(() -> BranchSecrets.of(git, git.mainBranch(settings.mainBranch()),
+                  pr.branch())).compose(secrets -> secrets.isEmpty() ? forge.open(pr).compose(store::save)
+                  : Future.succeededFuture(pr)))
               .onSuccess(pr -> {
                 LOG.info("{}: opened pull request #{} ({} files, +{} -{})", pr.taskId(), pr.number(), pr.filesChanged(),
                     pr.additions(), pr.deletions());
@@ -277,6 +284,7 @@ public final class PrbotVerticle extends VerticleBase {
       }
       // Each stage answers the pull request as it now stands, or null when it stopped (the agent or a person has it).
       return updateBranch(pr, task, worktree)
+          .compose(updated -> updated == null ? Future.succeededFuture(null) : secretsGate(updated))
           .compose(updated -> updated == null ? Future.succeededFuture(null) : runChecks(updated, task, worktree))
           .compose(checked -> checked == null ? Future.succeededFuture(null) : forgeChecks(checked, task))
           .compose(checked -> checked == null ? Future.succeededFuture(null) : route(checked, task))
@@ -374,12 +382,31 @@ public final class PrbotVerticle extends VerticleBase {
         .forEach(pr -> advance(pr.number())));
   }
 
+  /**
+   * The pull request when its branch carries no secret-looking files (opened on the forge now if it never was), or null
+   * when it does: then it is flagged with the files named, before anything is pushed (H1).
+   */
+  private Future<PullRequestView> secretsGate(PullRequestView pr) {
+    return vertx.executeBlocking(() -> BranchSecrets.of(git, git.mainBranch(settings.mainBranch()), pr.branch()))
+        .compose(secrets -> {
+          if (secrets.isEmpty()) {
+            return pr.remoteNumber() == 0 && "github".equals(settings.forgeKind()) ? forge.open(pr).compose(store::save)
+                : Future.succeededFuture(pr);
+          }
+          String reason = BranchSecrets.CATEGORY + ": " + BranchSecrets.describe(secrets);
+          PullRequestView routed = with(pr, "routing", reason, "labels",
+              new JsonArray(List.of(NEEDS_REVIEW_LABEL, BranchSecrets.CATEGORY)));
+          return flag(routed, "review needed: " + reason + " (kept local: orch does not push such a branch)")
+              .map((PullRequestView) null);
+        });
+  }
+
   /** The pull request when the change is routine, or null when it was flagged with the reason and labels. */
   private Future<PullRequestView> route(PullRequestView pr, TaskView task) {
     return vertx.executeBlocking(() -> {
       String main = git.mainBranch(settings.mainBranch());
-      return router.route(FileDiff.parse(git.run("diff", "--unified=0", "--no-color", main + "..." + pr.branch())),
-          task.needsReview());
+      return router.route(FileDiff.parse(BranchSecrets.diff(git, main, pr.branch())),
+          task.needsReview(), task.file());
     }).compose(decision -> {
       if (decision.routine()) {
         return store.save(with(pr, "routing", null));

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 /**
  * Decides whether a pull request may merge by itself or needs a person, file by file: a category's path globs
  * against each changed file, its patterns against each added and removed line, the size of the change, and the
- * plan's {@code needs_review}. Every match records the rule, the file and the line, so the reason can be shown.
+ * plan's {@code needs_review}, and built-in categories no config removes ({@code secrets}, {@code control}). Every match records the rule, the file and the line, so the reason can be shown.
  */
 final class ReviewRouter {
   static final String LARGE = "large";
@@ -61,8 +61,15 @@ final class ReviewRouter {
 
   private final List<CompiledCategory> categories = new ArrayList<>();
   private final int maxChangedLines;
+  private final ControlFiles control;
 
+  /** With the default plan folder, {@code docs/plans}. */
   ReviewRouter(List<Category> categories, int maxChangedLines) {
+    this(categories, maxChangedLines, new ControlFiles(java.util.Optional.of("docs/plans")));
+  }
+
+  ReviewRouter(List<Category> categories, int maxChangedLines, ControlFiles control) {
+    this.control = control;
     for (Category c : categories) {
       List<PathMatcher> matchers = c.paths().stream()
           .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob)).toList();
@@ -73,17 +80,30 @@ final class ReviewRouter {
   }
 
   Decision route(List<FileDiff> files, boolean planNeedsReview) {
+    return route(files, planNeedsReview, null);
+  }
+
+  /** {@code ownPlanFile}: the task's plan file, whose status line alone may change without a person. */
+  Decision route(List<FileDiff> files, boolean planNeedsReview, String ownPlanFile) {
     List<Match> matches = new ArrayList<>();
     if (planNeedsReview) {
       matches.add(new Match(PLAN, "needs_review: true", "the plan", 0));
     }
+    // Built in, whatever the config says: secrets never merge unseen.
+    for (BranchSecrets.Finding secret : BranchSecrets.in(files)) {
+      matches.add(new Match(BranchSecrets.CATEGORY, "looks like a secret: " + secret.why(), secret.path(), 0));
+    }
+    // Built in too: what steers orch, its agents and the commands it runs always needs a person (M6).
+    matches.addAll(control.in(files, ownPlanFile));
     for (CompiledCategory category : categories) {
       for (FileDiff file : files) {
         boolean byPath = false;
         for (int i = 0; i < category.matchers().size() && !byPath; i++) {
-          if (matchesPath(category.matchers().get(i), file.path())) {
-            matches.add(new Match(category.name(), category.globs().get(i), file.path(), 0));
-            byPath = true;
+          for (String path : file.paths()) {
+            if (!byPath && matchesPath(category.matchers().get(i), path)) {
+              matches.add(new Match(category.name(), category.globs().get(i), path, 0));
+              byPath = true;
+            }
           }
         }
         if (!byPath) {

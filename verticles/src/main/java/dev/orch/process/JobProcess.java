@@ -58,11 +58,12 @@ public final class JobProcess {
   }
 
   /**
-   * Starts it; {@code output} gets each chunk on a reading thread, and once both outputs are read to their end the exit
+   * Starts it with {@code env} (never orch's whole environment); {@code output} gets each chunk on a reading thread, and once both outputs are read to their end the exit
    * code completes {@link #exit()}.
    */
-  public static JobProcess start(String command, Path dir, boolean useNix, Output output) throws IOException {
-    Process process = new ProcessBuilder(commandLine(command, dir, useNix)).directory(dir.toFile())
+  public static JobProcess start(String command, Path dir, boolean useNix, ChildEnvironment env, Output output)
+      throws IOException {
+    Process process = env.applyTo(new ProcessBuilder(commandLine(command, dir, useNix))).directory(dir.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     JobProcess job = new JobProcess(process);
     CompletableFuture<Void> stdout = job.read(process.getInputStream(), text -> output.accept(Stream.STDOUT, text), "out");

@@ -96,7 +96,8 @@ class ReviewRouterTest {
         +ALTER TABLE users ADD COLUMN x INT;
         """ + big;
     ReviewRouter.Decision decision = defaults(tmp).route(FileDiff.parse(diff), true);
-    assertThat(decision.categories()).containsExactly("plan", "architecture", "migrations", "large");
+    // The top-level pom.xml is also a build entry point: built-in category control (M6).
+    assertThat(decision.categories()).containsExactly("plan", "control", "architecture", "migrations", "large");
     assertThat(decision.reason()).contains("architecture: pom.xml (**/pom.xml)", "migrations: db/V2__add.sql (**/*.sql)",
         "large: 3 files (502 changed lines, over review.max_changed_lines = 400)");
   }
