@@ -8,11 +8,16 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +33,7 @@ class WebVerticleTest {
   @BeforeEach
   void start(Vertx vertx) throws Exception {
     WebVerticle web = new WebVerticle();
-    var settings = new WebVerticle.Settings("127.0.0.1", 0, "cli-token", TOKEN, true);
+    var settings = new WebVerticle.Settings("127.0.0.1", 0, "cli-token", TOKEN, true, List.of());
     await(vertx.deployVerticle(web, new DeploymentOptions().setConfig(settings.toJson())));
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(web.actualPort())
         .setFollowRedirects(false));
@@ -67,7 +72,7 @@ class WebVerticleTest {
   @Test
   void theCommandApiWantsTheBearerTokenAndAnswersForMissingOwnersWithA503(Vertx vertx) throws Exception {
     assertThat(await(client.post("/api/cmd/scheduler/status").sendJsonObject(new JsonObject())).statusCode())
-        .isEqualTo(401);
+        .as("neither an Origin nor a bearer token").isEqualTo(403);
     HttpResponse<Buffer> status = await(client.post("/api/cmd/scheduler/status").bearerTokenAuthentication("cli-token")
         .sendJsonObject(new JsonObject()));
     assertThat(status.statusCode()).isEqualTo(503);
@@ -79,7 +84,7 @@ class WebVerticleTest {
 
   @Test
   void aTokenRequiredWithoutOneConfiguredStopsTheStartWithTheReason(Vertx vertx) {
-    var settings = new WebVerticle.Settings("127.0.0.1", 0, "cli-token", "", true);
+    var settings = new WebVerticle.Settings("127.0.0.1", 0, "cli-token", "", true, List.of());
     assertThatThrownBy(() -> await(vertx.deployVerticle(new WebVerticle(),
         new DeploymentOptions().setConfig(settings.toJson())))).hasMessageContaining("[web] token is empty");
   }
@@ -94,6 +99,108 @@ class WebVerticleTest {
             Addresses.BuildPool.CMD, Addresses.Batch.CMD);
     assertThat(BridgeRules.INBOUND.get(Addresses.Scheduler.CMD)).doesNotContain("sync", "list");
     assertThat(BridgeRules.INBOUND.get(Addresses.BuildPool.CMD)).containsExactly("cancel");
+  }
+
+  @Test
+  void c1_host_with_loopback_prefix_is_refused_on_every_route(Vertx vertx) throws Exception {
+    Deployed web = loopback(vertx, List.of());
+    String rebound = "127.attacker.example:" + web.port();
+    for (String path : List.of("/api/overview", "/api/health", "/", "/index.html", "/eventbus/info", "/api/events")) {
+      HttpResponse<Buffer> response = await(web.client().get(path).putHeader("Host", rebound).send());
+      assertThat(response.statusCode()).as(path).isEqualTo(403);
+      assertThat(response.bodyAsJsonObject().getString("error")).contains("its own names");
+    }
+    HttpResponse<Buffer> post = await(web.client().post("/api/tasks/app/E01/retry").putHeader("Host", rebound)
+        .putHeader("Origin", "http://" + rebound).sendJsonObject(new JsonObject()));
+    assertThat(post.statusCode()).isEqualTo(403);
+    HttpResponse<Buffer> command = await(web.client().post("/api/cmd/scheduler/status").putHeader("Host", rebound)
+        .bearerTokenAuthentication("cli-token").sendJsonObject(new JsonObject()));
+    assertThat(command.statusCode()).as("not even with the CLI's token").isEqualTo(403);
+  }
+
+  @Test
+  void c1_loopback_names_with_the_real_port_are_answered(Vertx vertx) throws Exception {
+    Deployed web = loopback(vertx, List.of("orch.example.com"));
+    for (String host : List.of("127.0.0.1:" + web.port(), "localhost:" + web.port(), "[::1]:" + web.port(),
+        "orch.example.com")) {
+      assertThat(await(web.client().get("/api/health").putHeader("Host", host).send()).statusCode()).as(host)
+          .isEqualTo(200);
+    }
+    assertThat(await(web.client().get("/api/health").putHeader("Host", "127.0.0.1:1").send()).statusCode())
+        .isEqualTo(403);
+  }
+
+  @Test
+  void c1_a_state_change_needs_this_servers_origin_or_a_bearer_token(Vertx vertx) throws Exception {
+    Deployed web = loopback(vertx, List.of());
+    HttpResponse<Buffer> bare = await(web.client().post("/api/tasks/app/E01/retry").sendJsonObject(new JsonObject()));
+    assertThat(bare.statusCode()).isEqualTo(403);
+    assertThat(bare.bodyAsJsonObject().getString("error")).contains("Origin", "Bearer");
+    HttpResponse<Buffer> foreign = await(web.client().post("/api/tasks/app/E01/retry")
+        .putHeader("Origin", "http://127.attacker.example:" + web.port()).sendJsonObject(new JsonObject()));
+    assertThat(foreign.statusCode()).isEqualTo(403);
+    assertThat(foreign.bodyAsJsonObject().getString("error")).contains("other sites");
+    HttpResponse<Buffer> own = await(web.client().post("/api/tasks/app/E01/retry")
+        .putHeader("Origin", "http://127.0.0.1:" + web.port()).sendJsonObject(new JsonObject()));
+    assertThat(own.statusCode()).as("past the access check: nothing serves the scheduler here").isEqualTo(503);
+    HttpResponse<Buffer> bearer = await(web.client().post("/api/tasks/app/E01/retry").bearerTokenAuthentication(TOKEN)
+        .sendJsonObject(new JsonObject()));
+    assertThat(bearer.statusCode()).isEqualTo(503);
+    HttpResponse<Buffer> wrongBearer = await(web.client().post("/api/tasks/app/E01/retry")
+        .bearerTokenAuthentication("wrong").sendJsonObject(new JsonObject()));
+    assertThat(wrongBearer.statusCode()).isEqualTo(403);
+    assertThat(await(web.client().get("/api/overview").send()).statusCode()).as("a read needs no Origin").isEqualTo(503);
+  }
+
+  @Test
+  void c1_a_websocket_upgrade_needs_this_servers_origin(Vertx vertx) throws Exception {
+    Deployed web = loopback(vertx, List.of());
+    WebSocketClient sockets = vertx.createWebSocketClient();
+    try {
+      for (String origin : List.of("http://127.attacker.example:" + web.port(), "http://evil.example")) {
+        assertThatThrownBy(() -> await(sockets.connect(upgrade(web.port(), origin))))
+            .hasRootCauseInstanceOf(UpgradeRejectedException.class)
+            .satisfies(e -> assertThat(((UpgradeRejectedException) rootCause(e)).getStatus()).isEqualTo(403));
+      }
+      assertThatThrownBy(() -> await(sockets.connect(upgrade(web.port(), null))))
+          .hasRootCauseInstanceOf(UpgradeRejectedException.class);
+      WebSocket own = await(sockets.connect(upgrade(web.port(), "http://127.0.0.1:" + web.port())));
+      assertThat(own.isClosed()).isFalse();
+      await(own.close());
+    } finally {
+      sockets.close();
+    }
+  }
+
+  private static WebSocketConnectOptions upgrade(int port, String origin) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI("/eventbus/websocket");
+    if (origin != null) {
+      options.addHeader("Origin", origin);
+    } else {
+      options.setAllowOriginHeader(false);
+    }
+    return options;
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  record Deployed(WebClient client, int port) {
+  }
+
+  /** A second server on loopback without a required token, the default setup. */
+  private static Deployed loopback(Vertx vertx, List<String> allowedHosts) throws Exception {
+    WebVerticle web = new WebVerticle();
+    var settings = new WebVerticle.Settings("127.0.0.1", 0, "cli-token", TOKEN, false, allowedHosts);
+    await(vertx.deployVerticle(web, new DeploymentOptions().setConfig(settings.toJson())));
+    return new Deployed(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(web.actualPort()).setFollowRedirects(false)), web.actualPort());
   }
 
   private static <T> T await(Future<T> future) throws Exception {
