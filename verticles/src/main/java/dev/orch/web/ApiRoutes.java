@@ -58,6 +58,8 @@ final class ApiRoutes {
     router.get("/api/overview").handler(ctx -> respond(ctx, overview()));
     router.get("/api/tasks").handler(ctx -> respond(ctx, scheduler.list(taskQuery(ctx))));
     router.get("/api/graph").handler(ctx -> respond(ctx, scheduler.list(TaskQuery.ALL).map(PlanGraphView::of)));
+    router.getWithRegex("/api/tasks/(?<id>.+)/history").handler(ctx -> respond(ctx,
+        scheduler.history(TaskRef.of(taskId(ctx.pathParam("id"))))));
     router.getWithRegex("/api/tasks/(?<id>.+)").handler(ctx -> respond(ctx, task(taskId(ctx.pathParam("id")))));
     router.postWithRegex("/api/tasks/(?<id>.+)/(?<action>start|stop|retry|reset|resume)").handler(this::taskAction);
     router.get("/api/runs").handler(ctx -> respond(ctx, runs(ctx)));
@@ -69,6 +71,7 @@ final class ApiRoutes {
     router.post("/api/prs/:number/merge").handler(ctx -> respond(ctx,
         prbot.merge(prNumber(ctx), Boolean.TRUE.equals(body(ctx).getValue("force")))));
     router.post("/api/prs/:number/reject").handler(ctx -> respond(ctx, reject(ctx)));
+    router.get("/api/forge").handler(ctx -> respond(ctx, prbot.apiUsage()));
     router.get("/api/pool").handler(ctx -> respond(ctx, pool.status()));
     router.get("/api/pool/jobs").handler(ctx -> respond(ctx, pool.jobs((int) query(ctx, "limit", 50))));
     router.get("/api/pool/jobs/:job").handler(ctx -> respond(ctx, pool.job(number(ctx, "job", "job id"))));

@@ -2,7 +2,6 @@ package dev.orch.web;
 
 import dev.orch.contract.Addresses;
 import dev.orch.contract.BusMessage;
-import dev.orch.contract.CommandAction;
 import dev.orch.contract.EventBusTransport;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.WireJson;
@@ -18,7 +17,6 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +49,7 @@ public final class WebVerticle extends VerticleBase {
   private HttpServer server;
   private EventBusTransport bus;
   private WebAccess access;
+  private byte[] instanceToken;
 
   @Override
   public Future<?> start() {
@@ -65,7 +64,9 @@ public final class WebVerticle extends VerticleBase {
       return Future.failedFuture(OrchException.badRequest(String.join("; ", badHosts)));
     }
     bus = new EventBusTransport(vertx);
-    access = new WebAccess(settings.host(), settings.requireToken(), List.of(settings.token(), settings.accessToken()));
+    // The instance token opens the command API only; web.token the dashboard only (a dashboard user is no CLI).
+    instanceToken = settings.token().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    access = new WebAccess(settings.host(), settings.requireToken(), List.of(settings.accessToken()));
     Router router = Router.router(vertx);
     router.route().handler(this::screen);
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY));
@@ -114,7 +115,7 @@ public final class WebVerticle extends VerticleBase {
 
   /** Host and Origin, before anything else answers (the health check and the command API included). */
   private void screen(RoutingContext ctx) {
-    boolean bearer = WebAccess.bearer(ctx).map(access::matches).orElse(false);
+    boolean bearer = WebAccess.bearer(ctx).map(access::matches).orElse(false) || carriesInstanceToken(ctx);
     access.screen(ctx.request(), bearer).ifPresentOrElse(refusal -> refuse(ctx, refusal), ctx::next);
   }
 
@@ -141,23 +142,29 @@ public final class WebVerticle extends VerticleBase {
         status == 413 ? "request body over " + MAX_BODY + " bytes" : String.valueOf(failure == null ? "HTTP " + status : failure.getMessage()));
   }
 
+  /** The CLI's commands: only with the running instance's token, only those {@link CommandApi} offers. */
   private void command(RoutingContext ctx) {
-    if (!access.carriesBearer(ctx)) {
-      ApiRoutes.error(ctx, 401, "unauthorized", "missing or wrong bearer token");
+    if (!carriesInstanceToken(ctx)) {
+      ApiRoutes.error(ctx, 401, "unauthorized", "the command API needs the running instance's token (in orch.json)"
+          + " as Authorization: Bearer; web.token does not open it");
       return;
     }
     String owner = ctx.pathParam("owner");
-    String address = Addresses.remoteCommandAddresses().get(owner);
-    if (address == null) {
-      ApiRoutes.error(ctx, 404, "not_found", "no command owner '" + owner + "' (one of "
-          + String.join(", ", Addresses.remoteCommandAddresses().keySet().stream().sorted().toList()) + ")");
+    String action = ctx.pathParam("action");
+    var target = CommandApi.resolve(owner, action);
+    if (target.isEmpty()) {
+      ApiRoutes.error(ctx, 404, "not_found", "no command '" + owner + " " + action + "' in the API (it offers: "
+          + CommandApi.offered() + ")");
       return;
     }
     JsonObject body = ApiRoutes.body(ctx);
-    String action = ctx.pathParam("action");
-    CommandAction named = () -> action.toUpperCase(Locale.ROOT).replace('-', '_');
-    ApiRoutes.respond(ctx, bus.request(address, named, body, Duration.ofMinutes(10)).map(reply ->
-        reply == null || reply instanceof JsonObject || reply instanceof JsonArray ? reply : new JsonObject().put("result", reply)));
+    ApiRoutes.respond(ctx, bus.request(target.get().address(), target.get().action(), body, Duration.ofMinutes(10))
+        .map(reply -> reply == null || reply instanceof JsonObject || reply instanceof JsonArray ? reply
+            : new JsonObject().put("result", reply)));
+  }
+
+  private boolean carriesInstanceToken(RoutingContext ctx) {
+    return WebAccess.bearer(ctx).map(given -> WebAccess.matchesAny(given, List.of(instanceToken))).orElse(false);
   }
 
   @Override

@@ -70,16 +70,34 @@ class WebVerticleTest {
   }
 
   @Test
-  void theCommandApiWantsTheBearerTokenAndAnswersForMissingOwnersWithA503(Vertx vertx) throws Exception {
+  void m7_the_dashboard_token_does_not_open_the_command_api(Vertx vertx) throws Exception {
     assertThat(await(client.post("/api/cmd/scheduler/status").sendJsonObject(new JsonObject())).statusCode())
         .as("neither an Origin nor a bearer token").isEqualTo(403);
+    HttpResponse<Buffer> dashboardToken = await(client.post("/api/cmd/buildpool/submit").bearerTokenAuthentication(TOKEN)
+        .sendJsonObject(new JsonObject()));
+    assertThat(dashboardToken.statusCode()).isEqualTo(401);
+    assertThat(dashboardToken.bodyAsJsonObject().getString("error")).contains("running instance's token");
     HttpResponse<Buffer> status = await(client.post("/api/cmd/scheduler/status").bearerTokenAuthentication("cli-token")
         .sendJsonObject(new JsonObject()));
-    assertThat(status.statusCode()).isEqualTo(503);
-    HttpResponse<Buffer> unknown = await(client.post("/api/cmd/nobody/status").bearerTokenAuthentication(TOKEN)
-        .sendJsonObject(new JsonObject()));
-    assertThat(unknown.statusCode()).isEqualTo(404);
-    assertThat(unknown.bodyAsJsonObject().getString("error")).contains("no command owner 'nobody'");
+    assertThat(status.statusCode()).as("past the checks: nothing serves the scheduler here").isEqualTo(503);
+  }
+
+  @Test
+  void m7_the_instance_token_does_not_open_the_dashboard(Vertx vertx) throws Exception {
+    assertThat(await(client.get("/api/overview").bearerTokenAuthentication("cli-token").send()).statusCode())
+        .isEqualTo(401);
+    assertThat(await(client.get("/?token=cli-token").send()).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void m7_the_command_api_offers_only_what_the_cli_sends(Vertx vertx) throws Exception {
+    for (String command : List.of("executor/launch", "buildpool/register", "buildpool/worker-output",
+        "buildpool/worker-done", "scheduler/history", "observer/spend", "parser/write-status", "nobody/status")) {
+      HttpResponse<Buffer> refused = await(client.post("/api/cmd/" + command).bearerTokenAuthentication("cli-token")
+          .sendJsonObject(new JsonObject()));
+      assertThat(refused.statusCode()).as(command).isEqualTo(404);
+      assertThat(refused.bodyAsJsonObject().getString("error")).contains("no command", "it offers");
+    }
   }
 
   @Test
