@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,6 +111,38 @@ class WebSecurityIT {
         .setURI("/eventbus/websocket").addHeader("Origin", "http://127.0.0.1:" + port)));
     assertThat(own.isClosed()).isFalse();
     await(own.close());
+  }
+
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void m3_a_bridge_client_that_never_reads_is_closed_while_jobs_stream_megabytes() throws Exception {
+    String commit = orch.git("rev-parse", "HEAD");
+    WebSocketClient sockets = vertx.createWebSocketClient();
+    WebSocket socket = await(sockets.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI("/eventbus/websocket").addHeader("Origin", "http://127.0.0.1:" + port)));
+    AtomicBoolean received = new AtomicBoolean();
+    AtomicBoolean closed = new AtomicBoolean();
+    socket.handler(frame -> received.set(true));
+    socket.closeHandler(v -> closed.set(true));
+    await(socket.writeTextMessage(new JsonObject().put("type", "register").put("address", "orch.buildpool.evt.output")
+        .encode()));
+    // Registration has no answer: run small jobs until their output arrives.
+    BuildPoolIT.await(() -> {
+      BuildPoolIT.awaitDone(orch, BuildPoolIT.submit(orch, commit, "echo ping", 0));
+      return new JsonObject().put("received", received.get());
+    }, r -> r.getBoolean("received"), orch);
+
+    socket.pause();
+    long big = BuildPoolIT.submit(orch, commit, "for i in $(seq 1 40); do head -c 1000000 /dev/zero | tr '\\0' x; done", 0);
+    JsonObject done = BuildPoolIT.awaitDone(orch, big);
+    assertThat(done.getString("state")).isEqualTo("succeeded");
+    assertThat(done.getLong("output_bytes")).isEqualTo(40_000_000L);
+    HttpResponse<Buffer> health = await(client.get("/api/health").send());
+    assertThat(health.statusCode()).as("orch answers while a client does not read").isEqualTo(200);
+    socket.resume();
+    BuildPoolIT.await(() -> new JsonObject().put("closed", closed.get()), c -> c.getBoolean("closed"), orch);
+    assertThat(orch.runLog(0)).contains("closing the event-bus bridge connection", "does not read");
+    sockets.close();
   }
 
   private static <T> T await(Future<T> future) throws Exception {

@@ -67,6 +67,7 @@ public final class WebVerticle extends VerticleBase {
     // The instance token opens the command API only; web.token the dashboard only (a dashboard user is no CLI).
     instanceToken = settings.token().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     access = new WebAccess(settings.host(), settings.requireToken(), List.of(settings.accessToken()));
+    BridgeOutbound outbound = new BridgeOutbound(WriteBacklog.CAP);
     Router router = Router.router(vertx);
     router.route().handler(this::screen);
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY));
@@ -79,7 +80,11 @@ public final class WebVerticle extends VerticleBase {
     router.route("/api/*").handler(ctx -> ApiRoutes.error(ctx, 404, "not_found", "no such endpoint: "
         + ctx.request().method() + " " + ctx.request().path()));
     router.route("/eventbus/*").handler(this::admit);
-    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(BridgeRules.options(), BridgeRules::check));
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(BridgeRules.options(), event -> {
+      if (!outbound.handle(event)) {
+        BridgeRules.check(event);
+      }
+    }));
     router.get("/").handler(ctx -> {
       if (!access.login(ctx)) {
         ctx.next();

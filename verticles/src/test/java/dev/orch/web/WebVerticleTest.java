@@ -17,7 +17,14 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -188,6 +195,92 @@ class WebVerticleTest {
     } finally {
       sockets.close();
     }
+  }
+
+  @Test
+  void m3_a_bridge_client_that_never_reads_is_closed_and_the_server_still_answers(Vertx vertx) throws Exception {
+    Deployed web = loopback(vertx, List.of());
+    WebSocketClient sockets = vertx.createWebSocketClient();
+    try {
+      WebSocket socket = registered(vertx, sockets, web.port(), new AtomicReference<>());
+      AtomicBoolean closed = new AtomicBoolean();
+      socket.closeHandler(v -> closed.set(true));
+      socket.pause();
+      // 200 x 200 KiB: far more than the 2 MiB backlog plus what the kernel buffers on loopback.
+      JsonObject chunk = new JsonObject().put("job_id", 1).put("offset", 0).put("stream", "stdout")
+          .put("text", "x".repeat(200 * 1024));
+      for (int i = 0; i < 200; i++) {
+        vertx.eventBus().publish(Addresses.BuildPool.EVT_OUTPUT, chunk);
+      }
+      assertThat(await(web.client().get("/api/health").send()).statusCode()).isEqualTo(200);
+      socket.resume();
+      Awaitility.await().atMost(Duration.ofSeconds(30)).untilTrue(closed);
+    } finally {
+      sockets.close();
+    }
+  }
+
+  @Test
+  void m3_an_event_over_256_KiB_reaches_the_bridge_as_a_marker(Vertx vertx) throws Exception {
+    Deployed web = loopback(vertx, List.of());
+    WebSocketClient sockets = vertx.createWebSocketClient();
+    try {
+      AtomicReference<String> last = new AtomicReference<>();
+      registered(vertx, sockets, web.port(), last);
+      last.set(null);
+      JsonObject big = new JsonObject().put("job_id", 7).put("offset", 42).put("text", "y".repeat(300 * 1024));
+      vertx.eventBus().publish(Addresses.BuildPool.EVT_OUTPUT, big);
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> last.get() != null);
+      JsonObject body = new JsonObject(last.get()).getJsonObject("body");
+      assertThat(body.getBoolean("truncated")).isTrue();
+      assertThat(body.getLong("job_id")).isEqualTo(7);
+      assertThat(body.getLong("offset")).isEqualTo(42);
+      assertThat(last.get().length()).isLessThan(1024);
+    } finally {
+      sockets.close();
+    }
+  }
+
+  @Test
+  void m3_an_sse_client_that_never_reads_is_closed(Vertx vertx) throws Exception {
+    Deployed web = loopback(vertx, List.of());
+    try (Socket raw = new Socket("127.0.0.1", web.port())) {
+      raw.setReceiveBufferSize(16 * 1024);
+      raw.getOutputStream().write(("GET /api/events?only=" + Addresses.BuildPool.EVT_OUTPUT + " HTTP/1.1\r\nHost: 127.0.0.1:"
+          + web.port() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      raw.getOutputStream().flush();
+      InputStream in = raw.getInputStream();
+      byte[] head = new byte[64];
+      assertThat(in.read(head)).isPositive();
+      JsonObject chunk = new JsonObject().put("job_id", 1).put("offset", 0).put("text", "x".repeat(200 * 1024));
+      for (int i = 0; i < 200; i++) {
+        vertx.eventBus().publish(Addresses.BuildPool.EVT_OUTPUT, chunk);
+      }
+      assertThat(await(web.client().get("/api/health").send()).statusCode()).isEqualTo(200);
+      raw.setSoTimeout(30_000);
+      long read = 0;
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        read += n;
+      }
+      assertThat(read).as("closed before all 40 MB were queued for it").isLessThan(200L * 200 * 1024);
+    }
+  }
+
+  /** A raw bridge websocket registered on the build pool's output; {@code last} gets each frame it receives. */
+  private static WebSocket registered(Vertx vertx, WebSocketClient sockets, int port, AtomicReference<String> last)
+      throws Exception {
+    WebSocket socket = await(sockets.connect(upgrade(port, "http://127.0.0.1:" + port)));
+    socket.handler(frame -> last.set(frame.toString()));
+    await(socket.writeTextMessage(new JsonObject().put("type", "register")
+        .put("address", Addresses.BuildPool.EVT_OUTPUT).encode()));
+    // Registration has no answer: publish until the first event arrives.
+    JsonObject ping = new JsonObject().put("job_id", 0).put("offset", 0).put("text", "ping");
+    Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+      vertx.eventBus().publish(Addresses.BuildPool.EVT_OUTPUT, ping);
+      return last.get() != null;
+    });
+    return socket;
   }
 
   private static WebSocketConnectOptions upgrade(int port, String origin) {
