@@ -155,6 +155,8 @@ class WebApiIT {
     assertError(get("/api/runs/99999"), 404, "no run 99999");
     assertError(get("/api/runs/1/log?offset=-5"), 400, "'offset' must be a number");
     assertError(get("/api/runs/1/log?limit=0"), 400, "'limit' must be a number from 1 to 5000");
+    assertError(get("/api/runs/1/log?limit=4294967796"), 400, "'limit' must be a number from 1 to 5000");
+    assertError(get("/api/pool/jobs?limit=4294967346"), 400, "'limit' must be a number from 1 to 1000");
     assertError(get("/api/prs/seven"), 400, "pull request number 'seven' is not a number");
     assertError(get("/api/prs/404"), 404, "no pull request #404");
     assertError(get("/api/prs?state=shiny"), 400, "unknown pull request state 'shiny'");

@@ -267,6 +267,30 @@ class WebVerticleTest {
     }
   }
 
+  @Test
+  void l9_query_numbers_out_of_range_are_a_400_naming_the_parameter(Vertx vertx) throws Exception {
+    for (String[] probe : new String[][] {{"/api/runs/1/log?limit=4294967796", "limit"},
+        {"/api/runs/1/log?limit=0", "limit"}, {"/api/runs/1/log?offset=-1", "offset"},
+        {"/api/runs/1/log?offset=99999999999999999999", "offset"}, {"/api/pool/jobs?limit=1001", "limit"},
+        {"/api/pool/jobs?limit=abc", "limit"}, {"/api/pool/jobs/1/output?offset=1e3", "offset"}}) {
+      HttpResponse<Buffer> response = await(client.get(probe[0]).bearerTokenAuthentication(TOKEN).send());
+      assertThat(response.statusCode()).as(probe[0]).isEqualTo(400);
+      assertThat(response.bodyAsJsonObject().getString("error")).as(probe[0]).contains("query '" + probe[1] + "'");
+    }
+    HttpResponse<Buffer> inRange = await(client.get("/api/runs/1/log?offset=0&limit=5000")
+        .bearerTokenAuthentication(TOKEN).send());
+    assertThat(inRange.statusCode()).as("past the checks: nothing serves the executor here").isEqualTo(503);
+  }
+
+  @Test
+  void l9_a_query_number_is_checked_before_it_is_narrowed() {
+    assertThat(QueryNumber.parse("limit", "5000", 1, 5000)).isEqualTo(5000);
+    assertThatThrownBy(() -> QueryNumber.parse("limit", "4294967796", 1, 5000))
+        .hasMessageContaining("query 'limit' must be a number from 1 to 5000, not '4294967796'");
+    assertThatThrownBy(() -> QueryNumber.parse("offset", "-5", 0, Long.MAX_VALUE))
+        .hasMessageContaining("query 'offset' must be a number of 0 or more");
+  }
+
   /** A raw bridge websocket registered on the build pool's output; {@code last} gets each frame it receives. */
   private static WebSocket registered(Vertx vertx, WebSocketClient sockets, int port, AtomicReference<String> last)
       throws Exception {
