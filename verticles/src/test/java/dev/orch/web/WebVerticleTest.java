@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import java.util.concurrent.TimeUnit;
@@ -200,10 +202,14 @@ class WebVerticleTest {
   @Test
   void m3_a_bridge_client_that_never_reads_is_closed_and_the_server_still_answers(Vertx vertx) throws Exception {
     Deployed web = loopback(vertx, List.of());
-    WebSocketClient sockets = vertx.createWebSocketClient();
+    // Frames as big as the events: the client must not close the socket itself over a frame-size limit.
+    WebSocketClient sockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
+        .setMaxMessageSize(1 << 20));
     try {
       WebSocket socket = registered(vertx, sockets, web.port(), new AtomicReference<>());
       AtomicBoolean closed = new AtomicBoolean();
+      AtomicLong read = new AtomicLong();
+      socket.handler(frame -> read.addAndGet(frame.length()));
       socket.closeHandler(v -> closed.set(true));
       socket.pause();
       // 200 x 200 KiB: far more than the 2 MiB backlog plus what the kernel buffers on loopback.
@@ -215,6 +221,7 @@ class WebVerticleTest {
       assertThat(await(web.client().get("/api/health").send()).statusCode()).isEqualTo(200);
       socket.resume();
       Awaitility.await().atMost(Duration.ofSeconds(30)).untilTrue(closed);
+      assertThat(read.get()).as("closed by the server before all 40 MB were queued for it").isLessThan(200L * 200 * 1024);
     } finally {
       sockets.close();
     }
