@@ -131,7 +131,7 @@ async function run(owner, action, body, restPath, restBody, okText) {
 
 /** Every command the dashboard can give. */
 export const cmd = {
-  start: (id) => run('scheduler', 'start', { ids: [id] }, `/api/tasks/${enc(id)}/start`, {}, `started ${id}`),
+  start: (id) => run('scheduler', 'start', { ids: [id], count: 0 }, `/api/tasks/${enc(id)}/start`, {}, `started ${id}`),
   stop: (id) => run('scheduler', 'stop', { id }, `/api/tasks/${enc(id)}/stop`, {}, `stopped ${id}`),
   retry: (id) => run('scheduler', 'retry', { id }, `/api/tasks/${enc(id)}/retry`, {}, `retrying ${id}`),
   reset: (id) => run('scheduler', 'reset', { id }, `/api/tasks/${enc(id)}/reset`, {}, `reset ${id}`),

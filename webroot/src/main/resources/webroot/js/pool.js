@@ -152,7 +152,10 @@ export async function mountJob(root, ctx) {
   ctx.cleanup(() => fetchGap.cancel());
 
   ctx.on('orch.buildpool.evt.output', (o) => {
-    if (Number(o.job_id) === jobId) accept(Number(o.offset), o.text, o.stream);
+    if (Number(o.job_id) !== jobId) return;
+    // Over the server's per-event cap the text stays behind: read it from the API instead.
+    if (o.truncated) fetchGap();
+    else accept(Number(o.offset), o.text, o.stream);
   });
   ctx.on('orch.buildpool.evt.job', (j) => {
     if (Number(j.job_id) !== jobId) return;

@@ -74,6 +74,8 @@ export async function mountRun(root, ctx) {
 
   ctx.on('orch.executor.evt.output', (out) => {
     if (Number(out.run_id) !== runId) return;
+    // Over the server's per-event cap the events stay behind; the log has them all.
+    if (out.truncated) { toast('a large burst of output was not streamed: reload the run to read it', 'info'); return; }
     if (!caughtUp) { buffered.push(...(out.events || [])); return; }
     append(out.events, false);
     if (run && (out.events || []).some((ev) => ev.kind === 'result')) renderHead();

@@ -34,7 +34,8 @@ final class Orchestrator implements AutoCloseable {
       throw new ConfigException(List.of("web.require_token is on but web.token is empty: set web.token"
           + " (or ORCH_WEB__TOKEN)"));
     }
-    String token = config.web().token().isBlank() ? randomToken() : config.web().token();
+    // The CLI's key to /api/cmd, new each run and never web.token: a dashboard user gets no command API (M7).
+    String token = randomToken();
     OrchInstance instance = OrchInstance.acquire(config.general().stateDir());
     OrchSession session = null;
     try {

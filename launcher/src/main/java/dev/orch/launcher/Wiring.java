@@ -142,7 +142,7 @@ final class Wiring {
   static Future<Integer> deployWeb(Vertx vertx, OrchConfig config, String token) {
     WebVerticle web = new WebVerticle();
     var settings = new WebVerticle.Settings(config.web().host(), config.web().port(), token, config.web().token(),
-        config.web().requireToken());
+        config.web().requireToken(), config.web().allowedHosts());
     return deploy(vertx, web, settings.toJson()).map(id -> web.actualPort());
   }
 

@@ -127,8 +127,8 @@ class CommandsIT {
       orch.awaitTasks(t -> !t.isEmpty() && "failed".equals(t.get("lazy/E01").getString("status")), TIMEOUT);
       JsonObject first = orch.runs("lazy/E01").get(0);
 
-      JsonObject resumed = (JsonObject) orch.api("executor", "resume", new JsonObject().put("task_id", "lazy/E01")
-          .put("prompt", "Please finish the task now and commit it."));
+      JsonObject resumed = (JsonObject) orch.web("POST", "/api/tasks/lazy/E01/resume",
+          new JsonObject().put("prompt", "Please finish the task now and commit it."));
       assertThat(resumed.getLong("resumed_from")).isEqualTo(first.getLong("run_id"));
       assertThat(resumed.getString("session_id")).isEqualTo(first.getString("session_id"));
       assertThat(resumed.getString("worktree")).isEqualTo(first.getString("worktree"));

@@ -93,7 +93,7 @@ class GitHubFlowIT {
 
       var statuses = github.requests().stream().map(FakeGitHub.Request::status).toList();
       assertThat(statuses).contains(403, 429, 502, 409, 304);
-      JsonObject usage = (JsonObject) orch.api("prbot", "api-usage", new JsonObject());
+      JsonObject usage = (JsonObject) orch.web("GET", "/api/forge", null);
       assertThat(usage.getLong("requests")).isEqualTo(github.requests().size());
       orch.stop(run);
       github.close();

@@ -181,6 +181,24 @@ final class OrchHarness implements AutoCloseable {
     return io.vertx.core.json.Json.decodeValue(response.body());
   }
 
+  /**
+   * Calls the dashboard's API as its own pages do: {@code GET} or {@code POST path} with this server's Origin (which
+   * every state-changing request needs). The command API above is only for the CLI's commands.
+   */
+  Object web(String method, String path, JsonObject body) throws Exception {
+    JsonObject state = new JsonObject(Files.readString(root.resolve("state/orch.json")));
+    String origin = "http://127.0.0.1:" + state.getInteger("port");
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(origin + path)).header("Origin", origin)
+        .timeout(Duration.ofSeconds(30));
+    request = "GET".equals(method) ? request.GET()
+        : request.method(method, HttpRequest.BodyPublishers.ofString(body == null ? "" : body.encode()));
+    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(response.statusCode() + " " + response.body());
+    }
+    return io.vertx.core.json.Json.decodeValue(response.body());
+  }
+
   Map<String, JsonObject> tasks() throws Exception {
     JsonArray tasks = ((JsonObject) api("scheduler", "list", new JsonObject())).getJsonArray("tasks");
     Map<String, JsonObject> out = new HashMap<>();
@@ -196,7 +214,7 @@ final class OrchHarness implements AutoCloseable {
   }
 
   List<String> history(String taskId) throws Exception {
-    JsonArray list = ((JsonObject) api("scheduler", "history", new JsonObject().put("id", taskId))).getJsonArray("transitions");
+    JsonArray list = (JsonArray) web("GET", "/api/tasks/" + taskId + "/history", null);
     List<String> out = new ArrayList<>();
     list.forEach(t -> out.add(((JsonObject) t).getString("to") + ": " + ((JsonObject) t).getString("reason")));
     return out;

@@ -103,6 +103,7 @@ final class ConfigSchema {
     add(ConfigKey.integer("web.port", 8080, 0, 65535));
     add(ConfigKey.string("web.token", ""));
     add(ConfigKey.bool("web.require_token", false));
+    add(ConfigKey.stringList("web.allowed_hosts", List.of()));
     add(ConfigKey.path("batch.schedule_file", "~/.config/claude-plan-orchestrator/schedule.toml"));
     add(ConfigKey.choice("batch.at_deadline", "finish", "finish", "stop"));
     add(ConfigKey.bool("shell.telnet_enabled", true));

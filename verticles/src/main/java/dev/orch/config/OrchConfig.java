@@ -182,16 +182,20 @@ public record OrchConfig(
     }
   }
 
-  /** {@code requireToken}: also on loopback, for hosts other people log in to. */
-  public record Web(String host, int port, String token, boolean requireToken) {
+  /**
+   * {@code requireToken}: also on loopback, for hosts other people log in to; {@code allowedHosts}: more names the
+   * Host header may carry (a reverse proxy's, a machine name) besides web.host and the loopback names.
+   */
+  public record Web(String host, int port, String token, boolean requireToken, List<String> allowedHosts) {
     static Web from(ConfigValues v) {
-      return new Web(v.string("web.host"), v.integer("web.port"), v.string("web.token"), v.bool("web.require_token"));
+      return new Web(v.string("web.host"), v.integer("web.port"), v.string("web.token"), v.bool("web.require_token"),
+          v.strings("web.allowed_hosts"));
     }
 
     @Override
     public String toString() {
       return "Web[host=" + host + ", port=" + port + ", token=" + (token.isEmpty() ? "" : "(set)") + ", requireToken="
-          + requireToken + "]";
+          + requireToken + ", allowedHosts=" + allowedHosts + "]";
     }
   }
 

@@ -46,4 +46,9 @@ public final class PrbotClient extends BusClient {
   public Future<JsonObject> get(int number) {
     return requestObject(Addresses.Prbot.Action.GET, new JsonObject().put("number", number));
   }
+
+  /** How many requests the forge's API got from this orch: {@code {"requests", "counted"}}. */
+  public Future<JsonObject> apiUsage() {
+    return requestObject(Addresses.Prbot.Action.API_USAGE, null);
+  }
 }

@@ -39,6 +39,8 @@ import java.util.Locale;
  */
 final class ApiRoutes {
   private static final int DEFAULT_LOG_PAGE = 500;
+  static final int MAX_LOG_PAGE = 5_000;
+  static final int MAX_JOBS_PAGE = 1_000;
 
   private final SchedulerClient scheduler;
   private final ExecutorClient executor;
@@ -58,22 +60,25 @@ final class ApiRoutes {
     router.get("/api/overview").handler(ctx -> respond(ctx, overview()));
     router.get("/api/tasks").handler(ctx -> respond(ctx, scheduler.list(taskQuery(ctx))));
     router.get("/api/graph").handler(ctx -> respond(ctx, scheduler.list(TaskQuery.ALL).map(PlanGraphView::of)));
+    router.getWithRegex("/api/tasks/(?<id>.+)/history").handler(ctx -> respond(ctx,
+        scheduler.history(TaskRef.of(taskId(ctx.pathParam("id"))))));
     router.getWithRegex("/api/tasks/(?<id>.+)").handler(ctx -> respond(ctx, task(taskId(ctx.pathParam("id")))));
     router.postWithRegex("/api/tasks/(?<id>.+)/(?<action>start|stop|retry|reset|resume)").handler(this::taskAction);
     router.get("/api/runs").handler(ctx -> respond(ctx, runs(ctx)));
     router.get("/api/runs/:run").handler(ctx -> respond(ctx, executor.run(number(ctx, "run", "run id"))));
     router.get("/api/runs/:run/log").handler(ctx -> respond(ctx, executor.log(number(ctx, "run", "run id"),
-        query(ctx, "offset", 0), (int) query(ctx, "limit", DEFAULT_LOG_PAGE))));
+        query(ctx, "offset", 0, 0, Long.MAX_VALUE), (int) query(ctx, "limit", DEFAULT_LOG_PAGE, 1, MAX_LOG_PAGE))));
     router.get("/api/prs").handler(ctx -> respond(ctx, pullRequests(ctx)));
     router.get("/api/prs/:number").handler(ctx -> respond(ctx, prbot.get(prNumber(ctx))));
     router.post("/api/prs/:number/merge").handler(ctx -> respond(ctx,
         prbot.merge(prNumber(ctx), Boolean.TRUE.equals(body(ctx).getValue("force")))));
     router.post("/api/prs/:number/reject").handler(ctx -> respond(ctx, reject(ctx)));
+    router.get("/api/forge").handler(ctx -> respond(ctx, prbot.apiUsage()));
     router.get("/api/pool").handler(ctx -> respond(ctx, pool.status()));
-    router.get("/api/pool/jobs").handler(ctx -> respond(ctx, pool.jobs((int) query(ctx, "limit", 50))));
+    router.get("/api/pool/jobs").handler(ctx -> respond(ctx, pool.jobs((int) query(ctx, "limit", 50, 1, MAX_JOBS_PAGE))));
     router.get("/api/pool/jobs/:job").handler(ctx -> respond(ctx, pool.job(number(ctx, "job", "job id"))));
     router.get("/api/pool/jobs/:job/output").handler(ctx -> respond(ctx,
-        pool.follow(number(ctx, "job", "job id"), query(ctx, "offset", 0), 1024 * 1024, 0)));
+        pool.follow(number(ctx, "job", "job id"), query(ctx, "offset", 0, 0, Long.MAX_VALUE), 1024 * 1024, 0)));
     router.post("/api/pool/jobs/:job/cancel").handler(ctx -> respond(ctx, pool.cancel(number(ctx, "job", "job id"))));
     router.get("/api/batches").handler(ctx -> respond(ctx, batches.list()));
     router.post("/api/batches/:name/run").handler(ctx -> respond(ctx, batches.run(ctx.pathParam("name"))));
@@ -190,20 +195,13 @@ final class ApiRoutes {
     }
   }
 
-  private static long query(RoutingContext ctx, String name, long fallback) {
+  /** A whole-number query parameter within {@code [min, max]}; anything else is a 400 naming it and the range. */
+  static long query(RoutingContext ctx, String name, long fallback, long min, long max) {
     String raw = ctx.request().getParam(name);
     if (raw == null || raw.isBlank()) {
       return fallback;
     }
-    try {
-      long value = Long.parseLong(raw.trim());
-      if (value < 0) {
-        throw new NumberFormatException();
-      }
-      return value;
-    } catch (NumberFormatException e) {
-      throw OrchException.badRequest("query '" + name + "' must be a number of 0 or more, not '" + raw + "'");
-    }
+    return QueryNumber.parse(name, raw, min, max);
   }
 
   static JsonObject body(RoutingContext ctx) {

@@ -2,6 +2,7 @@ package dev.orch.web;
 
 import dev.orch.contract.Addresses;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
@@ -9,12 +10,17 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /api/events}: the viewer events as Server-Sent Events, for clients without SockJS ({@code curl -N}).
- * {@code ?only=ADDRESS,...} narrows them. A comment every 15 s keeps proxies from closing an idle stream.
+ * {@code ?only=ADDRESS,...} narrows them. A comment every 15 s keeps proxies from closing an idle stream. Events over
+ * {@link EventCap#MAX_BYTES} go out as markers; a client that does not read is closed once its {@link WriteBacklog}
+ * is full, instead of orch keeping its events in memory (it reconnects and reads the API).
  */
 final class EventStream {
+  private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
   private static final long KEEP_ALIVE_MILLIS = 15_000;
 
   private EventStream() {
@@ -37,19 +43,31 @@ final class EventStream {
     HttpServerResponse response = ctx.response();
     response.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8")
         .putHeader("cache-control", "no-cache").putHeader("x-accel-buffering", "no");
-    response.write(": orch events\n\n");
+    response.setWriteQueueMaxSize((int) WriteBacklog.CAP);
+    WriteBacklog backlog = new WriteBacklog(WriteBacklog.CAP);
+    send(ctx, response, backlog, ": orch events\n\n");
     List<MessageConsumer<Object>> consumers = new ArrayList<>();
     for (String address : wanted) {
-      consumers.add(vertx.eventBus().consumer(address, message -> {
-        if (!response.closed() && !response.writeQueueFull()) {
-          response.write("event: " + address + "\ndata: " + Json.encode(message.body()) + "\n\n");
-        }
-      }));
+      consumers.add(vertx.eventBus().consumer(address, message -> send(ctx, response, backlog,
+          "event: " + address + "\ndata: " + Json.encode(EventCap.cap(message.body())) + "\n\n")));
     }
-    long keepAlive = vertx.setPeriodic(KEEP_ALIVE_MILLIS, id -> response.write(": keep-alive\n\n"));
+    long keepAlive = vertx.setPeriodic(KEEP_ALIVE_MILLIS, id -> send(ctx, response, backlog, ": keep-alive\n\n"));
     response.closeHandler(v -> {
       vertx.cancelTimer(keepAlive);
       consumers.forEach(MessageConsumer::unregister);
     });
+  }
+
+  private static void send(RoutingContext ctx, HttpServerResponse response, WriteBacklog backlog, String text) {
+    if (response.closed() || response.ended()) {
+      return;
+    }
+    Buffer bytes = Buffer.buffer(text);
+    if (!backlog.admit(bytes.length(), response.writeQueueFull())) {
+      LOG.warn("closing the event stream to {}: {}", ctx.request().remoteAddress(), backlog.reason(bytes.length()));
+      ctx.request().connection().close();
+      return;
+    }
+    response.write(bytes).onComplete(done -> backlog.written(bytes.length()));
   }
 }

@@ -2,73 +2,112 @@ package dev.orch.web;
 
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Who may use the dashboard, the API and the bridge. On a loopback address anyone on this host may (as with a
- * desktop tool), but other sites the person has open may not: requests must name this server as their Host (no DNS
- * rebinding) and browser requests that change state, or open the bridge, must come from this server's own pages. On
- * any other address every request needs a token, as a bearer header or as the cookie {@code /?token=} sets.
+ * Who may use the dashboard, the API and the bridge. Every request must name this server as its Host
+ * ({@link AllowedHosts}: no DNS rebinding). Requests that change state (any method but GET, HEAD and OPTIONS) and
+ * websocket upgrades must come from this server's own pages, by their {@code Origin}, or carry a bearer token (the
+ * CLI, curl); a foreign Origin is refused on every request. On a loopback address that is all (as with a desktop
+ * tool); on any other address, or with {@code web.require_token}, every request also needs a token, as a bearer
+ * header or as the cookie {@code /?token=} sets.
  */
 final class WebAccess {
   static final String COOKIE = "orch_token";
-  static final String TOKEN_REQUIRED = "a token is required: open /?token=TOKEN once, or send Authorization: Bearer TOKEN";
   private static final Set<String> LOOPBACK_NAMES = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
+  private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
-  private final boolean loopback;
+  /** Why a request is turned away; each is answered with its status and a message saying what to do. */
+  enum Refusal {
+    HOST_NOT_ALLOWED(403, "forbidden", "this server answers only requests addressed to one of its own names"
+        + " (127.0.0.1, localhost, [::1], web.host with its port, or web.allowed_hosts)"),
+    ORIGIN_MISSING(403, "forbidden", "requests that change something need an Origin header naming this server"
+        + " (browsers send it; curl: -H 'Origin: http://127.0.0.1:PORT') or Authorization: Bearer TOKEN"),
+    ORIGIN_FOREIGN(403, "forbidden", "requests from other sites are refused: the Origin is not this server"),
+    TOKEN_REQUIRED(401, "unauthorized", "a token is required: open /?token=TOKEN once, or send"
+        + " Authorization: Bearer TOKEN");
+
+    final int status;
+    final String code;
+    final String message;
+
+    Refusal(int status, String code, String message) {
+      this.status = status;
+      this.code = code;
+      this.message = message;
+    }
+  }
+
   private final boolean requireToken;
   private final List<byte[]> tokens;
+  private volatile AllowedHosts hosts;
 
-  /** {@code tokens}: the running instance's (the CLI's) and the configured {@code [web] token}; blanks are ignored. */
+  /** {@code tokens}: the ones that open the dashboard; blanks are ignored. */
   WebAccess(String host, boolean requireToken, List<String> tokens) {
-    this.loopback = isLoopback(host);
-    this.requireToken = requireToken || !loopback;
+    this.requireToken = requireToken || !isLoopback(host);
     this.tokens = tokens.stream().filter(Objects::nonNull).filter(t -> !t.isBlank())
         .map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
   }
 
+  /** Set once the server listens and so knows its real port; until then every request is refused. */
+  void allow(AllowedHosts hosts) {
+    this.hosts = hosts;
+  }
+
   static boolean isLoopback(String host) {
-    return host != null && (LOOPBACK_NAMES.contains(host.toLowerCase(Locale.ROOT)) || host.startsWith("127."));
+    return host != null && LOOPBACK_NAMES.contains(host.toLowerCase(Locale.ROOT));
   }
 
   boolean tokenRequired() {
     return requireToken;
   }
 
-  /** Whether the dashboard's endpoints and the bridge may answer this request; if not, why. */
-  String refusal(RoutingContext ctx) {
-    if (loopback && !hostIsLoopback(ctx)) {
-      return "this server answers only requests addressed to 127.0.0.1 or localhost";
+  /**
+   * The checks every request passes before any route: its Host, and its Origin where one is needed. A valid bearer
+   * token ({@code bearer}: this one or the instance's) stands in for a missing Origin.
+   */
+  Optional<Refusal> screen(HttpServerRequest request, boolean bearer) {
+    AllowedHosts allowed = hosts;
+    String host = request.authority() == null ? null : request.authority().toString();
+    if (allowed == null || !allowed.permitsHost(host)) {
+      return Optional.of(Refusal.HOST_NOT_ALLOWED);
     }
-    if (ctx.request().method() != HttpMethod.GET && ctx.request().method() != HttpMethod.HEAD && !sameOrigin(ctx)) {
-      return "requests from other sites may not change anything";
+    String origin = request.getHeader(HttpHeaders.ORIGIN);
+    if (origin != null) {
+      return allowed.permitsOrigin(origin) ? Optional.empty() : Optional.of(Refusal.ORIGIN_FOREIGN);
     }
-    if (tokenRequired() && !carriesToken(ctx)) {
-      return TOKEN_REQUIRED;
-    }
-    return null;
+    boolean needsOrigin = !SAFE.contains(request.method()) || isUpgrade(request);
+    return needsOrigin && !bearer ? Optional.of(Refusal.ORIGIN_MISSING) : Optional.empty();
   }
 
-  /** The bridge is a WebSocket, which browsers open across sites freely: its origin must be this server. */
-  String bridgeRefusal(RoutingContext ctx) {
-    String refusal = refusal(ctx);
-    if (refusal == null && !sameOrigin(ctx)) {
-      return "the event bus bridge answers only this server's own pages";
-    }
-    return refusal;
+  /** The token check for the dashboard, its API and the bridge. */
+  Optional<Refusal> admit(RoutingContext ctx) {
+    return tokenRequired() && !carriesToken(ctx) ? Optional.of(Refusal.TOKEN_REQUIRED) : Optional.empty();
+  }
+
+  private static boolean isUpgrade(HttpServerRequest request) {
+    String upgrade = request.getHeader(HttpHeaders.UPGRADE);
+    return upgrade != null || request.path().contains("/websocket");
   }
 
   boolean carriesBearer(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    return header != null && header.startsWith("Bearer ") && matches(header.substring("Bearer ".length()));
+    return bearer(ctx).map(this::matches).orElse(false);
+  }
+
+  static Optional<String> bearer(RoutingContext ctx) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    return header != null && header.startsWith("Bearer ") ? Optional.of(header.substring("Bearer ".length()))
+        : Optional.empty();
   }
 
   private boolean carriesToken(RoutingContext ctx) {
@@ -95,32 +134,16 @@ final class WebAccess {
     return true;
   }
 
-  private boolean matches(String candidate) {
+  boolean matches(String candidate) {
+    return matchesAny(candidate, tokens);
+  }
+
+  static boolean matchesAny(String candidate, List<byte[]> tokens) {
     byte[] given = candidate.getBytes(StandardCharsets.UTF_8);
     boolean found = false;
     for (byte[] token : tokens) {
       found |= MessageDigest.isEqual(given, token);
     }
     return found;
-  }
-
-  private static boolean hostIsLoopback(RoutingContext ctx) {
-    String host = ctx.request().authority() == null ? null : ctx.request().authority().host();
-    return host != null && isLoopback(host);
-  }
-
-  /** No Origin header (curl, the CLI) or one naming this very server. */
-  private static boolean sameOrigin(RoutingContext ctx) {
-    String origin = ctx.request().getHeader("Origin");
-    if (origin == null) {
-      return true;
-    }
-    try {
-      URI uri = URI.create(origin);
-      String authority = ctx.request().authority() == null ? null : ctx.request().authority().toString();
-      return uri.getRawAuthority() != null && uri.getRawAuthority().equalsIgnoreCase(authority);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
   }
 }

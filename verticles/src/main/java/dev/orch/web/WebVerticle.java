@@ -2,7 +2,6 @@ package dev.orch.web;
 
 import dev.orch.contract.Addresses;
 import dev.orch.contract.BusMessage;
-import dev.orch.contract.CommandAction;
 import dev.orch.contract.EventBusTransport;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.WireJson;
@@ -18,7 +17,6 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,12 +35,13 @@ public final class WebVerticle extends VerticleBase {
    * This verticle's slice of the config: {@code token} is the running instance's (the CLI's), {@code accessToken}
    * the configured {@code [web] token} people use from other hosts.
    */
-  public record Settings(String host, int port, String token, String accessToken, boolean requireToken)
-      implements BusMessage {
+  public record Settings(String host, int port, String token, String accessToken, boolean requireToken,
+      List<String> allowedHosts) implements BusMessage {
     public Settings {
       WireJson.require("host", host);
       WireJson.require("token", token);
       accessToken = accessToken == null ? "" : accessToken;
+      allowedHosts = WireJson.listOrEmpty(allowedHosts);
     }
   }
 
@@ -50,6 +49,7 @@ public final class WebVerticle extends VerticleBase {
   private HttpServer server;
   private EventBusTransport bus;
   private WebAccess access;
+  private byte[] instanceToken;
 
   @Override
   public Future<?> start() {
@@ -59,9 +59,17 @@ public final class WebVerticle extends VerticleBase {
           ? "[web] require_token is on" : "[web] host is " + settings.host() + ", which other hosts can reach")
           + ": set a token (or ORCH_WEB__TOKEN)"));
     }
+    List<String> badHosts = settings.allowedHosts().stream().flatMap(h -> AllowedHosts.invalid(h).stream()).toList();
+    if (!badHosts.isEmpty()) {
+      return Future.failedFuture(OrchException.badRequest(String.join("; ", badHosts)));
+    }
     bus = new EventBusTransport(vertx);
-    access = new WebAccess(settings.host(), settings.requireToken(), List.of(settings.token(), settings.accessToken()));
+    // The instance token opens the command API only; web.token the dashboard only (a dashboard user is no CLI).
+    instanceToken = settings.token().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    access = new WebAccess(settings.host(), settings.requireToken(), List.of(settings.accessToken()));
+    BridgeOutbound outbound = new BridgeOutbound(WriteBacklog.CAP);
     Router router = Router.router(vertx);
+    router.route().handler(this::screen);
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY));
     router.get("/api/health").handler(ctx -> ApiRoutes.respond(ctx, Future.succeededFuture(new JsonObject()
         .put("status", "ok").put("pid", ProcessHandle.current().pid()))));
@@ -71,15 +79,12 @@ public final class WebVerticle extends VerticleBase {
     new ApiRoutes(vertx).mount(router);
     router.route("/api/*").handler(ctx -> ApiRoutes.error(ctx, 404, "not_found", "no such endpoint: "
         + ctx.request().method() + " " + ctx.request().path()));
-    router.route("/eventbus/*").handler(ctx -> {
-      String refusal = access.bridgeRefusal(ctx);
-      if (refusal != null) {
-        refuse(ctx, refusal);
-      } else {
-        ctx.next();
+    router.route("/eventbus/*").handler(this::admit);
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(BridgeRules.options(), event -> {
+      if (!outbound.handle(event)) {
+        BridgeRules.check(event);
       }
-    });
-    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(BridgeRules.options(), BridgeRules::check));
+    }));
     router.get("/").handler(ctx -> {
       if (!access.login(ctx)) {
         ctx.next();
@@ -89,12 +94,23 @@ public final class WebVerticle extends VerticleBase {
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86_400));
     router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html").setCachingEnabled(false));
     router.route().failureHandler(this::failed);
-    return vertx.createHttpServer().requestHandler(router).listen(settings.port(), settings.host()).onSuccess(s -> {
+    return vertx.executeBlocking(WebVerticle::localAddresses).compose(local -> vertx.createHttpServer()
+        .requestHandler(router).listen(settings.port(), settings.host()).onSuccess(s -> {
+      access.allow(new AllowedHosts(settings.host(), s.actualPort(), settings.allowedHosts(), local));
       server = s;
       LOG.info("dashboard on http://{}:{}/ ({})", settings.host(), s.actualPort(), access.tokenRequired()
           ? "reachable from other hosts: the API, the dashboard and the bridge need [web] token"
           : "loopback only: no token needed on this host");
-    });
+    }));
+  }
+
+  /** This machine's interface addresses: the names a wildcard {@code web.host} is reached by. */
+  private static List<String> localAddresses() throws java.net.SocketException {
+    List<String> all = new java.util.ArrayList<>();
+    for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+      nic.inetAddresses().forEach(a -> all.add(a.getHostAddress().replaceFirst("%.*$", "")));
+    }
+    return all;
   }
 
   /** The port it listens on (useful when configured as 0). */
@@ -102,18 +118,19 @@ public final class WebVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private void admit(RoutingContext ctx) {
-    String refusal = access.refusal(ctx);
-    if (refusal == null) {
-      ctx.next();
-    } else {
-      refuse(ctx, refusal);
-    }
+  /** Host and Origin, before anything else answers (the health check and the command API included). */
+  private void screen(RoutingContext ctx) {
+    boolean bearer = WebAccess.bearer(ctx).map(access::matches).orElse(false) || carriesInstanceToken(ctx);
+    access.screen(ctx.request(), bearer).ifPresentOrElse(refusal -> refuse(ctx, refusal), ctx::next);
   }
 
-  private static void refuse(RoutingContext ctx, String refusal) {
-    boolean noToken = refusal.equals(WebAccess.TOKEN_REQUIRED);
-    ApiRoutes.error(ctx, noToken ? 401 : 403, noToken ? "unauthorized" : "forbidden", refusal);
+  private void admit(RoutingContext ctx) {
+    access.admit(ctx).ifPresentOrElse(refusal -> refuse(ctx, refusal), ctx::next);
+  }
+
+  private static void refuse(RoutingContext ctx, WebAccess.Refusal refusal) {
+    LOG.debug("refused {} {}: {}", ctx.request().method(), ctx.request().path(), refusal);
+    ApiRoutes.error(ctx, refusal.status, refusal.code, refusal.message);
   }
 
   private void failed(RoutingContext ctx) {
@@ -130,23 +147,29 @@ public final class WebVerticle extends VerticleBase {
         status == 413 ? "request body over " + MAX_BODY + " bytes" : String.valueOf(failure == null ? "HTTP " + status : failure.getMessage()));
   }
 
+  /** The CLI's commands: only with the running instance's token, only those {@link CommandApi} offers. */
   private void command(RoutingContext ctx) {
-    if (!access.carriesBearer(ctx)) {
-      ApiRoutes.error(ctx, 401, "unauthorized", "missing or wrong bearer token");
+    if (!carriesInstanceToken(ctx)) {
+      ApiRoutes.error(ctx, 401, "unauthorized", "the command API needs the running instance's token (in orch.json)"
+          + " as Authorization: Bearer; web.token does not open it");
       return;
     }
     String owner = ctx.pathParam("owner");
-    String address = Addresses.remoteCommandAddresses().get(owner);
-    if (address == null) {
-      ApiRoutes.error(ctx, 404, "not_found", "no command owner '" + owner + "' (one of "
-          + String.join(", ", Addresses.remoteCommandAddresses().keySet().stream().sorted().toList()) + ")");
+    String action = ctx.pathParam("action");
+    var target = CommandApi.resolve(owner, action);
+    if (target.isEmpty()) {
+      ApiRoutes.error(ctx, 404, "not_found", "no command '" + owner + " " + action + "' in the API (it offers: "
+          + CommandApi.offered() + ")");
       return;
     }
     JsonObject body = ApiRoutes.body(ctx);
-    String action = ctx.pathParam("action");
-    CommandAction named = () -> action.toUpperCase(Locale.ROOT).replace('-', '_');
-    ApiRoutes.respond(ctx, bus.request(address, named, body, Duration.ofMinutes(10)).map(reply ->
-        reply == null || reply instanceof JsonObject || reply instanceof JsonArray ? reply : new JsonObject().put("result", reply)));
+    ApiRoutes.respond(ctx, bus.request(target.get().address(), target.get().action(), body, Duration.ofMinutes(10))
+        .map(reply -> reply == null || reply instanceof JsonObject || reply instanceof JsonArray ? reply
+            : new JsonObject().put("result", reply)));
+  }
+
+  private boolean carriesInstanceToken(RoutingContext ctx) {
+    return WebAccess.bearer(ctx).map(given -> WebAccess.matchesAny(given, List.of(instanceToken))).orElse(false);
   }
 
   @Override
