@@ -100,6 +100,9 @@ public final class ShellVerticle extends VerticleBase {
         + (settings.sshEnabled() ? ", ssh " + settings.sshHost() + ":" + settings.sshPort() : "")
         + "; set [shell] telnet_port / ssh_port, or turn them off with telnet_enabled / ssh_enabled = false")))
         .onSuccess(v -> {
+      if (ssh instanceof SSHServer server) {
+        InteractiveOnly.guard(server.getNativeServer());
+      }
       if (ssh instanceof SSHServer server && keysReadable) {
         // Asked per login, so setting it on the running server takes effect at once.
         server.getNativeServer().setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(keys) {

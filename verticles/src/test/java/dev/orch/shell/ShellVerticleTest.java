@@ -12,7 +12,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumSet;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ChannelShell;
+import org.apache.sshd.client.channel.ClientChannel;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,5 +68,92 @@ class ShellVerticleTest {
         .isInstanceOf(OrchException.class).hasMessage("unknown option --colour");
     assertThatThrownBy(() -> Args.parse(List.of("--status"), flags, valued, Map.of()))
         .hasMessage("option --status needs a value");
+  }
+
+  private static final String PASSWORD = "open-sesame-42";
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @Test
+  @Timeout(60)
+  void h3_an_exec_request_is_refused_with_a_message_and_the_shell_still_answers(Vertx vertx) throws Exception {
+    int port = deploySsh(vertx);
+    SshClient client = startClient();
+    try (ClientSession session = login(client, port)) {
+      for (int i = 0; i < 2; i++) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (ChannelExec exec = session.createExecChannel("status")) {
+          exec.setOut(out);
+          exec.setErr(err);
+          exec.open().verify(WAIT);
+          assertThat(exec.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), WAIT)).contains(ClientChannelEvent.CLOSED);
+          Awaitility.await().atMost(WAIT).until(() -> exec.getExitStatus() != null);
+          assertThat(exec.getExitStatus()).isEqualTo(InteractiveOnly.REFUSED);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("interactive only", "ssh -t");
+        assertThat(out.size()).isZero();
+      }
+      assertThat(interactiveWelcome(session)).contains("orch shell: type help");
+    } finally {
+      client.stop();
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void h3_a_shell_without_a_terminal_is_refused_and_the_next_interactive_session_works(Vertx vertx) throws Exception {
+    int port = deploySsh(vertx);
+    SshClient client = startClient();
+    try (ClientSession session = login(client, port)) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      try (ChannelShell shell = session.createShellChannel()) {
+        shell.setUsePty(false);
+        shell.setOut(new ByteArrayOutputStream());
+        shell.setErr(err);
+        shell.open().verify(WAIT);
+        assertThat(shell.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), WAIT)).contains(ClientChannelEvent.CLOSED);
+        Awaitility.await().atMost(WAIT).until(() -> shell.getExitStatus() != null);
+        assertThat(shell.getExitStatus()).isEqualTo(InteractiveOnly.REFUSED);
+      }
+      assertThat(err.toString(StandardCharsets.UTF_8)).contains("needs a terminal", "ssh -t");
+      assertThat(interactiveWelcome(session)).contains("orch shell: type help");
+    } finally {
+      client.stop();
+    }
+  }
+
+  private int deploySsh(Vertx vertx) throws Exception {
+    var settings = new ShellVerticle.Settings(false, 0, true, "127.0.0.1", 0, "orch", PASSWORD, "",
+        tmp.resolve("host.p12").toString(), true);
+    ShellVerticle shell = new ShellVerticle();
+    vertx.deployVerticle(shell, new DeploymentOptions().setConfig(settings.toJson()))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return shell.sshPort();
+  }
+
+  private static SshClient startClient() {
+    SshClient client = SshClient.setUpDefaultClient();
+    client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+    client.start();
+    return client;
+  }
+
+  private static ClientSession login(SshClient client, int port) throws Exception {
+    ClientSession session = client.connect("orch", "127.0.0.1", port).verify(WAIT).getSession();
+    session.addPasswordIdentity(PASSWORD);
+    session.auth().verify(WAIT);
+    return session;
+  }
+
+  /** A shell on a pseudo-terminal on the same connection: served only while the event loop is free. */
+  private static String interactiveWelcome(ClientSession session) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ClientChannel shell = session.createShellChannel()) {
+      shell.setOut(out);
+      shell.setErr(new ByteArrayOutputStream());
+      shell.open().verify(WAIT);
+      Awaitility.await().atMost(WAIT).until(() -> out.toString(StandardCharsets.UTF_8).contains("type help"));
+    }
+    return out.toString(StandardCharsets.UTF_8);
   }
 }
