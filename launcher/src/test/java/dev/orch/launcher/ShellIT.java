@@ -190,6 +190,40 @@ class ShellIT {
     }
   }
 
+  @Test
+  @Timeout(300)
+  void m5_an_http_request_to_the_telnet_port_is_closed_before_its_body_runs() throws Exception {
+    ScriptBook book = new ScriptBook().on("docs/plans/app/epic-01-greeting.md",
+        ScriptBook.writeAndCommit("app/greeting.txt", "hi\n", "greeting", "done"));
+    int telnetPort = freePort();
+    try (OrchHarness orch = new OrchHarness(tmp, book, Map.of("shell.telnet_enabled", "true",
+        "shell.telnet_port", String.valueOf(telnetPort)))) {
+      orch.tree.plan("app/epic-01-greeting.md", PlanTree.task("Greeting"));
+      orch.commitPlan();
+      Process run = orch.startRun();
+      orch.awaitTasks(t -> !t.isEmpty() && "complete".equals(t.get("app/E01").getString("status")), TIMEOUT);
+      // What a web page can make a browser send: a POST whose body answers telnet's questions blindly, then a command.
+      java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
+      request.writeBytes(("POST / HTTP/1.1\r\nHost: 127.0.0.1:" + telnetPort + "\r\nContent-Type: text/plain\r\n"
+          + "Content-Length: 80\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      request.writeBytes(new byte[] {(byte) 255, (byte) 251, 0, (byte) 255, (byte) 253, 0, (byte) 255, (byte) 253, 1,
+          (byte) 255, (byte) 253, 3, (byte) 255, (byte) 251, 24, (byte) 255, (byte) 250, 24, 0, 'x', 't', 'e', 'r', 'm',
+          (byte) 255, (byte) 240, (byte) 255, (byte) 251, 31, (byte) 255, (byte) 250, 31, 0, 80, 0, 24, (byte) 255,
+          (byte) 240});
+      request.writeBytes("reset app/E01\r\n".getBytes(StandardCharsets.US_ASCII));
+      String reply;
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", telnetPort)) {
+        socket.setSoTimeout(30_000);
+        socket.getOutputStream().write(request.toByteArray());
+        reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      }
+      assertThat(reply).as("orch closed the connection after saying why").contains("not a web server");
+      assertThat(orch.history("app/E01")).noneMatch(line -> line.contains("reset"));
+      assertThat(orch.tasks().get("app/E01").getString("status")).isEqualTo("complete");
+      orch.stop(run);
+    }
+  }
+
   private record Finished(int exitCode, String output) {
   }
 
