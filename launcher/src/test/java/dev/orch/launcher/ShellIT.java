@@ -224,6 +224,56 @@ class ShellIT {
     }
   }
 
+  @Test
+  @Timeout(300)
+  void l3_a_title_full_of_escape_sequences_is_shown_inert_in_the_shell_and_the_cli() throws Exception {
+    ScriptBook book = new ScriptBook().on("docs/plans/app/epic-01-greeting.md",
+        ScriptBook.writeAndCommit("app/greeting.txt", "hi\n", "greeting", "done"));
+    int telnetPort = freePort();
+    try (OrchHarness orch = new OrchHarness(tmp, book, Map.of("shell.telnet_enabled", "true",
+        "shell.telnet_port", String.valueOf(telnetPort)))) {
+      orch.tree.plan("app/epic-01-greeting.md", PlanTree.task(
+          "Greeting \u001b]0;owned\u0007\u001b[2J\u001b]8;;http://evil.invalid\u001b\\link\u001b]8;;\u001b\\ \u202eevil"));
+      orch.commitPlan();
+      Process run = orch.startRun();
+      orch.awaitTasks(t -> !t.isEmpty(), TIMEOUT);
+
+      OrchProcess.Result list = orch.orch("list");
+      assertThat(list.out()).as(list.toString()).contains("Greeting \\u001b]0;owned\\u0007\\u001b[2J", "\\u202eevil")
+          .doesNotContain("\u001b").doesNotContain("\u202e");
+
+      TelnetClient telnet = telnetClient(telnetPort);
+      try {
+        InputStream in = telnet.getInputStream();
+        OutputStream out = telnet.getOutputStream();
+        StringBuilder seen = new StringBuilder();
+        consumed = 0;
+        readUntil(in, seen, "% ");
+        send(out, "list");
+        String shown = readUntil(in, seen, "% ");
+        assertThat(shown).contains("Greeting \\u001b]0;owned\\u0007\\u001b[2J\\u001b]8;;http://evil.invalid")
+            .doesNotContain("\u001b]").doesNotContain("\u0007").doesNotContain("\u202e");
+        send(out, "show app/E01");
+        assertThat(readUntil(in, seen, "% ")).contains("app/E01  Greeting \\u001b]0;owned").doesNotContain("\u001b]");
+      } finally {
+        telnet.disconnect();
+      }
+      orch.stop(run);
+    }
+  }
+
+  private static TelnetClient telnetClient(int port) throws Exception {
+    TelnetClient telnet = new TelnetClient();
+    telnet.addOptionHandler(new TerminalTypeOptionHandler("xterm", false, false, true, false));
+    telnet.addOptionHandler(new EchoOptionHandler(false, false, true, true));
+    telnet.addOptionHandler(new SuppressGAOptionHandler(true, true, true, true));
+    telnet.addOptionHandler(new WindowSizeOptionHandler(160, 50, true, true, true, true));
+    // termd waits for binary mode both ways before it shows the prompt.
+    telnet.addOptionHandler(new SimpleOptionHandler(TelnetOption.BINARY, true, true, true, true));
+    telnet.connect("127.0.0.1", port);
+    return telnet;
+  }
+
   private record Finished(int exitCode, String output) {
   }
 
