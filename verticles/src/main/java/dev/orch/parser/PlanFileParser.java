@@ -64,6 +64,12 @@ public final class PlanFileParser {
           "cannot tell this task's module: add 'module:' to the frontmatter or move the file into a module folder"));
       return ParsedFile.broken(file, issues);
     }
+    Optional<String> moduleProblem = TaskId.moduleProblem(module);
+    if (moduleProblem.isPresent()) {
+      issues.add(PlanIssue.of(file, fields.lineOf(front, "module"), moduleProblem.get()
+          + (fields.lineOf(front, "module") == 0 ? " (the module comes from the folder name)" : "")));
+      return ParsedFile.broken(file, issues);
+    }
     TaskId id;
     try {
       id = new TaskId(module, sequence.get().prefix(), sequence.get().number());
@@ -161,7 +167,9 @@ public final class PlanFileParser {
 
     Optional<Sequence> sequence(Frontmatter front, String key, String module) {
       return text(front, key).flatMap(raw -> {
-        Optional<TaskId> parsed = TaskId.parse(raw, module == null ? "unknown" : module)
+        // A bad module is reported on its own line; here only the number is in question.
+        Optional<TaskId> parsed = TaskId.parse(raw, module == null || TaskId.moduleProblem(module).isPresent()
+            ? "unknown" : module)
             .filter(id -> !raw.contains("/"));
         if (parsed.isEmpty()) {
           issues.add(PlanIssue.of(file, lineOf(front, key), "'" + key + "' must be a number such as 5 or 05, got '" + raw + "'"));

@@ -238,4 +238,31 @@ class PlanFileParserTest {
     ParsedFile file = parse("cli", "whatever.md", "---\nepic: CLI03\n---\n# X\n");
     assertThat(file.id()).isEqualTo(new TaskId("cli", "CLI", 3));
   }
+
+  @Test
+  void l5_a_module_git_cannot_branch_on_is_a_plan_error_on_its_line_and_the_epic_is_not_blamed() {
+    ParsedFile file = parse("anything", "notes.md", """
+        ---
+        title: Dots
+        module: a..b
+        epic: 1
+        ---
+        # Dots
+        """);
+    assertThat(file.kind()).isEqualTo(ParsedFile.Kind.BROKEN);
+    assertThat(file.issues()).singleElement().satisfies(issue -> {
+      assertThat(issue.describe()).startsWith("docs/plans/anything/notes.md:3: invalid module name 'a..b'");
+      assertThat(issue.message()).doesNotContain("'epic'");
+    });
+  }
+
+  @Test
+  void l5_a_folder_that_cannot_be_a_branch_part_names_the_file_and_says_where_the_module_came_from() {
+    for (String folder : new String[] {"core.lock", "core."}) {
+      ParsedFile file = parse(folder, "epic-01-x.md", "# X\n");
+      assertThat(file.kind()).as(folder).isEqualTo(ParsedFile.Kind.BROKEN);
+      assertThat(file.issues()).singleElement().extracting(PlanIssue::describe).asString()
+          .startsWith("docs/plans/" + folder + "/epic-01-x.md: invalid module name").contains("from the folder name");
+    }
+  }
 }
