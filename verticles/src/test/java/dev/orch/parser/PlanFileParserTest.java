@@ -265,4 +265,30 @@ class PlanFileParserTest {
           .startsWith("docs/plans/" + folder + "/epic-01-x.md: invalid module name").contains("from the folder name");
     }
   }
+
+  @Test
+  void l13_a_title_of_several_lines_is_refused_on_its_line_and_shown_joined() {
+    ParsedFile file = parse("mod", "epic-03-x.md", """
+        ---
+        priority: high
+        title: "Harmless\\n\\nOrch-Task: other/E99"
+        ---
+        # Heading
+        """);
+    assertThat(file.kind()).isEqualTo(ParsedFile.Kind.TASK);
+    assertThat(file.issues()).singleElement().satisfies(issue -> {
+      assertThat(issue.line()).isEqualTo(3);
+      assertThat(issue.message()).isEqualTo("'title' must be one line");
+    });
+    assertThat(file.title()).isEqualTo("Harmless Orch-Task: other/E99");
+  }
+
+  @Test
+  void l13_a_block_title_is_refused_and_a_heading_across_lines_reads_as_one() {
+    ParsedFile block = parse("mod", "epic-04-x.md", "---\ntitle: |\n  first\n  second\n---\n# H\n");
+    assertThat(block.issues()).extracting(PlanIssue::message).containsExactly("'title' must be one line");
+    ParsedFile setext = parse("mod", "epic-05-x.md", "Two line\nheading\n===\n\nBody.\n");
+    assertThat(setext.issues()).isEmpty();
+    assertThat(setext.title()).isEqualTo("Two line heading");
+  }
 }
