@@ -153,7 +153,7 @@ final class Wiring {
     String hostKey = sh.hostKey().isBlank() ? config.general().stateDir().resolve("ssh-host-key.p12").toString() : sh.hostKey();
     var settings = new ShellVerticle.Settings(sh.telnetEnabled(), sh.telnetPort(), sh.sshEnabled(), sh.sshHost(), sh.sshPort(),
         sh.sshUser(), sh.sshPassword(), sh.sshAuthorizedKeys().toString(), hostKey,
-        config.buildPool().localFallback().enabled());
+        config.buildPool().localFallback().enabled(), config.web().requireToken());
     return deploy(vertx, shell, settings.toJson()).map(id -> shell);
   }
 

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.net.telnet.EchoOptionHandler;
 import org.apache.commons.net.telnet.SimpleOptionHandler;
 import org.apache.commons.net.telnet.SuppressGAOptionHandler;
@@ -25,7 +26,10 @@ import org.apache.commons.net.telnet.TelnetOption;
 import org.apache.commons.net.telnet.TelnetClient;
 import org.apache.commons.net.telnet.TerminalTypeOptionHandler;
 import org.apache.commons.net.telnet.WindowSizeOptionHandler;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +47,15 @@ class ShellIT {
 
   private final List<String> tmuxSessions = new ArrayList<>();
 
+  @AfterEach
+  void killTmuxSessions() throws Exception {
+    for (String session : tmuxSessions) {
+      new ProcessBuilder("tmux", "kill-session", "-t", session).start().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
+  @Timeout(300)
   void telnetAndSshDriveAndWatchOrch() throws Exception {
     List<ScriptStep> slow = new ArrayList<>();
     slow.add(ScriptStep.tool("Bash", new JsonObject().put("command", "sleep 12").put("description", "think it over")));
@@ -56,7 +68,8 @@ class ShellIT {
     Files.copy(keyDir.resolve("id.pub"), authorized);
     int telnetPort = freePort();
     int sshPort = freePort();
-    try (OrchHarness orch = new OrchHarness(tmp, book, Map.of("shell.telnet_port", String.valueOf(telnetPort),
+    try (OrchHarness orch = new OrchHarness(tmp, book, Map.of("shell.telnet_enabled", "true",
+        "shell.telnet_port", String.valueOf(telnetPort),
         "shell.ssh_enabled", "true", "shell.ssh_port", String.valueOf(sshPort), "shell.ssh_password", "\"" + PASSWORD + "\"",
         "shell.ssh_authorized_keys", "\"" + authorized + "\""))) {
       orch.tree.plan("app/epic-01-greeting.md", PlanTree.task("Greeting"));
@@ -71,8 +84,8 @@ class ShellIT {
           "-o", "PreferredAuthentications=publickey", "-o", "IdentitiesOnly=yes", "orch@127.0.0.1");
       awaitPane(keySession, "type help for the commands");
       sendKeys(keySession, "top", "Enter");
-      assertThat(awaitPane(keySession, "RUNNING AGENTS (1)")).contains("orch top", "Tasks 1:", "running 1", "app/E01",
-          "NEEDS A PERSON (0)");
+      // top redraws as events arrive: wait for the whole picture, not for its first line.
+      awaitPane(keySession, "RUNNING AGENTS (1)", "orch top", "Tasks 1:", "running 1", "app/E01", "NEEDS A PERSON (0)");
 
       // ---- telnet: a bad argument is a message, the session goes on; logs -f follows the run to its end
       TelnetClient telnet = new TelnetClient();
@@ -108,7 +121,7 @@ class ShellIT {
         telnet.disconnect();
       }
       orch.awaitTasks(t -> "complete".equals(t.get("app/E01").getString("status")), TIMEOUT);
-      assertThat(awaitPane(keySession, "complete 1")).contains("RUNNING AGENTS (0)");
+      awaitPane(keySession, "complete 1", "RUNNING AGENTS (0)");
       sendKeys(keySession, "q");
       awaitPaneWithout(keySession, "RUNNING AGENTS");
       sendKeys(keySession, "agents", "Enter");
@@ -135,10 +148,147 @@ class ShellIT {
       assertThat(Files.readString(knownHosts)).as("the host key is kept").isEqualTo(hostKey);
       assertThat(orch.stateDir().resolve("ssh-host-key.p12")).isNotEmptyFile();
       orch.stop(run);
-    } finally {
-      for (String session : tmuxSessions) {
-        new ProcessBuilder("tmux", "kill-session", "-t", session).start().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @Timeout(300)
+  void h3_ssh_exec_and_a_shell_without_a_terminal_are_refused_and_orch_stays_responsive() throws Exception {
+    ScriptBook book = new ScriptBook().on("docs/plans/app/epic-01-greeting.md",
+        ScriptBook.writeAndCommit("app/greeting.txt", "hi\n", "greeting", "done"));
+    Path keyDir = Files.createDirectories(tmp.resolve("keys"));
+    run("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", keyDir.resolve("id").toString());
+    Path authorized = keyDir.resolve("authorized_keys");
+    Files.copy(keyDir.resolve("id.pub"), authorized);
+    int sshPort = freePort();
+    try (OrchHarness orch = new OrchHarness(tmp, book, Map.of("shell.ssh_enabled", "true",
+        "shell.ssh_port", String.valueOf(sshPort), "shell.ssh_authorized_keys", "\"" + authorized + "\""))) {
+      orch.tree.plan("app/epic-01-greeting.md", PlanTree.task("Greeting"));
+      orch.commitPlan();
+      Process run = orch.startRun();
+      orch.awaitTasks(t -> !t.isEmpty(), TIMEOUT);
+      List<String> ssh = List.of("ssh", "-p", String.valueOf(sshPort), "-i", keyDir.resolve("id").toString(),
+          "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new",
+          "-o", "UserKnownHostsFile=" + tmp.resolve("known_hosts"), "-o", "IdentitiesOnly=yes");
+
+      for (int i = 0; i < 2; i++) {
+        Finished exec = finish(ssh, "-T", "orch@127.0.0.1", "status");
+        assertThat(exec.exitCode()).as(exec.output()).isEqualTo(1);
+        assertThat(exec.output()).contains("interactive only", "ssh -t");
       }
+      Finished noTerminal = finish(ssh, "-T", "orch@127.0.0.1");
+      assertThat(noTerminal.exitCode()).as(noTerminal.output()).isEqualTo(1);
+      assertThat(noTerminal.output()).contains("needs a terminal");
+
+      // Still responsive: the API answers at once, and an interactive session runs a command.
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !orch.tasks().isEmpty());
+      String session = tmux(String.join(" ", ssh) + " -t orch@127.0.0.1");
+      awaitPane(session, "type help for the commands");
+      sendKeys(session, "status", "Enter");
+      awaitPane(session, "Tasks: 1");
+      orch.stop(run);
+    }
+  }
+
+  @Test
+  @Timeout(300)
+  void m5_an_http_request_to_the_telnet_port_is_closed_before_its_body_runs() throws Exception {
+    ScriptBook book = new ScriptBook().on("docs/plans/app/epic-01-greeting.md",
+        ScriptBook.writeAndCommit("app/greeting.txt", "hi\n", "greeting", "done"));
+    int telnetPort = freePort();
+    try (OrchHarness orch = new OrchHarness(tmp, book, Map.of("shell.telnet_enabled", "true",
+        "shell.telnet_port", String.valueOf(telnetPort)))) {
+      orch.tree.plan("app/epic-01-greeting.md", PlanTree.task("Greeting"));
+      orch.commitPlan();
+      Process run = orch.startRun();
+      orch.awaitTasks(t -> !t.isEmpty() && "complete".equals(t.get("app/E01").getString("status")), TIMEOUT);
+      // What a web page can make a browser send: a POST whose body answers telnet's questions blindly, then a command.
+      java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
+      request.writeBytes(("POST / HTTP/1.1\r\nHost: 127.0.0.1:" + telnetPort + "\r\nContent-Type: text/plain\r\n"
+          + "Content-Length: 80\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      request.writeBytes(new byte[] {(byte) 255, (byte) 251, 0, (byte) 255, (byte) 253, 0, (byte) 255, (byte) 253, 1,
+          (byte) 255, (byte) 253, 3, (byte) 255, (byte) 251, 24, (byte) 255, (byte) 250, 24, 0, 'x', 't', 'e', 'r', 'm',
+          (byte) 255, (byte) 240, (byte) 255, (byte) 251, 31, (byte) 255, (byte) 250, 31, 0, 80, 0, 24, (byte) 255,
+          (byte) 240});
+      request.writeBytes("reset app/E01\r\n".getBytes(StandardCharsets.US_ASCII));
+      String reply;
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", telnetPort)) {
+        socket.setSoTimeout(30_000);
+        socket.getOutputStream().write(request.toByteArray());
+        reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      }
+      assertThat(reply).as("orch closed the connection after saying why").contains("not a web server");
+      assertThat(orch.history("app/E01")).noneMatch(line -> line.contains("reset"));
+      assertThat(orch.tasks().get("app/E01").getString("status")).isEqualTo("complete");
+      orch.stop(run);
+    }
+  }
+
+  @Test
+  @Timeout(300)
+  void l3_a_title_full_of_escape_sequences_is_shown_inert_in_the_shell_and_the_cli() throws Exception {
+    ScriptBook book = new ScriptBook().on("docs/plans/app/epic-01-greeting.md",
+        ScriptBook.writeAndCommit("app/greeting.txt", "hi\n", "greeting", "done"));
+    int telnetPort = freePort();
+    try (OrchHarness orch = new OrchHarness(tmp, book, Map.of("shell.telnet_enabled", "true",
+        "shell.telnet_port", String.valueOf(telnetPort)))) {
+      orch.tree.plan("app/epic-01-greeting.md", PlanTree.task(
+          "Greeting \u001b]0;owned\u0007\u001b[2J\u001b]8;;http://evil.invalid\u001b\\link\u001b]8;;\u001b\\ \u202eevil"));
+      orch.commitPlan();
+      Process run = orch.startRun();
+      orch.awaitTasks(t -> !t.isEmpty(), TIMEOUT);
+
+      OrchProcess.Result list = orch.orch("list");
+      assertThat(list.out()).as(list.toString()).contains("Greeting \\u001b]0;owned\\u0007\\u001b[2J", "\\u202eevil")
+          .doesNotContain("\u001b").doesNotContain("\u202e");
+
+      TelnetClient telnet = telnetClient(telnetPort);
+      try {
+        InputStream in = telnet.getInputStream();
+        OutputStream out = telnet.getOutputStream();
+        StringBuilder seen = new StringBuilder();
+        consumed = 0;
+        readUntil(in, seen, "% ");
+        send(out, "list");
+        String shown = readUntil(in, seen, "% ");
+        assertThat(shown).contains("Greeting \\u001b]0;owned\\u0007\\u001b[2J\\u001b]8;;http://evil.invalid")
+            .doesNotContain("\u001b]").doesNotContain("\u0007").doesNotContain("\u202e");
+        send(out, "show app/E01");
+        assertThat(readUntil(in, seen, "% ")).contains("app/E01  Greeting \\u001b]0;owned").doesNotContain("\u001b]");
+      } finally {
+        telnet.disconnect();
+      }
+      orch.stop(run);
+    }
+  }
+
+  private static TelnetClient telnetClient(int port) throws Exception {
+    TelnetClient telnet = new TelnetClient();
+    telnet.addOptionHandler(new TerminalTypeOptionHandler("xterm", false, false, true, false));
+    telnet.addOptionHandler(new EchoOptionHandler(false, false, true, true));
+    telnet.addOptionHandler(new SuppressGAOptionHandler(true, true, true, true));
+    telnet.addOptionHandler(new WindowSizeOptionHandler(160, 50, true, true, true, true));
+    // termd waits for binary mode both ways before it shows the prompt.
+    telnet.addOptionHandler(new SimpleOptionHandler(TelnetOption.BINARY, true, true, true, true));
+    telnet.connect("127.0.0.1", port);
+    return telnet;
+  }
+
+  private record Finished(int exitCode, String output) {
+  }
+
+  /** Runs the OpenSSH client with no input and waits for it to end by itself: a frozen server would hang it. */
+  private static Finished finish(List<String> ssh, String... more) throws Exception {
+    List<String> command = new ArrayList<>(ssh);
+    command.addAll(List.of(more));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    try {
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("ssh ended by itself: " + output).isTrue();
+      return new Finished(process.exitValue(), output);
+    } finally {
+      process.destroyForcibly();
     }
   }
 
@@ -155,23 +305,27 @@ class ShellIT {
   }
 
   /** What arrived since the last call, up to and including {@code marker}; what came after it stays for the next call. */
-  private static String readUntil(InputStream in, StringBuilder seen, String marker) throws Exception {
+  private static String readUntil(InputStream in, StringBuilder seen, String marker) {
     int start = consumed;
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (seen.indexOf(marker, start) < 0) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no '" + marker + "' in: " + seen.substring(start));
-      }
-      if (in.available() > 0) {
-        byte[] buffer = new byte[in.available()];
-        int read = in.read(buffer);
-        seen.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
-      } else {
-        Thread.sleep(20);
-      }
-    }
+    Awaitility.await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(20))
+        .failFast("the connection closed; got: " + seen.substring(start), () -> drain(in, seen))
+        .untilAsserted(() -> assertThat(seen.substring(start)).contains(marker));
     consumed = seen.indexOf(marker, start) + marker.length();
     return seen.substring(start, consumed);
+  }
+
+  /** Appends what is there to read; true once the stream has ended. */
+  private static boolean drain(InputStream in, StringBuilder seen) throws IOException {
+    int available = in.available();
+    if (available > 0) {
+      byte[] buffer = new byte[available];
+      int read = in.read(buffer);
+      if (read < 0) {
+        return true;
+      }
+      seen.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+    }
+    return false;
   }
 
   private static int consumed;
@@ -199,27 +353,19 @@ class ShellIT {
     return text;
   }
 
-  private static String awaitPane(String session, String text) throws Exception {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    String now = pane(session);
-    while (!now.contains(text)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no '" + text + "' on the screen:\n" + now);
-      }
-      Thread.sleep(100);
-      now = pane(session);
-    }
-    return now;
+  /** The screen once it shows every one of {@code texts} at the same time. */
+  private static String awaitPane(String session, String... texts) {
+    AtomicReference<String> screen = new AtomicReference<>("");
+    Awaitility.await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+      screen.set(pane(session));
+      assertThat(screen.get()).contains(texts);
+    });
+    return screen.get();
   }
 
-  private static void awaitPaneWithout(String session, String text) throws Exception {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (pane(session).contains(text)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("'" + text + "' stays on the screen:\n" + pane(session));
-      }
-      Thread.sleep(100);
-    }
+  private static void awaitPaneWithout(String session, String text) {
+    Awaitility.await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
+        .untilAsserted(() -> assertThat(pane(session)).doesNotContain(text));
   }
 
   private static void run(String... command) throws Exception {

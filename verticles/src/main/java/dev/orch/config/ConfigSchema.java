@@ -106,7 +106,7 @@ final class ConfigSchema {
     add(ConfigKey.stringList("web.allowed_hosts", List.of()));
     add(ConfigKey.path("batch.schedule_file", "~/.config/claude-plan-orchestrator/schedule.toml"));
     add(ConfigKey.choice("batch.at_deadline", "finish", "finish", "stop"));
-    add(ConfigKey.bool("shell.telnet_enabled", true));
+    add(ConfigKey.bool("shell.telnet_enabled", false));
     add(ConfigKey.integer("shell.telnet_port", 5000, 0, 65535));
     add(ConfigKey.bool("shell.ssh_enabled", false));
     add(ConfigKey.string("shell.ssh_host", "127.0.0.1"));

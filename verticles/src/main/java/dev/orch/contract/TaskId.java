@@ -27,6 +27,29 @@ public record TaskId(String module, String prefix, int number) implements Compar
     }
   }
 
+  /**
+   * Why {@code module} cannot name tasks, or empty when it can. Beyond the character rules, the module becomes a
+   * component of the branch {@code orch/<module>-E05} and of ref and folder names, so git's rules for a ref component
+   * apply (git check-ref-format): no {@code ..}, no trailing {@code .}, no {@code .lock} ending (audit L5).
+   */
+  public static Optional<String> moduleProblem(String module) {
+    if (module == null || !MODULE.matcher(module).matches()) {
+      return Optional.of("invalid module name '" + module + "' (lower-case letters, digits, '-', '_', '.', starting"
+          + " with a letter or digit)");
+    }
+    if (module.contains("..")) {
+      return Optional.of("invalid module name '" + module + "': git branch names cannot contain '..'");
+    }
+    if (module.endsWith(".")) {
+      return Optional.of("invalid module name '" + module + "': git branch names cannot have a part ending in '.'");
+    }
+    if (module.endsWith(".lock")) {
+      return Optional.of("invalid module name '" + module + "': git branch names cannot have a part ending in"
+          + " '.lock'");
+    }
+    return Optional.empty();
+  }
+
   public static TaskId of(String module, int number) {
     return new TaskId(module, DEFAULT_PREFIX, number);
   }

@@ -31,22 +31,24 @@ final class SlackNotifier {
     this.firstBackoffMillis = firstBackoffMillis;
   }
 
+  /** Every text Slack formats is escaped ({@link SlackText}); the link goes in only when it is a web address. */
   static JsonObject message(Notice notice) {
     JsonArray fields = new JsonArray();
     if (notice.taskId() != null) {
-      fields.add(new JsonObject().put("title", "Task").put("value", notice.taskId()).put("short", true));
+      fields.add(new JsonObject().put("title", "Task").put("value", SlackText.escape(notice.taskId())).put("short", true));
     }
     if (notice.costUsd() > 0) {
       fields.add(new JsonObject().put("title", "Cost").put("value", String.format("$%.2f", notice.costUsd())).put("short", true));
     }
-    JsonObject attachment = new JsonObject().put("color", notice.kind().colour).put("fallback", notice.headline())
-        .put("title", notice.headline() + (notice.title() == null || notice.kind() == Notice.Kind.BATCH_FINISHED ? ""
-            : ": " + notice.title()))
-        .put("text", notice.text() == null ? "" : notice.text()).put("fields", fields);
-    if (notice.link() != null && !notice.link().isBlank()) {
+    String headline = SlackText.escape(notice.headline());
+    JsonObject attachment = new JsonObject().put("color", notice.kind().colour).put("fallback", headline)
+        .put("title", headline + (notice.title() == null || notice.kind() == Notice.Kind.BATCH_FINISHED ? ""
+            : ": " + SlackText.escape(notice.title())))
+        .put("text", notice.text() == null ? "" : SlackText.escape(notice.text())).put("fields", fields);
+    if (SlackText.isWebLink(notice.link())) {
       attachment.put("title_link", notice.link());
     }
-    return new JsonObject().put("text", notice.headline()).put("attachments", new JsonArray().add(attachment));
+    return new JsonObject().put("text", headline).put("attachments", new JsonArray().add(attachment));
   }
 
   Future<Void> send(Notice notice) {

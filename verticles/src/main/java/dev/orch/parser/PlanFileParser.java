@@ -28,6 +28,7 @@ public final class PlanFileParser {
   private static final Pattern NUMBER_FIRST = Pattern.compile("(?i)(\\d{1,6})-epic(?:[-_.].*)?\\.md");
   private static final Pattern CONTEXT_FILE = Pattern.compile("(?i)readme\\.md|0+-overview\\.md");
   private static final String MODULE_SUFFIX = "-module";
+  private static final Pattern LINE_BREAK = Pattern.compile("\\s*[\\n\\r\\u000b\\u000c\\u0085\\u2028\\u2029]+\\s*");
 
   private PlanFileParser() {
   }
@@ -64,6 +65,12 @@ public final class PlanFileParser {
           "cannot tell this task's module: add 'module:' to the frontmatter or move the file into a module folder"));
       return ParsedFile.broken(file, issues);
     }
+    Optional<String> moduleProblem = TaskId.moduleProblem(module);
+    if (moduleProblem.isPresent()) {
+      issues.add(PlanIssue.of(file, fields.lineOf(front, "module"), moduleProblem.get()
+          + (fields.lineOf(front, "module") == 0 ? " (the module comes from the folder name)" : "")));
+      return ParsedFile.broken(file, issues);
+    }
     TaskId id;
     try {
       id = new TaskId(module, sequence.get().prefix(), sequence.get().number());
@@ -75,6 +82,13 @@ public final class PlanFileParser {
     MarkdownBody body = MarkdownBody.read(front.body);
     String title = fields.text(front, "title")
         .orElse(body.firstHeading != null ? body.firstHeading : fileName.replaceFirst("(?i)\\.md$", ""));
+    if (LINE_BREAK.matcher(title).find()) {
+      // A title is a table cell, a notification and a commit subject: a second line could forge commit trailers
+      // (Orch-Task: ...) or rows (audit L13). The task is blocked until the plan is fixed; the title shown meanwhile is
+      // its lines joined.
+      issues.add(PlanIssue.of(file, fields.lineOf(front, "title"), "'title' must be one line"));
+      title = LINE_BREAK.matcher(title).replaceAll(" ").strip();
+    }
     Priority priority = fields.text(front, "priority").flatMap(p -> {
       Optional<Priority> parsed = Priority.parse(p);
       if (parsed.isEmpty()) {
@@ -161,7 +175,9 @@ public final class PlanFileParser {
 
     Optional<Sequence> sequence(Frontmatter front, String key, String module) {
       return text(front, key).flatMap(raw -> {
-        Optional<TaskId> parsed = TaskId.parse(raw, module == null ? "unknown" : module)
+        // A bad module is reported on its own line; here only the number is in question.
+        Optional<TaskId> parsed = TaskId.parse(raw, module == null || TaskId.moduleProblem(module).isPresent()
+            ? "unknown" : module)
             .filter(id -> !raw.contains("/"));
         if (parsed.isEmpty()) {
           issues.add(PlanIssue.of(file, lineOf(front, key), "'" + key + "' must be a number such as 5 or 05, got '" + raw + "'"));

@@ -503,7 +503,7 @@ public final class PrbotVerticle extends VerticleBase {
     WriteStatusRequest status = new WriteStatusRequest(attempt.checkout().toString(), pr.taskId(), task.file(),
         PlanStatus.COMPLETE);
     return parser.writeStatus(status)
-        .compose(v -> forge.completeMerge(pr, attempt, commitMessage(pr)))
+        .compose(v -> forge.completeMerge(pr, attempt, SquashMessage.of(pr)))
         .compose(done -> {
           if (done.blocked() != null) {
             return forge.abortMerge(attempt).compose(v -> done.retry() && tries < MAX_MERGE_ATTEMPTS ? merge(pr.number(), byPerson, tries + 1)
@@ -558,11 +558,6 @@ public final class PrbotVerticle extends VerticleBase {
           Map.of("TaskID", pr.taskId(), "Title", task.title(), "Number", String.valueOf(pr.number()), "Reason", reason),
           false));
     });
-  }
-
-  private static String commitMessage(PullRequestView pr) {
-    return pr.title() + "\n\n" + "Merged by orch from pull request #" + pr.number() + " (branch " + pr.branch() + ").\n\n"
-        + "Orch-Task: " + pr.taskId() + "\nOrch-Pull-Request: " + pr.number() + "\n";
   }
 
   /** After a restart: pull requests that were being checked or merged carry on; ones with the agent wait for it. */

@@ -9,6 +9,7 @@ import dev.orch.contract.RunLogPage;
 import dev.orch.contract.RunView;
 import dev.orch.contract.TaskId;
 import dev.orch.text.AgentEventText;
+import dev.orch.text.Printable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -44,7 +45,7 @@ final class LogFollower {
       }
       RunView run = runs.get(0);
       process.write(String.format("%s run %d (attempt %d), %s%s%n", task, run.runId(), run.attempt(), run.status().wire(),
-          run.reason() == null ? "" : ": " + run.reason()));
+          run.reason() == null ? "" : ": " + Printable.line(run.reason())));
       if (follow && run.status().live()) {
         // Listen first, then read the file: an event published in between is printed twice at worst, never lost.
         output = vertx.eventBus().consumer(Addresses.Executor.EVT_OUTPUT, message -> {
@@ -58,7 +59,7 @@ final class LogFollower {
           RunView done = RunView.fromJson(message.body());
           if (done.runId() == run.runId()) {
             finish(String.format("%nrun %d %s%s%n", done.runId(), done.status().wire(),
-                done.reason() == null ? "" : ": " + done.reason()));
+                done.reason() == null ? "" : ": " + Printable.line(done.reason())));
           }
         });
         process.interruptHandler(v -> finish("\n"));
@@ -76,7 +77,7 @@ final class LogFollower {
         executor.run(done.result().runId()).onSuccess(now -> {
           if (!now.status().live()) {
             finish(String.format("%nrun %d %s%s%n", now.runId(), now.status().wire(),
-                now.reason() == null ? "" : ": " + now.reason()));
+                now.reason() == null ? "" : ": " + Printable.line(now.reason())));
           }
         });
       }

@@ -28,6 +28,7 @@ import io.vertx.ext.shell.cli.Completion;
 import io.vertx.ext.shell.command.Command;
 import io.vertx.ext.shell.command.CommandBuilder;
 import io.vertx.ext.shell.command.CommandProcess;
+import dev.orch.text.Printable;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -103,7 +104,8 @@ final class ShellCommands {
       }
       output.onComplete(done -> {
         if (done.succeeded()) {
-          process.write(done.result());
+          // Titles, reasons and agent text come from plans and models: nothing they hold drives the terminal.
+          process.write(Printable.text(done.result()));
           process.end();
         } else {
           fail(process, done.cause());
@@ -135,7 +137,7 @@ final class ShellCommands {
 
   static void fail(CommandProcess process, Throwable failure) {
     String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-    process.write("error: " + message + "\n");
+    process.write("error: " + Printable.text(message) + "\n");
     process.end(1);
   }
 

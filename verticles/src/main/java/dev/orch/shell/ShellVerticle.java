@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
 /**
  * orch's shell: Vert.x Shell over telnet on 127.0.0.1 and over SSH, with orch's commands only. Vert.x Shell's own
  * commands (verticle-deploy, bus-send and the like) are not registered at all, so no terminal can change the process.
- * Telnet has no authentication and so never listens beyond loopback; SSH asks for the configured password or a key
- * from {@code authorized_keys}, with a host key made on first start and kept in the state folder.
+ * Telnet has no authentication, so it is off unless asked for, off whenever the web requires a token, never listens
+ * beyond loopback, and closes a session that begins like an HTTP request ({@link CrossProtocolGuard}); SSH asks for the configured password or a key
+ * from {@code authorized_keys}, with a host key made on first start and kept in the state folder, and serves
+ * interactive sessions only ({@link InteractiveOnly}).
  */
 public final class ShellVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ShellVerticle.class);
@@ -39,13 +41,19 @@ public final class ShellVerticle extends VerticleBase {
 
   /** This verticle's slice of the config; ports may be 0 (any free port, see {@link #telnetPort()}). */
   public record Settings(boolean telnetEnabled, int telnetPort, boolean sshEnabled, String sshHost, int sshPort,
-      String sshUser, String sshPassword, String authorizedKeys, String hostKeyFile, boolean localFallbackEnabled)
+      String sshUser, String sshPassword, String authorizedKeys, String hostKeyFile, boolean localFallbackEnabled,
+      boolean webRequiresToken)
       implements BusMessage {
     public Settings {
       sshHost = sshHost == null || sshHost.isBlank() ? "127.0.0.1" : sshHost;
       sshUser = sshUser == null || sshUser.isBlank() ? "orch" : sshUser;
       sshPassword = sshPassword == null ? "" : sshPassword;
       authorizedKeys = authorizedKeys == null ? "" : authorizedKeys;
+    }
+
+    /** Telnet has no login: where the web wants a token, telnet would be the way round it (audit M5). */
+    boolean telnetOn() {
+      return telnetEnabled && !webRequiresToken;
     }
   }
 
@@ -57,7 +65,10 @@ public final class ShellVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     settings = WireJson.fromJson(config(), Settings.class);
-    if (!settings.telnetEnabled() && !settings.sshEnabled()) {
+    if (settings.telnetEnabled() && !settings.telnetOn()) {
+      LOG.warn("shell: telnet stays off because web.require_token is on (telnet has no login); use SSH");
+    }
+    if (!settings.telnetOn() && !settings.sshEnabled()) {
       return Future.succeededFuture();
     }
     Path keys = settings.authorizedKeys().isBlank() ? null : Path.of(settings.authorizedKeys());
@@ -83,9 +94,9 @@ public final class ShellVerticle extends VerticleBase {
     List<io.vertx.ext.shell.command.Command> orchCommands = commands.commands();
     CommandResolver resolver = () -> orchCommands;
     shell.registerCommandResolver(resolver);
-    if (settings.telnetEnabled()) {
-      telnet = TermServer.createTelnetTermServer(vertx, new TelnetTermOptions().setHost(TELNET_HOST)
-          .setPort(settings.telnetPort()));
+    if (settings.telnetOn()) {
+      telnet = CrossProtocolGuard.guard(TermServer.createTelnetTermServer(vertx,
+          new TelnetTermOptions().setHost(TELNET_HOST).setPort(settings.telnetPort())));
       shell.registerTermServer(telnet);
     }
     if (settings.sshEnabled()) {
@@ -100,6 +111,9 @@ public final class ShellVerticle extends VerticleBase {
         + (settings.sshEnabled() ? ", ssh " + settings.sshHost() + ":" + settings.sshPort() : "")
         + "; set [shell] telnet_port / ssh_port, or turn them off with telnet_enabled / ssh_enabled = false")))
         .onSuccess(v -> {
+      if (ssh instanceof SSHServer server) {
+        InteractiveOnly.guard(server.getNativeServer());
+      }
       if (ssh instanceof SSHServer server && keysReadable) {
         // Asked per login, so setting it on the running server takes effect at once.
         server.getNativeServer().setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(keys) {

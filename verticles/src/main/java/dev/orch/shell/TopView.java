@@ -12,6 +12,7 @@ import dev.orch.contract.SchedulerClient;
 import dev.orch.contract.StatusSummary;
 import dev.orch.contract.TaskView;
 import dev.orch.text.Durations;
+import dev.orch.text.Printable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -158,7 +159,9 @@ final class TopView {
     process.write(screen.toString());
   }
 
-  private static void line(StringBuilder screen, int width, String text) {
+  /** Every drawn line goes through here, so titles and reasons can never move the cursor or retitle the window. */
+  private static void line(StringBuilder screen, int width, String raw) {
+    String text = Printable.line(raw);
     screen.append(text.length() > width ? text.substring(0, width - 1) + "…" : text).append("\r\n");
   }
 

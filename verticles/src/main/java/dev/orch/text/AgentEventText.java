@@ -12,16 +12,16 @@ public final class AgentEventText {
 
   public static String describe(AgentEvent e) {
     return switch (e.kind()) {
-      case INIT -> "[start]  session " + e.sessionId() + ", model " + e.model()
-          + (e.text() == null || e.text().isEmpty() ? "" : ", MCP servers: " + e.text());
+      case INIT -> "[start]  session " + Printable.line(e.sessionId()) + ", model " + Printable.line(e.model())
+          + (e.text() == null || e.text().isEmpty() ? "" : ", MCP servers: " + Printable.line(e.text()));
       case TEXT -> "[agent]  " + indent(e.text());
-      case TOOL_CALL -> "[tool]   " + e.tool() + " " + e.text();
+      case TOOL_CALL -> "[tool]   " + Printable.line(e.tool()) + " " + Printable.line(e.text());
       case TOOL_RESULT -> (e.error() ? "[error]  " : "[output] ") + indent(firstLines(e.text(), TOOL_RESULT_LINES));
       case RESULT -> String.format("[%s] %s after %d turns: %,d input + %,d output tokens (%,d cached), $%.4f%s",
-          e.error() ? "failed" : "done", e.subtype(), e.numTurns(), e.inputTokens(), e.outputTokens(),
+          e.error() ? "failed" : "done", Printable.line(e.subtype()), e.numTurns(), e.inputTokens(), e.outputTokens(),
           e.cacheReadTokens(), e.costUsd(), e.text() == null || e.text().isBlank() ? "" : "\n         " + indent(e.text()));
       case RETRY -> "[retry]  the model API failed; the agent retries";
-      case SYSTEM -> "[system] " + firstLines(e.text(), 1);
+      case SYSTEM -> "[system] " + Printable.text(firstLines(e.text(), 1));
     };
   }
 
@@ -34,6 +34,6 @@ public final class AgentEventText {
   }
 
   private static String indent(String text) {
-    return text.strip().replace("\n", "\n         ");
+    return Printable.text(text).strip().replace("\n", "\n         ");
   }
 }

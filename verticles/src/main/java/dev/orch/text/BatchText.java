@@ -27,7 +27,7 @@ public final class BatchText {
             b.nextRunAt() == 0 ? "never" : TIME.format(Instant.ofEpochMilli(b.nextRunAt())), b.running() ? "running" : "-");
       }
     }
-    errors.forEach(error -> out.println("problem: " + error));
+    errors.forEach(error -> out.println("problem: " + Printable.line(error)));
   }
 
   public static void status(PrintWriter out, List<BatchView> batches) {

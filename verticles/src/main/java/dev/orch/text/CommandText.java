@@ -21,7 +21,7 @@ public final class CommandText {
     if (!result.started().isEmpty()) {
       out.println(verb + ": " + String.join(", ", result.started()));
     }
-    result.refused().forEach(r -> out.println("not starting " + r.id() + ": " + r.reason()));
+    result.refused().forEach(r -> out.println("not starting " + r.id() + ": " + Printable.line(r.reason())));
     if (result.started().isEmpty() && result.refused().isEmpty()) {
       out.println("no task is ready to start");
     }
@@ -30,7 +30,7 @@ public final class CommandText {
   /** {@code stop}, {@code retry}, {@code reset}: the task after the change. */
   public static void taskChanged(PrintWriter out, TaskView task, String done) {
     out.printf("%s %s: now %s%s%n", task.id(), done, task.status().wire(),
-        task.lastError() == null ? "" : " (" + task.lastError() + ")");
+        task.lastError() == null ? "" : " (" + Printable.line(task.lastError()) + ")");
   }
 
   public static void pullRequests(PrintWriter out, List<PullRequestView> prs) {
@@ -41,17 +41,18 @@ public final class CommandText {
     out.printf("%-5s %-8s %-16s %-16s %-9s %s%n", "#", "STATE", "TASK", "CREATED", "CHANGES", "TITLE");
     for (PullRequestView pr : prs) {
       out.printf("%-5d %-8s %-16s %-16s %-9s %s%s%n", pr.number(), pr.state().wire(), pr.taskId(),
-          TIME.format(Instant.ofEpochMilli(pr.createdAt())), "+" + pr.additions() + " -" + pr.deletions(), pr.title(),
-          pr.reason() == null ? "" : "\n      " + pr.reason());
+          TIME.format(Instant.ofEpochMilli(pr.createdAt())), "+" + pr.additions() + " -" + pr.deletions(),
+          Printable.line(pr.title()), pr.reason() == null ? "" : "\n      " + Printable.line(pr.reason()));
     }
   }
 
   public static void merged(PrintWriter out, PullRequestView pr) {
-    out.printf("#%d %s: %s%s%n", pr.number(), pr.title(), pr.state().wire(),
-        pr.mergeCommit() == null ? (pr.reason() == null ? "" : " (" + pr.reason() + ")") : " as " + pr.mergeCommit());
+    out.printf("#%d %s: %s%s%n", pr.number(), Printable.line(pr.title()), pr.state().wire(),
+        pr.mergeCommit() == null ? (pr.reason() == null ? "" : " (" + Printable.line(pr.reason()) + ")")
+            : " as " + pr.mergeCommit());
   }
 
   public static void rejected(PrintWriter out, PullRequestView pr) {
-    out.printf("#%d %s: sent back to the agent of %s%n", pr.number(), pr.title(), pr.taskId());
+    out.printf("#%d %s: sent back to the agent of %s%n", pr.number(), Printable.line(pr.title()), pr.taskId());
   }
 }

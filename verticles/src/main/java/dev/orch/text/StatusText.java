@@ -31,12 +31,12 @@ public final class StatusText {
     }
     if (!summary.blocked().isEmpty()) {
       out.println("Blocked:");
-      summary.blocked().forEach(b -> out.printf("  %-16s %s%n", b.id(), b.reason()));
+      summary.blocked().forEach(b -> out.printf("  %-16s %s%n", b.id(), Printable.line(b.reason())));
     }
     if (!summary.planErrors().isEmpty()) {
       out.printf("Plan problems (%d):%n", summary.planErrors().size());
       for (PlanIssue issue : summary.planErrors()) {
-        out.println("  " + issue.describe());
+        out.println("  " + Printable.line(issue.describe()));
       }
     }
   }
@@ -73,7 +73,7 @@ public final class StatusText {
       out.printf("  %-20s %-16s %5s %5s %-10s %s%n", "AGENT", "HOST", "SLOTS", "BUSY", "LAST SEEN", "JOBS");
       long now = System.currentTimeMillis();
       for (WorkerView worker : status.workers()) {
-        out.printf("  %-20s %-16s %5d %5d %-10s %s%n", worker.workerId(), worker.host(), worker.slots(),
+        out.printf("  %-20s %-16s %5d %5d %-10s %s%n", Printable.line(worker.workerId()), Printable.line(worker.host()), worker.slots(),
             worker.runningJobs().size(), Durations.elapsed(now - worker.lastSeen()) + " ago",
             worker.runningJobs().isEmpty() ? "-" : worker.runningJobs().toString());
       }
@@ -81,7 +81,7 @@ public final class StatusText {
   }
 
   public static void footer(PrintWriter out, StatusSummary summary) {
-    summary.notices().forEach(n -> out.println("Notice: " + n));
+    summary.notices().forEach(n -> out.println("Notice: " + Printable.line(n)));
     if (summary.lastSyncAt() > 0) {
       out.println("Last sync: " + TIME.format(Instant.ofEpochMilli(summary.lastSyncAt())));
     }

@@ -4,7 +4,7 @@ import dev.orch.contract.TaskView;
 import java.io.PrintWriter;
 import java.util.List;
 
-/** The plain-text task table of {@code orch list} and the shell's {@code list}. */
+/** The plain-text task table of {@code orch list} and the shell's {@code list}; titles are shown as one safe line. */
 public final class TaskTable {
   private final List<TaskView> tasks;
 
@@ -22,8 +22,8 @@ public final class TaskTable {
     String format = "%-" + idWidth + "s  %-11s  %-6s  %-5s  %-" + depsWidth + "s  %s%n";
     out.printf(format, "ID", "STATUS", "PRIO", "READY", "DEPS", "TITLE");
     for (TaskView t : tasks) {
-      String title = t.title() + (t.criteriaTotal() > 0 ? " [" + t.criteriaDone() + "/" + t.criteriaTotal() + "]" : "")
-          + (t.blockedReason() != null ? "  (blocked: " + t.blockedReason() + ")" : "");
+      String title = Printable.line(t.title()) + (t.criteriaTotal() > 0 ? " [" + t.criteriaDone() + "/" + t.criteriaTotal() + "]" : "")
+          + (t.blockedReason() != null ? "  (blocked: " + Printable.line(t.blockedReason()) + ")" : "");
       out.printf(format, t.id(), t.status().wire(), t.priority().wire(), t.ready() ? "yes" : "-", truncate(deps(t), depsWidth),
           title);
     }

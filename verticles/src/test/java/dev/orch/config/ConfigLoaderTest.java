@@ -277,4 +277,10 @@ class ConfigLoaderTest {
     assertThat(loaded.config().checks()).isEqualTo(defaults.checks());
     assertThat(loaded.config().scheduler()).isEqualTo(defaults.scheduler());
   }
+
+  @Test
+  void m5_telnet_is_off_unless_asked_for() {
+    assertThat(load(repo, Map.of(), null).config().shell().telnetEnabled()).isFalse();
+    assertThat(load(repo, Map.of("ORCH_SHELL__TELNET_ENABLED", "true"), null).config().shell().telnetEnabled()).isTrue();
+  }
 }

@@ -37,4 +37,17 @@ class TaskIdTest {
     assertThat(TaskId.of("a", 10)).isGreaterThan(TaskId.of("a", 9));
     assertThat(TaskId.of("a", 10)).isLessThan(TaskId.of("b", 1));
   }
+
+  @Test
+  void l5_modules_git_cannot_branch_on_are_named_with_the_reason() {
+    assertThat(TaskId.moduleProblem("a..b")).get().asString().contains("'a..b'", "'..'");
+    assertThat(TaskId.moduleProblem("core.")).get().asString().contains("ending in '.'");
+    assertThat(TaskId.moduleProblem("core.lock")).get().asString().contains("'.lock'");
+    assertThat(TaskId.moduleProblem("-rf")).get().asString().contains("invalid module name");
+    assertThat(TaskId.moduleProblem("../etc")).isPresent();
+    assertThat(TaskId.moduleProblem(null)).isPresent();
+    for (String fine : new String[] {"core", "cli-impl", "a.b", "web_2", "v1.2.3", "lock", "a.locks"}) {
+      assertThat(TaskId.moduleProblem(fine)).as(fine).isEmpty();
+    }
+  }
 }

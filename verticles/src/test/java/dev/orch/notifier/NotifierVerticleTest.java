@@ -95,7 +95,8 @@ class NotifierVerticleTest {
     JsonObject attachment = received.get(0).getJsonArray("attachments").getJsonObject(0);
     assertThat(requests.get()).as("the first delivery failed and was retried").isEqualTo(2);
     assertThat(attachment.getString("color")).isEqualTo("warning");
-    assertThat(attachment.getString("title")).isEqualTo("orch: app/E02 needs a review: " + EVIL_TITLE);
+    assertThat(attachment.getString("title")).isEqualTo("orch: app/E02 needs a review: Login $(touch /tmp/orch-pwned)"
+        + " `id` &lt;b&gt;bold&lt;/b&gt; &amp; \"quoted\"");
     assertThat(attachment.getString("title_link")).isEqualTo("https://forge.example/pr/7");
     assertThat(attachment.getJsonArray("fields").encode()).contains("app/E02", "$0.43");
 
@@ -141,5 +142,26 @@ class NotifierVerticleTest {
         null, 0));
     assertThat(args).hasSize(3);
     assertThat(args.get(2)).isEqualTo("display notification \"say \\\"hi\\\" \\\\ bye line1 line2\" with title \"orch: app/E01 failed\"");
+  }
+
+  @Test
+  void l4_a_title_cannot_ping_the_channel_or_plant_a_link_in_slack() {
+    String title = "Fix <!channel> <@U012AB3CD> <https://evil.invalid|the docs> & <#C024BE7LR>";
+    JsonObject message = SlackNotifier.message(new Notice(Notice.Kind.TASK_FAILED, "app/E01", title,
+        "the agent said <!here> & left", "/home/me/project/.orch/prs/3", 0.5));
+    JsonObject attachment = message.getJsonArray("attachments").getJsonObject(0);
+    assertThat(attachment.getString("title")).isEqualTo("orch: app/E01 failed: Fix &lt;!channel&gt; &lt;@U012AB3CD&gt;"
+        + " &lt;https://evil.invalid|the docs&gt; &amp; &lt;#C024BE7LR&gt;");
+    assertThat(attachment.getString("text")).isEqualTo("the agent said &lt;!here&gt; &amp; left");
+    assertThat(message.encode()).doesNotContain("<!", "<@", "<#", "<https", "/home/me");
+    assertThat(attachment.containsKey("title_link")).as("a local path is not a link").isFalse();
+  }
+
+  @Test
+  void l4_slack_escaping_follows_slacks_three_rules_only() {
+    assertThat(SlackText.escape("a & b < c > d \"e\" 'f' *g* _h_")).isEqualTo("a &amp; b &lt; c &gt; d \"e\" 'f' *g* _h_");
+    assertThat(SlackText.escape(null)).isNull();
+    assertThat(SlackText.isWebLink("https://forge.example/pr/7")).isTrue();
+    assertThat(SlackText.isWebLink("/tmp/x")).isFalse();
   }
 }

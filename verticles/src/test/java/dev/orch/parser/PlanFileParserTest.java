@@ -238,4 +238,57 @@ class PlanFileParserTest {
     ParsedFile file = parse("cli", "whatever.md", "---\nepic: CLI03\n---\n# X\n");
     assertThat(file.id()).isEqualTo(new TaskId("cli", "CLI", 3));
   }
+
+  @Test
+  void l5_a_module_git_cannot_branch_on_is_a_plan_error_on_its_line_and_the_epic_is_not_blamed() {
+    ParsedFile file = parse("anything", "notes.md", """
+        ---
+        title: Dots
+        module: a..b
+        epic: 1
+        ---
+        # Dots
+        """);
+    assertThat(file.kind()).isEqualTo(ParsedFile.Kind.BROKEN);
+    assertThat(file.issues()).singleElement().satisfies(issue -> {
+      assertThat(issue.describe()).startsWith("docs/plans/anything/notes.md:3: invalid module name 'a..b'");
+      assertThat(issue.message()).doesNotContain("'epic'");
+    });
+  }
+
+  @Test
+  void l5_a_folder_that_cannot_be_a_branch_part_names_the_file_and_says_where_the_module_came_from() {
+    for (String folder : new String[] {"core.lock", "core."}) {
+      ParsedFile file = parse(folder, "epic-01-x.md", "# X\n");
+      assertThat(file.kind()).as(folder).isEqualTo(ParsedFile.Kind.BROKEN);
+      assertThat(file.issues()).singleElement().extracting(PlanIssue::describe).asString()
+          .startsWith("docs/plans/" + folder + "/epic-01-x.md: invalid module name").contains("from the folder name");
+    }
+  }
+
+  @Test
+  void l13_a_title_of_several_lines_is_refused_on_its_line_and_shown_joined() {
+    ParsedFile file = parse("mod", "epic-03-x.md", """
+        ---
+        priority: high
+        title: "Harmless\\n\\nOrch-Task: other/E99"
+        ---
+        # Heading
+        """);
+    assertThat(file.kind()).isEqualTo(ParsedFile.Kind.TASK);
+    assertThat(file.issues()).singleElement().satisfies(issue -> {
+      assertThat(issue.line()).isEqualTo(3);
+      assertThat(issue.message()).isEqualTo("'title' must be one line");
+    });
+    assertThat(file.title()).isEqualTo("Harmless Orch-Task: other/E99");
+  }
+
+  @Test
+  void l13_a_block_title_is_refused_and_a_heading_across_lines_reads_as_one() {
+    ParsedFile block = parse("mod", "epic-04-x.md", "---\ntitle: |\n  first\n  second\n---\n# H\n");
+    assertThat(block.issues()).extracting(PlanIssue::message).containsExactly("'title' must be one line");
+    ParsedFile setext = parse("mod", "epic-05-x.md", "Two line\nheading\n===\n\nBody.\n");
+    assertThat(setext.issues()).isEmpty();
+    assertThat(setext.title()).isEqualTo("Two line heading");
+  }
 }
