@@ -1,5 +1,6 @@
 package dev.orch.launcher;
 
+import dev.orch.db.OwnerOnly;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -44,10 +44,10 @@ final class McpAccessFile {
   static void save(Path stateDir, Wiring.McpAccess access) {
     Path file = stateDir.resolve(FILE);
     try {
-      Files.createDirectories(stateDir);
+      OwnerOnly.createDirectories(stateDir);
       Path temp = stateDir.resolve(FILE + ".tmp");
       Files.deleteIfExists(temp);
-      Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(temp, OwnerOnly.fileAttributes());
       Files.writeString(temp, new JsonObject().put("port", access.port()).put("token", access.token()).encodePrettily(),
           StandardCharsets.UTF_8);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

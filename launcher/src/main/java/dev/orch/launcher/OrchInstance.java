@@ -1,5 +1,6 @@
 package dev.orch.launcher;
 
+import dev.orch.db.OwnerOnly;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.LinkOption;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +57,7 @@ final class OrchInstance implements AutoCloseable {
   /** Takes the lock, or says which process holds it. */
   static OrchInstance acquire(Path stateDir) {
     try {
-      Files.createDirectories(stateDir);
+      OwnerOnly.createDirectories(stateDir);
       FileChannel channel = FileChannel.open(stateDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock;
       try {
@@ -85,7 +85,7 @@ final class OrchInstance implements AutoCloseable {
     try {
       Path temp = stateDir.resolve(STATE_FILE + ".tmp");
       Files.deleteIfExists(temp);
-      Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(temp, OwnerOnly.fileAttributes());
       Files.writeString(temp, state.encodePrettily(), StandardCharsets.UTF_8);
       Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {

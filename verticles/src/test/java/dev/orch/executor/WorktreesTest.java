@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orch.contract.TaskId;
 import dev.orch.git.GitCli;
+import dev.orch.testkit.TestRepo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,11 +23,8 @@ class WorktreesTest {
 
   @BeforeEach
   void repository() throws Exception {
-    repo = Files.createDirectories(tmp.resolve("repo"));
-    git = new GitCli(repo);
-    git.run("init", "-q", "-b", "main");
-    git.run("config", "user.name", "t");
-    git.run("config", "user.email", "t@example.invalid");
+    repo = tmp.resolve("repo");
+    git = TestRepo.init(repo);
     Files.writeString(repo.resolve("README.md"), "app\n");
     git.run("add", "-A");
     git.run("commit", "-q", "-m", "first");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.orch.config.ConfigLoader;
 import dev.orch.config.OrchConfig;
 import dev.orch.git.GitCli;
+import dev.orch.testkit.TestRepo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,11 +28,8 @@ class AlwaysFlaggedTest {
 
   @BeforeEach
   void repository() throws Exception {
-    repo = Files.createDirectories(tmp.resolve("repo"));
-    git = new GitCli(repo);
-    git.run("init", "-q", "-b", "main");
-    git.run("config", "user.name", "t");
-    git.run("config", "user.email", "t@example.invalid");
+    repo = tmp.resolve("repo");
+    git = TestRepo.init(repo);
     write(".github/workflows/ci.yml", "on: push\njobs: {}\n");
     write("docs/plans/app/epic-01-x.md", "---\nstatus: pending\n---\n# X\n");
     write("docs/plans/app/epic-02-y.md", "---\nstatus: pending\n---\n# Y\n");

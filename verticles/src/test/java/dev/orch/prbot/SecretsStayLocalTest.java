@@ -8,6 +8,7 @@ import dev.orch.git.GitCli;
 import dev.orch.git.LocalOnlyFiles;
 import dev.orch.git.SecretFiles;
 import dev.orch.testkit.FakeGitHub;
+import dev.orch.testkit.TestRepo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -35,11 +36,8 @@ class SecretsStayLocalTest {
 
   @BeforeEach
   void repository() throws Exception {
-    repo = Files.createDirectories(tmp.resolve("repo"));
-    git = new GitCli(repo);
-    git.run("init", "-q", "-b", "main");
-    git.run("config", "user.name", "t");
-    git.run("config", "user.email", "t@example.invalid");
+    repo = tmp.resolve("repo");
+    git = TestRepo.init(repo);
     Files.createDirectories(repo.resolve("docs/plans/app"));
     Files.writeString(repo.resolve("docs/plans/app/epic-01-x.md"), "---\nstatus: pending\n---\n# X\n- [ ] works\n");
     Files.writeString(repo.resolve("old.pem"), "old\n");
