@@ -376,11 +376,13 @@ public final class BuildPoolVerticle extends VerticleBase {
   private void startRemote(long id, Worker worker) {
     worker.running.add(id);
     worker.sentSinceReport++;
+    Running[] attempt = new Running[1];
     store.get(id).compose(found -> {
       JobView job = found.orElseThrow();
       JobView started = copy(job, JobView.State.RUNNING, worker.id, job.attempts() + 1, null, null, logs.size(id),
           System.currentTimeMillis(), 0);
       Running live = new Running(started);
+      attempt[0] = live;
       running.put(id, live);
       armTimeout(live);
       // The agent fetches this job's commit, and nothing else, under a ref made for it (never a branch or snapshot).
@@ -392,8 +394,14 @@ public final class BuildPoolVerticle extends VerticleBase {
         return send(worker.id, Addresses.BuildWorker.Action.RUN, run);
       });
     }).onFailure(e -> {
-      LOG.warn("job {} could not go to {}: {}; back in the queue", id, worker.id, e.getMessage());
       worker.running.remove(id);
+      // The hand-off can fail long after the agent went away and the job was given to another one (a send to a node
+      // that just died times out): only the attempt that is still current goes back in the queue.
+      if (attempt[0] != null && running.get(id) != attempt[0]) {
+        LOG.info("job {}: a late failure of its hand-off to {} ({}); it has moved on", id, worker.id, e.getMessage());
+        return;
+      }
+      LOG.warn("job {} could not go to {}: {}; back in the queue", id, worker.id, e.getMessage());
       requeue(id, "could not be handed to " + worker.id);
     });
   }
