@@ -5,13 +5,19 @@
 #     enable = true;
 #     package = /opt/orch;                      # scripts/install.sh --prefix /opt/orch, or the jar itself
 #     serverUrl = "10.0.0.5:5701";              # orch's build_pool.cluster_host:cluster_port (or join = [ ... ])
+#     clusterSecretFile = "/etc/build-agent/cluster-secret";   # a copy of orch's .orch/cluster-secret (required)
 #     maxJobs = 4;
 #   };
+#
+# Secrets never enter the Nix store or the generated config: systemd hands them to the service as credentials
+# (LoadCredential=), readable only by it, and the agent reads them from $CREDENTIALS_DIRECTORY.
 { config, lib, pkgs, ... }:
 
 let
   cfg = config.services.build-agent;
   members = lib.optional (cfg.serverUrl != null) cfg.serverUrl ++ cfg.join;
+  # Where systemd puts the service's credentials (its $CREDENTIALS_DIRECTORY).
+  credentials = "/run/credentials/build-agent.service";
   jar = if lib.hasSuffix ".jar" (toString cfg.package) then cfg.package else "${cfg.package}/lib/orch/build-agent.jar";
   toml = pkgs.formats.toml { };
   configFile = toml.generate "build-agent.toml" ({
@@ -31,7 +37,16 @@ let
       enabled = true;
       prewarm_packages = cfg.prewarmPackages;
     };
-  } // lib.optionalAttrs (cfg.tls != null) { tls = cfg.tls; });
+  } // lib.optionalAttrs (cfg.tls != null) {
+    tls = {
+      key_store = cfg.tls.keyStore;
+      trust_store = cfg.tls.trustStore;
+    } // lib.optionalAttrs (cfg.tls.keyStorePasswordFile != null) {
+      key_store_password_file = "${credentials}/tls-key-store-password";
+    } // lib.optionalAttrs (cfg.tls.trustStorePasswordFile != null) {
+      trust_store_password_file = "${credentials}/tls-trust-store-password";
+    };
+  });
 in
 {
   options.services.build-agent = {
@@ -44,20 +59,35 @@ in
     join = lib.mkOption { type = lib.types.listOf lib.types.str; default = [ ];
       description = "orchestrators' cluster addresses, host:port (one agent can serve several)"; };
     clusterName = lib.mkOption { type = lib.types.str; default = "orch"; };
-    clusterSecretFile = lib.mkOption { type = lib.types.nullOr lib.types.path; default = null;
-      description = "a file whose content is the cluster secret (kept out of the nix store)"; };
+    clusterSecretFile = lib.mkOption { type = lib.types.str;
+      description = ''
+        Absolute path, on the agent host, of a file holding the cluster secret (a copy of orch's .orch/cluster-secret).
+        Required: the agent refuses to start without it. A string, not a Nix path, so it never enters the Nix store.
+      ''; };
     id = lib.mkOption { type = lib.types.nullOr lib.types.str; default = null; };
     host = lib.mkOption { type = lib.types.str; default = "127.0.0.1"; };
     maxJobs = lib.mkOption { type = lib.types.ints.positive; default = 4; };
     gitCacheDir = lib.mkOption { type = lib.types.str; default = "/var/cache/build-agent/repos"; };
     worktreeDir = lib.mkOption { type = lib.types.str; default = "/var/lib/build-agent/jobs"; };
     prewarmPackages = lib.mkOption { type = lib.types.listOf lib.types.str; default = [ ]; };
-    tls = lib.mkOption { type = lib.types.nullOr (lib.types.attrsOf lib.types.str); default = null;
-      description = "key_store, key_store_password, trust_store, trust_store_password"; };
+    tls = lib.mkOption { default = null;
+      description = "event-bus TLS with client certificates (PKCS#12); passwords as files on the host, passed as credentials";
+      type = lib.types.nullOr (lib.types.submodule {
+        options = {
+          keyStore = lib.mkOption { type = lib.types.str; };
+          trustStore = lib.mkOption { type = lib.types.str; };
+          keyStorePasswordFile = lib.mkOption { type = lib.types.nullOr lib.types.str; default = null; };
+          trustStorePasswordFile = lib.mkOption { type = lib.types.nullOr lib.types.str; default = null; };
+        };
+      }); };
   };
 
   config = lib.mkIf cfg.enable {
-    assertions = [{ assertion = members != [ ]; message = "services.build-agent: set serverUrl or join"; }];
+    assertions = [
+      { assertion = members != [ ]; message = "services.build-agent: set serverUrl or join"; }
+      { assertion = lib.hasPrefix "/" cfg.clusterSecretFile;
+        message = "services.build-agent.clusterSecretFile must be an absolute path on the host"; }
+    ];
     systemd.services.build-agent = {
       description = "orch build agent";
       wantedBy = [ "multi-user.target" ];
@@ -65,12 +95,8 @@ in
       wants = [ "network-online.target" ];
       path = [ pkgs.git pkgs.nix pkgs.bash pkgs.coreutils ];
       script = ''
-        config=${configFile}
-        ${lib.optionalString (cfg.clusterSecretFile != null) ''
-          config=$RUNTIME_DIRECTORY/build-agent.toml
-          sed "s|^\[server\]|[server]\ncluster_secret = \"$(cat ${cfg.clusterSecretFile})\"|" ${configFile} > "$config"
-        ''}
-        exec ${cfg.java}/bin/java -XX:+UseSerialGC -jar ${jar} --config "$config"
+        exec ${cfg.java}/bin/java -XX:+UseSerialGC -jar ${jar} --config ${configFile} \
+          --secret-file "$CREDENTIALS_DIRECTORY/cluster-secret"
       '';
       serviceConfig = {
         # A user made for the service and gone with it; the folders below are its own.
@@ -80,6 +106,14 @@ in
         CacheDirectory = "build-agent";
         StateDirectory = "build-agent";
         RuntimeDirectory = "build-agent";
+        RuntimeDirectoryMode = "0700";
+        # Whatever the agent writes (checkouts, job output) is its own.
+        UMask = "0077";
+        LoadCredential = [ "cluster-secret:${cfg.clusterSecretFile}" ]
+          ++ lib.optional (cfg.tls != null && cfg.tls.keyStorePasswordFile != null)
+            "tls-key-store-password:${cfg.tls.keyStorePasswordFile}"
+          ++ lib.optional (cfg.tls != null && cfg.tls.trustStorePasswordFile != null)
+            "tls-trust-store-password:${cfg.tls.trustStorePasswordFile}";
         NoNewPrivileges = true;
         ProtectSystem = "strict";
         ProtectHome = true;

@@ -33,16 +33,17 @@ record AgentConfig(String workerId, int maxJobs, String host, int clusterPort, S
   }
 
   private static final Map<String, Set<String>> KNOWN = Map.of(
-      "server", Set.of("join", "name", "cluster_name", "cluster_secret", "url"),
-      "servers", Set.of("join", "name", "cluster_name", "cluster_secret", "url"),
+      "server", Set.of("join", "name", "cluster_name", "cluster_secret", "cluster_secret_file", "url"),
+      "servers", Set.of("join", "name", "cluster_name", "cluster_secret", "cluster_secret_file", "url"),
       "worker", Set.of("id", "max_jobs", "host", "cluster_port", "advertise_host"),
       "storage", Set.of("git_cache_dir", "worktree_dir"),
       "nix", Set.of("enabled", "prewarm_packages"),
-      "tls", Set.of("key_store", "key_store_password", "trust_store", "trust_store_password"));
+      "tls", Set.of("key_store", "key_store_password", "key_store_password_file", "trust_store", "trust_store_password",
+          "trust_store_password_file"));
 
   /** Command-line values that override the file; null or 0 means "not given". */
-  record Overrides(List<String> join, String workerId, int maxJobs, String clusterName, String host) {
-    static final Overrides NONE = new Overrides(null, null, 0, null, null);
+  record Overrides(List<String> join, String workerId, int maxJobs, String clusterName, String host, Path secretFile) {
+    static final Overrides NONE = new Overrides(null, null, 0, null, null, null);
   }
 
   static AgentConfig load(Path file, Overrides overrides, String defaultId) {
@@ -102,13 +103,17 @@ record AgentConfig(String workerId, int maxJobs, String host, int clusterPort, S
       boolean useNix = bool(nix, "nix.enabled", true);
       List<String> prewarm = strings(nix, "nix.prewarm_packages");
       JsonNode tlsNode = root.path("tls");
-      Tls tls = new Tls(text(tlsNode, "tls.key_store", ""), text(tlsNode, "tls.key_store_password", ""),
-          text(tlsNode, "tls.trust_store", ""), text(tlsNode, "tls.trust_store_password", ""));
+      Tls tls = new Tls(text(tlsNode, "tls.key_store", ""), password(tlsNode, "tls.key_store_password"),
+          text(tlsNode, "tls.trust_store", ""), password(tlsNode, "tls.trust_store_password"));
       List<Server> servers = servers(overrides);
       if (servers.isEmpty()) {
         errors.add(where + ": no orchestrator to serve: give --join host:port, or [server] join = \"host:port\"");
       }
       for (Server server : servers) {
+        if (server.secret().isEmpty()) {
+          errors.add(where + ": " + server.name() + ": no cluster secret; every message to orch must be sealed with it:"
+              + " give --secret-file FILE (a copy of orch's .orch/cluster-secret) or cluster_secret_file = \"FILE\"");
+        }
         ClusterSettings cluster = new ClusterSettings(host, clusterPort, true, server.clusterName(), server.secret(),
             server.join(), 0, advertise, tls.keyStore(), tls.keyStorePassword(), tls.trustStore(), tls.trustStorePassword());
         cluster.problems("").forEach(p -> errors.add(where + ": " + p.replace("cluster_host", "worker.host")
@@ -125,7 +130,7 @@ record AgentConfig(String workerId, int maxJobs, String host, int clusterPort, S
       if (overrides.join() != null && !overrides.join().isEmpty()) {
         String name = overrides.clusterName() != null ? overrides.clusterName() : "orch";
         JsonNode server = root.path("server");
-        return List.of(new Server("orch", overrides.join(), name, text(server, "server.cluster_secret", "")));
+        return List.of(new Server("orch", overrides.join(), name, secret(server, "server", overrides)));
       }
       List<Server> out = new ArrayList<>();
       if (root.has("server")) {
@@ -154,7 +159,42 @@ record AgentConfig(String workerId, int maxJobs, String host, int clusterPort, S
       String clusterName = overrides.clusterName() != null ? overrides.clusterName()
           : text(node, path + ".cluster_name", "orch");
       String name = text(node, path + ".name", join.isEmpty() ? path : join.get(0));
-      return new Server(name, join, clusterName, text(node, path + ".cluster_secret", ""));
+      return new Server(name, join, clusterName, secret(node, path, overrides));
+    }
+
+    /** --secret-file, else the server's cluster_secret_file, else its cluster_secret (kept out of error messages). */
+    private String secret(JsonNode node, String path, Overrides overrides) {
+      if (overrides.secretFile() != null) {
+        return readSecret(overrides.secretFile(), "--secret-file");
+      }
+      String file = text(node, path + ".cluster_secret_file", "");
+      if (!file.isBlank()) {
+        return readSecret(Path.of(file), at(path + ".cluster_secret_file"));
+      }
+      return text(node, path + ".cluster_secret", "").strip();
+    }
+
+    private String readSecret(Path file, String from) {
+      try {
+        return dev.orch.cluster.ClusterSecret.read(file);
+      } catch (IOException e) {
+        errors.add(from + ": " + e.getMessage());
+        return "";
+      }
+    }
+
+    /** A TLS password, given inline or (better: it stays out of the config and the Nix store) as {@code <key>_file}. */
+    private String password(JsonNode node, String key) {
+      String file = text(node, key + "_file", "");
+      if (file.isBlank()) {
+        return text(node, key, "");
+      }
+      try {
+        return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        errors.add(at(key + "_file") + ": cannot read " + file + ": " + e.getMessage());
+        return "";
+      }
     }
 
     private void checkKnown() {

@@ -46,6 +46,10 @@ public final class BuildAgentMain implements Callable<Integer> {
   @Option(names = "--host", paramLabel = "ADDR", description = "The interface to bind (default 127.0.0.1).")
   String host;
 
+  @Option(names = "--secret-file", paramLabel = "FILE",
+      description = "The cluster secret (a copy of orch's .orch/cluster-secret); required here or in the config.")
+  Path secretFile;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new BuildAgentMain()).setExecutionExceptionHandler(BuildAgentMain::handle).execute(args));
   }
@@ -75,7 +79,7 @@ public final class BuildAgentMain implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Path file = configFile(config);
-    AgentConfig agent = AgentConfig.load(file, new AgentConfig.Overrides(join, id, jobs, clusterName, host),
+    AgentConfig agent = AgentConfig.load(file, new AgentConfig.Overrides(join, id, jobs, clusterName, host, secretFile),
         ServerLink.hostName());
     agent.warnings().forEach(w -> System.err.println("warning: " + w));
     SlotPool slots = new SlotPool(agent.maxJobs());

@@ -2,8 +2,8 @@ package dev.orch.agent;
 
 import dev.orch.buildworker.BuildWorkerVerticle;
 import dev.orch.buildworker.SlotPool;
+import dev.orch.cluster.AgentBus;
 import dev.orch.cluster.ClusterSettings;
-import dev.orch.cluster.ClusteredVertx;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,7 +32,9 @@ final class ServerLink {
   private final SlotPool slots;
   private final ScheduledExecutorService timer;
   private long backoff = MIN_BACKOFF;
+  /** The worker's own bus, and the agent bus that ties it to the cluster. */
   private Vertx node;
+  private AgentBus bus;
   private boolean stopping;
   private boolean restarting;
 
@@ -59,10 +61,13 @@ final class ServerLink {
         server.secret(), server.join(), 0, config.advertiseHost(), config.tls().keyStore(), config.tls().keyStorePassword(),
         config.tls().trustStore(), config.tls().trustStorePassword());
     LOG.info("{}: joining the cluster at {}", server.name(), server.join());
-    Future<Vertx> joined = ClusteredVertx.start(cluster, new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8));
-    joined.compose(vertx -> {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8));
+    Future<AgentBus> joined = AgentBus.agent(vertx, cluster, new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4),
+        config.workerId());
+    joined.recover(e -> vertx.close().transform(v -> Future.failedFuture(e))).compose(agentBus -> {
       synchronized (this) {
         node = vertx;
+        bus = agentBus;
         restarting = false;
       }
       // Per agent id: two agents on one host must not clean up each other's checkouts.
@@ -97,17 +102,20 @@ final class ServerLink {
 
   private void rejoinLater() {
     Vertx old;
+    AgentBus oldBus;
     synchronized (this) {
       if (stopping || restarting) {
         return;
       }
       restarting = true;
       old = node;
+      oldBus = bus;
       node = null;
+      bus = null;
     }
     long wait = backoff;
     backoff = Math.min(MAX_BACKOFF, backoff * 2);
-    Future<Void> closed = old == null ? Future.succeededFuture() : old.close();
+    Future<Void> closed = close(old, oldBus);
     closed.onComplete(done -> timer.schedule(() -> {
       synchronized (this) {
         restarting = false;
@@ -119,19 +127,26 @@ final class ServerLink {
   /** Leaves the cluster; the coordinator puts this agent's jobs back in its queue. */
   void stop() {
     Vertx current;
+    AgentBus currentBus;
     synchronized (this) {
       stopping = true;
       current = node;
+      currentBus = bus;
       node = null;
+      bus = null;
     }
-    if (current != null) {
-      try {
-        current.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.debug("{}: closing took too long", server.name(), e);
-      }
+    try {
+      close(current, currentBus).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.debug("{}: closing took too long", server.name(), e);
     }
     timer.shutdownNow();
+  }
+
+  /** The worker first (it tells the coordinator it leaves, over the agent bus), then the agent bus. */
+  private static Future<Void> close(Vertx node, AgentBus bus) {
+    Future<Void> worker = node == null ? Future.succeededFuture() : node.close();
+    return worker.transform(v -> bus == null ? Future.<Void>succeededFuture() : bus.close());
   }
 
   private static String safe(String name) {

@@ -21,12 +21,53 @@ class AgentConfigTest {
     return Files.writeString(tmp.resolve("config.toml"), toml);
   }
 
+  private Path secretFile() {
+    try {
+      return Files.writeString(tmp.resolve("cluster-secret"), "a-secret-from-a-file\n");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private AgentConfig.Overrides withSecretFile() {
+    return new AgentConfig.Overrides(null, null, 0, null, null, secretFile());
+  }
+
+  @Test
+  void h2_an_agent_without_a_cluster_secret_refuses_to_start() throws IOException {
+    Path config = file("[server]\njoin = \"127.0.0.1:5701\"\n");
+    assertThatThrownBy(() -> AgentConfig.load(config, AgentConfig.Overrides.NONE, "h"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .anySatisfy(p -> assertThat(p).contains("no cluster secret").contains("--secret-file")));
+    assertThatThrownBy(() -> AgentConfig.load(file("[server]\njoin = \"h:1\"\ncluster_secret = \"short\"\n"),
+        AgentConfig.Overrides.NONE, "h")).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .anySatisfy(p -> assertThat(p).contains("cluster_secret must be at least 16").doesNotContain("short\"")));
+  }
+
+  @Test
+  void h2_the_secret_comes_from_secret_file_or_cluster_secret_file_and_tls_passwords_from_files() throws IOException {
+    Path fromFile = Files.writeString(tmp.resolve("from-config"), "secret-named-in-the-config\n");
+    Path password = Files.writeString(tmp.resolve("store-password"), "changeit\n");
+    Path config = file("[server]\njoin = \"127.0.0.1:5701\"\ncluster_secret_file = \"" + fromFile + "\"\n"
+        + "[tls]\nkey_store_password_file = \"" + password + "\"\n");
+    AgentConfig loaded = AgentConfig.load(config, AgentConfig.Overrides.NONE, "h");
+    assertThat(loaded.servers()).singleElement().satisfies(s -> assertThat(s.secret()).isEqualTo("secret-named-in-the-config"));
+    assertThat(loaded.tls().keyStorePassword()).isEqualTo("changeit");
+    assertThat(loaded.warnings()).isEmpty();
+    AgentConfig flagged = AgentConfig.load(config, withSecretFile(), "h");
+    assertThat(flagged.servers()).singleElement().satisfies(s -> assertThat(s.secret()).isEqualTo("a-secret-from-a-file"));
+    Path missing = tmp.resolve("missing");
+    assertThatThrownBy(() -> AgentConfig.load(config, new AgentConfig.Overrides(null, null, 0, null, null, missing), "h"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .anySatisfy(p -> assertThat(p).startsWith("--secret-file").contains(missing.toString())));
+  }
+
   @Test
   void theReferenceLayoutWithOneServer() throws IOException {
     AgentConfig config = AgentConfig.load(file("""
         [server]
         join = "10.0.0.5:5701"
-        cluster_secret = "s"
+        cluster_secret = "sixteen-or-more-characters"
 
         [worker]
         id = "worker-1"
@@ -43,7 +84,7 @@ class AgentConfigTest {
     assertThat(config.maxJobs()).isEqualTo(6);
     assertThat(config.servers()).singleElement().satisfies(s -> {
       assertThat(s.join()).containsExactly("10.0.0.5:5701");
-      assertThat(s.secret()).isEqualTo("s");
+      assertThat(s.secret()).isEqualTo("sixteen-or-more-characters");
       assertThat(s.clusterName()).isEqualTo("orch");
     });
     assertThat(config.gitCacheDir()).isEqualTo(Path.of("/var/cache/x"));
@@ -52,7 +93,7 @@ class AgentConfigTest {
 
   @Test
   void theExampleConfigLoadsWithoutAWarning() {
-    AgentConfig example = AgentConfig.load(Path.of("../config/build-agent.toml"), AgentConfig.Overrides.NONE, "h");
+    AgentConfig example = AgentConfig.load(Path.of("../config/build-agent.toml"), withSecretFile(), "h");
     assertThat(example.warnings()).isEmpty();
     assertThat(example.workerId()).isEqualTo("h");
     assertThat(example.servers()).singleElement().satisfies(s -> assertThat(s.join()).containsExactly("127.0.0.1:5701"));
@@ -64,11 +105,13 @@ class AgentConfigTest {
         [[servers]]
         join = ["127.0.0.1:5701", "127.0.0.1:5702"]
         name = "project-a"
+        cluster_secret = "the-secret-of-project-a"
 
         [[servers]]
         join = "127.0.0.1:5801"
         name = "project-b"
         cluster_name = "b"
+        cluster_secret = "the-secret-of-project-b"
         """);
     AgentConfig config = AgentConfig.load(file, AgentConfig.Overrides.NONE, "host-a");
     assertThat(config.workerId()).isEqualTo("host-a");
@@ -76,7 +119,8 @@ class AgentConfigTest {
     assertThat(config.servers()).extracting(AgentConfig.Server::name).containsExactly("project-a", "project-b");
     assertThat(config.servers().get(1).clusterName()).isEqualTo("b");
 
-    AgentConfig flagged = AgentConfig.load(file, new AgentConfig.Overrides(List.of("127.0.0.1:6000"), "w9", 8, "c", null),
+    AgentConfig flagged = AgentConfig.load(file, new AgentConfig.Overrides(List.of("127.0.0.1:6000"), "w9", 8, "c", null,
+        secretFile()),
         "host-a");
     assertThat(flagged.servers()).singleElement().satisfies(s -> assertThat(s.join()).containsExactly("127.0.0.1:6000"));
     assertThat(flagged.workerId()).isEqualTo("w9");

@@ -2,7 +2,7 @@ package dev.orch.bench;
 
 import dev.orch.buildpool.BuildPoolVerticle;
 import dev.orch.cluster.ClusterSettings;
-import dev.orch.cluster.ClusteredVertx;
+import dev.orch.cluster.AgentBus;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.BuildPoolClient;
 import dev.orch.contract.JobOutput;
@@ -46,6 +46,7 @@ public final class BuildPoolBench {
     Path work = Files.createTempDirectory("orch-pool-bench-");
     List<Process> agents = new ArrayList<>();
     Vertx vertx = null;
+    AgentBus agentBus = null;
     try {
       Path repo = work.resolve("repo");
       git(work, "init", "-q", "-b", "main", repo.toString());
@@ -59,8 +60,11 @@ public final class BuildPoolBench {
         port = socket.getLocalPort();
       }
       String name = "bench-" + UUID.randomUUID();
-      ClusterSettings cluster = new ClusterSettings("127.0.0.1", port, false, name, "", List.of(), 0, null, "", "", "", "");
-      vertx = await(ClusteredVertx.start(cluster, new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8)));
+      String secret = java.util.UUID.randomUUID().toString();
+      Path secretFile = Files.writeString(work.resolve("cluster-secret"), secret);
+      ClusterSettings cluster = new ClusterSettings("127.0.0.1", port, false, name, secret, List.of(), 0, null, "", "", "", "");
+      vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8));
+      agentBus = await(AgentBus.coordinator(vertx, cluster, new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4)));
       var settings = new BuildPoolVerticle.Settings(repo.toString(), work.resolve("state/orch.db").toString(),
           work.resolve("state/jobs").toString(), false, 2, work.resolve("local").toString(), 600, 2, 10, 1000, true,
           "127.0.0.1", 0, "127.0.0.1", true);
@@ -72,7 +76,7 @@ public final class BuildPoolBench {
           + "\"\nworktree_dir = \"" + work.resolve("agents/jobs") + "\"\n");
       for (String id : List.of("b1", "b2")) {
         agents.add(new ProcessBuilder(javaBinary(), "-XX:+UseSerialGC", "-jar", agentJar.toString(), "--config",
-            agentConfig.toString(), "--join", "127.0.0.1:" + port, "--cluster-name", name, "--id", id, "--jobs", "4")
+            agentConfig.toString(), "--join", "127.0.0.1:" + port, "--cluster-name", name, "--secret-file", secretFile.toString(), "--id", id, "--jobs", "4")
             .redirectErrorStream(true).redirectOutput(work.resolve("agent-" + id + ".log").toFile()).start());
       }
       long joinStart = System.nanoTime();
@@ -145,6 +149,9 @@ public final class BuildPoolBench {
       for (Process agent : agents) {
         agent.waitFor(20, TimeUnit.SECONDS);
         agent.destroyForcibly();
+      }
+      if (agentBus != null) {
+        agentBus.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
       if (vertx != null) {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

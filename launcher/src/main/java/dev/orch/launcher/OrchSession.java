@@ -1,7 +1,9 @@
 package dev.orch.launcher;
 
 import dev.orch.cluster.ClusterSettings;
-import dev.orch.cluster.ClusteredVertx;
+import dev.orch.cluster.AgentBus;
+import dev.orch.cluster.ClusterSecret;
+import dev.orch.cluster.JoinHint;
 import dev.orch.config.ConfigException;
 import dev.orch.config.OrchConfig;
 import dev.orch.contract.BatchClient;
@@ -37,6 +39,7 @@ final class OrchSession implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OrchSession.class);
 
   private Vertx vertx;
+  private AgentBus agentBus;
   private final CommandTransport transport;
   private final Optional<OrchInstance.Running> remote;
   private int mcpPort;
@@ -58,24 +61,32 @@ final class OrchSession implements AutoCloseable {
   }
 
   /**
-   * orch's verticles in this process, in the given mode. The build pool's coordinator with {@code build_pool.enabled}
-   * joins the clustered event bus, so build agents on other hosts reach it; everything else stays on a local bus.
+   * orch's verticles in this process, in the given mode, on a local bus. With {@code build_pool.enabled} the agent bus
+   * joins the cluster, so build agents on other hosts reach the build pool's coordinator, and nothing else.
    */
   static OrchSession inProcess(OrchConfig config, Wiring.Mode mode, Map<String, String> agentEnv, Wiring.McpAccess mcp) {
     VertxOptions options = new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8);
-    Vertx vertx;
+    ClusterSettings cluster = null;
+    Optional<Path> secretFile = Optional.empty();
     if (mode.pool() && config.buildPool().enabled()) {
-      ClusterSettings cluster = config.buildPool().cluster().settings();
+      cluster = config.buildPool().cluster().settings();
       List<String> problems = cluster.problems("build_pool.");
       if (!problems.isEmpty()) {
         throw new ConfigException(problems);
       }
-      vertx = awaitStart(ClusteredVertx.start(cluster, options), cluster);
-    } else {
-      vertx = Vertx.vertx(options);
+      ClusterSecret.Resolved secret = resolveSecret(config);
+      cluster = cluster.withSecret(secret.secret());
+      secretFile = secret.file();
     }
+    // orch's own owners never join the cluster: only the agent bus does (see AgentBus).
+    Vertx vertx = Vertx.vertx(options);
     OrchSession session = new OrchSession(vertx, new EventBusTransport(vertx), Optional.empty());
     try {
+      if (cluster != null) {
+        session.agentBus = awaitStart(AgentBus.coordinator(vertx, cluster,
+            new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4)), cluster);
+        LOG.info("build agents join with: {}", JoinHint.command(cluster, secretFile));
+      }
       session.await(vertx.executeBlocking(() -> {
         StateFolders.secure(config.general());
         return null;
@@ -91,7 +102,16 @@ final class OrchSession implements AutoCloseable {
     return session;
   }
 
-  private static Vertx awaitStart(Future<Vertx> starting, ClusterSettings cluster) {
+  private static ClusterSecret.Resolved resolveSecret(OrchConfig config) {
+    try {
+      return ClusterSecret.resolve(config.buildPool().cluster().secret(), config.general().stateDir());
+    } catch (java.io.IOException e) {
+      throw new ConfigException(List.of("build_pool.cluster_secret: cannot read or make "
+          + config.general().stateDir().resolve(ClusterSecret.FILE_NAME) + ": " + e.getMessage()));
+    }
+  }
+
+  private static <T> T awaitStart(Future<T> starting, ClusterSettings cluster) {
     try {
       return starting.toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
     } catch (ExecutionException e) {
@@ -169,8 +189,13 @@ final class OrchSession implements AutoCloseable {
   public void close() {
     try {
       Vertx started;
+      AgentBus bus;
       synchronized (this) {
         started = vertx;
+        bus = agentBus;
+      }
+      if (bus != null) {
+        bus.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
       if (started != null) {
         started.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -89,7 +89,8 @@ final class Wiring {
   private static Future<Void> deployRest(Vertx vertx, OrchConfig config, Mode mode, Map<String, String> agentEnv,
       JsonObject mcpServers, String mcpSecret) {
     var g = config.general();
-    var parser = new ParserVerticle.Settings(g.projectRoot().toString(), g.plansDir().toString(), mode.watch());
+    var parser = new ParserVerticle.Settings(g.projectRoot().toString(), g.plansDir().toString(), mode.watch(),
+        g.worktreeDir().toString());
     Map<String, Map<String, List<String>>> rules = new LinkedHashMap<>();
     config.review().categories().forEach((name, category) ->
         rules.put(name, Map.of("paths", category.paths(), "patterns", category.patterns())));
@@ -107,7 +108,7 @@ final class Wiring {
         config.executor().setupCommand(), config.prompts().overrideDir().toString(), c.command(), c.args(), c.model(),
         c.maxTurns(), c.permissionMode(), c.allowedTools(),
         config.executor().buildTools() && mcpServers != null ? mcpServers : new JsonObject(), mcpSecret, agentEnv,
-        mode.orchestrate(), config.childEnvironment());
+        mode.orchestrate(), config.childEnvironment(), g.plansDir().toString());
     var o = config.observer();
     var observer = new ObserverVerticle.Settings(o.idleTimeout().toMillis(), o.runTimeout().toMillis(),
         o.maxCostUsdPerTask(), o.maxCostUsdPerDay());
@@ -120,7 +121,8 @@ final class Wiring {
         g.logDir().resolve("build-jobs").toString(), bp.localFallback().enabled(), bp.localFallback().maxJobs(),
         bp.localFallback().worktreeDir().toString(), bp.timeouts().jobDefaultSecs(), bp.timeouts().heartbeatIntervalSecs(),
         bp.timeouts().heartbeatTimeoutSecs(), bp.keepJobs(), bp.enabled(), bp.gitDaemonListenAddr(), bp.gitDaemonPort(),
-        cluster.advertiseHost().isBlank() ? cluster.host() : cluster.advertiseHost(), mode.pool(), config.childEnvironment());
+        cluster.advertiseHost().isBlank() ? cluster.host() : cluster.advertiseHost(), mode.pool(), config.childEnvironment(),
+        bp.timeouts().jobMaxSecs(), (long) bp.maxJobOutputMib() << 20, (long) bp.keepJobsMib() << 20);
     Future<String> chain = deploy(vertx, new ParserVerticle(), parser.toJson())
         .compose(id -> deploy(vertx, new BuildPoolVerticle(), buildPool.toJson()))
         .compose(id -> deploy(vertx, new PrbotVerticle(), prbot.toJson()))

@@ -55,8 +55,9 @@ class BuildPoolIT {
       assertThat(output(orch, local)).isEqualTo("hello from the commit\n");
 
       String join = "127.0.0.1:" + clusterPort;
-      orch.startAgent("a1", "--join", join, "--cluster-name", cluster, "--jobs", "2");
-      orch.startAgent("a2", "--join", join, "--cluster-name", cluster, "--jobs", "2");
+      String secret = orch.stateDir().resolve("cluster-secret").toString();
+      orch.startAgent("a1", "--join", join, "--cluster-name", cluster, "--secret-file", secret, "--jobs", "2");
+      orch.startAgent("a2", "--join", join, "--cluster-name", cluster, "--secret-file", secret, "--jobs", "2");
       await(() -> status(orch), s -> s.getJsonArray("workers").size() == 2, orch);
 
       List<Long> spread = List.of(submit(orch, commit, "sleep 2; cat hello.txt", 0), submit(orch, commit, "sleep 2", 0),

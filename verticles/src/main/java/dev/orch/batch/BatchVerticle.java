@@ -104,7 +104,7 @@ public final class BatchVerticle extends VerticleBase {
           .handle(Action.LIST, body -> step(this::list))
           .handle(Action.RUN, body -> step(() -> runNow(name(body))))
           .handle(Action.STOP, body -> step(() -> stopNow(name(body))))
-          .register(vertx);
+          .registerLocal(vertx);
     }).compose(v -> {
       if (!settings.orchestrate()) {
         return Future.succeededFuture();

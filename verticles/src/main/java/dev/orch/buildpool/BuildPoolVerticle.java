@@ -2,6 +2,7 @@ package dev.orch.buildpool;
 
 import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.BuildPool.Action;
+import dev.orch.contract.Addresses.BuildPool.AgentAction;
 import dev.orch.contract.BusMessage;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.JobOutput;
@@ -51,16 +52,22 @@ public final class BuildPoolVerticle extends VerticleBase {
   static final String LOCAL = "local";
   private static final long SEND_TIMEOUT_MILLIS = 10_000;
   private static final long MAX_FOLLOW_WAIT = 20_000;
+  /** The most text one output event carries; longer output goes out as several, in order. */
+  static final int MAX_EVENT_CHARS = 64 * 1024;
 
   /**
    * This verticle's slice of the config. Without {@code orchestrate} it only answers questions (a CLI process): it
-   * runs no job and serves no git daemon.
+   * runs no job and serves no git daemon. A job's timeout is at most {@code maxJobSecs}, its kept output at most
+   * {@code maxJobOutputBytes}, and all jobs' kept output at most {@code keepJobsBytes}.
    */
   public record Settings(String projectRoot, String databasePath, String logDir, boolean localFallback, int localMaxJobs,
       String localWorktreeDir, int defaultTimeoutSecs, int heartbeatIntervalSecs, int heartbeatTimeoutSecs, int keepJobs,
       boolean gitDaemon, String gitDaemonHost, int gitDaemonPort, String advertiseHost, boolean orchestrate,
-      ChildEnvironment jobEnv) implements BusMessage {
+      ChildEnvironment jobEnv, int maxJobSecs, long maxJobOutputBytes, long keepJobsBytes) implements BusMessage {
     public Settings {
+      maxJobSecs = maxJobSecs <= 0 ? 7200 : maxJobSecs;
+      maxJobOutputBytes = maxJobOutputBytes <= 0 ? 64L << 20 : maxJobOutputBytes;
+      keepJobsBytes = keepJobsBytes <= 0 ? 2048L << 20 : keepJobsBytes;
       WireJson.require("project_root", projectRoot);
       WireJson.require("database_path", databasePath);
       WireJson.require("log_dir", logDir);
@@ -71,13 +78,13 @@ public final class BuildPoolVerticle extends VerticleBase {
       jobEnv = jobEnv == null ? ChildEnvironment.allowListOnly() : jobEnv;
     }
 
-    /** Local jobs get the allow-listed environment alone. */
+    /** Local jobs get the allow-listed environment alone; the ceilings are their defaults. */
     public Settings(String projectRoot, String databasePath, String logDir, boolean localFallback, int localMaxJobs,
         String localWorktreeDir, int defaultTimeoutSecs, int heartbeatIntervalSecs, int heartbeatTimeoutSecs, int keepJobs,
         boolean gitDaemon, String gitDaemonHost, int gitDaemonPort, String advertiseHost, boolean orchestrate) {
       this(projectRoot, databasePath, logDir, localFallback, localMaxJobs, localWorktreeDir, defaultTimeoutSecs,
           heartbeatIntervalSecs, heartbeatTimeoutSecs, keepJobs, gitDaemon, gitDaemonHost, gitDaemonPort, advertiseHost,
-          orchestrate, null);
+          orchestrate, null, 0, 0, 0);
     }
   }
 
@@ -88,6 +95,8 @@ public final class BuildPoolVerticle extends VerticleBase {
     long timer;
     JobView.State stopAs;
     String stopReason;
+    /** The ref the git daemon serves this job's commit under, while it runs on an agent. */
+    String gitRef;
 
     Running(JobView job) {
       this.job = job;
@@ -148,7 +157,8 @@ public final class BuildPoolVerticle extends VerticleBase {
   public Future<?> start() {
     settings = WireJson.fromJson(config(), Settings.class);
     context = vertx.getOrCreateContext();
-    logs = new JobLogs(Path.of(settings.logDir()), settings.keepJobs());
+    logs = new JobLogs(Path.of(settings.logDir()), settings.keepJobs(), settings.maxJobOutputBytes(),
+        settings.keepJobsBytes());
     git = new GitCli(Path.of(settings.projectRoot()));
     return Database.open(vertx, Path.of(settings.databasePath()))
         .compose(opened -> {
@@ -166,12 +176,14 @@ public final class BuildPoolVerticle extends VerticleBase {
             .handle(Action.OUTPUT, this::output)
             .handle(Action.FOLLOW, this::follow)
             .handle(Action.STATUS, body -> Future.succeededFuture(status()))
-            .handle(Action.REGISTER, this::register)
-            .handle(Action.HEARTBEAT, this::heartbeat)
-            .handle(Action.WORKER_OUTPUT, this::workerOutput)
-            .handle(Action.WORKER_DONE, this::workerDone)
-            .handle(Action.LEAVE, this::leave)
-            .register(vertx))
+            .registerLocal(vertx))
+        .compose(v -> CommandEndpoint.on(Addresses.BuildPool.AGENT, AgentAction.class)
+            .handle(AgentAction.REGISTER, this::register)
+            .handle(AgentAction.HEARTBEAT, this::heartbeat)
+            .handle(AgentAction.WORKER_OUTPUT, this::workerOutput)
+            .handle(AgentAction.WORKER_DONE, this::workerDone)
+            .handle(AgentAction.LEAVE, this::leave)
+            .registerLocal(vertx))
         .onSuccess(v -> {
           if (settings.orchestrate()) {
             watchdog = vertx.setPeriodic(1000, id -> checkWorkers());
@@ -219,7 +231,9 @@ public final class BuildPoolVerticle extends VerticleBase {
       return Future.failedFuture(OrchException.conflict(
           "no build pool coordinator is running for this project: start orch run or orch build-pool start"));
     }
-    int timeout = request.timeoutSecs() > 0 ? request.timeoutSecs() : settings.defaultTimeoutSecs();
+    // No job runs longer than the ceiling, whatever it asked for (an agent's tool call may ask for 2^31-1 seconds).
+    int timeout = Math.min(request.timeoutSecs() > 0 ? request.timeoutSecs() : settings.defaultTimeoutSecs(),
+        settings.maxJobSecs());
     return store.insert(request, timeout, System.currentTimeMillis()).onSuccess(job -> {
       queue.add(job.jobId());
       publish(job);
@@ -326,7 +340,7 @@ public final class BuildPoolVerticle extends VerticleBase {
       worker.running.remove(id);
       send(worker.id, Addresses.BuildWorker.Action.CANCEL, new JsonObject().put("job_id", id));
     }
-    running.remove(id);
+    release(id);
     vertx.cancelTimer(live.timer);
     return finish(live.job, as, null, reason);
   }
@@ -364,22 +378,32 @@ public final class BuildPoolVerticle extends VerticleBase {
   private void startRemote(long id, Worker worker) {
     worker.running.add(id);
     worker.sentSinceReport++;
+    Running[] attempt = new Running[1];
     store.get(id).compose(found -> {
       JobView job = found.orElseThrow();
       JobView started = copy(job, JobView.State.RUNNING, worker.id, job.attempts() + 1, null, null, logs.size(id),
           System.currentTimeMillis(), 0);
       Running live = new Running(started);
+      attempt[0] = live;
       running.put(id, live);
       armTimeout(live);
+      // The agent fetches this job's commit, and nothing else, under a ref made for it (never a branch or snapshot).
+      live.gitRef = daemon == null ? null : daemon.expose(job.commit());
       return store.save(started).compose(saved -> {
         publish(saved);
-        JsonObject run = new JsonObject().put("job_id", id).put("commit", job.commit()).put("ref", job.ref())
+        JsonObject run = new JsonObject().put("job_id", id).put("commit", job.commit()).put("ref", live.gitRef)
             .put("command", job.command()).put("git_url", gitUrl()).put("timeout_secs", job.timeoutSecs());
         return send(worker.id, Addresses.BuildWorker.Action.RUN, run);
       });
     }).onFailure(e -> {
-      LOG.warn("job {} could not go to {}: {}; back in the queue", id, worker.id, e.getMessage());
       worker.running.remove(id);
+      // The hand-off can fail long after the agent went away and the job was given to another one (a send to a node
+      // that just died times out): only the attempt that is still current goes back in the queue.
+      if (attempt[0] != null && running.get(id) != attempt[0]) {
+        LOG.info("job {}: a late failure of its hand-off to {} ({}); it has moved on", id, worker.id, e.getMessage());
+        return;
+      }
+      LOG.warn("job {} could not go to {}: {}; back in the queue", id, worker.id, e.getMessage());
       requeue(id, "could not be handed to " + worker.id);
     });
   }
@@ -398,11 +422,8 @@ public final class BuildPoolVerticle extends VerticleBase {
         return vertx.executeBlocking(() -> {
           LocalCheckout.create(git, dir, job.commit());
           return JobProcess.start(job.command(), dir, false, settings.jobEnv(), (stream, text) -> {
-            long offset = logs.append(id, text, stream);
-            context.runOnContext(v -> {
-              vertx.eventBus().publish(Addresses.BuildPool.EVT_OUTPUT, new JobOutput(id, offset, text, stream.wire()).toJson());
-              wake(id);
-            });
+            JobLogs.Appended appended = logs.append(id, text, stream);
+            context.runOnContext(v -> publishOutput(id, appended, stream));
           });
         }, false).map(process -> {
           live.local = process;
@@ -420,7 +441,7 @@ public final class BuildPoolVerticle extends VerticleBase {
         });
       });
     }).onFailure(e -> {
-      Running live = running.remove(id);
+      Running live = release(id);
       if (live != null) {
         vertx.cancelTimer(live.timer);
         finish(live.job, JobView.State.FAILED, null, "could not start here: " + e.getMessage());
@@ -429,12 +450,21 @@ public final class BuildPoolVerticle extends VerticleBase {
   }
 
   private void localDone(Running live, int exitCode) {
-    if (running.remove(live.job.jobId()) == null) {
+    if (release(live.job.jobId()) == null) {
       return;
     }
     vertx.cancelTimer(live.timer);
     JobView.State state = live.stopAs != null ? live.stopAs : exitCode == 0 ? JobView.State.SUCCEEDED : JobView.State.FAILED;
     finish(live.job, state, live.stopAs != null ? null : exitCode, live.stopReason);
+  }
+
+  /** The job no longer runs: its git daemon ref goes too. */
+  private Running release(long id) {
+    Running live = running.remove(id);
+    if (live != null && daemon != null) {
+      daemon.withdraw(live.gitRef);
+    }
+    return live;
   }
 
   private void armTimeout(Running live) {
@@ -445,15 +475,35 @@ public final class BuildPoolVerticle extends VerticleBase {
     });
   }
 
+  /** Output as kept (cut past the cap: nothing to tell), in events of at most {@link #MAX_EVENT_CHARS}. */
+  private void publishOutput(long id, JobLogs.Appended appended, JobProcess.Stream stream) {
+    String text = appended.text();
+    long offset = appended.offset();
+    for (int at = 0; at < text.length(); ) {
+      int end = Math.min(text.length(), at + MAX_EVENT_CHARS);
+      if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
+        end--;
+      }
+      String piece = text.substring(at, end);
+      vertx.eventBus().publish(Addresses.BuildPool.EVT_OUTPUT, new JobOutput(id, offset, piece, stream.wire()).toJson());
+      offset += piece.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      at = end;
+    }
+    if (!text.isEmpty()) {
+      wake(id);
+    }
+  }
+
   private Future<JobView> finish(JobView job, JobView.State state, Integer exitCode, String reason) {
     JobView done = copy(job, state, job.worker(), job.attempts(), exitCode, reason, logs.size(job.jobId()), job.startedAt(),
-        System.currentTimeMillis());
+        System.currentTimeMillis()).withOutputTruncated(logs.truncated(job.jobId()));
     return store.save(done).onSuccess(saved -> {
       publish(saved);
       wake(job.jobId());
       news.remove(job.jobId());
+      Set<Long> live = Set.copyOf(running.keySet());
       vertx.executeBlocking(() -> {
-        logs.prune();
+        logs.prune(live);
         return null;
       }, false);
       dispatch();
@@ -461,7 +511,7 @@ public final class BuildPoolVerticle extends VerticleBase {
   }
 
   private void requeue(long id, String why) {
-    Running live = running.remove(id);
+    Running live = release(id);
     if (live != null) {
       vertx.cancelTimer(live.timer);
     }
@@ -547,9 +597,8 @@ public final class BuildPoolVerticle extends VerticleBase {
       return Future.succeededFuture(new JsonObject().put("accepted", false));
     }
     JobProcess.Stream stream = JobProcess.Stream.fromWire(body.getString("stream"));
-    return vertx.executeBlocking(() -> logs.append(id, text, stream), true).map(offset -> {
-      vertx.eventBus().publish(Addresses.BuildPool.EVT_OUTPUT, new JobOutput(id, offset, text, stream.wire()).toJson());
-      wake(id);
+    return vertx.executeBlocking(() -> logs.append(id, text, stream), true).map(appended -> {
+      publishOutput(id, appended, stream);
       return new JsonObject().put("accepted", true);
     });
   }
@@ -566,7 +615,7 @@ public final class BuildPoolVerticle extends VerticleBase {
       dispatch();
       return Future.succeededFuture(new JsonObject().put("accepted", false));
     }
-    running.remove(id);
+    release(id);
     vertx.cancelTimer(live.timer);
     Integer exit = body.getValue("exit_code") instanceof Number n ? n.intValue() : null;
     String reason = body.getString("reason");
@@ -663,6 +712,6 @@ public final class BuildPoolVerticle extends VerticleBase {
   private static JobView copy(JobView j, JobView.State state, String worker, int attempts, Integer exitCode, String reason,
       long outputBytes, long startedAt, long endedAt) {
     return new JobView(j.jobId(), j.label(), j.command(), j.commit(), j.ref(), j.taskId(), state, worker, attempts, exitCode,
-        reason, j.timeoutSecs(), outputBytes, j.createdAt(), startedAt, endedAt);
+        reason, j.timeoutSecs(), outputBytes, j.createdAt(), startedAt, endedAt, j.outputTruncated());
   }
 }

@@ -34,10 +34,11 @@ final class JobStore {
         created_at INTEGER NOT NULL,
         started_at INTEGER NOT NULL DEFAULT 0,
         ended_at INTEGER NOT NULL DEFAULT 0)""",
-      "CREATE INDEX build_jobs_state ON build_jobs(state, id)"));
+      "CREATE INDEX build_jobs_state ON build_jobs(state, id)"),
+      Database.Migration.of(2, "ALTER TABLE build_jobs ADD COLUMN output_truncated INTEGER NOT NULL DEFAULT 0"));
 
   private static final String COLUMNS = "id, label, command, commit_id, ref, task_id, state, worker, attempts, exit_code,"
-      + " reason, timeout_secs, output_bytes, created_at, started_at, ended_at";
+      + " reason, timeout_secs, output_bytes, created_at, started_at, ended_at, output_truncated";
 
   private final Pool pool;
 
@@ -57,10 +58,10 @@ final class JobStore {
 
   Future<JobView> save(JobView job) {
     return pool.preparedQuery("UPDATE build_jobs SET state = ?, worker = ?, attempts = ?, exit_code = ?, reason = ?,"
-            + " output_bytes = ?, started_at = ?, ended_at = ? WHERE id = ?")
+            + " output_bytes = ?, started_at = ?, ended_at = ?, output_truncated = ? WHERE id = ?")
         .execute(Tuple.tuple().addValue(job.state().wire()).addValue(job.worker()).addValue(job.attempts())
             .addValue(job.exitCode()).addValue(job.reason()).addValue(job.outputBytes()).addValue(job.startedAt())
-            .addValue(job.endedAt()).addValue(job.jobId()))
+            .addValue(job.endedAt()).addValue(job.outputTruncated() ? 1 : 0).addValue(job.jobId()))
         .map(v -> job);
   }
 
@@ -86,7 +87,8 @@ final class JobStore {
       out.add(new JobView(r.getLong("id"), r.getString("label"), r.getString("command"), r.getString("commit_id"),
           r.getString("ref"), r.getString("task_id"), JobView.State.fromWire(r.getString("state")), r.getString("worker"),
           r.getInteger("attempts"), r.getInteger("exit_code"), r.getString("reason"), r.getInteger("timeout_secs"),
-          r.getLong("output_bytes"), r.getLong("created_at"), r.getLong("started_at"), r.getLong("ended_at")));
+          r.getLong("output_bytes"), r.getLong("created_at"), r.getLong("started_at"), r.getLong("ended_at"),
+          r.getInteger("output_truncated") != 0));
     }
     return out;
   }

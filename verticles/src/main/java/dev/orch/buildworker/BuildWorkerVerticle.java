@@ -17,8 +17,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +33,6 @@ public final class BuildWorkerVerticle extends VerticleBase {
   private static final long MIN_BACKOFF = 1_000;
   private static final long MAX_BACKOFF = 60_000;
   private static final long SEND_TIMEOUT = 10_000;
-  private static final int MAX_PIECE = 1024 * 1024;
 
   /**
    * A build host's jobs keep the host's own environment (its toolchains' variables) except what orch never hands out:
@@ -61,8 +58,8 @@ public final class BuildWorkerVerticle extends VerticleBase {
     WorkerCheckout.Checkout checkout;
     JobProcess process;
     boolean cancelled;
-    /** Output not yet sent; pieces from the same stream merge while a send is in flight, so a chatty job costs few round trips. */
-    final Deque<Piece> unsent = new ArrayDeque<>();
+    /** Output not yet sent, bounded; pieces from the same stream merge while a send is in flight. */
+    final UnsentOutput unsent = new UnsentOutput();
     boolean sending;
     Promise<Void> drained = Promise.promise();
 
@@ -70,9 +67,6 @@ public final class BuildWorkerVerticle extends VerticleBase {
       this.id = id;
       this.url = url;
     }
-  }
-
-  private record Piece(JobProcess.Stream stream, StringBuilder text) {
   }
 
   /** Told when the coordinator took this agent in, and when it has stopped answering for a while. */
@@ -149,7 +143,7 @@ public final class BuildWorkerVerticle extends VerticleBase {
     if (!registered) {
       return Future.succeededFuture();
     }
-    return request(Addresses.BuildPool.Action.LEAVE, new JsonObject().put("worker_id", settings.workerId()))
+    return request(Addresses.BuildPool.AgentAction.LEAVE, new JsonObject().put("worker_id", settings.workerId()))
         .otherwiseEmpty();
   }
 
@@ -162,7 +156,7 @@ public final class BuildWorkerVerticle extends VerticleBase {
     registering = true;
     JsonObject body = new JsonObject().put("worker_id", settings.workerId()).put("host", settings.host())
         .put("slots", slots.size()).put("free_slots", slots.free()).put("running_jobs", runningJobs());
-    request(Addresses.BuildPool.Action.REGISTER, body).onComplete(done -> {
+    request(Addresses.BuildPool.AgentAction.REGISTER, body).onComplete(done -> {
       registering = false;
       if (stopped) {
         return;
@@ -193,7 +187,7 @@ public final class BuildWorkerVerticle extends VerticleBase {
     }
     JsonObject body = new JsonObject().put("worker_id", settings.workerId()).put("free_slots", slots.free())
         .put("running_jobs", runningJobs());
-    request(Addresses.BuildPool.Action.HEARTBEAT, body).onFailure(e -> {
+    request(Addresses.BuildPool.AgentAction.HEARTBEAT, body).onFailure(e -> {
       if (registered && !stopped) {
         LOG.info("heartbeat to {} failed ({}); registering again", settings.serverName(), e.getMessage());
         registered = false;
@@ -252,19 +246,14 @@ public final class BuildWorkerVerticle extends VerticleBase {
 
   /** Output goes out in order: each piece is sent after the one before was taken. */
   private void forward(Job job, JobProcess.Stream stream, String text) {
-    Piece last = job.unsent.peekLast();
-    if (last != null && last.stream() == stream && last.text().length() < MAX_PIECE) {
-      last.text().append(text);
-    } else {
-      job.unsent.addLast(new Piece(stream, new StringBuilder(text)));
-    }
+    job.unsent.add(stream, text);
     if (!job.sending) {
       sendNext(job);
     }
   }
 
   private void sendNext(Job job) {
-    Piece piece = job.unsent.pollFirst();
+    UnsentOutput.Piece piece = job.unsent.poll();
     if (piece == null) {
       job.sending = false;
       // A fresh promise for the next burst: a completed one would tell a later waiter all was sent while it was not.
@@ -275,8 +264,8 @@ public final class BuildWorkerVerticle extends VerticleBase {
     }
     job.sending = true;
     JsonObject body = new JsonObject().put("job_id", job.id).put("worker_id", settings.workerId())
-        .put("text", piece.text().toString()).put("stream", piece.stream().wire());
-    request(Addresses.BuildPool.Action.WORKER_OUTPUT, body).onComplete(sent -> sendNext(job));
+        .put("text", piece.text()).put("stream", piece.stream().wire());
+    request(Addresses.BuildPool.AgentAction.WORKER_OUTPUT, body).onComplete(sent -> sendNext(job));
   }
 
   /** Completes once every piece of output so far has been taken by the coordinator. */
@@ -296,7 +285,7 @@ public final class BuildWorkerVerticle extends VerticleBase {
     allSent(job).transform(v -> {
       JsonObject body = new JsonObject().put("job_id", job.id).put("worker_id", settings.workerId())
           .put("exit_code", exitCode).put("reason", job.cancelled ? "cancelled" : reason);
-      return request(Addresses.BuildPool.Action.WORKER_DONE, body);
+      return request(Addresses.BuildPool.AgentAction.WORKER_DONE, body);
     }).onComplete(v -> {
       jobs.remove(job.id);
       if (job.checkout == null) {
@@ -323,10 +312,10 @@ public final class BuildWorkerVerticle extends VerticleBase {
     return Future.succeededFuture(new JsonObject().put("cancelled", job != null));
   }
 
-  private Future<Object> request(Addresses.BuildPool.Action action, JsonObject body) {
+  private Future<Object> request(Addresses.BuildPool.AgentAction action, JsonObject body) {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(SEND_TIMEOUT)
         .addHeader(Addresses.ACTION_HEADER, action.wireName());
-    return vertx.eventBus().request(Addresses.BuildPool.CMD, body, options).map(m -> m.body())
+    return vertx.eventBus().request(Addresses.BuildPool.AGENT, body, options).map(m -> m.body())
         .recover(e -> Future.failedFuture(e instanceof ReplyException re ? new IllegalStateException(re.getMessage()) : e));
   }
 }

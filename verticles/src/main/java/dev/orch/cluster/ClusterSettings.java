@@ -6,8 +6,8 @@ import java.util.Set;
 /**
  * How one node joins orch's clustered event bus. {@code host} is the interface both Hazelcast and the event bus bind
  * to (nothing else is bound); {@code members} are the {@code host:port} addresses it asks to join (empty: it starts a
- * cluster, as the coordinator does); {@code secret}, when set, becomes part of the cluster name so nodes without it are
- * turned away at the door; the key and trust stores (PKCS#12) switch on event-bus TLS with client certificates, so only
+ * cluster, as the coordinator does); {@code secret} is what every message between orch and its agents is sealed with
+ * ({@link AgentSeal}; a digest of it also becomes part of the cluster name); the key and trust stores (PKCS#12) switch on event-bus TLS with client certificates, so only
  * nodes holding a trusted certificate exchange messages.
  */
 public record ClusterSettings(String host, int port, boolean portAutoIncrement, String name, String secret,
@@ -25,6 +25,11 @@ public record ClusterSettings(String host, int port, boolean portAutoIncrement, 
     keyStorePassword = keyStorePassword == null ? "" : keyStorePassword;
     trustStore = trustStore == null ? "" : trustStore;
     trustStorePassword = trustStorePassword == null ? "" : trustStorePassword;
+  }
+
+  public ClusterSettings withSecret(String newSecret) {
+    return new ClusterSettings(host, port, portAutoIncrement, name, newSecret, members, eventBusPort, publicHost, keyStore,
+        keyStorePassword, trustStore, trustStorePassword);
   }
 
   public boolean tls() {
@@ -52,6 +57,7 @@ public record ClusterSettings(String host, int port, boolean portAutoIncrement, 
     if (tls() && trustStore.isBlank()) {
       out.add(prefix + "tls.trust_store is required with " + prefix + "tls.key_store (it says whose certificates to accept)");
     }
+    ClusterSecret.problem(secret, prefix + "cluster_secret").ifPresent(out::add);
     for (String member : members) {
       if (!member.matches("[^:\\s]+(:\\d{1,5})?")) {
         out.add(prefix + "cluster_members: '" + member + "' is not host or host:port");

@@ -1,6 +1,7 @@
 package dev.orch.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.Future;
@@ -21,11 +22,11 @@ import java.util.HexFormat;
  * with TCP-IP discovery only: no multicast, no cloud auto-detection, bound to one interface, joining at once rather
  * than after Hazelcast's default wait of several seconds.
  */
-public final class ClusteredVertx {
+final class ClusteredVertx {
   private ClusteredVertx() {
   }
 
-  public static Future<Vertx> start(ClusterSettings settings, VertxOptions options) {
+  static Future<Vertx> start(ClusterSettings settings, VertxOptions options) {
     EventBusOptions bus = options.getEventBusOptions().setHost(settings.host()).setPort(settings.eventBusPort())
         .setClusterPublicHost(settings.publicHost());
     if (settings.tls()) {
@@ -43,6 +44,11 @@ public final class ClusteredVertx {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(clusterName(settings));
     config.setProperty("hazelcast.logging.type", "slf4j");
+    // Members exchange only Vert.x's own registry entries; a member sending other Java-serialised objects (a gadget
+    // chain) is refused before they are built.
+    JavaSerializationFilterConfig filter = new JavaSerializationFilterConfig().setDefaultsDisabled(false);
+    filter.getWhitelist().addPrefixes("io.vertx.", "com.hazelcast.", "java.lang.", "java.util.", "java.time.");
+    config.getSerializationConfig().setJavaSerializationFilterConfig(filter);
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.max.wait.seconds.before.join", "0");

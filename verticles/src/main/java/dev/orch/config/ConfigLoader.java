@@ -454,5 +454,13 @@ public final class ConfigLoader {
           + ": 'build_pool.timeouts.heartbeat_timeout_secs' (" + timeout + ") must be greater than heartbeat_interval_secs ("
           + interval + ")");
     }
+    int jobDefault = (Integer) values.get("build_pool.timeouts.job_default_secs");
+    int jobMax = (Integer) values.get("build_pool.timeouts.job_max_secs");
+    if (jobDefault > jobMax) {
+      errors.add(locate(source.where(), source.lines(), "build_pool.timeouts.job_default_secs")
+          + ": 'build_pool.timeouts.job_default_secs' (" + jobDefault + ") must not exceed job_max_secs (" + jobMax + ")");
+    }
+    dev.orch.cluster.ClusterSecret.problem((String) values.get("build_pool.cluster_secret"), "'build_pool.cluster_secret'")
+        .ifPresent(p -> errors.add(locate(source.where(), source.lines(), "build_pool.cluster_secret") + ": " + p));
   }
 }

@@ -136,6 +136,8 @@ final class ConfigSchema {
     add(ConfigKey.string("build_pool.tls.trust_store", ""));
     add(ConfigKey.string("build_pool.tls.trust_store_password", ""));
     add(ConfigKey.integer("build_pool.keep_jobs", 200, 1, 100_000));
+    add(ConfigKey.integer("build_pool.keep_jobs_mib", 2048, 1, 1024 * 1024));
+    add(ConfigKey.integer("build_pool.max_job_output_mib", 64, 1, 64 * 1024));
     add(ConfigKey.choice("build_pool.preset", "auto", "auto", "maven", "gradle", "cargo", "npm", "go", "make"));
     add(ConfigKey.string("build_pool.commands.build", ""));
     add(ConfigKey.string("build_pool.commands.test", ""));
@@ -144,6 +146,7 @@ final class ConfigSchema {
     add(ConfigKey.integer("build_pool.local_fallback.max_jobs", 2, 1, 256));
     add(ConfigKey.path("build_pool.local_fallback.worktree_dir", "${project_root}/.orch/build-pool"));
     add(ConfigKey.integer("build_pool.timeouts.job_default_secs", 300, 1, 7 * 24 * 3600));
+    add(ConfigKey.integer("build_pool.timeouts.job_max_secs", 7200, 1, 7 * 24 * 3600));
     add(ConfigKey.integer("build_pool.timeouts.heartbeat_interval_secs", 30, 1, 3600));
     add(ConfigKey.integer("build_pool.timeouts.heartbeat_timeout_secs", 90, 1, 3 * 3600));
   }

@@ -211,7 +211,8 @@ public record OrchConfig(
    * means no TLS.
    */
   public record BuildPool(boolean enabled, int gitDaemonPort, String gitDaemonListenAddr, LocalFallback localFallback,
-      Timeouts timeouts, Cluster cluster, int keepJobs, String preset, Map<String, String> commands, int mcpPort) {
+      Timeouts timeouts, Cluster cluster, int keepJobs, String preset, Map<String, String> commands, int mcpPort,
+      int maxJobOutputMib, int keepJobsMib) {
     static BuildPool from(ConfigValues v) {
       Map<String, String> commands = new LinkedHashMap<>();
       for (String kind : List.of("build", "test", "lint")) {
@@ -223,13 +224,14 @@ public record OrchConfig(
               v.path("build_pool.local_fallback.worktree_dir")),
           new Timeouts(v.integer("build_pool.timeouts.job_default_secs"),
               v.integer("build_pool.timeouts.heartbeat_interval_secs"),
-              v.integer("build_pool.timeouts.heartbeat_timeout_secs")),
+              v.integer("build_pool.timeouts.heartbeat_timeout_secs"), v.integer("build_pool.timeouts.job_max_secs")),
           new Cluster(v.string("build_pool.cluster_host"), v.integer("build_pool.cluster_port"),
               v.string("build_pool.cluster_name"), v.string("build_pool.cluster_secret"), v.strings("build_pool.cluster_members"),
               v.integer("build_pool.eventbus_port"), v.string("build_pool.advertise_host"),
               v.string("build_pool.tls.key_store"), v.string("build_pool.tls.key_store_password"),
               v.string("build_pool.tls.trust_store"), v.string("build_pool.tls.trust_store_password")),
-          v.integer("build_pool.keep_jobs"), v.string("build_pool.preset"), commands, v.integer("build_pool.mcp_port"));
+          v.integer("build_pool.keep_jobs"), v.string("build_pool.preset"), commands, v.integer("build_pool.mcp_port"),
+          v.integer("build_pool.max_job_output_mib"), v.integer("build_pool.keep_jobs_mib"));
     }
   }
 
@@ -255,7 +257,7 @@ public record OrchConfig(
   public record LocalFallback(boolean enabled, int maxJobs, Path worktreeDir) {
   }
 
-  public record Timeouts(int jobDefaultSecs, int heartbeatIntervalSecs, int heartbeatTimeoutSecs) {
+  public record Timeouts(int jobDefaultSecs, int heartbeatIntervalSecs, int heartbeatTimeoutSecs, int jobMaxSecs) {
   }
 
   /**

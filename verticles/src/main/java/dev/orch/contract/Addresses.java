@@ -124,11 +124,20 @@ public final class Addresses {
     /** A worker joined, left or missed its heartbeats: {@link WorkerView}. */
     public static final String EVT_WORKER = NAMESPACE + "evt.worker";
 
+    /**
+     * Where build agents talk to the coordinator. On orch's own (unclustered) bus the coordinator serves it; on the
+     * cluster only the agent bus does, which takes nothing but sealed agent actions and passes them on.
+     */
+    public static final String AGENT = NAMESPACE + "agent";
+
     public enum Action implements CommandAction {
       SUBMIT, JOB, JOBS, CANCEL, OUTPUT, STATUS,
       /** Output from an offset, waiting up to {@code wait_millis} for some to arrive: {@link JobProgress}. */
-      FOLLOW,
-      /** From build agents: register, heartbeat, job output, job end, and leaving (its jobs go back in the queue). */
+      FOLLOW;
+    }
+
+    /** From build agents, on {@link #AGENT}: register, heartbeat, job output, job end, and leaving (its jobs go back in the queue). */
+    public enum AgentAction implements CommandAction {
       REGISTER, HEARTBEAT, WORKER_OUTPUT, WORKER_DONE, LEAVE;
     }
 

@@ -41,6 +41,15 @@ public final class CommandEndpoint<A extends Enum<A> & CommandAction> {
     return this;
   }
 
+  /**
+   * Registers on this node only: the address never enters a cluster's registry, so no other member can reach it
+   * (orch's owners run on an unclustered Vert.x anyway; this keeps them local should one ever be clustered).
+   */
+  public Future<MessageConsumer<Object>> registerLocal(Vertx vertx) {
+    MessageConsumer<Object> consumer = vertx.eventBus().localConsumer(address, this::dispatch);
+    return consumer.completion().map(v -> consumer);
+  }
+
   /** Completes once the consumer is registered everywhere it needs to be (cluster included). */
   public Future<MessageConsumer<Object>> register(Vertx vertx) {
     MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, this::dispatch);

@@ -9,6 +9,8 @@ import io.vertx.core.eventbus.ReplyFailure;
  */
 public enum ErrorCode {
   BAD_REQUEST(400, false),
+  /** The sender could not prove who it is (an unsealed, stale or replayed message from the cluster). */
+  FORBIDDEN(403, false),
   NOT_FOUND(404, false),
   CONFLICT(409, false),
   TRANSIENT(503, true),

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 
-/** A build job as the coordinator records it; {@code worker} is "local" for the local fallback. */
+/**
+ * A build job as the coordinator records it; {@code worker} is "local" for the local fallback; {@code outputTruncated}:
+ * its output passed build_pool.max_job_output_mib and was cut.
+ */
 public record JobView(
     long jobId,
     String label,
@@ -22,7 +25,8 @@ public record JobView(
     long outputBytes,
     long createdAt,
     long startedAt,
-    long endedAt) implements BusMessage {
+    long endedAt,
+    boolean outputTruncated) implements BusMessage {
 
   public enum State {
     QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED, TIMED_OUT;
@@ -44,6 +48,11 @@ public record JobView(
 
   public JobView {
     WireJson.require("state", state);
+  }
+
+  public JobView withOutputTruncated(boolean truncated) {
+    return new JobView(jobId, label, command, commit, ref, taskId, state, worker, attempts, exitCode, reason, timeoutSecs,
+        outputBytes, createdAt, startedAt, endedAt, truncated);
   }
 
   public static JobView fromJson(JsonObject json) {

@@ -21,6 +21,10 @@ public class OrchException extends RuntimeException {
     return new OrchException(ErrorCode.NOT_FOUND, message);
   }
 
+  public static OrchException forbidden(String message) {
+    return new OrchException(ErrorCode.FORBIDDEN, message);
+  }
+
   public static OrchException conflict(String message) {
     return new OrchException(ErrorCode.CONFLICT, message);
   }

@@ -9,6 +9,7 @@ import dev.orch.contract.AgentOutput;
 import dev.orch.contract.BusMessage;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.LaunchRequest;
+import dev.orch.contract.MessagePaths;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.PrState;
 import dev.orch.contract.PrbotClient;
@@ -61,13 +62,14 @@ public final class ExecutorVerticle extends VerticleBase {
    * {@code ${worktree}} and {@code ${task_id}} in its strings filled in for the run, and {@code ${mcp_token}} with the
    * run's own token derived from {@code mcpSecret} ({@link McpRunToken}). Without
    * {@code orchestrate} the executor only answers questions about runs (a CLI process while no orch is running): it
-   * neither re-attaches to agents nor follows their output.
+   * neither re-attaches to agents nor follows their output. A launch's plan file must be inside {@code plansDir}
+   * (absolute; empty: anywhere in the project).
    */
   public record Settings(String projectRoot, String worktreeDir, String logDir, String stateDir, String databasePath,
       String mainBranch, String branchPrefix, List<String> copyFiles, String setupCommand, String promptOverrideDir,
       String command, List<String> args, String model, int maxTurns, String permissionMode, List<String> allowedTools,
       JsonObject mcpServers, String mcpSecret, Map<String, String> env, boolean orchestrate,
-      ChildEnvironment commandEnv) implements BusMessage {
+      ChildEnvironment commandEnv, String plansDir) implements BusMessage {
     public Settings {
       WireJson.require("project_root", projectRoot);
       WireJson.require("worktree_dir", worktreeDir);
@@ -82,6 +84,12 @@ public final class ExecutorVerticle extends VerticleBase {
       commandEnv = commandEnv == null ? ChildEnvironment.allowListOnly() : commandEnv;
       setupCommand = setupCommand == null ? "" : setupCommand;
       branchPrefix = branchPrefix == null ? "orch/" : branchPrefix;
+      plansDir = plansDir == null ? "" : plansDir;
+    }
+
+    Path plansRelative() {
+      return plansDir.isEmpty() ? null : Path.of(projectRoot).toAbsolutePath().normalize()
+          .relativize(Path.of(plansDir).toAbsolutePath().normalize());
     }
   }
 
@@ -124,7 +132,7 @@ public final class ExecutorVerticle extends VerticleBase {
             .handle(Action.REMOVE_WORKTREE, this::removeWorktree)
             .handle(Action.CLEANUP, this::cleanup)
             .handle(Action.SPEND, body -> store.spend(ZoneId.systemDefault()))
-            .register(vertx))
+            .registerLocal(vertx))
         .onSuccess(v -> {
           if (settings.orchestrate()) {
             pollTimer = vertx.setPeriodic(POLL_MILLIS, id -> poll());
@@ -151,6 +159,7 @@ public final class ExecutorVerticle extends VerticleBase {
       return Future.failedFuture(OrchException.conflict("this orch process does not run agents"));
     }
     TaskId task = TaskId.parseFull(request.taskId());
+    MessagePaths.planFile("file", request.file(), settings.plansRelative());
     if (liveRunOf(request.taskId()).isPresent()) {
       return Future.failedFuture(OrchException.conflict(request.taskId() + " already has a live run"));
     }

@@ -68,7 +68,7 @@ public final class ObserverVerticle extends VerticleBase {
           return CommandEndpoint.on(Addresses.Observer.CMD, Action.class)
               .handle(Action.SPEND, body -> Future.succeededFuture(spend.summary()))
               .handle(Action.BUDGETS, body -> Future.succeededFuture(budgets()))
-              .register(vertx);
+              .registerLocal(vertx);
         })
         .onSuccess(v -> timer = vertx.setPeriodic(checkEvery, id -> check()));
   }

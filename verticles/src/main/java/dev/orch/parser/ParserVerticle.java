@@ -8,6 +8,7 @@ import dev.orch.contract.PlanParsed;
 import dev.orch.contract.PlanSnapshot;
 import dev.orch.contract.TaskId;
 import dev.orch.contract.WireJson;
+import dev.orch.contract.MessagePaths;
 import dev.orch.contract.WriteStatusRequest;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -27,15 +28,22 @@ public final class ParserVerticle extends VerticleBase {
   private static final long DEBOUNCE_MILLIS = 300;
 
   /** This verticle's slice of the config. */
-  public record Settings(String projectRoot, String plansDir, boolean watch) implements BusMessage {
+  /** {@code worktreeDir}: orch's worktree folder, whose direct children may have status written into them. */
+  public record Settings(String projectRoot, String plansDir, boolean watch, String worktreeDir) implements BusMessage {
     public Settings {
       WireJson.require("project_root", projectRoot);
       WireJson.require("plans_dir", plansDir);
+    }
+
+    /** Status may then be written only into the project itself. */
+    public Settings(String projectRoot, String plansDir, boolean watch) {
+      this(projectRoot, plansDir, watch, null);
     }
   }
 
   private Path projectRoot;
   private Path plansDir;
+  private String worktreeDir;
   private PlanReader reader;
   private PlanWatcher watcher;
   private long debounce = -1;
@@ -45,12 +53,13 @@ public final class ParserVerticle extends VerticleBase {
     Settings settings = WireJson.fromJson(config(), Settings.class);
     projectRoot = Path.of(settings.projectRoot());
     plansDir = Path.of(settings.plansDir());
+    worktreeDir = settings.worktreeDir();
     reader = new PlanReader(projectRoot, plansDir);
     Future<Void> watching = settings.watch() ? startWatching() : Future.succeededFuture();
     return watching.compose(v -> CommandEndpoint.on(Addresses.Parser.CMD, Action.class)
         .handle(Action.PARSE, this::parse)
         .handle(Action.WRITE_STATUS, body -> writeStatus(WriteStatusRequest.fromJson(body)))
-        .register(vertx));
+        .registerLocal(vertx));
   }
 
   @Override
@@ -83,8 +92,10 @@ public final class ParserVerticle extends VerticleBase {
 
   private Future<JsonObject> writeStatus(WriteStatusRequest request) {
     TaskId id = TaskId.parseFull(request.taskId());
-    Path root = Path.of(request.root());
     Path plansRelative = projectRoot.relativize(plansDir);
+    Path root = MessagePaths.statusRoot("root", request.root(), projectRoot,
+        worktreeDir == null ? null : Path.of(worktreeDir));
+    MessagePaths.planFile("file", request.file(), plansRelative);
     return vertx.executeBlocking(() -> new StatusWriter(root, plansRelative).write(request.file(), id, request.status()))
         .map(changed -> new JsonObject().put("changed", new JsonArray(changed)));
   }

@@ -5,6 +5,7 @@ import dev.orch.contract.TaskId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.stream.Stream;
 /**
  * Writes a task's status back into the plan: the {@code status:} field of the plan file's frontmatter (added when
  * missing) and the emoji of every README status row that names the task. Works under any checkout of the project,
- * so the change can land in the merge commit. Blocking.
+ * so the change can land in the merge commit. Never follows a symbolic link, and writes nothing whose real place is
+ * outside the root, whatever a branch committed as a link. Blocking.
  */
 final class StatusWriter {
   private static final Pattern STATUS_LINE = Pattern.compile("^status\\s*:.*$");
@@ -33,7 +35,7 @@ final class StatusWriter {
   List<String> write(String file, TaskId id, PlanStatus status) throws IOException {
     List<String> changed = new ArrayList<>();
     Path plan = root.resolve(file);
-    if (Files.isRegularFile(plan)) {
+    if (inside(plan)) {
       String text = Files.readString(plan, StandardCharsets.UTF_8);
       String updated = withFrontmatterStatus(text, status);
       if (!updated.equals(text)) {
@@ -50,7 +52,7 @@ final class StatusWriter {
     readmes.add(root.resolve("README.md"));
     Set<String> modules = Set.of(id.module());
     for (Path readme : readmes) {
-      if (!Files.isRegularFile(readme)) {
+      if (!inside(readme)) {
         continue;
       }
       String relative = root.relativize(readme).toString().replace('\\', '/');
@@ -65,6 +67,14 @@ final class StatusWriter {
       }
     }
     return changed;
+  }
+
+  /** A plain file (not a link) whose real path is under the root, its folders included. */
+  private boolean inside(Path file) throws IOException {
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    return file.toRealPath().startsWith(root.toRealPath());
   }
 
   /** Sets {@code status:} in the frontmatter, keeping line endings and every other line as they were. */

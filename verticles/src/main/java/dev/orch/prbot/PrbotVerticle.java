@@ -135,7 +135,7 @@ public final class PrbotVerticle extends VerticleBase {
             .handle(Action.MERGE, this::mergeCommand)
             .handle(Action.REJECT, this::rejectCommand)
             .handle(Action.API_USAGE, body -> Future.succeededFuture(apiUsage()))
-            .register(vertx))
+            .registerLocal(vertx))
         .onSuccess(v -> {
           if (settings.orchestrate()) {
             resumeOpenPullRequests();

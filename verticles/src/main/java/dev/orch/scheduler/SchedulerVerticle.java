@@ -130,7 +130,7 @@ public final class SchedulerVerticle extends VerticleBase {
             .handle(Action.RETRY, body -> retryTask(TaskRef.fromJson(body)))
             .handle(Action.RESET, body -> resetTask(TaskRef.fromJson(body)))
             .handle(Action.HISTORY, body -> history(TaskRef.fromJson(body)))
-            .register(vertx))
+            .registerLocal(vertx))
         .onSuccess(v -> {
           if (settings.orchestrate()) {
             serial(this::reconcile).onFailure(e -> LOG.warn("reconciling after start failed: {}", e.getMessage()));

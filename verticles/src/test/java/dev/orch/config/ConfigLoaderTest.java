@@ -283,4 +283,30 @@ class ConfigLoaderTest {
     assertThat(load(repo, Map.of(), null).config().shell().telnetEnabled()).isFalse();
     assertThat(load(repo, Map.of("ORCH_SHELL__TELNET_ENABLED", "true"), null).config().shell().telnetEnabled()).isTrue();
   }
+
+  @Test
+  void m4_job_output_and_time_have_ceilings_and_the_default_timeout_stays_under_the_ceiling() throws IOException {
+    OrchConfig defaults = load(repo, Map.of(), null).config();
+    assertThat(defaults.buildPool().maxJobOutputMib()).isEqualTo(64);
+    assertThat(defaults.buildPool().keepJobsMib()).isEqualTo(2048);
+    assertThat(defaults.buildPool().timeouts().jobMaxSecs()).isEqualTo(7200);
+    Files.writeString(repo.resolve(ConfigLoader.PROJECT_FILE), """
+        [build_pool]
+        max_job_output_mib = 8
+        keep_jobs_mib = 100
+        [build_pool.timeouts]
+        job_default_secs = 900
+        job_max_secs = 600
+        """);
+    assertThatThrownBy(() -> load(repo, Map.of(), null)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("job_default_secs").hasMessageContaining("job_max_secs (600)");
+  }
+
+  @Test
+  void h2_a_configured_cluster_secret_shorter_than_16_characters_is_refused_without_repeating_it() throws IOException {
+    Files.writeString(repo.resolve(ConfigLoader.PROJECT_FILE), "[build_pool]\ncluster_secret = \"tooshort\"\n");
+    assertThatThrownBy(() -> load(repo, Map.of(), null)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("build_pool.cluster_secret").hasMessageContaining("at least 16")
+        .hasMessageNotContaining("tooshort");
+  }
 }

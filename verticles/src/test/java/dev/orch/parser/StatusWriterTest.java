@@ -56,4 +56,24 @@ class StatusWriterTest {
     assertThat(Files.readString(root.resolve("docs/plans/billing/README.md"))).isEqualTo("| E05 | Title | 🟢 |\n| E04 | Title | 🔴 |\n");
     assertThat(Files.readString(root.resolve("README.md"))).isEqualTo("| billing/E05 | 🟢 |\n| cli/E05 | 🔴 |\n");
   }
+  @Test
+  void h2_plan_files_and_readmes_that_are_links_out_of_the_checkout_are_left_alone() throws Exception {
+    Path project = Files.createDirectories(root.resolve("project"));
+    Path outside = Files.createDirectories(root.resolve("victim"));
+    Path target = Files.writeString(outside.resolve("x.md"), "---\ntitle: X\n---\n# X\n");
+    Path readmeTarget = Files.writeString(outside.resolve("README.md"), "| [E05](billing/epic-05-x.md) | 🔴 |\n");
+    Files.createDirectories(project.resolve("docs/plans/billing"));
+    Files.createSymbolicLink(project.resolve("docs/plans/billing/epic-05-x.md"), target);
+    Files.createSymbolicLink(project.resolve("README.md"), readmeTarget);
+    Files.createSymbolicLink(project.resolve("docs/plans/linked"), outside);
+
+    var changed = new StatusWriter(project, Path.of("docs/plans")).write("docs/plans/billing/epic-05-x.md",
+        TaskId.parseFull("billing/E05"), PlanStatus.COMPLETE);
+    assertThat(changed).isEmpty();
+    assertThat(Files.readString(target)).doesNotContain("status");
+    assertThat(Files.readString(readmeTarget)).contains("🔴");
+    assertThat(new StatusWriter(project, Path.of("docs/plans")).write("docs/plans/linked/x.md",
+        TaskId.parseFull("billing/E05"), PlanStatus.COMPLETE)).isEmpty();
+    assertThat(Files.readString(target)).doesNotContain("status");
+  }
 }
