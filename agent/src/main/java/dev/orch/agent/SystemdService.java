@@ -38,6 +38,8 @@ final class SystemdService {
         ExecStart=%s -XX:+UseSerialGC -jar %s --config %s
         Restart=always
         RestartSec=10
+        # Checkouts and job output are the agent's own; the cluster secret is the file the config names.
+        UMask=0077
         %s
         [Install]
         WantedBy=multi-user.target

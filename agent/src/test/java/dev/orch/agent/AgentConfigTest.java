@@ -160,9 +160,27 @@ class AgentConfigTest {
     String unit = Files.readString(tmp.resolve("units/build-agent.service"));
     assertThat(unit).contains("ExecStart=/usr/bin/java -XX:+UseSerialGC -jar /opt/build-agent.jar --config " + config)
         .contains("Restart=always").contains("User=builder").contains("WantedBy=multi-user.target");
+    assertThat(unit).as("L10: what it writes is its own").contains("UMask=0077");
     assertThat(service.status()).isZero();
     assertThat(service.uninstall()).isZero();
     assertThat(tmp.resolve("units/build-agent.service")).doesNotExist();
     assertThat(text.toString()).contains("systemctl is not available");
+  }
+
+  /**
+   * L10: the shipped unit and NixOS module hand the secret and TLS passwords over as systemd credentials, never as
+   * text in a world-readable file, an argument or the Nix store.
+   */
+  @Test
+  void l10_the_packaging_passes_secrets_as_credentials_and_writes_owner_only() throws Exception {
+    Path nix = Path.of("..", "nix");
+    String unit = Files.readString(nix.resolve("build-agent.service"));
+    assertThat(unit).contains("LoadCredential=cluster-secret:")
+        .contains("--secret-file ${CREDENTIALS_DIRECTORY}/cluster-secret").contains("UMask=0077")
+        .contains("RuntimeDirectoryMode=0700").doesNotContainPattern("(?m)^ExecStart=.*cluster_secret");
+    String module = Files.readString(nix.resolve("build-agent.nix"));
+    assertThat(module).contains("LoadCredential").contains("--secret-file \"$CREDENTIALS_DIRECTORY/cluster-secret\"")
+        .contains("UMask = \"0077\"").contains("RuntimeDirectoryMode = \"0700\"")
+        .contains("key_store_password_file").doesNotContainPattern("\\bsed\\b");
   }
 }

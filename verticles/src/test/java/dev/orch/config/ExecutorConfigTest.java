@@ -53,11 +53,12 @@ class ExecutorConfigTest {
 
   @Test
   void h4_secretValuesComeFromEverySecretSettingWhereverItWasGiven() throws Exception {
+    String clusterSecret = "cluster-secret-0123456789";
     OrchConfig config = load("[executor]\nenv = [\"JAVA_HOME\"]\n[web]\ntoken = \"web-token-1234\"\n",
-        Map.of("GITHUB_TOKEN", "ghp_from_env", "ORCH_BUILD_POOL__CLUSTER_SECRET", "cluster-secret"));
-    assertThat(config.secretValues()).containsExactlyInAnyOrder("ghp_from_env", "web-token-1234", "cluster-secret");
+        Map.of("GITHUB_TOKEN", "ghp_from_env", "ORCH_BUILD_POOL__CLUSTER_SECRET", clusterSecret));
+    assertThat(config.secretValues()).containsExactlyInAnyOrder("ghp_from_env", "web-token-1234", clusterSecret);
     assertThat(config.childEnvironment().entries()).containsExactly("JAVA_HOME");
-    assertThat(config.childEnvironment().from(Map.of("JAVA_HOME", "/jdk", "X", "cluster-secret", "PATH", "cluster-secret")))
+    assertThat(config.childEnvironment().from(Map.of("JAVA_HOME", "/jdk", "X", clusterSecret, "PATH", clusterSecret)))
         .containsOnlyKeys("JAVA_HOME");
   }
 }
