@@ -2,6 +2,7 @@ package dev.orch.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orch.contract.PullRequestView;
 import dev.orch.scripted.ScriptBook;
 import dev.orch.scripted.ScriptStep;
 import dev.orch.testkit.PlanTree;
@@ -12,7 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -124,6 +127,34 @@ class ReviewFlowIT {
       assertThat(orch.git("for-each-ref", "refs/orch/archive")).as("the branch before the update is kept")
           .contains("refs/orch/archive/b-E01/pre-update-");
       orch.stop(run);
+    }
+  }
+
+  /**
+   * M1: kill -9 while a pull request's checks run. After the restart prbot comes up before the scheduler it asks
+   * about the task; that passing failure is retried, never a reason to flag the pull request for a person.
+   */
+  @Test
+  @Timeout(300)
+  void m1_a_pull_request_caught_in_its_checks_by_kill_9_carries_on_after_the_restart() throws Exception {
+    ScriptBook book = new ScriptBook().on("docs/plans/app/epic-01-greeting.md",
+        ScriptBook.writeAndCommit("app/greeting.txt", "hi\n", "greeting", "done"));
+    try (OrchHarness orch = new OrchHarness(tmp, book, Map.of("checks.commands", "[\"sleep 5\"]"))) {
+      orch.tree.plan("app/epic-01-greeting.md", PlanTree.task("Greeting"));
+      orch.commitPlan();
+      Process first = orch.startRun();
+      Awaitility.await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+          .until(() -> pr(orch, "app/E01"), p -> "open".equals(p.getString("state"))
+              && PullRequestView.STAGE_CHECKING.equals(p.getString("stage")));
+      first.destroyForcibly().waitFor();
+
+      Process second = orch.startRun();
+      orch.awaitTasks(t -> "complete".equals(t.get("app/E01").getString("status")), TIMEOUT);
+      JsonObject merged = pr(orch, "app/E01");
+      assertThat(merged.getString("state")).as(merged.encode()).isEqualTo("merged");
+      assertThat(merged.getJsonArray("labels", new JsonArray())).doesNotContain("needs-human-review");
+      assertThat(orch.git("show", "main:app/greeting.txt")).isEqualTo("hi");
+      orch.stop(second);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.Prbot.Action;
 import dev.orch.contract.BusMessage;
 import dev.orch.contract.CommandEndpoint;
+import dev.orch.contract.ErrorCode;
 import dev.orch.contract.ExecutorClient;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.ParserClient;
@@ -97,6 +98,7 @@ public final class PrbotVerticle extends VerticleBase {
   /** Pull requests being worked on right now; a second trigger for one of them waits for the first. */
   private final Set<Integer> advancing = new HashSet<>();
   private final Set<Integer> advanceAgain = new HashSet<>();
+  private final TransientRetries transientRetries = new TransientRetries();
   /** Merges run one after another: each starts from the main branch the previous one left. */
   private Future<?> mergeQueue = Future.succeededFuture();
 
@@ -264,8 +266,18 @@ public final class PrbotVerticle extends VerticleBase {
     }
     store.get(number)
         .compose(found -> found.filter(pr -> pr.state() == PrState.OPEN).map(this::step).orElse(Future.succeededFuture()))
-        .onFailure(e -> store.get(number).onSuccess(pr -> pr.ifPresent(p -> flag(p, "orch could not process it: "
-            + e.getMessage()))))
+        .onSuccess(v -> transientRetries.succeeded(number))
+        .onFailure(e -> {
+          if (ErrorCode.of(e).retryable()) {
+            // A neighbour not yet deployed after a restart, a bus timeout, a forge's 5xx: wait, then take it up again.
+            Duration wait = transientRetries.failed(number);
+            LOG.info("pull request #{}: {}; trying again in {} s", number, e.getMessage(), wait.toSeconds());
+            vertx.setTimer(wait.toMillis(), id -> advance(number));
+          } else {
+            store.get(number).onSuccess(pr -> pr.ifPresent(p ->
+                flag(p, "orch could not process it: " + e.getMessage())));
+          }
+        })
         .onComplete(done -> {
           advancing.remove(number);
           if (advanceAgain.remove(number)) {
