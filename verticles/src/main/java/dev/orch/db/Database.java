@@ -166,8 +166,11 @@ public final class Database {
           } catch (RuntimeException e) {
             result = Future.failedFuture(e);
           }
+          // A COMMIT can fail too (a full disk, a deferred constraint); SQLite then keeps the transaction open, and
+          // the pool's only connection would refuse every later BEGIN. Roll it back and report the COMMIT's failure.
           return result.compose(
-              value -> conn.query("COMMIT").execute().map(v -> value),
+              value -> conn.query("COMMIT").execute().map(v -> value)
+                  .recover(failure -> conn.query("ROLLBACK").execute().transform(v -> Future.<T>failedFuture(failure))),
               failure -> conn.query("ROLLBACK").execute().transform(v -> Future.<T>failedFuture(failure)));
         }));
   }

@@ -71,6 +71,24 @@ class DatabaseTest {
     assertThat(await(a.query("SELECT v FROM t").execute()).iterator().next().getString("v")).isEqualTo("after");
   }
 
+  /** M2: a COMMIT that fails (here a deferred constraint, as a full disk would) is rolled back; the store goes on. */
+  @Test
+  void m2_a_failed_commit_is_rolled_back_and_the_next_transaction_works(Vertx vertx) throws Exception {
+    Pool a = await(Database.open(vertx, tmp.resolve("orch.db")));
+    await(Database.migrate(a, "a", List.of(Database.Migration.of(1, "CREATE TABLE p (id INTEGER PRIMARY KEY)",
+        "CREATE TABLE c (id INTEGER PRIMARY KEY, p INTEGER REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED)"))));
+    await(a.query("PRAGMA foreign_keys = ON").execute());
+    Future<Object> failed = Database.inTransaction(a, conn -> conn.query("INSERT INTO c (p) VALUES (42)").execute()
+        .map(v -> (Object) "inserted"));
+    assertThat(failed.toCompletionStage().toCompletableFuture()).failsWithin(java.time.Duration.ofSeconds(10))
+        .withThrowableThat().withMessageContaining("FOREIGN KEY");
+
+    String next = await(Database.inTransaction(a, conn -> conn.query("INSERT INTO p (id) VALUES (42)").execute()
+        .compose(v -> conn.query("INSERT INTO c (p) VALUES (42)").execute()).map(v -> "committed")));
+    assertThat(next).isEqualTo("committed");
+    assertThat(await(a.query("SELECT count(*) AS n FROM c").execute()).iterator().next().getInteger("n")).isEqualTo(1);
+  }
+
   @Test
   void l7_anEmptiedStoreWithABackupIsRefusedAndLeftAsItWas(Vertx vertx) throws Exception {
     Path file = tmp.resolve("state/orch.db");
