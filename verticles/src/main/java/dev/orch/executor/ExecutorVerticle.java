@@ -21,6 +21,7 @@ import dev.orch.contract.StopRequest;
 import dev.orch.contract.TaskId;
 import dev.orch.contract.WireJson;
 import dev.orch.db.Database;
+import dev.orch.db.UntilWritten;
 import dev.orch.git.GitCli;
 import dev.orch.process.ChildEnvironment;
 import io.vertx.core.Future;
@@ -101,7 +102,10 @@ public final class ExecutorVerticle extends VerticleBase {
   private PromptLibrary prompts;
   private PrbotClient prbot;
   private final Map<Long, LiveRun> live = new HashMap<>();
+  /** Runs that are over but whose end is not written yet (a full disk): published once it is. */
+  private final Map<Long, RunView> recording = new HashMap<>();
   private boolean polling;
+  private boolean undeploying;
   private long pollTimer = -1;
 
   @Override
@@ -142,6 +146,7 @@ public final class ExecutorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    undeploying = true;
     vertx.cancelTimer(pollTimer);
     List<Future<Void>> finishing = new ArrayList<>();
     for (LiveRun run : List.copyOf(live.values())) {
@@ -428,8 +433,13 @@ public final class ExecutorVerticle extends VerticleBase {
     RunView view = settled(run.started, outcome, run.exitCode, run.totals, now);
     LOG.info("{} run {}: {}{}", view.taskId(), view.runId(), outcome.status().wire(),
         outcome.reason() == null ? "" : " (" + outcome.reason() + ")");
-    return store.finish(run.runId(), outcome.status(), run.exitCode, outcome.reason(), run.totals, now)
-        .onComplete(v -> vertx.eventBus().publish(Addresses.Executor.EVT_FINISHED, view.toJson()));
+    // Published only once recorded: a scheduler told first would start the next attempt beside a row still "running".
+    recording.put(view.runId(), view);
+    return UntilWritten.write(vertx, view.taskId() + " run " + view.runId() + "'s end",
+            () -> store.finish(run.runId(), outcome.status(), run.exitCode, outcome.reason(), run.totals, now),
+            () -> undeploying)
+        .onSuccess(v -> vertx.eventBus().publish(Addresses.Executor.EVT_FINISHED, view.toJson()))
+        .onComplete(v -> recording.remove(view.runId()));
   }
 
   private static RunView settled(RunView run, RunOutcome outcome, Integer exitCode, RunTotals totals, long now) {
@@ -447,7 +457,14 @@ public final class ExecutorVerticle extends VerticleBase {
     if (found.isEmpty()) {
       return store.latestForTask(request.taskId()).compose(latest -> {
         RunStore.StoredRun run = latest.orElseThrow(() -> OrchException.notFound(request.taskId() + " has no run"));
-        return run.view().status().live() && !settings.orchestrate() ? stopUnfollowed(run, request)
+        RunView ending = recording.get(run.view().runId());
+        if (ending != null) {
+          return Future.succeededFuture(ending);
+        }
+        // Orchestrating, a running row without a live run is one whose end could not be recorded (a full disk):
+        // settle it now. A starting row is still being spawned and is left to its launch.
+        boolean orphan = run.view().status() == RunStatus.RUNNING && settings.orchestrate();
+        return run.view().status().live() && (!settings.orchestrate() || orphan) ? stopUnfollowed(run, request)
             : Future.succeededFuture(run.view());
       });
     }
