@@ -285,9 +285,15 @@ public final class ExecutorVerticle extends VerticleBase {
     LiveRun run = new LiveRun(running, task, handle, process, new LogTail(files.log()));
     live.put(running.runId(), run);
     watchExit(run);
-    return store.markRunning(running.runId(), files.log().toString(), process.pid(), pidStartedAt).map(v -> {
+    // The agent runs from here on: a busy store must not turn it into a failed run that a second agent retries beside
+    // it (the run is live above, so only undeploying, which kills it, gives up on the write).
+    return UntilWritten.write(vertx, running.taskId() + " run " + running.runId() + "'s start",
+        () -> store.markRunning(running.runId(), files.log().toString(), process.pid(), pidStartedAt),
+        () -> undeploying).map(v -> {
       LOG.info("{} run {}: agent started (pid {}) in {}", running.taskId(), running.runId(), process.pid(), running.worktree());
-      vertx.eventBus().publish(Addresses.Executor.EVT_STARTED, running.toJson());
+      if (live.containsKey(running.runId())) {
+        vertx.eventBus().publish(Addresses.Executor.EVT_STARTED, running.toJson());
+      }
       return running;
     });
   }

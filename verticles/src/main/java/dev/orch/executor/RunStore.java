@@ -72,7 +72,9 @@ final class RunStore {
   }
 
   Future<Void> markRunning(long runId, String logFile, long pid, long pidStartedAt) {
-    return pool.preparedQuery("UPDATE runs SET status = 'running', log_file = ?, pid = ?, pid_started_at = ? WHERE id = ?")
+    // Only from starting: a write retried after the agent already ended must not bring its row back to life.
+    return pool.preparedQuery("UPDATE runs SET status = 'running', log_file = ?, pid = ?, pid_started_at = ?"
+            + " WHERE id = ? AND status = 'starting'")
         .execute(Tuple.of(logFile, pid, pidStartedAt, runId)).mapEmpty();
   }
 
