@@ -13,8 +13,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The build pool as separate processes on 127.0.0.1: the coordinator ({@code orch build-pool start}) and two build
  * agents (build-agent.jar), on a real Hazelcast cluster, fetching from the coordinator's git daemon.
  */
+// A bound on each test, so a hang fails it instead of the whole CI run.
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class BuildPoolIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
 
@@ -133,21 +140,15 @@ class BuildPoolIT {
   }
 
   static JsonObject await(Callable<JsonObject> read, Predicate<JsonObject> until, OrchHarness orch) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    JsonObject last = null;
-    Exception error = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        last = read.call();
-        if (until.test(last)) {
-          return last;
-        }
-      } catch (Exception e) {
-        error = e;
-      }
-      Thread.sleep(200);
+    AtomicReference<JsonObject> last = new AtomicReference<>();
+    try {
+      return Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+        last.set(read.call());
+        return last.get();
+      }, until);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("timed out; last: " + last.get() + "; " + e.getMessage() + orch.allLogs());
     }
-    throw new AssertionError("timed out; last: " + last + (error == null ? "" : "; error: " + error) + orch.allLogs());
   }
 
 }

@@ -13,11 +13,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /** orch start, stop, logs -f, cleanup and cost limits, as a person uses them, with the real Claude Code CLI. */
+// A bound on each test, so a hang fails it instead of the whole CI run.
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class CommandsIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
@@ -59,12 +63,12 @@ class CommandsIT {
       orch.commitPlan();
       Process run = orch.startRun();
       orch.awaitTasks(t -> !t.isEmpty() && "running".equals(t.get("slow/E01").getString("status")), TIMEOUT);
-      while (orch.runs("slow/E01").get(0).getLong("last_output_at") == 0) {
-        Thread.sleep(100);
-      }
+      Awaitility.await().atMost(TIMEOUT).until(() -> orch.runs("slow/E01").get(0).getLong("last_output_at") > 0);
       Path followed = tmp.resolve("follow.txt");
       Process follow = followLogs(orch, followed);
-      Thread.sleep(1500);
+      // Following: it has printed the run so far, so the stop below reaches a follower, not a reader of the past.
+      Awaitility.await().atMost(TIMEOUT).ignoreExceptions()
+          .until(() -> Files.readString(followed, StandardCharsets.UTF_8).contains("notes.txt"));
 
       OrchProcess.Result stop = orch.orch("stop", "slow/E01");
       assertThat(stop.exit()).as(stop.toString()).isZero();
@@ -102,7 +106,7 @@ class CommandsIT {
       Map<String, JsonObject> tasks = orch.awaitTasks(t -> !t.isEmpty() && "failed".equals(t.get("spend/E01").getString("status"))
           && t.get("spend/E01").getLong("retry_at") == 0, TIMEOUT);
       assertThat(tasks.get("spend/E01").getString("last_error")).contains("cost limit reached", "observer.max_cost_usd_per_task");
-      Thread.sleep(2500);
+      // retry_at 0 is the scheduler's decision not to retry, recorded with the failure: nothing to wait for.
       assertThat(orch.runs("spend/E01")).as("no retry once over the limit").hasSize(1);
       orch.stop(run);
     }

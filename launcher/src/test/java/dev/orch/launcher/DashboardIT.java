@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * without a reload, a flagged pull request is merged by clicking, a send the bridge does not permit is refused.
  * Screenshots land in {@code target/dashboard-screenshots/}.
  */
+// A bound on each test, so a hang fails it instead of the whole CI run.
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class DashboardIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
@@ -53,9 +57,8 @@ class DashboardIT {
           .plan("auth/epic-01-login.md", PlanTree.task("Login"));
       orch.commitPlan();
       Process run = orch.startRun();
-      while (!Files.exists(orch.stateDir().resolve("orch.json"))) {
-        Thread.sleep(50);
-      }
+      Awaitility.await("orch.json").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
+          .until(() -> Files.exists(orch.stateDir().resolve("orch.json")));
       int port = new JsonObject(Files.readString(orch.stateDir().resolve("orch.json"))).getInteger("port");
       Path shots = Files.createDirectories(Path.of("target", "dashboard-screenshots"));
 

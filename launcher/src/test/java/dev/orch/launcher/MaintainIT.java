@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * request is a clear message, and the task it creates runs like any other with the real Claude Code CLI: worktree,
  * pull request, merge.
  */
+// A bound on each test, so a hang fails it instead of the whole CI run.
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class MaintainIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
 

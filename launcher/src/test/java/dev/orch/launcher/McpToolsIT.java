@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code orch mcp}, and over HTTP) and the real Claude Code CLI, which the scripted model asks to call
  * {@code mcp__orch__test} during a task.
  */
+// A bound on each test, so a hang fails it instead of the whole CI run.
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class McpToolsIT {
   private static final String MAKEFILE = "test:\n\t@echo running tests $(FILTER)\n"
       + "\t@test ! -f broken || (echo 'error: broken is here' >&2; exit 1)\n";

@@ -13,11 +13,15 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The shaded jar as a process on plan trees in temp git repositories. */
+// A bound on each test, so a hang fails it instead of the whole CI run.
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class OrchCliIT {
   @TempDir
   Path tmp;

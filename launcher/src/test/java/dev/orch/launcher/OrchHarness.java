@@ -20,7 +20,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * End-to-end harness: a project in a temp git repository, the scripted model on 127.0.0.1, the real Claude Code CLI,
@@ -222,22 +225,17 @@ final class OrchHarness implements AutoCloseable {
 
   /** Waits until the API answers and {@code until} holds for the task table. */
   Map<String, JsonObject> awaitTasks(Predicate<Map<String, JsonObject>> until, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Map<String, JsonObject> last = Map.of();
-    Exception lastError = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        last = tasks();
-        if (until.test(last)) {
-          return last;
-        }
-      } catch (Exception e) {
-        lastError = e;
-      }
-      Thread.sleep(250);
+    AtomicReference<Map<String, JsonObject>> last = new AtomicReference<>(Map.of());
+    try {
+      return Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+          .until(() -> {
+            last.set(tasks());
+            return last.get();
+          }, until::test);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("timed out; tasks: " + last.get() + "; " + e.getMessage()
+          + "\n--- orch output:\n" + (Files.exists(root.resolve("orch-run-0.log")) ? runLog(processes.size() - 1) : ""));
     }
-    throw new AssertionError("timed out; tasks: " + last + (lastError == null ? "" : "; last error: " + lastError)
-        + "\n--- orch output:\n" + (Files.exists(root.resolve("orch-run-0.log")) ? runLog(processes.size() - 1) : ""));
   }
 
   static boolean all(Map<String, JsonObject> tasks, String status) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Review routing, checks before merge, feedback to the agent and conflicts, on the local forge with the real CLI. */
+// A bound on each test, so a hang fails it instead of the whole CI run.
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class ReviewFlowIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(150);
 
@@ -160,15 +163,7 @@ class ReviewFlowIT {
 
   private static JsonObject awaitPr(OrchHarness orch, String taskId, java.util.function.Predicate<JsonObject> until)
       throws Exception {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
-      last = pr(orch, taskId);
-      if (until.test(last)) {
-        return last;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("pull request of " + taskId + " did not get there: " + last);
+    return Awaitility.await("pull request of " + taskId).atMost(TIMEOUT).pollInterval(Duration.ofMillis(250))
+        .ignoreExceptions().until(() -> pr(orch, taskId), until);
   }
 }

@@ -11,11 +11,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /** orch run with the real Claude Code CLI against the scripted model: whole plans, failures, and kill -9. */
+// A bound on each test, so a hang fails it instead of the whole CI run.
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class RunPlanIT {
   private static final Duration PLAN_TIMEOUT = Duration.ofSeconds(180);
 
@@ -169,12 +174,7 @@ class RunPlanIT {
 
   /** Until the agent has printed something: it has started its work, not just its process. */
   private static void awaitOutput(OrchHarness orch, String taskId) throws Exception {
-    long deadline = System.nanoTime() + PLAN_TIMEOUT.toNanos();
-    while (orch.runs(taskId).get(0).getLong("last_output_at") == 0) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(taskId + " printed nothing");
-      }
-      Thread.sleep(100);
-    }
+    Awaitility.await(taskId + " prints something").atMost(PLAN_TIMEOUT).pollInterval(Duration.ofMillis(100))
+        .until(() -> orch.runs(taskId).get(0).getLong("last_output_at") > 0);
   }
 }

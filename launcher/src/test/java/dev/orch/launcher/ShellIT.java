@@ -193,11 +193,8 @@ class ShellIT {
   @Test
   @Timeout(300)
   void m5_an_http_request_to_the_telnet_port_is_closed_before_its_body_runs() throws Exception {
-    ScriptBook book = new ScriptBook().on("docs/plans/app/epic-01-greeting.md",
-        ScriptBook.writeAndCommit("app/greeting.txt", "hi\n", "greeting", "done"));
     int telnetPort = freePort();
-    try (OrchHarness orch = new OrchHarness(tmp, book, Map.of("shell.telnet_enabled", "true",
-        "shell.telnet_port", String.valueOf(telnetPort)))) {
+    try (OrchHarness orch = new OrchHarness(tmp, greeting(), telnetOn(telnetPort))) {
       orch.tree.plan("app/epic-01-greeting.md", PlanTree.task("Greeting"));
       orch.commitPlan();
       Process run = orch.startRun();
@@ -227,11 +224,8 @@ class ShellIT {
   @Test
   @Timeout(300)
   void l3_a_title_full_of_escape_sequences_is_shown_inert_in_the_shell_and_the_cli() throws Exception {
-    ScriptBook book = new ScriptBook().on("docs/plans/app/epic-01-greeting.md",
-        ScriptBook.writeAndCommit("app/greeting.txt", "hi\n", "greeting", "done"));
     int telnetPort = freePort();
-    try (OrchHarness orch = new OrchHarness(tmp, book, Map.of("shell.telnet_enabled", "true",
-        "shell.telnet_port", String.valueOf(telnetPort)))) {
+    try (OrchHarness orch = new OrchHarness(tmp, greeting(), telnetOn(telnetPort))) {
       orch.tree.plan("app/epic-01-greeting.md", PlanTree.task(
           "Greeting \u001b]0;owned\u0007\u001b[2J\u001b]8;;http://evil.invalid\u001b\\link\u001b]8;;\u001b\\ \u202eevil"));
       orch.commitPlan();
@@ -374,5 +368,14 @@ class ShellIT {
     if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
       throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
     }
+  }
+
+  private static ScriptBook greeting() {
+    return new ScriptBook().on("docs/plans/app/epic-01-greeting.md",
+        ScriptBook.writeAndCommit("app/greeting.txt", "hi\n", "greeting", "done"));
+  }
+
+  private static Map<String, String> telnetOn(int port) {
+    return Map.of("shell.telnet_enabled", "true", "shell.telnet_port", String.valueOf(port));
   }
 }

@@ -23,11 +23,13 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -39,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// A bound on each test, so a hang fails it instead of the whole CI run.
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class WebApiIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
@@ -66,9 +70,8 @@ class WebApiIT {
         .plan("app/epic-03-welcome.md", PlanTree.task("Welcome", "depends_on: [app/E02]"));
     orch.commitPlan();
     run = orch.startRun();
-    while (!Files.exists(orch.stateDir().resolve("orch.json"))) {
-      Thread.sleep(50);
-    }
+    Awaitility.await("orch.json").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
+        .until(() -> Files.exists(orch.stateDir().resolve("orch.json")));
     port = new JsonObject(Files.readString(orch.stateDir().resolve("orch.json"))).getInteger("port");
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
     sseClient.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/events")).build(),
