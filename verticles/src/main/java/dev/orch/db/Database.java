@@ -50,6 +50,7 @@ public final class Database {
     Path absolute = file.toAbsolutePath();
     return vertx.executeBlocking(() -> {
       refuseLostStore(absolute);
+      refuseForeignStore(absolute);
       OwnerOnly.createDirectories(absolute.getParent());
       createOwnerOnly(absolute);
       return dataSource(absolute);
@@ -98,6 +99,45 @@ public final class Database {
           + Files.getLastModifiedTime(backup).toInstant().truncatedTo(ChronoUnit.SECONDS)
           + ". Nothing was changed. To restore it: cp '" + backup + "' '" + file + "'. To start afresh and forget"
           + " every task's runs and pull requests: delete both files.");
+    }
+  }
+
+  /**
+   * A database another program made (the reference orchestrator's, say, when a copied config points
+   * {@code general.database_path} at it): orch must not add its tables to it or even switch its journal mode, so it
+   * looks read-only first and stops, naming the key to change. orch's own stores hold its {@code schema_migrations}
+   * table, with an {@code owner} column; an empty or new file is orch's to create.
+   */
+  static void refuseForeignStore(Path file) throws IOException {
+    if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+      return;
+    }
+    SQLiteConfig readOnly = new SQLiteConfig();
+    readOnly.setReadOnly(true);
+    readOnly.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+    List<String> tables = new java.util.ArrayList<>();
+    boolean ours;
+    try (Connection connection = readOnly.createConnection("jdbc:sqlite:" + file);
+        var names = connection.createStatement().executeQuery(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+        var ledger = connection.createStatement().executeQuery("PRAGMA table_info(schema_migrations)")) {
+      while (names.next()) {
+        tables.add(names.getString(1));
+      }
+      boolean hasOwner = false;
+      while (ledger.next()) {
+        hasOwner |= "owner".equals(ledger.getString("name"));
+      }
+      ours = tables.isEmpty() || hasOwner;
+    } catch (java.sql.SQLException e) {
+      // Not a database SQLite can read: open() names it with what to do.
+      return;
+    }
+    if (!ours) {
+      throw new OrchException(ErrorCode.TERMINAL, file + " is another program's database (its tables: "
+          + String.join(", ", tables.subList(0, Math.min(8, tables.size()))) + (tables.size() > 8 ? ", ..." : "")
+          + "); orch changed nothing and keeps its own store. Point general.database_path at a file of its own"
+          + " (the default is .orch/orch.db in the project).");
     }
   }
 

@@ -89,6 +89,32 @@ class DatabaseTest {
     assertThat(await(a.query("SELECT count(*) AS n FROM c").execute()).iterator().next().getInteger("n")).isEqualTo(1);
   }
 
+  /** Another program's database at general.database_path is refused and left byte for byte as it was. */
+  @Test
+  void a_foreign_database_is_refused_naming_the_key_and_left_unchanged(Vertx vertx) throws Exception {
+    Path file = tmp.resolve("orchestrator.db");
+    try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+        var statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE tasks (id TEXT PRIMARY KEY, status TEXT)");
+      statement.execute("CREATE TABLE schema_migrations (version INTEGER, dirty INTEGER)");
+      statement.execute("INSERT INTO tasks VALUES ('a/E01', 'pending')");
+    }
+    byte[] before = Files.readAllBytes(file);
+
+    assertThat(Database.open(vertx, file).toCompletionStage().toCompletableFuture())
+        .failsWithin(java.time.Duration.ofSeconds(10)).withThrowableThat()
+        .withMessageContaining("another program's database").withMessageContaining("schema_migrations, tasks")
+        .withMessageContaining("general.database_path");
+    assertThat(Files.readAllBytes(file)).isEqualTo(before);
+    assertThat(tmp.resolve("orchestrator.db-wal")).doesNotExist();
+
+    Pool ours = await(Database.open(vertx, tmp.resolve("orch.db")));
+    await(Database.migrate(ours, "a", List.of(Database.Migration.of(1, "CREATE TABLE t (id INTEGER PRIMARY KEY)"))));
+    await(ours.close());
+    Pool again = await(Database.open(vertx, tmp.resolve("orch.db")));
+    await(again.close());
+  }
+
   @Test
   void l7_anEmptiedStoreWithABackupIsRefusedAndLeftAsItWas(Vertx vertx) throws Exception {
     Path file = tmp.resolve("state/orch.db");
