@@ -4,7 +4,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * One agent run: where it works (worktree, branch), where its output goes (log file), its process, and what it
- * cost. {@code resumedFrom} is the run whose session this one continues, or 0.
+ * cost. {@code resumedFrom} is the run whose session this one continues, or 0. {@code stopCause} is set when orch
+ * stopped the run, and null when the agent ended on its own.
  */
 public record RunView(
     long runId,
@@ -27,15 +28,13 @@ public record RunView(
     long cacheCreationTokens,
     double costUsd,
     int numTurns,
-    long lastOutputAt) implements BusMessage {
+    long lastOutputAt,
+    StopCause stopCause) implements BusMessage {
 
   public RunView {
     WireJson.require("task_id", taskId);
     WireJson.require("status", status);
   }
-
-  /** The reason recorded on runs the executor stopped because orch itself shut down; such runs are not held against a task. */
-  public static final String INTERRUPTED_BY_SHUTDOWN = "orch shut down while the agent was running";
 
   public static RunView fromJson(JsonObject json) {
     return WireJson.fromJson(json, RunView.class);

@@ -2,22 +2,24 @@ package dev.orch.contract;
 
 import io.vertx.core.json.JsonObject;
 
-/** Stop a task's live run; {@code outcome} is what the run is recorded as (stopped, stuck, failed). */
-public record StopRequest(String taskId, RunStatus outcome, String reason) implements BusMessage {
-  /** The reason for {@code orch stop}: a run a person stopped is not retried. */
-  public static final String BY_PERSON = "stopped by a person";
-  /** Reasons of runs stopped because a task reached its cost limit start with this; they are not retried. */
-  public static final String TASK_BUDGET = "cost limit reached: ";
-  /** Reasons of runs stopped because the day's cost limit was reached start with this; they start again tomorrow. */
-  public static final String DAY_BUDGET = "daily cost limit reached: ";
+/**
+ * Stop a task's live run. {@code outcome} is what the run is recorded as (stopped, stuck, failed), {@code cause} says
+ * why (and decides whether the task is retried), {@code reason} is the detail shown to people.
+ */
+public record StopRequest(String taskId, RunStatus outcome, StopCause cause, String reason) implements BusMessage {
 
   public StopRequest {
     WireJson.require("task_id", taskId);
+    WireJson.require("cause", cause);
     outcome = outcome == null ? RunStatus.STOPPED : outcome;
     if (outcome.live() || outcome == RunStatus.SUCCEEDED) {
       throw new IllegalArgumentException("field 'outcome' must be stopped, stuck or failed");
     }
-    reason = reason == null || reason.isBlank() ? "stopped by request" : reason;
+    reason = reason == null || reason.isBlank() ? cause.describe() : reason;
+  }
+
+  public static StopRequest byPerson(String taskId) {
+    return new StopRequest(taskId, RunStatus.STOPPED, StopCause.PERSON, null);
   }
 
   public static StopRequest fromJson(JsonObject json) {

@@ -17,6 +17,7 @@ import dev.orch.contract.PullRequestView;
 import dev.orch.contract.ResumeRequest;
 import dev.orch.contract.RunStatus;
 import dev.orch.contract.RunView;
+import dev.orch.contract.StopCause;
 import dev.orch.contract.StopRequest;
 import dev.orch.contract.TaskId;
 import dev.orch.contract.WireJson;
@@ -54,7 +55,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExecutorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorVerticle.class);
-  private static final String SHUTDOWN_REASON = RunView.INTERRUPTED_BY_SHUTDOWN;
   private static final long POLL_MILLIS = 200;
   private static final long KILL_GRACE_MILLIS = 5_000;
 
@@ -150,7 +150,7 @@ public final class ExecutorVerticle extends VerticleBase {
     vertx.cancelTimer(pollTimer);
     List<Future<Void>> finishing = new ArrayList<>();
     for (LiveRun run : List.copyOf(live.values())) {
-      run.stop = new StopRequest(run.started.taskId(), RunStatus.STOPPED, SHUTDOWN_REASON);
+      run.stop = new StopRequest(run.started.taskId(), RunStatus.STOPPED, StopCause.SHUTDOWN, null);
       kill(run.handle, true);
       finishing.add(finish(run, null));
     }
@@ -178,7 +178,7 @@ public final class ExecutorVerticle extends VerticleBase {
         .compose(runId -> {
           RunFiles files = RunFiles.of(Path.of(settings.logDir()), task, runId);
           RunView starting = new RunView(runId, request.taskId(), request.attempt(), RunStatus.STARTING, session, 0, branch,
-              worktree, files.log().toString(), 0, now, 0, null, null, 0, 0, 0, 0, 0, 0, 0);
+              worktree, files.log().toString(), 0, now, 0, null, null, 0, 0, 0, 0, 0, 0, 0, null);
           return vertx.executeBlocking(() -> prepareAndStart(task, request, starting, files), false)
               .compose(process -> started(starting, task, process, files))
               .recover(failure -> failedToStart(starting, failure));
@@ -305,9 +305,10 @@ public final class ExecutorVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     RunView failed = new RunView(starting.runId(), starting.taskId(), starting.attempt(), RunStatus.FAILED,
         starting.sessionId(), starting.resumedFrom(), starting.branch(), starting.worktree(), starting.logFile(), 0,
-        starting.startedAt(), now, null, reason, 0, 0, 0, 0, 0, 0, 0);
+        starting.startedAt(), now, null, reason, 0, 0, 0, 0, 0, 0, 0, null);
     return store.setLogFile(starting.runId(), starting.logFile())
-        .compose(v -> store.finish(starting.runId(), RunStatus.FAILED, null, reason, RunTotals.empty(), now)).map(v -> {
+        .compose(v -> store.finish(starting.runId(), new RunOutcome(RunStatus.FAILED, reason), null, RunTotals.empty(),
+            now)).map(v -> {
       vertx.eventBus().publish(Addresses.Executor.EVT_FINISHED, failed.toJson());
       return failed;
     });
@@ -337,7 +338,7 @@ public final class ExecutorVerticle extends VerticleBase {
             RunFiles files = RunFiles.of(Path.of(settings.logDir()), task, runId);
             RunView starting = new RunView(runId, request.taskId(), previous.attempt(), RunStatus.STARTING,
                 previous.sessionId(), previous.runId(), previous.branch(), previous.worktree(), files.log().toString(), 0,
-                now, 0, null, null, 0, 0, 0, 0, 0, 0, 0);
+                now, 0, null, null, 0, 0, 0, 0, 0, 0, 0, null);
             return vertx.executeBlocking(() -> {
                   files.createDirectories();
                   Files.writeString(files.prompt(), followUpPrompt(request), StandardCharsets.UTF_8);
@@ -442,7 +443,7 @@ public final class ExecutorVerticle extends VerticleBase {
     // Published only once recorded: a scheduler told first would start the next attempt beside a row still "running".
     recording.put(view.runId(), view);
     return UntilWritten.write(vertx, view.taskId() + " run " + view.runId() + "'s end",
-            () -> store.finish(run.runId(), outcome.status(), run.exitCode, outcome.reason(), run.totals, now),
+            () -> store.finish(run.runId(), outcome, run.exitCode, run.totals, now),
             () -> undeploying)
         .onSuccess(v -> vertx.eventBus().publish(Addresses.Executor.EVT_FINISHED, view.toJson()))
         .onComplete(v -> recording.remove(view.runId()));
@@ -453,7 +454,7 @@ public final class ExecutorVerticle extends VerticleBase {
     return new RunView(run.runId(), run.taskId(), run.attempt(), outcome.status(), session, run.resumedFrom(), run.branch(),
         run.worktree(), run.logFile(), run.pid(), run.startedAt(), now, exitCode, outcome.reason(), totals.inputTokens(),
         totals.outputTokens(), totals.cacheReadTokens(), totals.cacheCreationTokens(), totals.costUsd(), totals.numTurns(),
-        totals.lastOutputAt());
+        totals.lastOutputAt(), outcome.cause());
   }
 
   // ---- stopping
@@ -495,8 +496,9 @@ public final class ExecutorVerticle extends VerticleBase {
         .filter(h -> h.info().startInstant().map(i -> Math.abs(i.toEpochMilli() - run.pidStartedAt()) < 2_000).orElse(false))
         .ifPresent(h -> kill(h, true));
     long now = System.currentTimeMillis();
-    RunView stopped = settled(view, new RunOutcome(request.outcome(), request.reason()), null, RunTotals.empty(), now);
-    return store.finish(view.runId(), request.outcome(), null, request.reason(), RunTotals.empty(), now)
+    RunOutcome outcome = RunOutcome.stopped(request);
+    RunView stopped = settled(view, outcome, null, RunTotals.empty(), now);
+    return store.finish(view.runId(), outcome, null, RunTotals.empty(), now)
         .map(v -> {
           vertx.eventBus().publish(Addresses.Executor.EVT_FINISHED, stopped.toJson());
           return stopped;
@@ -556,7 +558,7 @@ public final class ExecutorVerticle extends VerticleBase {
     return new RunView(stored.runId(), stored.taskId(), stored.attempt(), stored.status(), stored.sessionId(),
         stored.resumedFrom(), stored.branch(), stored.worktree(), stored.logFile(), stored.pid(), stored.startedAt(),
         stored.endedAt(), stored.exitCode(), stored.reason(), t.inputTokens(), t.outputTokens(), t.cacheReadTokens(),
-        t.cacheCreationTokens(), t.costUsd(), t.numTurns(), t.lastOutputAt());
+        t.cacheCreationTokens(), t.costUsd(), t.numTurns(), t.lastOutputAt(), stored.stopCause());
   }
 
   private Future<JsonObject> removeWorktree(JsonObject body) {
@@ -668,7 +670,7 @@ public final class ExecutorVerticle extends VerticleBase {
       long now = System.currentTimeMillis();
       RunView settled = settled(view, outcome, null, totals, now);
       LOG.info("{} run {}: settled after restart as {}", view.taskId(), view.runId(), outcome.status().wire());
-      return store.finish(view.runId(), outcome.status(), null, outcome.reason(), totals, now)
+      return store.finish(view.runId(), outcome, null, totals, now)
           .onSuccess(v -> vertx.eventBus().publish(Addresses.Executor.EVT_FINISHED, settled.toJson()));
     });
   }
@@ -677,6 +679,6 @@ public final class ExecutorVerticle extends VerticleBase {
     return new RunView(run.runId(), run.taskId(), run.attempt(), status, run.sessionId(), run.resumedFrom(), run.branch(),
         run.worktree(), run.logFile(), pid, run.startedAt(), run.endedAt(), run.exitCode(), run.reason(), run.inputTokens(),
         run.outputTokens(), run.cacheReadTokens(), run.cacheCreationTokens(), run.costUsd(), run.numTurns(),
-        run.lastOutputAt());
+        run.lastOutputAt(), run.stopCause());
   }
 }

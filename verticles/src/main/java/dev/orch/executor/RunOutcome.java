@@ -1,14 +1,23 @@
 package dev.orch.executor;
 
 import dev.orch.contract.RunStatus;
+import dev.orch.contract.StopCause;
 import dev.orch.contract.StopRequest;
 
-/** How a run ended, decided from a stop request, the exit code and the result event. */
-record RunOutcome(RunStatus status, String reason) {
+/** How a run ended, decided from a stop request, the exit code and the result event; {@code cause} is set when orch stopped it. */
+record RunOutcome(RunStatus status, StopCause cause, String reason) {
+
+  RunOutcome(RunStatus status, String reason) {
+    this(status, null, reason);
+  }
+
+  static RunOutcome stopped(StopRequest stop) {
+    return new RunOutcome(stop.outcome(), stop.cause(), stop.reason());
+  }
 
   static RunOutcome decide(StopRequest stop, Integer exitCode, RunTotals totals, String stderrTail) {
     if (stop != null) {
-      return new RunOutcome(stop.outcome(), stop.reason());
+      return stopped(stop);
     }
     boolean exitOk = exitCode == null || exitCode == 0;
     if (exitOk && totals.resultSucceeded()) {

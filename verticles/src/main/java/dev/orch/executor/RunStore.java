@@ -3,6 +3,7 @@ package dev.orch.executor;
 import dev.orch.contract.RunStatus;
 import dev.orch.contract.RunView;
 import dev.orch.contract.SpendSummary;
+import dev.orch.contract.StopCause;
 import dev.orch.db.Database;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -46,11 +47,18 @@ final class RunStore {
         num_turns INTEGER NOT NULL DEFAULT 0,
         last_output_at INTEGER NOT NULL DEFAULT 0)""",
       "CREATE INDEX runs_task ON runs(task_id, id)",
-      "CREATE UNIQUE INDEX runs_one_live_per_task ON runs(task_id) WHERE status IN ('starting', 'running')"));
+      "CREATE UNIQUE INDEX runs_one_live_per_task ON runs(task_id) WHERE status IN ('starting', 'running')"),
+      // Why orch stopped a run is a type the scheduler reads; older rows carried it only in the reason's wording.
+      Database.Migration.of(2, "ALTER TABLE runs ADD COLUMN stop_cause TEXT",
+          "UPDATE runs SET stop_cause = 'person' WHERE reason = 'stopped by a person'",
+          "UPDATE runs SET stop_cause = 'task-budget' WHERE reason LIKE 'cost limit reached: %'",
+          "UPDATE runs SET stop_cause = 'day-budget' WHERE reason LIKE 'daily cost limit reached: %'",
+          "UPDATE runs SET stop_cause = 'shutdown' WHERE reason = 'orch shut down while the agent was running'",
+          "UPDATE runs SET stop_cause = 'stuck' WHERE status = 'stuck'"));
 
   private static final String COLUMNS = "id, task_id, attempt, status, session_id, resumed_from, branch, worktree, log_file,"
       + " pid, pid_started_at, started_at, ended_at, exit_code, reason, input_tokens, output_tokens, cache_read_tokens,"
-      + " cache_creation_tokens, cost_usd, num_turns, last_output_at";
+      + " cache_creation_tokens, cost_usd, num_turns, last_output_at, stop_cause";
 
   private final Pool pool;
 
@@ -82,11 +90,13 @@ final class RunStore {
     return pool.preparedQuery("UPDATE runs SET log_file = ? WHERE id = ?").execute(Tuple.of(logFile, runId)).mapEmpty();
   }
 
-  Future<Void> finish(long runId, RunStatus status, Integer exitCode, String reason, RunTotals totals, long now) {
-    return pool.preparedQuery("UPDATE runs SET status = ?, exit_code = ?, reason = ?, ended_at = ?, input_tokens = ?,"
-            + " output_tokens = ?, cache_read_tokens = ?, cache_creation_tokens = ?, cost_usd = ?, num_turns = ?,"
-            + " last_output_at = ? WHERE id = ?")
-        .execute(Tuple.tuple().addValue(status.wire()).addValue(exitCode).addValue(reason).addValue(now)
+  Future<Void> finish(long runId, RunOutcome outcome, Integer exitCode, RunTotals totals, long now) {
+    return pool.preparedQuery("UPDATE runs SET status = ?, stop_cause = ?, exit_code = ?, reason = ?, ended_at = ?,"
+            + " input_tokens = ?, output_tokens = ?, cache_read_tokens = ?, cache_creation_tokens = ?, cost_usd = ?,"
+            + " num_turns = ?, last_output_at = ? WHERE id = ?")
+        .execute(Tuple.tuple().addValue(outcome.status().wire())
+            .addValue(outcome.cause() == null ? null : outcome.cause().wire()).addValue(exitCode)
+            .addValue(outcome.reason()).addValue(now)
             .addValue(totals.inputTokens()).addValue(totals.outputTokens()).addValue(totals.cacheReadTokens())
             .addValue(totals.cacheCreationTokens()).addValue(totals.costUsd()).addValue(totals.numTurns())
             .addValue(totals.lastOutputAt()).addValue(runId))
@@ -162,7 +172,8 @@ final class RunStore {
           r.getLong("started_at"), r.getLong("ended_at"), r.getInteger("exit_code"), r.getString("reason"),
           r.getLong("input_tokens"), r.getLong("output_tokens"), r.getLong("cache_read_tokens"),
           r.getLong("cache_creation_tokens"), r.getDouble("cost_usd"), r.getInteger("num_turns"),
-          r.getLong("last_output_at")), r.getLong("pid_started_at")));
+          r.getLong("last_output_at"), r.getString("stop_cause") == null ? null : StopCause.fromWire(r.getString("stop_cause"))),
+          r.getLong("pid_started_at")));
     }
     return out;
   }

@@ -10,6 +10,7 @@ import dev.orch.contract.ExecutorClient;
 import dev.orch.contract.RunAlert;
 import dev.orch.contract.RunStatus;
 import dev.orch.contract.RunView;
+import dev.orch.contract.StopCause;
 import dev.orch.contract.StopRequest;
 import dev.orch.contract.WireJson;
 import io.vertx.core.Future;
@@ -97,7 +98,7 @@ public final class ObserverVerticle extends VerticleBase {
   private void check() {
     for (Liveness.Verdict verdict : liveness.overdue(clock.millis())) {
       LOG.warn("{} run {}: {}", verdict.taskId(), verdict.runId(), verdict.reason());
-      executor.stop(new StopRequest(verdict.taskId(), RunStatus.STUCK, verdict.reason()))
+      executor.stop(new StopRequest(verdict.taskId(), RunStatus.STUCK, StopCause.STUCK, verdict.reason()))
           .onFailure(e -> LOG.warn("could not stop stuck run {}: {}", verdict.runId(), e.getMessage()));
       vertx.eventBus().publish(Addresses.Observer.EVT_STUCK,
           new RunAlert(verdict.runId(), verdict.taskId(), verdict.reason(), 0, 0).toJson());
@@ -116,7 +117,7 @@ public final class ObserverVerticle extends VerticleBase {
       double perTask = settings.maxCostUsdPerTask();
       alert(new RunAlert(runId, taskId, reason, taskSpent, perTask));
       liveness.all().stream().filter(run -> run.taskId().equals(taskId))
-          .forEach(run -> executor.stop(new StopRequest(run.taskId(), RunStatus.FAILED, reason)));
+          .forEach(run -> executor.stop(new StopRequest(run.taskId(), RunStatus.FAILED, StopCause.TASK_BUDGET, reason)));
     }
   }
 
@@ -127,7 +128,7 @@ public final class ObserverVerticle extends VerticleBase {
       double perDay = settings.maxCostUsdPerDay();
       alert(new RunAlert(0, null, reason, today, perDay));
       for (Liveness.Tracked run : liveness.all()) {
-        executor.stop(new StopRequest(run.taskId(), RunStatus.STOPPED, reason));
+        executor.stop(new StopRequest(run.taskId(), RunStatus.STOPPED, StopCause.DAY_BUDGET, reason));
       }
     }
   }
@@ -135,14 +136,14 @@ public final class ObserverVerticle extends VerticleBase {
   private String taskOverBudget(String taskId) {
     double perTask = settings.maxCostUsdPerTask();
     double taskSpent = spend.ofTask(taskId);
-    return perTask > 0 && taskSpent >= perTask ? StopRequest.TASK_BUDGET + String.format("%s has cost $%.2f, its limit is"
+    return perTask > 0 && taskSpent >= perTask ? String.format("cost limit reached: %s has cost $%.2f, its limit is"
         + " $%.2f (observer.max_cost_usd_per_task)", taskId, taskSpent, perTask) : null;
   }
 
   private String dayOverBudget() {
     double perDay = settings.maxCostUsdPerDay();
     double today = spend.today(LocalDate.now(clock.withZone(ZoneId.systemDefault())));
-    return perDay > 0 && today >= perDay ? StopRequest.DAY_BUDGET + String.format("today's agents have cost $%.2f, the"
+    return perDay > 0 && today >= perDay ? String.format("daily cost limit reached: today's agents have cost $%.2f, the"
         + " daily limit is $%.2f (observer.max_cost_usd_per_day)", today, perDay) : null;
   }
 

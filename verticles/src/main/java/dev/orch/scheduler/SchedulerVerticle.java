@@ -19,6 +19,7 @@ import dev.orch.contract.RunView;
 import dev.orch.contract.StartRequest;
 import dev.orch.contract.StartResult;
 import dev.orch.contract.StatusSummary;
+import dev.orch.contract.StopCause;
 import dev.orch.contract.StopRequest;
 import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskQuery;
@@ -297,16 +298,16 @@ public final class SchedulerVerticle extends VerticleBase {
       if (task.status() != TaskStatus.RUNNING && task.status() != TaskStatus.QUEUED) {
         return Future.succeededFuture();
       }
-      if (RunView.INTERRUPTED_BY_SHUTDOWN.equals(run.reason())) {
+      StopCause cause = run.stopCause();
+      if (cause == StopCause.SHUTDOWN) {
         return change(task.id(), TaskStatus.NOT_STARTED, run.reason() + "; it starts again with orch",
             Math.max(0, task.attempts() - 1), 0, task.lastError()).mapEmpty();
       }
-      if (run.reason() != null && run.reason().startsWith(StopRequest.DAY_BUDGET)) {
+      if (cause == StopCause.DAY_BUDGET) {
         return change(task.id(), TaskStatus.NOT_STARTED, run.reason() + "; it starts again tomorrow",
             Math.max(0, task.attempts() - 1), 0, run.reason()).mapEmpty();
       }
-      boolean byPerson = run.status() == RunStatus.STOPPED && StopRequest.BY_PERSON.equals(run.reason())
-          || run.reason() != null && run.reason().startsWith(StopRequest.TASK_BUDGET);
+      boolean byPerson = cause == StopCause.PERSON || cause == StopCause.TASK_BUDGET;
       TaskStatus as = run.status() == RunStatus.STUCK ? TaskStatus.STUCK : TaskStatus.FAILED;
       String reason = "run " + run.runId() + ": " + (run.reason() == null ? run.status().wire() : run.reason());
       return failed(task.id(), as, reason, !byPerson);
@@ -414,7 +415,7 @@ public final class SchedulerVerticle extends VerticleBase {
     return serial(() -> task(ref.id()).compose(task -> {
       requested.remove(task.id());
       if (task.status() == TaskStatus.QUEUED || task.status() == TaskStatus.RUNNING) {
-        return executor.stop(new StopRequest(task.id(), RunStatus.STOPPED, StopRequest.BY_PERSON)).transform(v -> get(ref));
+        return executor.stop(StopRequest.byPerson(task.id())).transform(v -> get(ref));
       }
       if (task.retryDue(Long.MAX_VALUE)) {
         return change(task.id(), task.status(), "retry cancelled by a person", task.attempts(), 0, task.lastError())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orch.contract.AgentEvent;
 import dev.orch.contract.RunStatus;
+import dev.orch.contract.StopCause;
 import dev.orch.contract.StopRequest;
 import org.junit.jupiter.api.Test;
 
@@ -33,8 +34,8 @@ class RunOutcomeTest {
 
   @Test
   void aStopRequestDecides() {
-    var stop = new StopRequest("m/E01", RunStatus.STUCK, "stuck: no output for 600 s");
-    assertThat(RunOutcome.decide(stop, 143, RunTotals.empty(), "")).isEqualTo(new RunOutcome(RunStatus.STUCK,
+    var stop = new StopRequest("m/E01", RunStatus.STUCK, StopCause.STUCK, "stuck: no output for 600 s");
+    assertThat(RunOutcome.decide(stop, 143, RunTotals.empty(), "")).isEqualTo(new RunOutcome(RunStatus.STUCK, StopCause.STUCK,
         "stuck: no output for 600 s"));
   }
 }

@@ -1,0 +1,33 @@
+package dev.orch.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+class StopRequestTest {
+
+  @Test
+  void theCauseTravelsAsATypeAndTheReasonDefaultsToItsDescription() {
+    StopRequest request = StopRequest.fromJson(StopRequest.byPerson("m/E01").toJson());
+    assertThat(request.cause()).isEqualTo(StopCause.PERSON);
+    assertThat(request.reason()).isEqualTo("stopped by a person");
+    assertThat(request.toJson().getString("cause")).isEqualTo("person");
+  }
+
+  @Test
+  void aStopWithoutACauseOrWithAnUnknownOneIsRefusedNamingTheField() {
+    assertThatThrownBy(() -> StopRequest.fromJson(new JsonObject().put("task_id", "m/E01")))
+        .hasMessageContaining("'cause'");
+    assertThatThrownBy(() -> StopRequest.fromJson(new JsonObject().put("task_id", "m/E01").put("cause", "tired")))
+        .hasMessageContaining("cause").hasMessageContaining("tired");
+  }
+
+  @Test
+  void everyCauseReadsBackFromItsWireName() {
+    for (StopCause cause : StopCause.values()) {
+      assertThat(StopCause.fromWire(cause.wire())).isEqualTo(cause);
+    }
+  }
+}

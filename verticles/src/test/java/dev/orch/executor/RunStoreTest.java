@@ -1,0 +1,67 @@
+package dev.orch.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orch.contract.RunStatus;
+import dev.orch.contract.StopCause;
+import dev.orch.db.Database;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runs table on a real SQLite file: why a run was stopped is stored as a type and survives a restart. */
+@ExtendWith(VertxExtension.class)
+class RunStoreTest {
+  @TempDir
+  Path tmp;
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aStopCauseIsStoredAndReadBack(Vertx vertx) throws Exception {
+    Pool pool = await(Database.open(vertx, tmp.resolve("orch.db")));
+    await(Database.migrate(pool, RunStore.OWNER, RunStore.MIGRATIONS));
+    RunStore store = new RunStore(pool);
+    long stopped = await(store.insert("m/E01", 1, "s1", 0, "orch/m-E01", "/w/m-E01", 1_000));
+    long failed = await(store.insert("m/E02", 1, "s2", 0, "orch/m-E02", "/w/m-E02", 1_000));
+    await(store.finish(stopped, new RunOutcome(RunStatus.STOPPED, StopCause.DAY_BUDGET, "today's agents cost $9"), null,
+        RunTotals.empty(), 2_000));
+    await(store.finish(failed, new RunOutcome(RunStatus.FAILED, "the agent exited with code 1"), 1, RunTotals.empty(),
+        2_000));
+
+    RunStore reopened = new RunStore(await(Database.open(vertx, tmp.resolve("orch.db"))));
+    assertThat(await(reopened.get(stopped)).orElseThrow().view().stopCause()).isEqualTo(StopCause.DAY_BUDGET);
+    assertThat(await(reopened.get(stopped)).orElseThrow().view().reason()).isEqualTo("today's agents cost $9");
+    assertThat(await(reopened.get(failed)).orElseThrow().view().stopCause()).isNull();
+  }
+
+  @Test
+  void rowsWrittenBeforeCausesWereTypedGetTheirCauseFromTheirOldWording(Vertx vertx) throws Exception {
+    Pool pool = await(Database.open(vertx, tmp.resolve("orch.db")));
+    await(Database.migrate(pool, RunStore.OWNER, RunStore.MIGRATIONS.subList(0, 1)));
+    String insert = "INSERT INTO runs (task_id, attempt, status, session_id, branch, worktree, log_file, started_at, reason)"
+        + " VALUES (?, 1, ?, 's', 'b', 'w', 'l', 1, ?)";
+    await(pool.preparedQuery(insert).execute(Tuple.of("m/E01", "stopped", "stopped by a person")));
+    await(pool.preparedQuery(insert).execute(Tuple.of("m/E02", "failed", "cost limit reached: m/E02 has cost $3.00")));
+    await(pool.preparedQuery(insert).execute(Tuple.of("m/E03", "stopped", "daily cost limit reached: today's $9")));
+    await(pool.preparedQuery(insert).execute(Tuple.of("m/E04", "stopped", "orch shut down while the agent was running")));
+    await(pool.preparedQuery(insert).execute(Tuple.of("m/E05", "stuck", "no output for 600 s")));
+    await(pool.preparedQuery(insert).execute(Tuple.of("m/E06", "failed", "the agent exited with code 1")));
+
+    await(Database.migrate(pool, RunStore.OWNER, RunStore.MIGRATIONS));
+
+    RunStore store = new RunStore(pool);
+    assertThat(await(store.list(null, false, 10))).extracting(run -> run.view().taskId() + "=" + run.view().stopCause())
+        .containsExactlyInAnyOrder("m/E01=PERSON", "m/E02=TASK_BUDGET", "m/E03=DAY_BUDGET", "m/E04=SHUTDOWN",
+            "m/E05=STUCK", "m/E06=null");
+  }
+}
