@@ -15,6 +15,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +71,9 @@ final class TaskStore {
       Database.Migration.of(2,
           "ALTER TABLE tasks ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
           "ALTER TABLE tasks ADD COLUMN retry_at INTEGER NOT NULL DEFAULT 0",
-          "ALTER TABLE tasks ADD COLUMN last_error TEXT"));
+          "ALTER TABLE tasks ADD COLUMN last_error TEXT"),
+      // A person's "start these" outlives a restart: tasks asked for that did not fit under the parallel limit.
+      Database.Migration.of(3, "CREATE TABLE start_requests (task_id TEXT PRIMARY KEY, at INTEGER NOT NULL)"));
 
   private static final String INSERT_COLUMNS = "id, module, prefix, number, title, file, priority, depends_on, needs_review,"
       + " plan_status, status, blocked_reason, criteria_done, criteria_total, test_summary, content_hash, created_at, updated_at";
@@ -83,9 +86,11 @@ final class TaskStore {
       "INSERT INTO task_transitions (task_id, from_status, to_status, reason, at) VALUES (?, ?, ?, ?, ?)";
 
   private final Pool pool;
+  private final Clock clock;
 
-  TaskStore(Pool pool) {
+  TaskStore(Pool pool, Clock clock) {
     this.pool = pool;
+    this.clock = clock;
   }
 
   /** The result of a sync: its report and the transitions to publish once committed. */
@@ -95,7 +100,7 @@ final class TaskStore {
   Future<Applied> applySnapshot(PlanSnapshot snapshot) {
     long started = System.nanoTime();
     return Database.inTransaction(pool, conn -> loadAll(conn).compose(existing -> {
-      long now = System.currentTimeMillis();
+      long now = clock.millis();
       SyncPlanner.Plan plan = SyncPlanner.plan(existing, snapshot, now);
       return batch(conn, INSERT, plan.inserts().stream().map(TaskStore::insertTuple).toList())
           .compose(v -> batch(conn, UPDATE, plan.updates().stream().map(TaskStore::updateTuple).toList()))
@@ -122,7 +127,7 @@ final class TaskStore {
   }
 
   Future<TaskTransition> apply(Change change) {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     return Database.inTransaction(pool, conn -> conn.preparedQuery("SELECT status FROM tasks WHERE id = ?")
         .execute(Tuple.of(change.taskId()))
         .compose(rows -> {
@@ -162,6 +167,49 @@ final class TaskStore {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM tasks WHERE id = ?").execute(Tuple.of(id))
         .map(rows -> rows.iterator().hasNext() ? java.util.Optional.of(fromRow(rows.iterator().next()))
             : java.util.Optional.empty());
+  }
+
+  /** One task and the tasks it depends on: enough to say whether it is ready, without reading the whole table. */
+  Future<Map<String, StoredTask>> findWithDependencies(String id) {
+    return pool.withConnection(conn -> conn.preparedQuery("SELECT " + COLUMNS + " FROM tasks WHERE id = ?")
+        .execute(Tuple.of(id))
+        .compose(rows -> {
+          Map<String, StoredTask> out = new LinkedHashMap<>();
+          if (!rows.iterator().hasNext()) {
+            return Future.succeededFuture(out);
+          }
+          StoredTask task = fromRow(rows.iterator().next());
+          out.put(id, task);
+          if (task.dependsOn().isEmpty()) {
+            return Future.succeededFuture(out);
+          }
+          String marks = String.join(", ", java.util.Collections.nCopies(task.dependsOn().size(), "?"));
+          return conn.preparedQuery("SELECT " + COLUMNS + " FROM tasks WHERE id IN (" + marks + ")")
+              .execute(Tuple.wrap(new ArrayList<Object>(task.dependsOn())))
+              .map(deps -> {
+                deps.forEach(row -> out.put(row.getString("id"), fromRow(row)));
+                return out;
+              });
+        }));
+  }
+
+  /** The tasks a person asked to start that have not been queued yet, oldest first. */
+  Future<List<String>> startRequests() {
+    return pool.query("SELECT task_id FROM start_requests ORDER BY at, task_id").execute().map(rows -> {
+      List<String> out = new ArrayList<>();
+      rows.forEach(r -> out.add(r.getString("task_id")));
+      return out;
+    });
+  }
+
+  Future<Void> addStartRequests(List<String> taskIds) {
+    long now = clock.millis();
+    return pool.withConnection(conn -> batch(conn, "INSERT OR IGNORE INTO start_requests (task_id, at) VALUES (?, ?)",
+        taskIds.stream().map(id -> Tuple.of(id, now)).toList()));
+  }
+
+  Future<Void> removeStartRequest(String taskId) {
+    return pool.preparedQuery("DELETE FROM start_requests WHERE task_id = ?").execute(Tuple.of(taskId)).mapEmpty();
   }
 
   Future<List<PlanIssue>> planErrors() {

@@ -1,0 +1,444 @@
+package dev.orch.scheduler;
+
+import dev.orch.contract.LaunchRequest;
+import dev.orch.contract.OrchException;
+import dev.orch.contract.PrState;
+import dev.orch.contract.PullRequestFailure;
+import dev.orch.contract.PullRequestView;
+import dev.orch.contract.RunAlert;
+import dev.orch.contract.RunStatus;
+import dev.orch.contract.RunView;
+import dev.orch.contract.StartRequest;
+import dev.orch.contract.StartResult;
+import dev.orch.contract.StopCause;
+import dev.orch.contract.StopRequest;
+import dev.orch.contract.TaskId;
+import dev.orch.contract.TaskStatus;
+import dev.orch.contract.TaskTransition;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every task's life after the plan: which ready tasks start (up to the parallel limit; all of them in auto mode, else
+ * the ones a person asked for), what a run's end, a pull request's progress or a cost limit does to the task, the retry
+ * policy, a person's commands, and how a restart brings mid-flight tasks back in line. Every decision runs through one
+ * queue, so no two interleave; the neighbours are ports, so the whole of it runs without an event bus.
+ */
+final class TaskLifecycle {
+  private static final Logger LOG = LoggerFactory.getLogger(TaskLifecycle.class);
+
+  /** The executor, as this class uses it. */
+  interface Runs {
+    Future<RunView> launch(LaunchRequest request);
+
+    Future<RunView> stop(StopRequest request);
+
+    /** The task's runs, newest first. */
+    Future<List<RunView>> ofTask(String taskId);
+  }
+
+  /** prbot, as this class uses it. */
+  interface PullRequests {
+    Future<PullRequestView> open(String taskId, long runId);
+
+    Future<Optional<PullRequestView>> latestOf(String taskId);
+  }
+
+  /** What the observer knows of spending limits when orch starts. */
+  record Limits(Map<String, String> tasksOverBudget, String dayOverBudget) {
+    static final Limits NONE = new Limits(Map.of(), null);
+  }
+
+  /** Where this class's decisions go besides the store. */
+  interface Listener {
+    void changed(TaskTransition transition);
+
+    /** Something may have freed a slot or made a task ready. */
+    void mayDispatch();
+  }
+
+  /** How many agents, whether every ready task starts by itself, and when failed ones are tried again. */
+  record Policy(int maxParallelAgents, boolean auto, RetryPolicy retries) {
+  }
+
+  private final Clock clock;
+  private final TaskStore store;
+  private final Runs runs;
+  private final PullRequests pullRequests;
+  private final Supplier<Future<Limits>> limits;
+  private final Listener listener;
+  private final Policy policy;
+  /** A mirror of the stored start requests, read by every dispatch. */
+  private final Set<String> requested = new LinkedHashSet<>();
+  /** Tasks whose cost reached observer.max_cost_usd_per_task: not started again until a person asks. */
+  private final Map<String, String> overBudget = new LinkedHashMap<>();
+  private LocalDate pausedOn;
+  private String pauseReason;
+  private Future<?> queue = Future.succeededFuture();
+
+  TaskLifecycle(Clock clock, TaskStore store, Runs runs, PullRequests pullRequests, Supplier<Future<Limits>> limits,
+      Listener listener, Policy policy) {
+    this.clock = clock;
+    this.store = store;
+    this.runs = runs;
+    this.pullRequests = pullRequests;
+    this.limits = limits;
+    this.listener = listener;
+    this.policy = policy;
+  }
+
+  /** Runs one decision after the ones before it. */
+  <T> Future<T> serial(Supplier<Future<T>> step) {
+    Future<T> next = queue.transform(v -> {
+      try {
+        return step.get();
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+    });
+    queue = next;
+    return next;
+  }
+
+  /** Why no new agent starts today, or null. */
+  String pauseReason() {
+    return paused() ? pauseReason : null;
+  }
+
+  // ---- dispatching
+
+  /** Queues the tasks that may start now and asks the executor to launch them. */
+  Future<Void> dispatch() {
+    return serial(() -> store.loadAll().compose(tasks -> {
+      if (paused()) {
+        return Future.succeededFuture();
+      }
+      long busy = tasks.values().stream().filter(t -> t.status() == TaskStatus.QUEUED || t.status() == TaskStatus.RUNNING)
+          .count();
+      int capacity = (int) (policy.maxParallelAgents() - busy);
+      List<StoredTask> next = DispatchOrder.next(tasks, capacity, clock.millis(),
+          id -> requested.contains(id) || policy.auto() && !overBudget.containsKey(id));
+      Future<Void> chain = Future.succeededFuture();
+      for (StoredTask task : next) {
+        chain = chain.compose(v -> queue(task, tasks));
+      }
+      return chain;
+    }));
+  }
+
+  private Future<Void> queue(StoredTask task, Map<String, StoredTask> all) {
+    int attempt = task.attempts() + 1;
+    String reason = "starting attempt " + attempt + (task.retryDue(clock.millis()) ? " (retry)" : "");
+    return change(task.id(), TaskStatus.QUEUED, reason, attempt, 0, task.lastError())
+        .compose(t -> unrequest(task.id()))
+        .onSuccess(v -> {
+          List<String> deps = task.dependsOn().stream().filter(all::containsKey).toList();
+          runs.launch(new LaunchRequest(task.id(), attempt, task.spec().title(), task.spec().file(), deps))
+              .onFailure(e -> serial(() -> failed(task.id(), TaskStatus.FAILED,
+                  "the executor did not start the agent: " + e.getMessage(), true)));
+        });
+  }
+
+  private boolean paused() {
+    if (pausedOn != null && !pausedOn.equals(LocalDate.now(clock))) {
+      pausedOn = null;
+      pauseReason = null;
+    }
+    return pausedOn != null;
+  }
+
+  // ---- what the neighbours report
+
+  Future<Void> onStarted(RunView run) {
+    return serial(() -> task(run.taskId()).compose(task -> task.status() == TaskStatus.QUEUED
+        ? change(task.id(), TaskStatus.RUNNING, "agent running (run " + run.runId() + ", pid " + run.pid() + ")",
+            task.attempts(), 0, task.lastError()).mapEmpty()
+        : Future.succeededFuture()));
+  }
+
+  Future<Void> onFinished(RunView run) {
+    return serial(() -> finished(run));
+  }
+
+  private Future<Void> finished(RunView run) {
+    if (run.succeeded()) {
+      return Future.succeededFuture();
+    }
+    return task(run.taskId()).compose(task -> {
+      if (task.status() != TaskStatus.RUNNING && task.status() != TaskStatus.QUEUED) {
+        return Future.succeededFuture();
+      }
+      StopCause cause = run.stopCause();
+      if (cause == StopCause.SHUTDOWN) {
+        return change(task.id(), TaskStatus.NOT_STARTED, run.reason() + "; it starts again with orch",
+            Math.max(0, task.attempts() - 1), 0, task.lastError()).mapEmpty();
+      }
+      if (cause == StopCause.DAY_BUDGET) {
+        return change(task.id(), TaskStatus.NOT_STARTED, run.reason() + "; it starts again tomorrow",
+            Math.max(0, task.attempts() - 1), 0, run.reason()).mapEmpty();
+      }
+      boolean retryable = cause != StopCause.PERSON && cause != StopCause.TASK_BUDGET;
+      TaskStatus as = run.status() == RunStatus.STUCK ? TaskStatus.STUCK : TaskStatus.FAILED;
+      String reason = "run " + run.runId() + ": " + (run.reason() == null ? run.status().wire() : run.reason());
+      return failed(task.id(), as, reason, retryable);
+    });
+  }
+
+  Future<Void> onOpened(PullRequestView pr) {
+    return serial(() -> task(pr.taskId()).compose(task -> task.status() == TaskStatus.COMPLETE ? Future.succeededFuture()
+        : change(task.id(), TaskStatus.IN_REVIEW, "pull request #" + pr.number() + " opened", task.attempts(), 0, null)
+            .mapEmpty()));
+  }
+
+  Future<Void> onMerged(PullRequestView pr) {
+    return serial(() -> task(pr.taskId()).compose(task -> change(task.id(), TaskStatus.COMPLETE,
+        "pull request #" + pr.number() + " merged", task.attempts(), 0, null).mapEmpty()));
+  }
+
+  Future<Void> onFlagged(PullRequestView pr) {
+    return serial(() -> task(pr.taskId()).compose(task -> change(task.id(), TaskStatus.IN_REVIEW,
+        "pull request #" + pr.number() + " needs a person", task.attempts(), 0,
+        "pull request #" + pr.number() + " needs a person: " + pr.reason()).mapEmpty()));
+  }
+
+  Future<Void> onFixing(PullRequestView pr) {
+    return serial(() -> task(pr.taskId()).compose(task -> change(task.id(), TaskStatus.IN_REVIEW,
+        "pull request #" + pr.number() + ": " + pr.reason(), task.attempts(), 0, null).mapEmpty()));
+  }
+
+  Future<Void> onPullRequestFailed(PullRequestFailure failure) {
+    return serial(() -> failed(failure.taskId(), TaskStatus.FAILED, "run " + failure.runId() + ": " + failure.reason(),
+        true));
+  }
+
+  Future<Void> onBudget(RunAlert alert) {
+    return serial(() -> {
+      if (alert.taskId() == null) {
+        pausedOn = LocalDate.now(clock);
+        pauseReason = alert.reason();
+        LOG.warn("no new agents start today: {}", alert.reason());
+        return Future.succeededFuture();
+      }
+      return task(alert.taskId()).compose(task -> {
+        overBudget.put(task.id(), alert.reason());
+        boolean waiting = task.status() == TaskStatus.FAILED || task.status() == TaskStatus.STUCK
+            || task.status() == TaskStatus.NOT_STARTED;
+        // A live run is stopped by the observer and fails without a retry; a task waiting for a retry loses it now.
+        return unrequest(task.id()).compose(v -> waiting
+            ? change(task.id(), task.status() == TaskStatus.NOT_STARTED ? TaskStatus.FAILED : task.status(),
+                alert.reason(), task.attempts(), 0, alert.reason()).mapEmpty()
+            : Future.succeededFuture());
+      });
+    });
+  }
+
+  /** The failure policy: retry with backoff while attempts remain, else leave the task for a person. */
+  private Future<Void> failed(String taskId, TaskStatus as, String reason, boolean retryable) {
+    return task(taskId).compose(task -> {
+      String budget = overBudget.get(taskId);
+      if (!retryable || budget != null || !policy.retries().mayRetry(task.attempts())) {
+        String why = budget != null ? reason + "; not retried: " + budget
+            : retryable ? reason + " (gave up after " + task.attempts() + " attempt" + (task.attempts() == 1 ? "" : "s")
+                + "; orch retry " + taskId + " to try again)" : reason;
+        return unrequest(taskId).compose(v -> change(taskId, as, why, task.attempts(), 0, why)).mapEmpty();
+      }
+      Duration delay = policy.retries().delayAfter(task.attempts());
+      long at = clock.millis() + delay.toMillis();
+      return change(taskId, as, reason + "; retrying in " + delay.toSeconds() + " s", task.attempts(), at, reason)
+          .mapEmpty();
+    });
+  }
+
+  // ---- a person's commands
+
+  /** Records which tasks a person asked to start (they outlive a restart) and answers which were refused and why. */
+  Future<StartResult> start(StartRequest request) {
+    return serial(() -> store.loadAll().compose(tasks -> {
+      List<String> started = new ArrayList<>();
+      List<StartResult.Refusal> refused = new ArrayList<>();
+      if (!request.ids().isEmpty()) {
+        for (String raw : request.ids()) {
+          String id;
+          try {
+            id = TaskId.parseFull(raw).toString();
+          } catch (OrchException e) {
+            refused.add(new StartResult.Refusal(raw, e.getMessage()));
+            continue;
+          }
+          StoredTask task = tasks.get(id);
+          String why = task == null || task.status() == TaskStatus.REMOVED ? "no such task"
+              : Readiness.whyNotStartable(task, tasks);
+          if (why != null) {
+            refused.add(new StartResult.Refusal(id, why));
+          } else {
+            started.add(id);
+          }
+        }
+      } else {
+        DispatchOrder.next(tasks, request.count(), Long.MAX_VALUE,
+            id -> request.module() == null || id.startsWith(request.module() + "/")).forEach(t -> started.add(t.id()));
+      }
+      return store.addStartRequests(started).map(v -> {
+        requested.addAll(started);
+        return new StartResult(started, refused);
+      });
+    }));
+  }
+
+  Future<Void> stop(String taskId) {
+    return serial(() -> task(taskId).compose(task -> unrequest(taskId).compose(v -> {
+      if (task.status() == TaskStatus.QUEUED || task.status() == TaskStatus.RUNNING) {
+        // The run may end on its own meanwhile; its end event then settles the task either way.
+        return runs.stop(StopRequest.byPerson(taskId)).<Void>mapEmpty().otherwiseEmpty();
+      }
+      if (task.retryDue(Long.MAX_VALUE)) {
+        return change(taskId, task.status(), "retry cancelled by a person", task.attempts(), 0, task.lastError())
+            .mapEmpty();
+      }
+      return Future.failedFuture(OrchException.conflict(taskId + " is " + task.status().wire() + ", not running"));
+    })));
+  }
+
+  Future<Void> retry(String taskId) {
+    return serial(() -> task(taskId).compose(task -> {
+      if (task.status() != TaskStatus.FAILED && task.status() != TaskStatus.STUCK) {
+        return Future.failedFuture(OrchException.conflict(taskId + " is " + task.status().wire()
+            + "; only failed or stuck tasks can be retried"));
+      }
+      overBudget.remove(taskId);
+      return store.addStartRequests(List.of(taskId))
+          .onSuccess(v -> requested.add(taskId))
+          .compose(v -> change(taskId, TaskStatus.NOT_STARTED, "retry requested by a person", 0, 0, task.lastError()))
+          .<Void>mapEmpty();
+    }));
+  }
+
+  Future<Void> reset(String taskId) {
+    return serial(() -> task(taskId).compose(task -> {
+      if (task.status().live()) {
+        return Future.failedFuture(OrchException.conflict(taskId + " is " + task.status().wire() + "; stop it first"));
+      }
+      if (task.status() == TaskStatus.BLOCKED) {
+        return Future.failedFuture(OrchException.conflict(taskId + " is blocked by its plan: " + task.blockedReason()));
+      }
+      return unrequest(taskId).compose(v -> change(taskId, TaskStatus.NOT_STARTED, "reset by a person", 0, 0, null))
+          .mapEmpty();
+    }));
+  }
+
+  // ---- after a restart
+
+  /** Brings every task that was mid-flight when orch stopped back in line with its runs and pull requests. */
+  Future<Void> reconcile() {
+    return serial(() -> loadLimits().compose(v -> store.startRequests()).compose(stored -> {
+      requested.addAll(stored);
+      return store.loadAll();
+    }).compose(tasks -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (StoredTask task : tasks.values()) {
+        if (task.status() == TaskStatus.QUEUED || task.status() == TaskStatus.RUNNING) {
+          chain = chain.compose(v -> reconcileRun(task));
+        } else if (task.status() == TaskStatus.IN_REVIEW) {
+          chain = chain.compose(v -> reconcileReview(task));
+        }
+      }
+      return chain;
+    }));
+  }
+
+  private Future<Void> loadLimits() {
+    return limits.get()
+        .map(known -> {
+          overBudget.putAll(known.tasksOverBudget());
+          if (known.dayOverBudget() != null) {
+            pausedOn = LocalDate.now(clock);
+            pauseReason = known.dayOverBudget();
+          }
+          return (Void) null;
+        })
+        .recover(e -> {
+          LOG.warn("cost limits unknown at start: {}", e.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<Void> reconcileRun(StoredTask task) {
+    return runs.ofTask(task.id()).compose(list -> {
+      RunView latest = list.isEmpty() ? null : list.get(0);
+      if (latest == null || latest.attempt() < task.attempts() && task.status() == TaskStatus.QUEUED) {
+        return change(task.id(), TaskStatus.NOT_STARTED, "orch restarted before the agent started",
+            Math.max(0, task.attempts() - 1), 0, task.lastError()).mapEmpty();
+      }
+      if (latest.status().live()) {
+        return task.status() == TaskStatus.QUEUED
+            ? change(task.id(), TaskStatus.RUNNING, "agent still running after restart (run " + latest.runId() + ")",
+                task.attempts(), 0, task.lastError()).mapEmpty()
+            : Future.succeededFuture();
+      }
+      if (latest.succeeded()) {
+        return pullRequests.open(task.id(), latest.runId()).compose(pr -> pr.state() == PrState.MERGED
+            ? change(task.id(), TaskStatus.COMPLETE, "pull request #" + pr.number() + " merged", task.attempts(), 0, null)
+            : change(task.id(), TaskStatus.IN_REVIEW, "pull request #" + pr.number() + " open", task.attempts(), 0,
+                pr.state() == PrState.FLAGGED ? pr.reason() : null))
+            .<Void>mapEmpty()
+            .recover(e -> failed(task.id(), TaskStatus.FAILED, "run " + latest.runId() + ": " + e.getMessage(), true));
+      }
+      return finished(latest);
+    });
+  }
+
+  private Future<Void> reconcileReview(StoredTask task) {
+    return pullRequests.latestOf(task.id()).compose(found -> {
+      PullRequestView latest = found.orElse(null);
+      if (latest != null && latest.state() == PrState.MERGED) {
+        return change(task.id(), TaskStatus.COMPLETE, "pull request #" + latest.number() + " merged", task.attempts(), 0,
+            null).mapEmpty();
+      }
+      if (latest == null || latest.state() == PrState.CLOSED) {
+        return failed(task.id(), TaskStatus.FAILED, "its pull request was closed without merging", true);
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  // ---- state helpers
+
+  private Future<StoredTask> task(String id) {
+    return store.find(id).map(found -> found.orElseThrow(() -> OrchException.notFound("no task " + id)));
+  }
+
+  private Future<Void> unrequest(String taskId) {
+    return requested.remove(taskId) ? store.removeStartRequest(taskId) : Future.succeededFuture();
+  }
+
+  private Future<TaskTransition> change(String id, TaskStatus to, String reason, int attempts, long retryAt,
+      String lastError) {
+    return store.apply(new TaskStore.Change(id, to, reason, attempts, retryAt, lastError)).onSuccess(t -> {
+      if (t.from() != t.to()) {
+        LOG.info("{}: {} -> {} ({})", id, t.from() == null ? "new" : t.from().wire(), to.wire(), reason);
+        listener.changed(t);
+        if (to != TaskStatus.QUEUED && to != TaskStatus.RUNNING) {
+          listener.mayDispatch();
+        }
+      }
+    });
+  }
+
+  /** The newest of a task's pull requests. */
+  static Optional<PullRequestView> newest(List<PullRequestView> prs, String taskId) {
+    return prs.stream().filter(pr -> pr.taskId().equals(taskId)).max(Comparator.comparingInt(PullRequestView::number));
+  }
+}

@@ -1,0 +1,216 @@
+package dev.orch.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.orch.contract.LaunchRequest;
+import dev.orch.contract.PlanSnapshot;
+import dev.orch.contract.Priority;
+import dev.orch.contract.PullRequestView;
+import dev.orch.contract.RunStatus;
+import dev.orch.contract.RunView;
+import dev.orch.contract.StartRequest;
+import dev.orch.contract.StopCause;
+import dev.orch.contract.StopRequest;
+import dev.orch.contract.TaskSpec;
+import dev.orch.contract.TaskStatus;
+import dev.orch.contract.TaskTransition;
+import dev.orch.db.Database;
+import dev.orch.testkit.MovableClock;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A task's life on a real SQLite file with fake neighbours and virtual time: no event bus, no verticle. Vert.x is here
+ * only because the store's JDBC pool needs it.
+ */
+@ExtendWith(VertxExtension.class)
+class TaskLifecycleTest {
+  @TempDir
+  Path tmp;
+
+  private final MovableClock clock = MovableClock.at("2026-11-29T10:00:00Z");
+  private final List<LaunchRequest> launched = new ArrayList<>();
+  private final List<StopRequest> stopped = new ArrayList<>();
+  private final List<TaskTransition> transitions = new ArrayList<>();
+  private Vertx vertx;
+  private TaskStore store;
+  private Pool pool;
+
+  @BeforeEach
+  void open(Vertx vertx) throws Exception {
+    this.vertx = vertx;
+    pool = await(Database.open(vertx, tmp.resolve("orch.db")));
+    await(Database.migrate(pool, TaskStore.OWNER, TaskStore.MIGRATIONS));
+    store = new TaskStore(pool, clock);
+    await(store.applySnapshot(new PlanSnapshot("docs/plans", List.of(spec("a/E01"), spec("a/E02"), spec("b/E01", "a/E01")),
+        List.of(), Map.of(), 3, 0)));
+  }
+
+  private static TaskSpec spec(String id, String... deps) {
+    String module = id.substring(0, id.indexOf('/'));
+    int number = Integer.parseInt(id.substring(id.indexOf("/E") + 2));
+    return new TaskSpec(id, module, "E", number, "T " + id, "docs/plans/" + id + ".md", Priority.MEDIUM,
+        Arrays.asList(deps), false, null, 0, 0, List.of(), "h" + id, null);
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private TaskLifecycle lifecycle(int parallel, boolean auto, int maxRetries) {
+    TaskLifecycle.Runs runs = new TaskLifecycle.Runs() {
+      @Override
+      public Future<RunView> launch(LaunchRequest request) {
+        launched.add(request);
+        return Future.succeededFuture(run(request.taskId(), request.attempt(), RunStatus.STARTING, null));
+      }
+
+      @Override
+      public Future<RunView> stop(StopRequest request) {
+        stopped.add(request);
+        return Future.succeededFuture(run(request.taskId(), 1, RunStatus.RUNNING, null));
+      }
+
+      @Override
+      public Future<List<RunView>> ofTask(String taskId) {
+        return Future.succeededFuture(List.of());
+      }
+    };
+    TaskLifecycle.PullRequests prs = new TaskLifecycle.PullRequests() {
+      @Override
+      public Future<PullRequestView> open(String taskId, long runId) {
+        return Future.failedFuture("no forge in this test");
+      }
+
+      @Override
+      public Future<Optional<PullRequestView>> latestOf(String taskId) {
+        return Future.succeededFuture(Optional.empty());
+      }
+    };
+    TaskLifecycle.Listener listener = new TaskLifecycle.Listener() {
+      @Override
+      public void changed(TaskTransition transition) {
+        transitions.add(transition);
+      }
+
+      @Override
+      public void mayDispatch() {
+      }
+    };
+    return new TaskLifecycle(clock, store, runs, prs, () -> Future.succeededFuture(TaskLifecycle.Limits.NONE), listener,
+        new TaskLifecycle.Policy(parallel, auto, new RetryPolicy(maxRetries, Duration.ofSeconds(30),
+            Duration.ofMinutes(10))));
+  }
+
+  private static RunView run(String taskId, int attempt, RunStatus status, StopCause cause) {
+    return new RunView(7, taskId, attempt, status, "s", 0, "orch/x", "/w/x", "/l/x", 42, 1, 2, null,
+        cause == null ? (status == RunStatus.FAILED ? "the agent exited with code 1" : null) : cause.describe(), 0, 0, 0, 0,
+        0, 0, 0, cause);
+  }
+
+  private TaskStatus status(String id) throws Exception {
+    return await(store.find(id)).orElseThrow().status();
+  }
+
+  @Test
+  void tasksAskedForThatDidNotFitUnderTheParallelLimitStillStartAfterARestart() throws Exception {
+    TaskLifecycle first = lifecycle(1, false, 0);
+    await(first.reconcile());
+    assertThat(await(first.start(new StartRequest(List.of("a/E01", "a/E02"), 0, null))).started())
+        .containsExactly("a/E01", "a/E02");
+    await(first.dispatch());
+    assertThat(launched).extracting(LaunchRequest::taskId).containsExactly("a/E01");
+
+    // kill -9 here: only the store is left.
+    TaskLifecycle restarted = lifecycle(1, false, 0);
+    await(restarted.reconcile());
+    await(restarted.onStarted(run("a/E01", 1, RunStatus.RUNNING, null)));
+    await(restarted.onMerged(PullRequestView.fromJson(new io.vertx.core.json.JsonObject().put("number", 1)
+        .put("task_id", "a/E01").put("run_id", 7).put("state", "merged").put("files_changed", 1).put("additions", 1)
+        .put("deletions", 0).put("cost_usd", 0.0).put("tokens", 0).put("created_at", 0).put("merged_at", 0)
+        .put("fix_rounds", 0).put("remote_number", 0))));
+    await(restarted.dispatch());
+    assertThat(launched).extracting(LaunchRequest::taskId).containsExactly("a/E01", "a/E02");
+    assertThat(await(store.startRequests())).isEmpty();
+  }
+
+  @Test
+  void whyOrchStoppedARunDecidesWhatHappensToTheTaskNotTheReasonsWording() throws Exception {
+    TaskLifecycle lifecycle = lifecycle(3, true, 2);
+    await(lifecycle.dispatch());
+    assertThat(launched).extracting(LaunchRequest::taskId).containsExactly("a/E01", "a/E02");
+
+    await(lifecycle.onFinished(run("a/E01", 1, RunStatus.STOPPED, StopCause.SHUTDOWN)));
+    assertThat(status("a/E01")).isEqualTo(TaskStatus.NOT_STARTED);
+    assertThat(await(store.find("a/E01")).orElseThrow().attempts()).as("a shutdown is not held against the task").isZero();
+
+    await(lifecycle.onFinished(run("a/E02", 1, RunStatus.STOPPED, StopCause.PERSON)));
+    StoredTask byPerson = await(store.find("a/E02")).orElseThrow();
+    assertThat(byPerson.status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(byPerson.retryAt()).as("a person's stop is not retried").isZero();
+  }
+
+  @Test
+  void aFailedRunIsRetriedAfterTheBackoffOnTheInjectedClockAndNotBefore() throws Exception {
+    TaskLifecycle lifecycle = lifecycle(3, true, 2);
+    await(lifecycle.dispatch());
+    await(lifecycle.onFinished(run("a/E01", 1, RunStatus.FAILED, null)));
+    StoredTask failed = await(store.find("a/E01")).orElseThrow();
+    assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(failed.retryAt()).isEqualTo(clock.millis() + 30_000);
+
+    launched.clear();
+    await(lifecycle.dispatch());
+    assertThat(launched).as("29 s early").isEmpty();
+    clock.advance(Duration.ofSeconds(30));
+    await(lifecycle.dispatch());
+    assertThat(launched).extracting(LaunchRequest::taskId, LaunchRequest::attempt).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("a/E01", 2));
+  }
+
+  @Test
+  void theDaysBudgetPausesDispatchUntilTheNextDayOnTheClock() throws Exception {
+    TaskLifecycle lifecycle = lifecycle(3, true, 2);
+    await(lifecycle.onBudget(new dev.orch.contract.RunAlert(0, null, "daily cost limit reached", 10, 10)));
+    await(lifecycle.dispatch());
+    assertThat(launched).isEmpty();
+    assertThat(lifecycle.pauseReason()).isEqualTo("daily cost limit reached");
+    clock.advance(Duration.ofDays(1));
+    await(lifecycle.dispatch());
+    assertThat(launched).extracting(LaunchRequest::taskId).containsExactly("a/E01", "a/E02");
+  }
+
+  @Test
+  void stoppingATaskThatIsNotRunningIsAConflictNamingItsStatus() throws Exception {
+    TaskLifecycle lifecycle = lifecycle(1, false, 0);
+    assertThatThrownBy(() -> await(lifecycle.stop("a/E01"))).hasMessageContaining("a/E01 is not_started, not running");
+    await(lifecycle.start(new StartRequest(List.of("a/E01"), 0, null)));
+    await(lifecycle.dispatch());
+    await(lifecycle.stop("a/E01"));
+    assertThat(stopped).extracting(StopRequest::cause).containsExactly(StopCause.PERSON);
+  }
+
+  @Test
+  void oneTaskIsReadWithItsDependenciesOnly() throws Exception {
+    TaskQueries queries = new TaskQueries(store, () -> null);
+    assertThat(await(queries.get("b/E01")).ready()).isFalse();
+    assertThat(await(store.findWithDependencies("b/E01"))).containsOnlyKeys("b/E01", "a/E01");
+    assertThat(await(queries.get("a/E02")).ready()).isTrue();
+    assertThatThrownBy(() -> await(queries.get("z/E09"))).hasMessageContaining("no task z/E09");
+  }
+}
