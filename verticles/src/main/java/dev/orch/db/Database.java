@@ -18,6 +18,8 @@ import java.sql.PreparedStatement;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 import org.sqlite.SQLiteErrorCode;
@@ -47,13 +49,18 @@ public final class Database {
    * with what to do about it; the folders it creates are owner-only and so is the file.
    */
   public static Future<Pool> open(Vertx vertx, Path file) {
+    return open(vertx, file, UnaryOperator.identity());
+  }
+
+  /** The same, with the JDBC data source wrapped: the crash-and-fault simulation injects kill -9, busy and full here. */
+  public static Future<Pool> open(Vertx vertx, Path file, UnaryOperator<DataSource> around) {
     Path absolute = file.toAbsolutePath();
     return vertx.executeBlocking(() -> {
       refuseLostStore(absolute);
       refuseForeignStore(absolute);
       OwnerOnly.createDirectories(absolute.getParent());
       createOwnerOnly(absolute);
-      return dataSource(absolute);
+      return around.apply(dataSource(absolute));
     }).map(ds -> JDBCPool.pool(vertx, ds, new PoolOptions().setMaxSize(1).setName("sqlite-" + absolute)))
         .compose(pool -> pool.query("SELECT count(*) FROM sqlite_master").execute()
             .<Pool>map(rows -> pool)

@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,25 +23,48 @@ public final class UntilWritten {
   private UntilWritten() {
   }
 
+  /** A timer: Vert.x's in a verticle, virtual time in a simulation. */
+  @FunctionalInterface
+  public interface Delay {
+    Future<Void> after(Duration wait);
+
+    static Delay of(Vertx vertx) {
+      return wait -> {
+        Promise<Void> done = Promise.promise();
+        vertx.setTimer(Math.max(1, wait.toMillis()), id -> done.complete());
+        return done.future();
+      };
+    }
+  }
+
   public static <T> Future<T> write(Vertx vertx, String what, Supplier<Future<T>> write, BooleanSupplier givingUp) {
-    return attempt(vertx, what, write, givingUp, 0);
+    return write(Delay.of(vertx), what, write, failure -> !givingUp.getAsBoolean());
+  }
+
+  /** Writes until it lands or {@code retryable} says the failure is not one that time can fix. */
+  public static <T> Future<T> write(Delay delay, String what, Supplier<Future<T>> write, Predicate<Throwable> retryable) {
+    return attempt(delay, what, write, retryable, 0);
   }
 
   static Duration waitAfter(int failures) {
     return Duration.ofMillis(Math.min(MAX.toMillis(), FIRST.toMillis() << Math.min(10, failures)));
   }
 
-  private static <T> Future<T> attempt(Vertx vertx, String what, Supplier<Future<T>> write, BooleanSupplier givingUp,
-      int failures) {
-    return write.get().recover(failure -> {
-      if (givingUp.getAsBoolean()) {
+  private static <T> Future<T> attempt(Delay delay, String what, Supplier<Future<T>> write,
+      Predicate<Throwable> retryable, int failures) {
+    Future<T> tried;
+    try {
+      tried = write.get();
+    } catch (RuntimeException e) {
+      tried = Future.failedFuture(e);
+    }
+    return tried.recover(failure -> {
+      if (!retryable.test(failure)) {
         return Future.failedFuture(failure);
       }
       Duration wait = waitAfter(failures);
       LOG.warn("{}: {}; writing it again in {} ms", what, failure.getMessage(), wait.toMillis());
-      Promise<T> next = Promise.promise();
-      vertx.setTimer(wait.toMillis(), id -> attempt(vertx, what, write, givingUp, failures + 1).onComplete(next));
-      return next.future();
+      return delay.after(wait).compose(v -> attempt(delay, what, write, retryable, failures + 1));
     });
   }
 }

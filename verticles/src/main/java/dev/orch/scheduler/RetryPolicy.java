@@ -3,7 +3,7 @@ package dev.orch.scheduler;
 import java.time.Duration;
 
 /** Exponential backoff between attempts: base, 2 × base, 4 × base... capped; after {@code maxRetries} retries, none. */
-record RetryPolicy(int maxRetries, Duration base, Duration max) {
+public record RetryPolicy(int maxRetries, Duration base, Duration max) {
 
   /** Whether a task that has made {@code attempts} attempts may try again. */
   boolean mayRetry(int attempts) {

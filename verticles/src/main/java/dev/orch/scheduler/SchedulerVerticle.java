@@ -21,6 +21,7 @@ import dev.orch.contract.TaskTransition;
 import dev.orch.contract.TaskView;
 import dev.orch.contract.WireJson;
 import dev.orch.db.Database;
+import dev.orch.db.UntilWritten;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -74,6 +75,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private ParserClient parser;
   private long ticker = -1;
   private boolean dispatchPending;
+  private volatile boolean stopping;
 
   public SchedulerVerticle() {
     this(Clock.systemDefaultZone());
@@ -94,7 +96,8 @@ public final class SchedulerVerticle extends VerticleBase {
           lifecycle = new TaskLifecycle(clock, store, runs(new ExecutorClient(vertx)), pullRequests(new PrbotClient(vertx)),
               limits(new ObserverClient(vertx)), listener(), new TaskLifecycle.Policy(settings.maxParallelAgents(),
                   settings.auto(), new RetryPolicy(settings.maxRetries(), Duration.ofMillis(settings.retryBaseDelayMillis()),
-                      Duration.ofMillis(settings.retryMaxDelayMillis()))));
+                      Duration.ofMillis(settings.retryMaxDelayMillis()))),
+              wait -> stopping ? Future.failedFuture("the scheduler is stopping") : UntilWritten.Delay.of(vertx).after(wait));
           queries = new TaskQueries(store, lifecycle::pauseReason);
           return Database.migrate(pool, TaskStore.OWNER, TaskStore.MIGRATIONS);
         })
@@ -132,6 +135,7 @@ public final class SchedulerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopping = true;
     vertx.cancelTimer(ticker);
     return pool == null ? Future.succeededFuture() : pool.close();
   }

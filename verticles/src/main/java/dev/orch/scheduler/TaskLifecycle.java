@@ -15,6 +15,7 @@ import dev.orch.contract.StopRequest;
 import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskStatus;
 import dev.orch.contract.TaskTransition;
+import dev.orch.db.UntilWritten;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,11 +38,11 @@ import org.slf4j.LoggerFactory;
  * policy, a person's commands, and how a restart brings mid-flight tasks back in line. Every decision runs through one
  * queue, so no two interleave; the neighbours are ports, so the whole of it runs without an event bus.
  */
-final class TaskLifecycle {
+public final class TaskLifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(TaskLifecycle.class);
 
   /** The executor, as this class uses it. */
-  interface Runs {
+  public interface Runs {
     Future<RunView> launch(LaunchRequest request);
 
     Future<RunView> stop(StopRequest request);
@@ -51,19 +52,19 @@ final class TaskLifecycle {
   }
 
   /** prbot, as this class uses it. */
-  interface PullRequests {
+  public interface PullRequests {
     Future<PullRequestView> open(String taskId, long runId);
 
     Future<Optional<PullRequestView>> latestOf(String taskId);
   }
 
   /** What the observer knows of spending limits when orch starts. */
-  record Limits(Map<String, String> tasksOverBudget, String dayOverBudget) {
-    static final Limits NONE = new Limits(Map.of(), null);
+  public record Limits(Map<String, String> tasksOverBudget, String dayOverBudget) {
+    public static final Limits NONE = new Limits(Map.of(), null);
   }
 
   /** Where this class's decisions go besides the store. */
-  interface Listener {
+  public interface Listener {
     void changed(TaskTransition transition);
 
     /** Something may have freed a slot or made a task ready. */
@@ -71,7 +72,7 @@ final class TaskLifecycle {
   }
 
   /** How many agents, whether every ready task starts by itself, and when failed ones are tried again. */
-  record Policy(int maxParallelAgents, boolean auto, RetryPolicy retries) {
+  public record Policy(int maxParallelAgents, boolean auto, RetryPolicy retries) {
   }
 
   private final Clock clock;
@@ -81,6 +82,7 @@ final class TaskLifecycle {
   private final Supplier<Future<Limits>> limits;
   private final Listener listener;
   private final Policy policy;
+  private final UntilWritten.Delay delay;
   /** A mirror of the stored start requests, read by every dispatch. */
   private final Set<String> requested = new LinkedHashSet<>();
   /** Tasks whose cost reached observer.max_cost_usd_per_task: not started again until a person asks. */
@@ -89,8 +91,9 @@ final class TaskLifecycle {
   private String pauseReason;
   private Future<?> queue = Future.succeededFuture();
 
-  TaskLifecycle(Clock clock, TaskStore store, Runs runs, PullRequests pullRequests, Supplier<Future<Limits>> limits,
-      Listener listener, Policy policy) {
+  public TaskLifecycle(Clock clock, TaskStore store, Runs runs, PullRequests pullRequests,
+      Supplier<Future<Limits>> limits, Listener listener, Policy policy, UntilWritten.Delay delay) {
+    this.delay = delay;
     this.clock = clock;
     this.store = store;
     this.runs = runs;
@@ -101,7 +104,7 @@ final class TaskLifecycle {
   }
 
   /** Runs one decision after the ones before it. */
-  <T> Future<T> serial(Supplier<Future<T>> step) {
+  public <T> Future<T> serial(Supplier<Future<T>> step) {
     Future<T> next = queue.transform(v -> {
       try {
         return step.get();
@@ -114,14 +117,14 @@ final class TaskLifecycle {
   }
 
   /** Why no new agent starts today, or null. */
-  String pauseReason() {
+  public String pauseReason() {
     return paused() ? pauseReason : null;
   }
 
   // ---- dispatching
 
   /** Queues the tasks that may start now and asks the executor to launch them. */
-  Future<Void> dispatch() {
+  public Future<Void> dispatch() {
     return serial(() -> store.loadAll().compose(tasks -> {
       if (paused()) {
         return Future.succeededFuture();
@@ -162,14 +165,14 @@ final class TaskLifecycle {
 
   // ---- what the neighbours report
 
-  Future<Void> onStarted(RunView run) {
+  public Future<Void> onStarted(RunView run) {
     return serial(() -> task(run.taskId()).compose(task -> task.status() == TaskStatus.QUEUED
         ? change(task.id(), TaskStatus.RUNNING, "agent running (run " + run.runId() + ", pid " + run.pid() + ")",
             task.attempts(), 0, task.lastError()).mapEmpty()
         : Future.succeededFuture()));
   }
 
-  Future<Void> onFinished(RunView run) {
+  public Future<Void> onFinished(RunView run) {
     return serial(() -> finished(run));
   }
 
@@ -197,34 +200,34 @@ final class TaskLifecycle {
     });
   }
 
-  Future<Void> onOpened(PullRequestView pr) {
+  public Future<Void> onOpened(PullRequestView pr) {
     return serial(() -> task(pr.taskId()).compose(task -> task.status() == TaskStatus.COMPLETE ? Future.succeededFuture()
         : change(task.id(), TaskStatus.IN_REVIEW, "pull request #" + pr.number() + " opened", task.attempts(), 0, null)
             .mapEmpty()));
   }
 
-  Future<Void> onMerged(PullRequestView pr) {
+  public Future<Void> onMerged(PullRequestView pr) {
     return serial(() -> task(pr.taskId()).compose(task -> change(task.id(), TaskStatus.COMPLETE,
         "pull request #" + pr.number() + " merged", task.attempts(), 0, null).mapEmpty()));
   }
 
-  Future<Void> onFlagged(PullRequestView pr) {
+  public Future<Void> onFlagged(PullRequestView pr) {
     return serial(() -> task(pr.taskId()).compose(task -> change(task.id(), TaskStatus.IN_REVIEW,
         "pull request #" + pr.number() + " needs a person", task.attempts(), 0,
         "pull request #" + pr.number() + " needs a person: " + pr.reason()).mapEmpty()));
   }
 
-  Future<Void> onFixing(PullRequestView pr) {
+  public Future<Void> onFixing(PullRequestView pr) {
     return serial(() -> task(pr.taskId()).compose(task -> change(task.id(), TaskStatus.IN_REVIEW,
         "pull request #" + pr.number() + ": " + pr.reason(), task.attempts(), 0, null).mapEmpty()));
   }
 
-  Future<Void> onPullRequestFailed(PullRequestFailure failure) {
+  public Future<Void> onPullRequestFailed(PullRequestFailure failure) {
     return serial(() -> failed(failure.taskId(), TaskStatus.FAILED, "run " + failure.runId() + ": " + failure.reason(),
         true));
   }
 
-  Future<Void> onBudget(RunAlert alert) {
+  public Future<Void> onBudget(RunAlert alert) {
     return serial(() -> {
       if (alert.taskId() == null) {
         pausedOn = LocalDate.now(clock);
@@ -265,7 +268,7 @@ final class TaskLifecycle {
   // ---- a person's commands
 
   /** Records which tasks a person asked to start (they outlive a restart) and answers which were refused and why. */
-  Future<StartResult> start(StartRequest request) {
+  public Future<StartResult> start(StartRequest request) {
     return serial(() -> store.loadAll().compose(tasks -> {
       List<String> started = new ArrayList<>();
       List<StartResult.Refusal> refused = new ArrayList<>();
@@ -298,7 +301,7 @@ final class TaskLifecycle {
     }));
   }
 
-  Future<Void> stop(String taskId) {
+  public Future<Void> stop(String taskId) {
     return serial(() -> task(taskId).compose(task -> unrequest(taskId).compose(v -> {
       if (task.status() == TaskStatus.QUEUED || task.status() == TaskStatus.RUNNING) {
         // The run may end on its own meanwhile; its end event then settles the task either way.
@@ -312,7 +315,7 @@ final class TaskLifecycle {
     })));
   }
 
-  Future<Void> retry(String taskId) {
+  public Future<Void> retry(String taskId) {
     return serial(() -> task(taskId).compose(task -> {
       if (task.status() != TaskStatus.FAILED && task.status() != TaskStatus.STUCK) {
         return Future.failedFuture(OrchException.conflict(taskId + " is " + task.status().wire()
@@ -326,7 +329,7 @@ final class TaskLifecycle {
     }));
   }
 
-  Future<Void> reset(String taskId) {
+  public Future<Void> reset(String taskId) {
     return serial(() -> task(taskId).compose(task -> {
       if (task.status().live()) {
         return Future.failedFuture(OrchException.conflict(taskId + " is " + task.status().wire() + "; stop it first"));
@@ -342,7 +345,7 @@ final class TaskLifecycle {
   // ---- after a restart
 
   /** Brings every task that was mid-flight when orch stopped back in line with its runs and pull requests. */
-  Future<Void> reconcile() {
+  public Future<Void> reconcile() {
     return serial(() -> loadLimits().compose(v -> store.startRequests()).compose(stored -> {
       requested.addAll(stored);
       return store.loadAll();
@@ -421,24 +424,36 @@ final class TaskLifecycle {
   }
 
   private Future<Void> unrequest(String taskId) {
-    return requested.remove(taskId) ? store.removeStartRequest(taskId) : Future.succeededFuture();
+    return requested.remove(taskId)
+        ? UntilWritten.write(delay, taskId + "'s start request", () -> store.removeStartRequest(taskId),
+            TaskLifecycle::timeCanFix)
+        : Future.succeededFuture();
+  }
+
+  /** A busy or full store heals with time; a task that is not there does not. */
+  private static boolean timeCanFix(Throwable failure) {
+    return !(failure instanceof OrchException);
   }
 
   private Future<TaskTransition> change(String id, TaskStatus to, String reason, int attempts, long retryAt,
       String lastError) {
-    return store.apply(new TaskStore.Change(id, to, reason, attempts, retryAt, lastError)).onSuccess(t -> {
-      if (t.from() != t.to()) {
-        LOG.info("{}: {} -> {} ({})", id, t.from() == null ? "new" : t.from().wire(), to.wire(), reason);
-        listener.changed(t);
-        if (to != TaskStatus.QUEUED && to != TaskStatus.RUNNING) {
-          listener.mayDispatch();
-        }
-      }
-    });
+    // Written until it lands: a neighbour's event is handled once, and dropping its effect would leave the task
+    // "running" with its slot taken for good.
+    TaskStore.Change change = new TaskStore.Change(id, to, reason, attempts, retryAt, lastError);
+    return UntilWritten.write(delay, id + " -> " + to.wire(), () -> store.apply(change), TaskLifecycle::timeCanFix)
+        .onSuccess(t -> {
+          if (t.from() != t.to()) {
+            LOG.info("{}: {} -> {} ({})", id, t.from() == null ? "new" : t.from().wire(), to.wire(), reason);
+            listener.changed(t);
+            if (to != TaskStatus.QUEUED && to != TaskStatus.RUNNING) {
+              listener.mayDispatch();
+            }
+          }
+        });
   }
 
   /** The newest of a task's pull requests. */
-  static Optional<PullRequestView> newest(List<PullRequestView> prs, String taskId) {
+  public static Optional<PullRequestView> newest(List<PullRequestView> prs, String taskId) {
     return prs.stream().filter(pr -> pr.taskId().equals(taskId)).max(Comparator.comparingInt(PullRequestView::number));
   }
 }

@@ -15,16 +15,16 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /** The scheduler's answers: the summary, lists, one task and its history. It reads the store and changes nothing. */
-final class TaskQueries {
+public final class TaskQueries {
   private final TaskStore store;
   private final Supplier<String> pauseReason;
 
-  TaskQueries(TaskStore store, Supplier<String> pauseReason) {
+  public TaskQueries(TaskStore store, Supplier<String> pauseReason) {
     this.store = store;
     this.pauseReason = pauseReason;
   }
 
-  Future<StatusSummary> status() {
+  public Future<StatusSummary> status() {
     return Future.all(store.loadAll(), store.planErrors(), store.lastSyncAt()).map(all -> {
       Map<String, StoredTask> tasks = all.resultAt(0);
       Map<String, Integer> counts = new TreeMap<>();
@@ -50,7 +50,7 @@ final class TaskQueries {
     });
   }
 
-  Future<List<TaskView>> list(TaskQuery query) {
+  public Future<List<TaskView>> list(TaskQuery query) {
     return store.loadAll().map(tasks -> tasks.values().stream()
         .map(t -> Readiness.view(t, tasks))
         .filter(query::matches)
@@ -59,7 +59,7 @@ final class TaskQueries {
   }
 
   /** One task, read with its dependencies only. */
-  Future<TaskView> get(String id) {
+  public Future<TaskView> get(String id) {
     return store.findWithDependencies(id).map(tasks -> {
       StoredTask task = tasks.get(id);
       if (task == null) {
@@ -69,7 +69,7 @@ final class TaskQueries {
     });
   }
 
-  Future<List<TaskTransition>> history(String id) {
+  public Future<List<TaskTransition>> history(String id) {
     return get(id).compose(v -> store.history(id));
   }
 }

@@ -22,9 +22,9 @@ import java.util.List;
 import java.util.Map;
 
 /** The scheduler's tables: tasks, their transitions, the last sync's plan errors. Only the scheduler calls it. */
-final class TaskStore {
-  static final String OWNER = "scheduler";
-  static final List<Database.Migration> MIGRATIONS = List.of(Database.Migration.of(1,
+public final class TaskStore {
+  public static final String OWNER = "scheduler";
+  public static final List<Database.Migration> MIGRATIONS = List.of(Database.Migration.of(1,
       """
       CREATE TABLE tasks (
         id TEXT PRIMARY KEY,
@@ -88,16 +88,16 @@ final class TaskStore {
   private final Pool pool;
   private final Clock clock;
 
-  TaskStore(Pool pool, Clock clock) {
+  public TaskStore(Pool pool, Clock clock) {
     this.pool = pool;
     this.clock = clock;
   }
 
   /** The result of a sync: its report and the transitions to publish once committed. */
-  record Applied(SyncReport report, List<TaskTransition> transitions) {
+  public record Applied(SyncReport report, List<TaskTransition> transitions) {
   }
 
-  Future<Applied> applySnapshot(PlanSnapshot snapshot) {
+  public Future<Applied> applySnapshot(PlanSnapshot snapshot) {
     long started = System.nanoTime();
     return Database.inTransaction(pool, conn -> loadAll(conn).compose(existing -> {
       long now = clock.millis();

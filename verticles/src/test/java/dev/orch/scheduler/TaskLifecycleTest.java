@@ -114,7 +114,7 @@ class TaskLifecycleTest {
     };
     return new TaskLifecycle(clock, store, runs, prs, () -> Future.succeededFuture(TaskLifecycle.Limits.NONE), listener,
         new TaskLifecycle.Policy(parallel, auto, new RetryPolicy(maxRetries, Duration.ofSeconds(30),
-            Duration.ofMinutes(10))));
+            Duration.ofMinutes(10))), wait -> Future.failedFuture("no retries in this test"));
   }
 
   private static RunView run(String taskId, int attempt, RunStatus status, StopCause cause) {
