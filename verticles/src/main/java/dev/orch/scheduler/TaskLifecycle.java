@@ -1,5 +1,6 @@
 package dev.orch.scheduler;
 
+import dev.orch.contract.ErrorCode;
 import dev.orch.contract.LaunchRequest;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.PrState;
@@ -145,14 +146,25 @@ public final class TaskLifecycle {
   private Future<Void> queue(StoredTask task, Map<String, StoredTask> all) {
     int attempt = task.attempts() + 1;
     String reason = "starting attempt " + attempt + (task.retryDue(clock.millis()) ? " (retry)" : "");
-    return change(task.id(), TaskStatus.QUEUED, reason, attempt, 0, task.lastError())
-        .compose(t -> unrequest(task.id()))
-        .onSuccess(v -> {
-          List<String> deps = task.dependsOn().stream().filter(all::containsKey).toList();
-          runs.launch(new LaunchRequest(task.id(), attempt, task.spec().title(), task.spec().file(), deps))
-              .onFailure(e -> serial(() -> failed(task.id(), TaskStatus.FAILED,
-                  "the executor did not start the agent: " + e.getMessage(), true)));
-        });
+    return change(task.id(), TaskStatus.QUEUED, reason, attempt, 0, task.lastError()).onSuccess(t -> {
+      List<String> deps = task.dependsOn().stream().filter(all::containsKey).toList();
+      runs.launch(new LaunchRequest(task.id(), attempt, task.spec().title(), task.spec().file(), deps))
+          .onSuccess(run -> serial(() -> unrequest(task.id())))
+          .onFailure(e -> serial(() -> notLaunched(task, e)));
+    }).mapEmpty();
+  }
+
+  /**
+   * An executor that is not there yet (or did not answer) is no fault of the task: it goes back in line, its attempt
+   * not counted and its start request kept, and the next dispatch tries again. Any other refusal is a failed attempt.
+   */
+  private Future<Void> notLaunched(StoredTask task, Throwable failure) {
+    if (ErrorCode.of(failure).retryable()) {
+      LOG.warn("{}: the executor did not take it ({}); it waits for the next dispatch", task.id(), failure.getMessage());
+      return change(task.id(), TaskStatus.NOT_STARTED, "waiting for the executor: " + failure.getMessage(),
+          task.attempts(), task.retryAt(), task.lastError()).mapEmpty();
+    }
+    return failed(task.id(), TaskStatus.FAILED, "the executor did not start the agent: " + failure.getMessage(), true);
   }
 
   private boolean paused() {
@@ -353,9 +365,9 @@ public final class TaskLifecycle {
       Future<Void> chain = Future.succeededFuture();
       for (StoredTask task : tasks.values()) {
         if (task.status() == TaskStatus.QUEUED || task.status() == TaskStatus.RUNNING) {
-          chain = chain.compose(v -> reconcileRun(task));
+          chain = chain.compose(v -> untilAnswered(task.id() + "'s runs", () -> reconcileRun(task)));
         } else if (task.status() == TaskStatus.IN_REVIEW) {
-          chain = chain.compose(v -> reconcileReview(task));
+          chain = chain.compose(v -> untilAnswered(task.id() + "'s pull request", () -> reconcileReview(task)));
         }
       }
       return chain;
@@ -397,7 +409,8 @@ public final class TaskLifecycle {
             : change(task.id(), TaskStatus.IN_REVIEW, "pull request #" + pr.number() + " open", task.attempts(), 0,
                 pr.state() == PrState.FLAGGED ? pr.reason() : null))
             .<Void>mapEmpty()
-            .recover(e -> failed(task.id(), TaskStatus.FAILED, "run " + latest.runId() + ": " + e.getMessage(), true));
+            .recover(e -> ErrorCode.of(e).retryable() ? Future.failedFuture(e)
+                : failed(task.id(), TaskStatus.FAILED, "run " + latest.runId() + ": " + e.getMessage(), true));
       }
       return finished(latest);
     });
@@ -412,6 +425,11 @@ public final class TaskLifecycle {
       }
       if (latest == null || latest.state() == PrState.CLOSED) {
         return failed(task.id(), TaskStatus.FAILED, "its pull request was closed without merging", true);
+      }
+      if (latest.state() == PrState.FLAGGED && task.lastError() == null) {
+        // Flagged just before orch stopped, before the scheduler heard of it: say so, a person is to act.
+        return change(task.id(), TaskStatus.IN_REVIEW, "pull request #" + latest.number() + " needs a person",
+            task.attempts(), 0, "pull request #" + latest.number() + " needs a person: " + latest.reason()).mapEmpty();
       }
       return Future.succeededFuture();
     });
@@ -428,6 +446,18 @@ public final class TaskLifecycle {
         ? UntilWritten.write(delay, taskId + "'s start request", () -> store.removeStartRequest(taskId),
             TaskLifecycle::timeCanFix)
         : Future.succeededFuture();
+  }
+
+  /**
+   * Asks a neighbour until it answers: after a restart the executor or prbot may not be deployed yet, and that is
+   * no reason to fail a task or hand it to a person. Other failures are logged and the next task is looked at.
+   */
+  private Future<Void> untilAnswered(String what, Supplier<Future<Void>> ask) {
+    return UntilWritten.write(delay, what, ask, failure -> ErrorCode.of(failure).retryable())
+        .recover(e -> {
+          LOG.warn("{}: {}", what, e.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   /** A busy or full store heals with time; a task that is not there does not. */

@@ -1,0 +1,102 @@
+package dev.orch.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The crash-and-fault simulation: a kill -9 after every persisted step of a whole plan, and seeded fault schedules,
+ * each checked against the invariants. A failure names its schedule; {@code -Dorch.sim.seed=N} replays one seed.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class CrashAndFaultSimulationTest {
+  private static final long SEED = Long.getLong("orch.sim.seed", 20261129L);
+  private static final int FAULT_SCHEDULES = Integer.getInteger("orch.sim.faultSchedules", 60);
+
+  @TempDir
+  Path tmp;
+
+  private Simulation.Outcome run(Vertx vertx, Simulation.Schedule schedule) throws Exception {
+    Path dir = Files.createTempDirectory(base(), "schedule");
+    try {
+      return Simulation.run(vertx, dir, schedule);
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  /** Memory-backed when the machine has it: the schedules write thousands of commits, each synced. */
+  private Path base() throws java.io.IOException {
+    Path shm = Path.of("/dev/shm");
+    if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+      if (ramDir == null) {
+        ramDir = Files.createTempDirectory(shm, "orch-sim");
+      }
+      return ramDir;
+    }
+    return tmp;
+  }
+
+  private Path ramDir;
+
+  @org.junit.jupiter.api.AfterEach
+  void removeRamDir() throws java.io.IOException {
+    if (ramDir != null) {
+      deleteTree(ramDir);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  @Test
+  void aKillAfterEveryPersistedStepAndSeededFaultsBreakNoInvariant(Vertx vertx) throws Exception {
+    long started = System.nanoTime();
+    Simulation.Outcome baseline = run(vertx, new Simulation.Schedule(SEED, 0, false));
+    assertThat(baseline.violations()).as(baseline.schedule().toString()).isEmpty();
+    int steps = baseline.persistedSteps();
+    assertThat(steps).as("persisted steps of the whole plan").isGreaterThan(20);
+
+    List<String> broken = new ArrayList<>();
+    int schedules = 1;
+    for (int k = 1; k <= steps; k++) {
+      Simulation.Outcome outcome = run(vertx, new Simulation.Schedule(SEED, k, false));
+      schedules++;
+      outcome.violations().forEach(v -> broken.add(outcome.schedule() + ": " + v));
+    }
+    for (int i = 0; i < FAULT_SCHEDULES; i++) {
+      long seed = SEED + 1 + i;
+      Simulation.Outcome probe = run(vertx, new Simulation.Schedule(seed, 0, true));
+      schedules++;
+      probe.violations().forEach(v -> broken.add(probe.schedule() + " " + probe.faults() + ": " + v));
+      // And a kill somewhere in the same faulty schedule.
+      int kill = 1 + (int) Math.floorMod(seed * 31, Math.max(1, probe.persistedSteps()));
+      Simulation.Outcome killed = run(vertx, new Simulation.Schedule(seed, kill, true));
+      schedules++;
+      killed.violations().forEach(v -> broken.add(killed.schedule() + " " + killed.faults() + ": " + v));
+    }
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    System.out.printf("crash-and-fault simulation: %d schedules (%d crash points, %d fault schedules with and without"
+        + " a kill) in %d ms%n", schedules, steps, 2 * FAULT_SCHEDULES, millis);
+    assertThat(broken).as("invariants broken (replay with -Dorch.sim.seed=...)").isEmpty();
+  }
+}

@@ -1,0 +1,267 @@
+package dev.orch.sim;
+
+import dev.orch.contract.PlanSnapshot;
+import dev.orch.contract.Priority;
+import dev.orch.contract.TaskQuery;
+import dev.orch.contract.TaskSpec;
+import dev.orch.contract.TaskStatus;
+import dev.orch.contract.TaskView;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Walks a small plan through orch's real task lifecycle on a real SQLite file and a real git repository, with agents,
+ * a forge and people simulated on a virtual clock; kills orch after a chosen persisted step and starts it again from
+ * the file, injects faults, and checks the invariants. Everything random comes from the seed, and one step runs at
+ * a time, so a seed replays the same schedule.
+ */
+final class Simulation {
+  static final Set<String> RED_ONCE = Set.of("core/E02");
+  static final Set<String> NEED_REVIEW = Set.of("web/E02");
+  static final Duration GIVE_UP_AFTER = Duration.ofHours(12);
+
+  /** One schedule: where orch is killed (after that persisted step; 0 for never) and whether faults are injected. */
+  record Schedule(long seed, int killAfter, boolean faults) {
+    @Override
+    public String toString() {
+      return "seed " + seed + ", kill -9 after persisted step " + killAfter + (faults ? ", with faults" : "");
+    }
+  }
+
+  /** What a schedule did, and what it broke. */
+  record Outcome(Schedule schedule, int persistedSteps, int lives, int agents, long virtualMinutes, List<String> faults,
+      List<String> violations) {
+  }
+
+  static PlanSnapshot plan() {
+    return new PlanSnapshot("docs/plans", List.of(spec("core/E01"), spec("core/E02", "core/E01"),
+        spec("web/E01", "core/E01"), spec("web/E02", "core/E02", "web/E01"), spec("ops/E01")), List.of(), Map.of(), 5, 0);
+  }
+
+  private static TaskSpec spec(String id, String... deps) {
+    String module = id.substring(0, id.indexOf('/'));
+    int number = Integer.parseInt(id.substring(id.indexOf("/E") + 2));
+    return new TaskSpec(id, module, "E", number, "T " + id, "docs/plans/" + module + "/" + id.substring(module.length() + 1)
+        + ".md", Priority.MEDIUM, Arrays.asList(deps), NEED_REVIEW.contains(id), null, 0, 0, List.of(), "h-" + id, null);
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Path dir;
+  private final Schedule schedule;
+  private final VirtualTime time = new VirtualTime();
+  private final Random random;
+  private final List<String> faultsInjected = new ArrayList<>();
+  private final Promise<Outcome> done = Promise.promise();
+  private World world;
+  private Life life;
+  private int lives;
+  private int firstLifeSteps;
+  private long lastDoneCheck;
+  private long windowBusyFrom = -1;
+  private long windowBusyUntil;
+  private long windowFullFrom = -1;
+  private long windowFullUntil;
+  private Duration neighboursMissingFor = Duration.ZERO;
+
+  private Simulation(Vertx vertx, Path dir, Schedule schedule) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.dir = dir;
+    this.schedule = schedule;
+    this.random = new Random(schedule.seed());
+  }
+
+  /** Runs one schedule to its end and reports it; the caller's thread waits. */
+  static Outcome run(Vertx vertx, Path dir, Schedule schedule) throws Exception {
+    Simulation simulation = new Simulation(vertx, dir, schedule);
+    simulation.context.runOnContext(v -> simulation.begin());
+    try {
+      return simulation.done.future().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      if (simulation.world != null) {
+        simulation.world.close();
+      }
+    }
+  }
+
+  private void begin() {
+    try {
+      Set<Long> agentsToKill = new HashSet<>();
+      if (schedule.faults()) {
+        chooseFaults(agentsToKill);
+      }
+      world = new World(dir.resolve("repo.git"), time, random, agentsToKill);
+      personLooksAtFlaggedPullRequests();
+      startLife(schedule.killAfter());
+    } catch (Exception e) {
+      done.tryFail(e);
+    }
+  }
+
+  /** A person looks at the flagged pull requests every ten minutes and approves them, whatever orch is doing. */
+  private void personLooksAtFlaggedPullRequests() {
+    time.after(SimPrbot.A_PERSON_TAKES, null, () -> {
+      life.deliver(() -> life.prbot.approveFlagged());
+      personLooksAtFlaggedPullRequests();
+    });
+  }
+
+  private void chooseFaults(Set<Long> agentsToKill) {
+    long agent = 1 + random.nextInt(6);
+    agentsToKill.add(agent);
+    faultsInjected.add("agent " + agent + " dies without a result");
+    windowBusyFrom = time.now() + Duration.ofMinutes(random.nextInt(40)).toMillis();
+    windowBusyUntil = windowBusyFrom + Duration.ofSeconds(15).toMillis();
+    faultsInjected.add("SQLITE_BUSY for 15 s from minute " + (windowBusyFrom - time.now()) / 60_000);
+    windowFullFrom = time.now() + Duration.ofMinutes(random.nextInt(40)).toMillis();
+    windowFullUntil = windowFullFrom + Duration.ofMinutes(1 + random.nextInt(3)).toMillis();
+    faultsInjected.add("disk full for " + (windowFullUntil - windowFullFrom) / 1000 + " s from minute "
+        + (windowFullFrom - time.now()) / 60_000);
+    neighboursMissingFor = Duration.ofSeconds(5 + random.nextInt(20));
+    faultsInjected.add("executor and prbot not deployed for the first " + neighboursMissingFor.toSeconds()
+        + " s of each start");
+    long forgeDown = Duration.ofMinutes(random.nextInt(40)).toMillis();
+    faultsInjected.add("the forge answers 5xx/409 to merges for 3 minutes from minute " + forgeDown / 60_000);
+    long forgeFrom = time.now() + forgeDown;
+    time.after(Duration.ofMillis(forgeDown), null, () -> world.forgeDownUntil = forgeFrom + Duration.ofMinutes(3).toMillis());
+  }
+
+  private void startLife(int killAfter) {
+    lives++;
+    StoreFaults faults = new StoreFaults(time.clock, killAfter, () -> { });
+    life = new Life(world, faults, neighboursMissingFor);
+    Life starting = life;
+    starting.start(vertx, dir.resolve("orch.db"), plan()).onComplete(started -> {
+      if (started.failed() && !starting.dead()) {
+        // orch exits when its store refuses it at start; its service manager starts it again shortly.
+        starting.bury().onComplete(v -> time.after(Duration.ofSeconds(10), null, () -> startLife(0)));
+      }
+      context.runOnContext(v -> loop());
+    });
+  }
+
+  private void loop() {
+    try {
+      step();
+    } catch (Exception e) {
+      done.tryFail(e);
+    }
+  }
+
+  private void step() throws Exception {
+    if (life.dead()) {
+      if (lives == 1) {
+        firstLifeSteps = life.faults.persisted();
+      }
+      Life dead = life;
+      dead.bury().onComplete(v -> startLife(0));
+      return;
+    }
+    applyDiskWindows();
+    if (!life.quiet.quiet()) {
+      life.quiet.whenQuiet(() -> context.runOnContext(v -> loop()));
+      return;
+    }
+    Supplier<Future<?>> message = life.nextMessage();
+    if (message != null) {
+      try {
+        message.get();
+      } catch (RuntimeException e) {
+        // A handler that throws is a bug the bus would log; the step is lost as it would be.
+        world.violations.add("a handler threw: " + e);
+      }
+      context.runOnContext(v -> loop());
+      return;
+    }
+    if (time.now() - lastDoneCheck >= Duration.ofMinutes(5).toMillis() || time.idle()) {
+      lastDoneCheck = time.now();
+      life.queries.list(TaskQuery.fromJson(new io.vertx.core.json.JsonObject())).onComplete(listed -> {
+        if (listed.succeeded() && settled(listed.result()) || time.now() > GIVE_UP_AFTER.toMillis() + start()) {
+          finish(listed.succeeded() ? listed.result() : List.of());
+        } else {
+          fireNextTimer();
+        }
+      });
+      return;
+    }
+    fireNextTimer();
+  }
+
+  private long start() {
+    return java.time.Instant.parse("2026-11-29T09:00:00Z").toEpochMilli();
+  }
+
+  private void fireNextTimer() {
+    VirtualTime.Timer timer = time.next();
+    if (timer == null) {
+      finishFromStore();
+      return;
+    }
+    timer.action().run();
+    context.runOnContext(v -> loop());
+  }
+
+  private void applyDiskWindows() {
+    long now = time.now();
+    life.faults.busyUntil = now >= windowBusyFrom && now < windowBusyUntil ? windowBusyUntil : 0;
+    life.faults.diskFull = now >= windowFullFrom && now < windowFullUntil;
+  }
+
+  private boolean settled(List<TaskView> tasks) {
+    return world.liveAgents() == 0 && tasks.stream().allMatch(t -> t.status() == TaskStatus.COMPLETE
+        || (t.status() == TaskStatus.FAILED || t.status() == TaskStatus.STUCK) && t.retryAt() == 0);
+  }
+
+  private void finishFromStore() {
+    life.queries.list(TaskQuery.fromJson(new io.vertx.core.json.JsonObject()))
+        .onComplete(listed -> finish(listed.succeeded() ? listed.result() : List.of()));
+  }
+
+  private void finish(List<TaskView> tasks) {
+    List<String> violations = new ArrayList<>(world.violations);
+    try {
+      if (tasks.size() != plan().tasks().size()) {
+        violations.add("the store holds " + tasks.size() + " tasks, the plan " + plan().tasks().size());
+      }
+      for (TaskView task : tasks) {
+        boolean complete = task.status() == TaskStatus.COMPLETE;
+        boolean flagged = (task.status() == TaskStatus.FAILED || task.status() == TaskStatus.STUCK)
+            && task.retryAt() == 0 && task.lastError() != null && !task.lastError().isBlank();
+        if (!complete && !flagged) {
+          violations.add(task.id() + " ended " + task.status().wire() + " (last error: " + task.lastError()
+              + "), neither complete nor flagged with a reason");
+        }
+        int squashes = world.squashesOnMain(task.id());
+        if (squashes > 1) {
+          violations.add(task.id() + " was merged " + squashes + " times");
+        }
+        if (complete && squashes == 0) {
+          violations.add(task.id() + " is complete but its work is not on main");
+        }
+      }
+      world.unreachableAgentCommits().forEach(c -> violations.add("agent commit " + c + " is unreachable"));
+      if (world.liveAgents() > 0) {
+        violations.add(world.liveAgents() + " agents still alive at the end");
+      }
+    } catch (Exception e) {
+      violations.add("checking the end state failed: " + e);
+    }
+    int persisted = lives == 1 ? life.faults.persisted() : firstLifeSteps;
+    Outcome outcome = new Outcome(schedule, persisted, lives, world.agentsSpawned, (time.now() - start()) / 60_000,
+        faultsInjected, violations);
+    life.bury().onComplete(v -> done.tryComplete(outcome));
+  }
+}

@@ -1,0 +1,61 @@
+package dev.orch.sim;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * What the simulated disk does to each SQL statement of one orch life: a kill -9 right after the k-th persisted step
+ * (every statement after it fails, as nothing runs after a kill), SQLITE_BUSY on writes for a window of virtual
+ * time, and a full disk until it is freed.
+ */
+final class StoreFaults {
+  private final Clock clock;
+  private final int killAfter;
+  private final Runnable onKill;
+  private int persisted;
+  private volatile boolean killed;
+  volatile long busyUntil;
+  volatile boolean diskFull;
+
+  StoreFaults(Clock clock, int killAfter, Runnable onKill) {
+    this.clock = clock;
+    this.killAfter = killAfter;
+    this.onKill = onKill;
+  }
+
+  boolean killed() {
+    return killed;
+  }
+
+  int persisted() {
+    return persisted;
+  }
+
+  void kill() {
+    killed = true;
+  }
+
+  /** Before a statement runs; {@code write} for statements that change the file or take its write lock. */
+  void before(String sql, boolean write) throws SQLException {
+    if (killed) {
+      throw new SQLException("simulated kill -9: this orch is gone");
+    }
+    if (write && clock.millis() < busyUntil) {
+      throw new SQLiteException("[SQLITE_BUSY] The database file is locked (simulated)", SQLiteErrorCode.SQLITE_BUSY);
+    }
+    if (write && diskFull && !sql.startsWith("ROLLBACK")) {
+      throw new SQLiteException("[SQLITE_FULL] database or disk is full (simulated)", SQLiteErrorCode.SQLITE_FULL);
+    }
+  }
+
+  /** After a write in autocommit mode, or a COMMIT: the state is on disk now. */
+  void persistedStep() {
+    persisted++;
+    if (persisted == killAfter) {
+      killed = true;
+      onKill.run();
+    }
+  }
+}
