@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -76,27 +79,46 @@ class CrashAndFaultSimulationTest {
     int steps = baseline.persistedSteps();
     assertThat(steps).as("persisted steps of the whole plan").isGreaterThan(20);
 
-    List<String> broken = new ArrayList<>();
-    int schedules = 1;
+    List<Simulation.Schedule> schedules = new ArrayList<>();
     for (int k = 1; k <= steps; k++) {
-      Simulation.Outcome outcome = run(vertx, new Simulation.Schedule(SEED, k, false));
-      schedules++;
-      outcome.violations().forEach(v -> broken.add(outcome.schedule() + ": " + v));
+      schedules.add(new Simulation.Schedule(SEED, k, false));
     }
     for (int i = 0; i < FAULT_SCHEDULES; i++) {
       long seed = SEED + 1 + i;
-      Simulation.Outcome probe = run(vertx, new Simulation.Schedule(seed, 0, true));
-      schedules++;
-      probe.violations().forEach(v -> broken.add(probe.schedule() + " " + probe.faults() + ": " + v));
+      schedules.add(new Simulation.Schedule(seed, 0, true));
       // And a kill somewhere in the same faulty schedule.
-      int kill = 1 + (int) Math.floorMod(seed * 31, Math.max(1, probe.persistedSteps()));
-      Simulation.Outcome killed = run(vertx, new Simulation.Schedule(seed, kill, true));
-      schedules++;
-      killed.violations().forEach(v -> broken.add(killed.schedule() + " " + killed.faults() + ": " + v));
+      schedules.add(new Simulation.Schedule(seed, 1 + (int) Math.floorMod(seed * 31, steps), true));
+    }
+    // Schedules are independent (each its own store, repository and clock): run a few at once.
+    ExecutorService parallel = Executors.newFixedThreadPool(4);
+    List<String> broken = new ArrayList<>();
+    try {
+      List<Future<Simulation.Outcome>> outcomes = new ArrayList<>();
+      for (Simulation.Schedule schedule : schedules) {
+        outcomes.add(parallel.submit(() -> run(vertx, schedule)));
+      }
+      for (Future<Simulation.Outcome> future : outcomes) {
+        Simulation.Outcome outcome = future.get();
+        outcome.violations().forEach(v -> broken.add(outcome.schedule() + " " + outcome.faults() + ": " + v));
+      }
+    } finally {
+      parallel.shutdownNow();
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     System.out.printf("crash-and-fault simulation: %d schedules (%d crash points, %d fault schedules with and without"
-        + " a kill) in %d ms%n", schedules, steps, 2 * FAULT_SCHEDULES, millis);
-    assertThat(broken).as("invariants broken (replay with -Dorch.sim.seed=...)").isEmpty();
+        + " a kill) in %d ms%n", schedules.size() + 1, steps, 2 * FAULT_SCHEDULES, millis);
+    assertThat(broken).as("invariants broken (replay one with -Dorch.sim.seed=...)").isEmpty();
+  }
+
+  /** Replays one schedule: -Dorch.sim.replay=SEED:KILL_AFTER:FAULTS (for example 20261143:50:true). */
+  @Test
+  void replayOneSchedule(Vertx vertx) throws Exception {
+    String replay = System.getProperty("orch.sim.replay");
+    org.junit.jupiter.api.Assumptions.assumeTrue(replay != null, "no -Dorch.sim.replay given");
+    String[] parts = replay.split(":");
+    Simulation.Outcome outcome = run(vertx, new Simulation.Schedule(Long.parseLong(parts[0]),
+        Integer.parseInt(parts[1]), Boolean.parseBoolean(parts[2])));
+    System.out.println(outcome);
+    assertThat(outcome.violations()).isEmpty();
   }
 }

@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  */
 final class Life {
   static final int MAX_PARALLEL = 2;
-  static final Duration TICK = Duration.ofSeconds(30);
+  static final Duration TICK = Duration.ofMinutes(1);
 
   final World world;
   final VirtualTime time;
@@ -129,6 +129,12 @@ final class Life {
       return Future.succeededFuture();
     })));
     return reply.future();
+  }
+
+  /** A request retried while its neighbour is not there, as prbot's TransientRetries does. */
+  <T> Future<T> untilAnswered(String what, Supplier<Future<T>> ask) {
+    return UntilWritten.write(this::delay, what, ask, failure -> !dead()
+        && dev.orch.contract.ErrorCode.of(failure).retryable());
   }
 
   Supplier<Future<?>> nextMessage() {

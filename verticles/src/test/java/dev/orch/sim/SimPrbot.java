@@ -108,7 +108,7 @@ final class SimPrbot implements TaskLifecycle.PullRequests {
             .compose(v -> get(number))
             .onSuccess(updated -> {
               life.deliver(() -> life.lifecycle.onFixing(view(updated)));
-              life.deliver(() -> life.executor.resume(taskId));
+              life.deliver(() -> life.untilAnswered("a fix round of " + taskId, () -> life.executor.resume(taskId)));
             }).mapEmpty();
       }
       if (needReview.contains(taskId) && state.equals("open")) {
@@ -200,7 +200,7 @@ final class SimPrbot implements TaskLifecycle.PullRequests {
         .execute(Tuple.of(taskId)).compose(rows -> {
           Row latest = rows.iterator().hasNext() ? rows.iterator().next() : null;
           if (latest == null || latest.getInteger("fix") == 0) {
-            life.deliver(() -> life.executor.resume(taskId));
+            life.deliver(() -> life.untilAnswered("a fix round of " + taskId, () -> life.executor.resume(taskId)));
             return Future.succeededFuture();
           }
           String status = latest.getString("status");

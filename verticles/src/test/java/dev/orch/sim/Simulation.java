@@ -230,6 +230,28 @@ final class Simulation {
         .onComplete(listed -> finish(listed.succeeded() ? listed.result() : List.of()));
   }
 
+  /** What the store says at the end, for a replayed schedule that broke an invariant. */
+  private void dump() {
+    try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("orch.db"))) {
+      for (String query : List.of("SELECT * FROM sim_runs", "SELECT * FROM sim_prs",
+          "SELECT task_id, from_status, to_status, reason, at FROM task_transitions ORDER BY id")) {
+        System.out.println("== " + query);
+        try (var rows = connection.createStatement().executeQuery(query)) {
+          int columns = rows.getMetaData().getColumnCount();
+          while (rows.next()) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 1; i <= columns; i++) {
+              line.append(rows.getMetaData().getColumnName(i)).append('=').append(rows.getString(i)).append(' ');
+            }
+            System.out.println(line);
+          }
+        }
+      }
+    } catch (java.sql.SQLException e) {
+      System.out.println("could not dump the store: " + e);
+    }
+  }
+
   private void finish(List<TaskView> tasks) {
     List<String> violations = new ArrayList<>(world.violations);
     try {
@@ -260,6 +282,9 @@ final class Simulation {
       violations.add("checking the end state failed: " + e);
     }
     int persisted = lives == 1 ? life.faults.persisted() : firstLifeSteps;
+    if (!violations.isEmpty() && System.getProperty("orch.sim.replay") != null) {
+      dump();
+    }
     Outcome outcome = new Outcome(schedule, persisted, lives, world.agentsSpawned, (time.now() - start()) / 60_000,
         faultsInjected, violations);
     life.bury().onComplete(v -> done.tryComplete(outcome));
