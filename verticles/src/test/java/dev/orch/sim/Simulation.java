@@ -68,12 +68,12 @@ final class Simulation {
   private World world;
   private Life life;
   private int lives;
+  private boolean startFailed;
   private int firstLifeSteps;
   private long lastDoneCheck;
-  private long windowBusyFrom = -1;
-  private long windowBusyUntil;
-  private long windowFullFrom = -1;
-  private long windowFullUntil;
+  private int busyAfterStep;
+  private int fullAfterStep;
+  private Duration fullFor = Duration.ZERO;
   private Duration neighboursMissingFor = Duration.ZERO;
 
   private Simulation(Vertx vertx, Path dir, Schedule schedule) {
@@ -123,13 +123,11 @@ final class Simulation {
     long agent = 1 + random.nextInt(6);
     agentsToKill.add(agent);
     faultsInjected.add("agent " + agent + " dies without a result");
-    windowBusyFrom = time.now() + Duration.ofMinutes(random.nextInt(40)).toMillis();
-    windowBusyUntil = windowBusyFrom + Duration.ofSeconds(15).toMillis();
-    faultsInjected.add("SQLITE_BUSY for 15 s from minute " + (windowBusyFrom - time.now()) / 60_000);
-    windowFullFrom = time.now() + Duration.ofMinutes(random.nextInt(40)).toMillis();
-    windowFullUntil = windowFullFrom + Duration.ofMinutes(1 + random.nextInt(3)).toMillis();
-    faultsInjected.add("disk full for " + (windowFullUntil - windowFullFrom) / 1000 + " s from minute "
-        + (windowFullFrom - time.now()) / 60_000);
+    busyAfterStep = 1 + random.nextInt(60);
+    faultsInjected.add("SQLITE_BUSY for 15 s after persisted step " + busyAfterStep);
+    fullAfterStep = 1 + random.nextInt(60);
+    fullFor = Duration.ofMinutes(1 + random.nextInt(3));
+    faultsInjected.add("disk full for " + fullFor.toSeconds() + " s after persisted step " + fullAfterStep);
     neighboursMissingFor = Duration.ofSeconds(5 + random.nextInt(20));
     faultsInjected.add("executor and prbot not deployed for the first " + neighboursMissingFor.toSeconds()
         + " s of each start");
@@ -142,12 +140,19 @@ final class Simulation {
   private void startLife(int killAfter) {
     lives++;
     StoreFaults faults = new StoreFaults(time.clock, killAfter, () -> { });
+    if (lives == 1) {
+      faults.busyAfterStep = busyAfterStep;
+      faults.busyFor = Duration.ofSeconds(15);
+      faults.fullAfterStep = fullAfterStep;
+      faults.fullFor = fullFor;
+    }
     life = new Life(world, faults, neighboursMissingFor);
     Life starting = life;
     starting.start(vertx, dir.resolve("orch.db"), plan()).onComplete(started -> {
       if (started.failed() && !starting.dead()) {
-        // orch exits when its store refuses it at start; its service manager starts it again shortly.
-        starting.bury().onComplete(v -> time.after(Duration.ofSeconds(10), null, () -> startLife(0)));
+        // orch exits when its store refuses it at start; its service manager starts it again 10 s later.
+        startFailed = true;
+        starting.faults.kill();
       }
       context.runOnContext(v -> loop());
     });
@@ -167,10 +172,13 @@ final class Simulation {
         firstLifeSteps = life.faults.persisted();
       }
       Life dead = life;
+      if (startFailed) {
+        startFailed = false;
+        time.clock.advance(Duration.ofSeconds(10));
+      }
       dead.bury().onComplete(v -> startLife(0));
       return;
     }
-    applyDiskWindows();
     if (!life.quiet.quiet()) {
       life.quiet.whenQuiet(() -> context.runOnContext(v -> loop()));
       return;
@@ -212,12 +220,6 @@ final class Simulation {
     }
     timer.action().run();
     context.runOnContext(v -> loop());
-  }
-
-  private void applyDiskWindows() {
-    long now = time.now();
-    life.faults.busyUntil = now >= windowBusyFrom && now < windowBusyUntil ? windowBusyUntil : 0;
-    life.faults.diskFull = now >= windowFullFrom && now < windowFullUntil;
   }
 
   private boolean settled(List<TaskView> tasks) {

@@ -2,6 +2,7 @@ package dev.orch.sim;
 
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -16,8 +17,13 @@ final class StoreFaults {
   private final Runnable onKill;
   private int persisted;
   private volatile boolean killed;
-  volatile long busyUntil;
-  volatile boolean diskFull;
+  private long busyUntil;
+  private long fullUntil;
+  /** A busy store and a full disk each begin right after a chosen persisted step (0: never), when writes are near. */
+  int busyAfterStep;
+  Duration busyFor = Duration.ZERO;
+  int fullAfterStep;
+  Duration fullFor = Duration.ZERO;
 
   StoreFaults(Clock clock, int killAfter, Runnable onKill) {
     this.clock = clock;
@@ -45,7 +51,7 @@ final class StoreFaults {
     if (write && clock.millis() < busyUntil) {
       throw new SQLiteException("[SQLITE_BUSY] The database file is locked (simulated)", SQLiteErrorCode.SQLITE_BUSY);
     }
-    if (write && diskFull && !sql.startsWith("ROLLBACK")) {
+    if (write && clock.millis() < fullUntil && !sql.startsWith("ROLLBACK")) {
       throw new SQLiteException("[SQLITE_FULL] database or disk is full (simulated)", SQLiteErrorCode.SQLITE_FULL);
     }
   }
@@ -53,6 +59,12 @@ final class StoreFaults {
   /** After a write in autocommit mode, or a COMMIT: the state is on disk now. */
   void persistedStep() {
     persisted++;
+    if (persisted == busyAfterStep) {
+      busyUntil = clock.millis() + busyFor.toMillis();
+    }
+    if (persisted == fullAfterStep) {
+      fullUntil = clock.millis() + fullFor.toMillis();
+    }
     if (persisted == killAfter) {
       killed = true;
       onKill.run();
