@@ -5,7 +5,7 @@ import java.util.List;
 
 /** The scheduler asks the executor to start attempt {@code attempt} of a task. */
 public record LaunchRequest(String taskId, int attempt, String title, String file, List<String> completedDeps)
-    implements BusMessage {
+    implements Command {
   public LaunchRequest {
     WireJson.require("task_id", taskId);
     WireJson.require("title", title);

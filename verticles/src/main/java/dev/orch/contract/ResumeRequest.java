@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
  * prompt template (such as {@code review/checks-failed.md}, overridable like every prompt) and its values.
  */
 public record ResumeRequest(String taskId, String prompt, String template, java.util.Map<String, String> values)
-    implements BusMessage {
+    implements Command {
   public ResumeRequest {
     WireJson.require("task_id", taskId);
     if ((prompt == null || prompt.isBlank()) == (template == null || template.isBlank())) {

@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /** {@code orch start}: the named tasks, or the next {@code count} ready ones (of {@code module} when given). */
-public record StartRequest(List<String> ids, int count, String module) implements BusMessage {
+public record StartRequest(List<String> ids, int count, String module) implements Command {
   public StartRequest {
     ids = WireJson.listOrEmpty(ids);
     if (ids.isEmpty() && count < 1) {

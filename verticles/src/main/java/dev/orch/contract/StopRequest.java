@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
  * Stop a task's live run. {@code outcome} is what the run is recorded as (stopped, stuck, failed), {@code cause} says
  * why (and decides whether the task is retried), {@code reason} is the detail shown to people.
  */
-public record StopRequest(String taskId, RunStatus outcome, StopCause cause, String reason) implements BusMessage {
+public record StopRequest(String taskId, RunStatus outcome, StopCause cause, String reason) implements Command {
 
   public StopRequest {
     WireJson.require("task_id", taskId);

@@ -3,7 +3,7 @@ package dev.orch.contract;
 import io.vertx.core.json.JsonObject;
 
 /** Filters for listing tasks; every field is optional. Removed tasks show only when asked for by status. */
-public record TaskQuery(String module, TaskStatus status, Boolean ready) implements BusMessage {
+public record TaskQuery(String module, TaskStatus status, Boolean ready) implements Command {
   public static final TaskQuery ALL = new TaskQuery(null, null, null);
 
   public TaskQuery {

@@ -33,6 +33,7 @@ public final class WireJson {
       .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
       .addModule(vertxJsonTypes())
       .build();
+  private static final ObjectMapper STRICT = MAPPER.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private WireJson() {
   }
@@ -47,7 +48,7 @@ public final class WireJson {
       throw OrchException.badRequest(readableName(type) + ": message body is missing (expected a JSON object)");
     }
     try {
-      return MAPPER.convertValue(json.getMap(), type);
+      return (Command.class.isAssignableFrom(type) ? STRICT : MAPPER).convertValue(json.getMap(), type);
     } catch (IllegalArgumentException e) {
       throw OrchException.badRequest(readableName(type) + ": " + describe(e.getCause() != null ? e.getCause() : e));
     }
@@ -72,6 +73,10 @@ public final class WireJson {
   static String describe(Throwable failure) {
     if (failure instanceof ValueInstantiationException vie && vie.getCause() != null) {
       return vie.getCause().getMessage();
+    }
+    if (failure instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException upe) {
+      return "field '" + upe.getPropertyName() + "' is not known (known: " + String.join(", ",
+          upe.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()) + ")";
     }
     if (failure instanceof InvalidFormatException ife) {
       return "field '" + path(ife) + "': cannot read " + quote(ife.getValue()) + " as " + ife.getTargetType().getSimpleName();

@@ -3,6 +3,7 @@ package dev.orch.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orch.contract.Addresses;
+import dev.orch.contract.ErrorCode;
 import dev.orch.contract.BatchSummary;
 import dev.orch.contract.BatchView;
 import dev.orch.contract.SchedulerClient;
@@ -31,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Batches against the real parser and scheduler on a real SQLite file, with time moved by an injected clock rather
- * than slept through. No executor runs here, so every task a batch starts fails to launch at once: a real outcome
- * the batch has to count.
+ * than slept through. A fake executor on the executor's real address refuses every launch (its agent cannot start),
+ * so every task a batch starts fails at once: a real outcome the batch has to count.
  */
 @ExtendWith(VertxExtension.class)
 class BatchVerticleTest {
@@ -103,6 +104,8 @@ class BatchVerticleTest {
     // Three may be dispatched at once, so no started task waits behind another.
     var scheduler = new SchedulerVerticle.Settings(tmp.resolve("state/orch.db").toString(), 3, 0, 0, 0, false, false);
     await(vertx.deployVerticle(new ParserVerticle(), new DeploymentOptions().setConfig(parser.toJson())));
+    await(vertx.eventBus().<JsonObject>consumer(Addresses.Executor.CMD,
+        m -> m.fail(ErrorCode.TERMINAL.code(), "the agent could not start")).completion());
     await(vertx.deployVerticle(new SchedulerVerticle(), new DeploymentOptions().setConfig(scheduler.toJson())));
     await(new SchedulerClient(vertx).sync());
     vertx.eventBus().<JsonObject>consumer(Addresses.Batch.EVT_STARTED, m -> started.add(m.body()));

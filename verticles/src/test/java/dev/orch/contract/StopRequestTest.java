@@ -30,4 +30,15 @@ class StopRequestTest {
       assertThat(StopCause.fromWire(cause.wire())).isEqualTo(cause);
     }
   }
+
+  @Test
+  void aCommandWithAFieldItsOwnerDoesNotKnowIsRefusedNamingItWhileAnEventIsRead() {
+    assertThatThrownBy(() -> StartRequest.fromJson(new JsonObject().put("ids", new io.vertx.core.json.JsonArray()
+        .add("m/E01")).put("count", 0).put("cuont", 2)))
+        .isInstanceOfSatisfying(OrchException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
+        .hasMessageContaining("field 'cuont' is not known").hasMessageContaining("count");
+    TaskTransition event = TaskTransition.fromJson(new TaskTransition("m/E01", TaskStatus.NOT_STARTED, TaskStatus.QUEUED,
+        "starting", 1).toJson().put("added_by_a_newer_orch", true));
+    assertThat(event.to()).isEqualTo(TaskStatus.QUEUED);
+  }
 }
