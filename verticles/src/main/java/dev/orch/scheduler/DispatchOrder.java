@@ -1,5 +1,6 @@
 package dev.orch.scheduler;
 
+import dev.orch.contract.TaskStatus;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,6 +41,19 @@ final class DispatchOrder {
         .thenComparing(t -> t.spec().prefix())
         .thenComparingInt(t -> t.spec().number()));
     return candidates.subList(0, Math.min(capacity, candidates.size()));
+  }
+
+  /** When the earliest waiting retry falls due after {@code now}, or 0 when none waits. */
+  static long nextRetryAt(Map<String, StoredTask> all, long now) {
+    long next = 0;
+    for (StoredTask task : all.values()) {
+      boolean waiting = (task.status() == TaskStatus.FAILED || task.status() == TaskStatus.STUCK) && task.retryAt() > now
+          && task.blockedReason() == null;
+      if (waiting && (next == 0 || task.retryAt() < next)) {
+        next = task.retryAt();
+      }
+    }
+    return next;
   }
 
   /** For each candidate, how many tasks depend on it directly or through others. */

@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchedulerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerVerticle.class);
-  private static final long TICK_MILLIS = 1_000;
+  /** A safety net (a new day, a clock change): dispatch otherwise runs on events and on the next due retry. */
+  private static final long TICK_MILLIS = 30_000;
 
   /**
    * This verticle's slice of the config. {@code orchestrate} makes this instance start agents and follow them (orch run,
@@ -74,6 +75,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private TaskQueries queries;
   private ParserClient parser;
   private long ticker = -1;
+  private long wakeTimer = -1;
   private boolean dispatchPending;
   private volatile boolean stopping;
 
@@ -137,6 +139,7 @@ public final class SchedulerVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(ticker);
+    vertx.cancelTimer(wakeTimer);
     return pool == null ? Future.succeededFuture() : pool.close();
   }
 
@@ -178,7 +181,16 @@ public final class SchedulerVerticle extends VerticleBase {
 
   private void dispatch() {
     dispatchPending = false;
-    lifecycle.dispatch().onFailure(e -> LOG.warn("dispatch failed: {}", e.getMessage()));
+    lifecycle.dispatch()
+        .onSuccess(this::wakeAt)
+        .onFailure(e -> LOG.warn("dispatch failed: {}", e.getMessage()));
+  }
+
+  private void wakeAt(long at) {
+    vertx.cancelTimer(wakeTimer);
+    if (at > 0 && !stopping) {
+      wakeTimer = vertx.setTimer(Math.max(1, at - clock.millis()), id -> dispatch());
+    }
   }
 
   private void publish(TaskTransition transition) {

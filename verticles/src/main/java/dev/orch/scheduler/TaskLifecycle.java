@@ -91,6 +91,8 @@ public final class TaskLifecycle {
   private LocalDate pausedOn;
   private String pauseReason;
   private Future<?> queue = Future.succeededFuture();
+  private long executorAwayFor;
+  private long executorAwayUntil;
 
   public TaskLifecycle(Clock clock, TaskStore store, Runs runs, PullRequests pullRequests,
       Supplier<Future<Limits>> limits, Listener listener, Policy policy, UntilWritten.Delay delay) {
@@ -124,22 +126,30 @@ public final class TaskLifecycle {
 
   // ---- dispatching
 
-  /** Queues the tasks that may start now and asks the executor to launch them. */
-  public Future<Void> dispatch() {
+  /**
+   * Queues the tasks that may start now and asks the executor to launch them. Answers when to look again without a
+   * nudge (the earliest retry due, or the end of a wait for the executor), or 0 when only an event can start more.
+   */
+  public Future<Long> dispatch() {
     return serial(() -> store.loadAll().compose(tasks -> {
+      long now = clock.millis();
+      long retryAt = DispatchOrder.nextRetryAt(tasks, now);
       if (paused()) {
-        return Future.succeededFuture();
+        return Future.succeededFuture(retryAt);
+      }
+      if (now < executorAwayUntil) {
+        return Future.succeededFuture(retryAt == 0 ? executorAwayUntil : Math.min(retryAt, executorAwayUntil));
       }
       long busy = tasks.values().stream().filter(t -> t.status() == TaskStatus.QUEUED || t.status() == TaskStatus.RUNNING)
           .count();
       int capacity = (int) (policy.maxParallelAgents() - busy);
-      List<StoredTask> next = DispatchOrder.next(tasks, capacity, clock.millis(),
+      List<StoredTask> next = DispatchOrder.next(tasks, capacity, now,
           id -> requested.contains(id) || policy.auto() && !overBudget.containsKey(id));
       Future<Void> chain = Future.succeededFuture();
       for (StoredTask task : next) {
         chain = chain.compose(v -> queue(task, tasks));
       }
-      return chain;
+      return chain.map(retryAt);
     }));
   }
 
@@ -149,7 +159,10 @@ public final class TaskLifecycle {
     return change(task.id(), TaskStatus.QUEUED, reason, attempt, 0, task.lastError()).onSuccess(t -> {
       List<String> deps = task.dependsOn().stream().filter(all::containsKey).toList();
       runs.launch(new LaunchRequest(task.id(), attempt, task.spec().title(), task.spec().file(), deps))
-          .onSuccess(run -> serial(() -> unrequest(task.id())))
+          .onSuccess(run -> {
+            executorAwayFor = 0;
+            serial(() -> unrequest(task.id()));
+          })
           .onFailure(e -> serial(() -> notLaunched(task, e)));
     }).mapEmpty();
   }
@@ -160,6 +173,9 @@ public final class TaskLifecycle {
    */
   private Future<Void> notLaunched(StoredTask task, Throwable failure) {
     if (ErrorCode.of(failure).retryable()) {
+      // Wait before asking again (1 s doubling to 30 s), or every event would ask a missing executor at once.
+      executorAwayFor = executorAwayFor == 0 ? 1_000 : Math.min(30_000, executorAwayFor * 2);
+      executorAwayUntil = clock.millis() + executorAwayFor;
       LOG.warn("{}: the executor did not take it ({}); it waits for the next dispatch", task.id(), failure.getMessage());
       return change(task.id(), TaskStatus.NOT_STARTED, "waiting for the executor: " + failure.getMessage(),
           task.attempts(), task.retryAt(), task.lastError()).mapEmpty();

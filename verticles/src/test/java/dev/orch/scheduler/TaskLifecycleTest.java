@@ -146,7 +146,8 @@ class TaskLifecycleTest {
         .put("fix_rounds", 0).put("remote_number", 0))));
     await(restarted.dispatch());
     assertThat(launched).extracting(LaunchRequest::taskId).containsExactly("a/E01", "a/E02");
-    assertThat(await(store.startRequests())).isEmpty();
+    await(restarted.serial(() -> Future.succeededFuture()));
+    assertThat(await(store.startRequests())).as("a launched task's request is done").isEmpty();
   }
 
   @Test
@@ -175,12 +176,55 @@ class TaskLifecycleTest {
     assertThat(failed.retryAt()).isEqualTo(clock.millis() + 30_000);
 
     launched.clear();
-    await(lifecycle.dispatch());
-    assertThat(launched).as("29 s early").isEmpty();
+    assertThat(await(lifecycle.dispatch())).as("when to look again").isEqualTo(failed.retryAt());
+    assertThat(launched).as("before the retry is due").isEmpty();
     clock.advance(Duration.ofSeconds(30));
     await(lifecycle.dispatch());
     assertThat(launched).extracting(LaunchRequest::taskId, LaunchRequest::attempt).containsExactly(
         org.assertj.core.groups.Tuple.tuple("a/E01", 2));
+  }
+
+  @Test
+  void anExecutorThatIsNotThereYetCostsNoAttemptAndIsAskedAgainAfterABackoff() throws Exception {
+    List<LaunchRequest> refused = new ArrayList<>();
+    TaskLifecycle lifecycle = new TaskLifecycle(clock, store, new TaskLifecycle.Runs() {
+      @Override
+      public Future<RunView> launch(LaunchRequest request) {
+        refused.add(request);
+        return Future.failedFuture(new io.vertx.core.eventbus.ReplyException(
+            io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS, "nobody serves the executor"));
+      }
+
+      @Override
+      public Future<RunView> stop(StopRequest request) {
+        return Future.failedFuture("unused");
+      }
+
+      @Override
+      public Future<List<RunView>> ofTask(String taskId) {
+        return Future.succeededFuture(List.of());
+      }
+    }, null, () -> Future.succeededFuture(TaskLifecycle.Limits.NONE), new TaskLifecycle.Listener() {
+      @Override
+      public void changed(TaskTransition transition) {
+      }
+
+      @Override
+      public void mayDispatch() {
+      }
+    }, new TaskLifecycle.Policy(1, true, new RetryPolicy(0, Duration.ofSeconds(30), Duration.ofMinutes(10))),
+        wait -> Future.failedFuture("no retries in this test"));
+    await(lifecycle.dispatch());
+    await(lifecycle.serial(() -> Future.succeededFuture()));
+    StoredTask waiting = await(store.find(refused.get(0).taskId())).orElseThrow();
+    assertThat(waiting.status()).isEqualTo(TaskStatus.NOT_STARTED);
+    assertThat(waiting.attempts()).as("no attempt counted").isZero();
+
+    assertThat(await(lifecycle.dispatch())).as("asked again in a second").isEqualTo(clock.millis() + 1_000);
+    assertThat(refused).hasSize(1);
+    clock.advance(Duration.ofSeconds(1));
+    await(lifecycle.dispatch());
+    assertThat(refused).hasSize(2);
   }
 
   @Test

@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  */
 final class Life {
   static final int MAX_PARALLEL = 2;
-  static final Duration TICK = Duration.ofMinutes(1);
+  /** The scheduler's safety tick; dispatch otherwise runs on events and at the wake-up time it answers. */
+  static final Duration TICK = Duration.ofSeconds(30);
 
   final World world;
   final VirtualTime time;
@@ -106,7 +107,11 @@ final class Life {
       dispatchPending = true;
       deliver(() -> {
         dispatchPending = false;
-        return lifecycle.dispatch();
+        return lifecycle.dispatch().onSuccess(at -> {
+          if (at > 0) {
+            after(Duration.ofMillis(Math.max(1, at - time.now())), this::mayDispatch);
+          }
+        });
       });
     }
   }
