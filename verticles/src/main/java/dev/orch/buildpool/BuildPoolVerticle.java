@@ -13,6 +13,16 @@ import dev.orch.contract.OrchException;
 import dev.orch.contract.PoolStatus;
 import dev.orch.contract.WireJson;
 import dev.orch.contract.WorkerView;
+import dev.orch.contract.buildagent.AgentHeartbeat;
+import dev.orch.contract.buildagent.AgentLeave;
+import dev.orch.contract.buildagent.AgentPing;
+import dev.orch.contract.buildagent.AgentRegister;
+import dev.orch.contract.buildagent.AgentReply;
+import dev.orch.contract.buildagent.AgentWelcome;
+import dev.orch.contract.buildagent.JobCancel;
+import dev.orch.contract.buildagent.JobRun;
+import dev.orch.contract.buildagent.WorkerDone;
+import dev.orch.contract.buildagent.WorkerOutput;
 import dev.orch.db.Database;
 import dev.orch.git.GitCli;
 import dev.orch.process.ChildEnvironment;
@@ -338,7 +348,7 @@ public final class BuildPoolVerticle extends VerticleBase {
     Worker worker = workers.get(live.job.worker());
     if (worker != null) {
       worker.running.remove(id);
-      send(worker.id, Addresses.BuildWorker.Action.CANCEL, new JsonObject().put("job_id", id));
+      send(worker.id, Addresses.BuildWorker.Action.CANCEL, new JobCancel(id));
     }
     release(id);
     vertx.cancelTimer(live.timer);
@@ -391,9 +401,8 @@ public final class BuildPoolVerticle extends VerticleBase {
       live.gitRef = daemon == null ? null : daemon.expose(job.commit());
       return store.save(started).compose(saved -> {
         publish(saved);
-        JsonObject run = new JsonObject().put("job_id", id).put("commit", job.commit()).put("ref", live.gitRef)
-            .put("command", job.command()).put("git_url", gitUrl()).put("timeout_secs", job.timeoutSecs());
-        return send(worker.id, Addresses.BuildWorker.Action.RUN, run);
+        return send(worker.id, Addresses.BuildWorker.Action.RUN,
+            new JobRun(id, job.commit(), live.gitRef, job.command(), gitUrl(), job.timeoutSecs()));
       });
     }).onFailure(e -> {
       worker.running.remove(id);
@@ -544,68 +553,68 @@ public final class BuildPoolVerticle extends VerticleBase {
 
   // ---- build agents
 
-  private Future<JsonObject> register(JsonObject body) {
-    String id = requireText(body, "worker_id");
-    int slots = body.getValue("slots") instanceof Number n ? Math.max(1, n.intValue()) : 1;
+  private Future<AgentWelcome> register(JsonObject body) {
+    AgentRegister hello = AgentRegister.fromJson(body);
+    String id = hello.workerId();
+    int slots = hello.slots();
     long now = System.currentTimeMillis();
     Worker old = workers.get(id);
-    Worker worker = new Worker(id, body.getString("host", "?"), slots, old != null ? old.connectedSince : now);
+    Worker worker = new Worker(id, hello.host() == null ? "?" : hello.host(), slots, old != null ? old.connectedSince : now);
     if (old != null) {
       worker.running.addAll(old.running);
     }
-    worker.reported(body.getValue("free_slots") instanceof Number n ? n.intValue() : slots);
+    worker.reported(hello.freeSlotsOrAll());
     workers.put(id, worker);
-    reconcileWorker(worker, body.getJsonArray("running_jobs", new JsonArray()));
+    reconcileWorker(worker, hello.runningJobs());
     LOG.info("build agent {} joined with {} slots", id, slots);
     vertx.eventBus().publish(Addresses.BuildPool.EVT_WORKER, worker.view(now, timeoutMillis()).toJson());
     dispatch();
-    return Future.succeededFuture(new JsonObject().put("heartbeat_interval_secs", settings.heartbeatIntervalSecs())
-        .put("git_url", gitUrl()));
+    return Future.succeededFuture(new AgentWelcome(settings.heartbeatIntervalSecs(), gitUrl()));
   }
 
-  private Future<JsonObject> heartbeat(JsonObject body) {
-    Worker worker = workers.get(requireText(body, "worker_id"));
+  private Future<AgentReply.Ok> heartbeat(JsonObject body) {
+    AgentHeartbeat beat = AgentHeartbeat.fromJson(body);
+    Worker worker = workers.get(beat.workerId());
     if (worker == null) {
       return Future.failedFuture(OrchException.notFound("unknown build agent; register again"));
     }
     worker.lastSeen = System.currentTimeMillis();
-    if (body.getValue("free_slots") instanceof Number n) {
-      worker.reported(n.intValue());
+    if (beat.freeSlots() != null) {
+      worker.reported(beat.freeSlots());
     }
-    reconcileWorker(worker, body.getJsonArray("running_jobs", new JsonArray()));
+    reconcileWorker(worker, beat.runningJobs());
     dispatch();
-    return Future.succeededFuture(new JsonObject().put("ok", true));
+    return Future.succeededFuture(AgentReply.Ok.YES);
   }
 
   /** An agent running a job the coordinator did not give it (any more) is told to drop it. */
-  private void reconcileWorker(Worker worker, JsonArray reported) {
-    for (Object item : reported) {
-      long id = ((Number) item).longValue();
+  private void reconcileWorker(Worker worker, List<Long> reported) {
+    for (long id : reported) {
       Running live = running.get(id);
       if (live == null || !worker.id.equals(live.job.worker())) {
-        send(worker.id, Addresses.BuildWorker.Action.CANCEL, new JsonObject().put("job_id", id));
+        send(worker.id, Addresses.BuildWorker.Action.CANCEL, new JobCancel(id));
       }
     }
   }
 
-  private Future<JsonObject> workerOutput(JsonObject body) {
-    long id = jobId(body);
-    String worker = requireText(body, "worker_id");
-    String text = body.getString("text", "");
+  private Future<AgentReply.Accepted> workerOutput(JsonObject body) {
+    WorkerOutput piece = WorkerOutput.fromJson(body);
+    long id = piece.jobId();
     Running live = running.get(id);
-    if (live == null || !worker.equals(live.job.worker())) {
-      return Future.succeededFuture(new JsonObject().put("accepted", false));
+    if (live == null || !piece.workerId().equals(live.job.worker())) {
+      return Future.succeededFuture(new AgentReply.Accepted(false));
     }
-    JobProcess.Stream stream = JobProcess.Stream.fromWire(body.getString("stream"));
-    return vertx.executeBlocking(() -> logs.append(id, text, stream), true).map(appended -> {
+    JobProcess.Stream stream = JobProcess.Stream.fromWire(piece.stream());
+    return vertx.executeBlocking(() -> logs.append(id, piece.text(), stream), true).map(appended -> {
       publishOutput(id, appended, stream);
-      return new JsonObject().put("accepted", true);
+      return new AgentReply.Accepted(true);
     });
   }
 
-  private Future<JsonObject> workerDone(JsonObject body) {
-    long id = jobId(body);
-    String workerId = requireText(body, "worker_id");
+  private Future<AgentReply.Accepted> workerDone(JsonObject body) {
+    WorkerDone end = WorkerDone.fromJson(body);
+    long id = end.jobId();
+    String workerId = end.workerId();
     Running live = running.get(id);
     Worker worker = workers.get(workerId);
     if (worker != null) {
@@ -613,26 +622,26 @@ public final class BuildPoolVerticle extends VerticleBase {
     }
     if (live == null || !workerId.equals(live.job.worker())) {
       dispatch();
-      return Future.succeededFuture(new JsonObject().put("accepted", false));
+      return Future.succeededFuture(new AgentReply.Accepted(false));
     }
     release(id);
     vertx.cancelTimer(live.timer);
-    Integer exit = body.getValue("exit_code") instanceof Number n ? n.intValue() : null;
-    String reason = body.getString("reason");
+    Integer exit = end.exitCode();
+    String reason = end.reason();
     JobView.State state = exit != null && exit == 0 ? JobView.State.SUCCEEDED : JobView.State.FAILED;
     // An ordered no-op: it runs after the output appends queued before it, so the job ends after its last output.
     return vertx.executeBlocking(() -> true, true)
-        .compose(v -> finish(live.job, state, exit, reason)).map(done -> new JsonObject().put("accepted", true));
+        .compose(v -> finish(live.job, state, exit, reason)).map(done -> new AgentReply.Accepted(true));
   }
 
-  private Future<JsonObject> leave(JsonObject body) {
-    Worker worker = workers.get(requireText(body, "worker_id"));
+  private Future<AgentReply.Ok> leave(JsonObject body) {
+    Worker worker = workers.get(AgentLeave.fromJson(body).workerId());
     if (worker != null) {
       LOG.info("build agent {} is leaving; its {} job(s) go back in the queue", worker.id, worker.running.size());
       drop(worker, System.currentTimeMillis());
       dispatch();
     }
-    return Future.succeededFuture(new JsonObject().put("ok", true));
+    return Future.succeededFuture(AgentReply.Ok.YES);
   }
 
   private void checkWorkers() {
@@ -655,7 +664,7 @@ public final class BuildPoolVerticle extends VerticleBase {
    */
   private void probe(Worker worker) {
     worker.pinging = true;
-    send(worker.id, Addresses.BuildWorker.Action.PING, new JsonObject()).onComplete(done -> {
+    send(worker.id, Addresses.BuildWorker.Action.PING, new AgentPing()).onComplete(done -> {
       worker.pinging = false;
       if (done.failed() && done.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
           && workers.get(worker.id) == worker) {
@@ -683,10 +692,10 @@ public final class BuildPoolVerticle extends VerticleBase {
     return settings.heartbeatTimeoutSecs() * 1000L;
   }
 
-  private Future<Object> send(String workerId, Addresses.BuildWorker.Action action, JsonObject body) {
+  private Future<Object> send(String workerId, Addresses.BuildWorker.Action action, BusMessage message) {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MILLIS)
         .addHeader(Addresses.ACTION_HEADER, action.wireName());
-    return vertx.eventBus().request(Addresses.BuildWorker.cmd(workerId), body, options).map(m -> m.body());
+    return vertx.eventBus().request(Addresses.BuildWorker.cmd(workerId), message.toJson(), options).map(m -> m.body());
   }
 
   private PoolStatus status() {
@@ -700,13 +709,6 @@ public final class BuildPoolVerticle extends VerticleBase {
 
   private void publish(JobView job) {
     vertx.eventBus().publish(Addresses.BuildPool.EVT_JOB, job.toJson());
-  }
-
-  private static String requireText(JsonObject body, String field) {
-    if (!(body.getValue(field) instanceof String text) || text.isBlank()) {
-      throw OrchException.badRequest("field '" + field + "' is required");
-    }
-    return text;
   }
 
   private static JobView copy(JobView j, JobView.State state, String worker, int attempts, Integer exitCode, String reason,
