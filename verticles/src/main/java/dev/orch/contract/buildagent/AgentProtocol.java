@@ -39,6 +39,17 @@ public final class AgentProtocol {
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
   private static final PropertyNamingStrategies.NamingBase SNAKE =
       (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE;
+  /** Each message's wire field names (its components in snake_case, as WireJson writes them), worked out once. */
+  private static final ClassValue<Map<String, RecordComponent>> FIELDS = new ClassValue<>() {
+    @Override
+    protected Map<String, RecordComponent> computeValue(Class<?> type) {
+      Map<String, RecordComponent> fields = new LinkedHashMap<>();
+      for (RecordComponent component : type.getRecordComponents()) {
+        fields.put(SNAKE.translate(component.getName()), component);
+      }
+      return Map.copyOf(fields);
+    }
+  };
 
   private AgentProtocol() {
   }
@@ -72,10 +83,7 @@ public final class AgentProtocol {
     if (body == null) {
       throw OrchException.badRequest(message + ": message body is missing (expected a JSON object)");
     }
-    Map<String, RecordComponent> fields = new LinkedHashMap<>();
-    for (RecordComponent component : type.getRecordComponents()) {
-      fields.put(SNAKE.translate(component.getName()), component);
-    }
+    Map<String, RecordComponent> fields = FIELDS.get(type);
     for (String name : body.fieldNames()) {
       RecordComponent component = fields.get(name);
       if (component == null) {
