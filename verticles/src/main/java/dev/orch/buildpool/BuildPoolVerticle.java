@@ -6,10 +6,13 @@ import dev.orch.contract.Addresses.BuildPool.AgentAction;
 import dev.orch.contract.Addresses.BuildWorker;
 import dev.orch.contract.BusMessage;
 import dev.orch.contract.CommandEndpoint;
+import dev.orch.contract.JobRef;
 import dev.orch.contract.JobRequest;
 import dev.orch.contract.JobView;
 import dev.orch.contract.JobView.State;
+import dev.orch.contract.JobsQuery;
 import dev.orch.contract.OrchException;
+import dev.orch.contract.OutputQuery;
 import dev.orch.contract.PoolStatus;
 import dev.orch.contract.WireJson;
 import dev.orch.contract.WorkerView;
@@ -123,11 +126,11 @@ public final class BuildPoolVerticle extends VerticleBase {
           return (settings.orchestrate() ? runner.recover() : Future.<Void>succeededFuture())
               .compose(recovered -> CommandEndpoint.on(Addresses.BuildPool.CMD, Action.class)
                   .handle(Action.SUBMIT, body -> submit(JobRequest.fromJson(body)))
-                  .handle(Action.JOB, body -> runner.job(JobFeed.jobId(body)))
-                  .handle(Action.JOBS, this::jobs)
-                  .handle(Action.CANCEL, body -> runner.cancel(JobFeed.jobId(body), State.CANCELLED, "cancelled"))
-                  .handle(Action.OUTPUT, feed::output)
-                  .handle(Action.FOLLOW, feed::follow)
+                  .handle(Action.JOB, body -> runner.job(JobRef.fromJson(body).jobId()))
+                  .handle(Action.JOBS, body -> jobs(JobsQuery.fromJson(body)))
+                  .handle(Action.CANCEL, body -> runner.cancel(JobRef.fromJson(body).jobId(), State.CANCELLED, "cancelled"))
+                  .handle(Action.OUTPUT, body -> feed.output(OutputQuery.fromJson(body)))
+                  .handle(Action.FOLLOW, body -> feed.follow(OutputQuery.fromJson(body)))
                   .handle(Action.STATUS, body -> Future.succeededFuture(status()))
                   .registerLocal(vertx));
         })
@@ -190,9 +193,8 @@ public final class BuildPoolVerticle extends VerticleBase {
     });
   }
 
-  private Future<JsonObject> jobs(JsonObject body) {
-    int limit = body.getValue("limit") instanceof Number n ? Math.max(1, Math.min(1000, n.intValue())) : 50;
-    return store.recent(limit).map(list -> new JsonObject().put("jobs",
+  private Future<JsonObject> jobs(JobsQuery query) {
+    return store.recent(query.limit()).map(list -> new JsonObject().put("jobs",
         new JsonArray(list.stream().map(JobView::toJson).toList())));
   }
 

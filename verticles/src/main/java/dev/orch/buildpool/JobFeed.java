@@ -5,11 +5,11 @@ import dev.orch.contract.JobOutput;
 import dev.orch.contract.JobProgress;
 import dev.orch.contract.JobView;
 import dev.orch.contract.OrchException;
+import dev.orch.contract.OutputQuery;
 import dev.orch.process.JobProcess;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,15 +20,12 @@ import java.util.function.LongFunction;
 
 /**
  * Jobs' output as readers see it: the {@code output} and {@code follow} commands (a follower waits up to
- * {@code wait_millis} for news), and the output events, cut to at most {@link #MAX_EVENT_CHARS} each. Runs on the
+ * {@link OutputQuery#waitMillis()} for news), and the output events, cut to at most {@link #MAX_EVENT_CHARS} each. Runs on the
  * build pool's event loop; file reads run off it.
  */
 final class JobFeed {
   /** The most text one output event carries; longer output goes out as several, in order. */
   static final int MAX_EVENT_CHARS = 64 * 1024;
-  private static final long MAX_FOLLOW_WAIT = 20_000;
-  private static final int MAX_READ = 8 * 1024 * 1024;
-  private static final int DEFAULT_READ = 1024 * 1024;
 
   private final Vertx vertx;
   private final JobLogs logs;
@@ -43,20 +40,13 @@ final class JobFeed {
     this.job = job;
   }
 
-  static long jobId(JsonObject body) {
-    if (!(body.getValue("job_id") instanceof Number id)) {
-      throw OrchException.badRequest("field 'job_id' must be a job number");
-    }
-    return id.longValue();
-  }
-
-  Future<JobOutput> output(JsonObject body) {
-    long id = jobId(body);
-    long offset = offset(body);
-    int max = max(body);
+  Future<JobOutput> output(OutputQuery query) {
+    long id = query.jobId();
+    long offset = query.offset();
+    int max = query.max();
     JobLogs.Part part;
     try {
-      part = JobLogs.Part.of(body.getString("stream"));
+      part = JobLogs.Part.of(query.stream());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(OrchException.badRequest(e.getMessage()));
     }
@@ -64,11 +54,11 @@ final class JobFeed {
         part == JobLogs.Part.ALL ? "" : part.name().toLowerCase(Locale.ROOT)), false);
   }
 
-  Future<JobProgress> follow(JsonObject body) {
-    long id = jobId(body);
-    long offset = offset(body);
-    int max = max(body);
-    long waitMillis = body.getValue("wait_millis") instanceof Number n ? Math.max(0, Math.min(MAX_FOLLOW_WAIT, n.longValue())) : 0;
+  Future<JobProgress> follow(OutputQuery query) {
+    long id = query.jobId();
+    long offset = query.offset();
+    int max = query.max();
+    long waitMillis = query.waitMillis();
     return readProgress(id, offset, max).compose(progress -> {
       if (!progress.text().isEmpty() || progress.job().state().done() || waitMillis == 0) {
         return Future.succeededFuture(progress);
@@ -126,13 +116,5 @@ final class JobFeed {
     if (waiting != null) {
       waiting.forEach(Promise::tryComplete);
     }
-  }
-
-  private static long offset(JsonObject body) {
-    return body.getValue("offset") instanceof Number n ? Math.max(0, n.longValue()) : 0;
-  }
-
-  private static int max(JsonObject body) {
-    return body.getValue("max") instanceof Number n ? Math.max(1, Math.min(MAX_READ, n.intValue())) : DEFAULT_READ;
   }
 }

@@ -1,18 +1,11 @@
 package dev.orch.contract.buildagent;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.orch.contract.Addresses.BuildPool.AgentAction;
 import dev.orch.contract.Addresses.BuildWorker;
-import dev.orch.contract.OrchException;
+import dev.orch.contract.StrictJson;
 import dev.orch.contract.WireJson;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
-import java.lang.reflect.Type;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -37,19 +30,6 @@ public final class AgentProtocol {
   public static final int MAX_OUTPUT_CHARS = 256 * 1024;
   public static final int MAX_COMMAND_CHARS = 64 * 1024;
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
-  private static final PropertyNamingStrategies.NamingBase SNAKE =
-      (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE;
-  /** Each message's wire field names (its components in snake_case, as WireJson writes them), worked out once. */
-  private static final ClassValue<Map<String, RecordComponent>> FIELDS = new ClassValue<>() {
-    @Override
-    protected Map<String, RecordComponent> computeValue(Class<?> type) {
-      Map<String, RecordComponent> fields = new LinkedHashMap<>();
-      for (RecordComponent component : type.getRecordComponents()) {
-        fields.put(SNAKE.translate(component.getName()), component);
-      }
-      return Map.copyOf(fields);
-    }
-  };
 
   private AgentProtocol() {
   }
@@ -74,62 +54,10 @@ public final class AgentProtocol {
     };
   }
 
-  /**
-   * Reads a strict message: every field known, of its JSON type (whole numbers where the record holds numbers), then
-   * the record's own checks. Any refusal is BAD_REQUEST naming the message and the field.
-   */
+  /** Reads a strict message (see {@link StrictJson}); an unknown field says which side to upgrade. */
   public static <T extends Record> T read(JsonObject body, Class<T> type) {
-    String message = type.getSimpleName();
-    if (body == null) {
-      throw OrchException.badRequest(message + ": message body is missing (expected a JSON object)");
-    }
-    Map<String, RecordComponent> fields = FIELDS.get(type);
-    for (String name : body.fieldNames()) {
-      RecordComponent component = fields.get(name);
-      if (component == null) {
-        throw OrchException.badRequest(message + ": field '" + name + "' is not part of this version of the build agent "
-            + "protocol (is the sender newer? upgrade the coordinator before its agents)");
-      }
-      Object value = body.getValue(name);
-      if (value != null && !fits(component.getGenericType(), value)) {
-        throw OrchException.badRequest(message + ": field '" + name + "' must be " + expected(component.getGenericType()));
-      }
-    }
-    return WireJson.fromJson(body, type);
-  }
-
-  private static boolean fits(Type type, Object value) {
-    if (type == int.class || type == Integer.class) {
-      return value instanceof Number n && whole(n) && n.longValue() >= Integer.MIN_VALUE && n.longValue() <= Integer.MAX_VALUE;
-    }
-    if (type == long.class || type == Long.class) {
-      return value instanceof Number n && whole(n);
-    }
-    if (type == boolean.class || type == Boolean.class) {
-      return value instanceof Boolean;
-    }
-    if (type == String.class) {
-      return value instanceof String;
-    }
-    if (type instanceof ParameterizedType list && list.getRawType() == List.class) {
-      List<?> items = value instanceof JsonArray array ? array.getList() : value instanceof List<?> l ? l : null;
-      return items != null && items.stream().allMatch(item -> item != null && fits(list.getActualTypeArguments()[0], item));
-    }
-    return true;
-  }
-
-  private static boolean whole(Number n) {
-    return n.doubleValue() == n.longValue();
-  }
-
-  private static String expected(Type type) {
-    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
-      return "a whole number";
-    }
-    if (type == boolean.class || type == Boolean.class) {
-      return "true or false";
-    }
-    return type == String.class ? "text" : "a list of whole numbers";
+    return StrictJson.read(body, type, "is not part of this version of the build agent protocol (is the sender newer? "
+        + "upgrade the coordinator before its agents)");
   }
 
   // ---- checks shared by the records' compact constructors (IllegalArgumentException, as WireJson expects)
