@@ -6,6 +6,16 @@ import dev.orch.contract.BusMessage;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.WireJson;
+import dev.orch.contract.buildagent.AgentHeartbeat;
+import dev.orch.contract.buildagent.AgentLeave;
+import dev.orch.contract.buildagent.AgentPing;
+import dev.orch.contract.buildagent.AgentRegister;
+import dev.orch.contract.buildagent.AgentReply;
+import dev.orch.contract.buildagent.AgentWelcome;
+import dev.orch.contract.buildagent.JobCancel;
+import dev.orch.contract.buildagent.JobRun;
+import dev.orch.contract.buildagent.WorkerDone;
+import dev.orch.contract.buildagent.WorkerOutput;
 import dev.orch.process.ChildEnvironment;
 import dev.orch.process.JobProcess;
 import io.vertx.core.Context;
@@ -14,7 +24,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -123,7 +132,10 @@ public final class BuildWorkerVerticle extends VerticleBase {
     }, false).compose(v -> CommandEndpoint.on(Addresses.BuildWorker.cmd(settings.workerId()), Action.class)
         .handle(Action.RUN, this::run)
         .handle(Action.CANCEL, this::cancel)
-        .handle(Action.PING, body -> Future.succeededFuture(new JsonObject().put("worker_id", settings.workerId())))
+        .handle(Action.PING, body -> {
+          AgentPing.fromJson(body);
+          return Future.succeededFuture(new AgentReply.Pong(settings.workerId()));
+        })
         .register(vertx))
         .onSuccess(v -> register());
   }
@@ -143,7 +155,7 @@ public final class BuildWorkerVerticle extends VerticleBase {
     if (!registered) {
       return Future.succeededFuture();
     }
-    return request(Addresses.BuildPool.AgentAction.LEAVE, new JsonObject().put("worker_id", settings.workerId()))
+    return request(Addresses.BuildPool.AgentAction.LEAVE, new AgentLeave(settings.workerId()))
         .otherwiseEmpty();
   }
 
@@ -154,16 +166,15 @@ public final class BuildWorkerVerticle extends VerticleBase {
       return;
     }
     registering = true;
-    JsonObject body = new JsonObject().put("worker_id", settings.workerId()).put("host", settings.host())
-        .put("slots", slots.size()).put("free_slots", slots.free()).put("running_jobs", runningJobs());
-    request(Addresses.BuildPool.AgentAction.REGISTER, body).onComplete(done -> {
+    AgentRegister hello = new AgentRegister(settings.workerId(), settings.host(), slots.size(), slots.free(),
+        runningJobs());
+    request(Addresses.BuildPool.AgentAction.REGISTER, hello).onComplete(done -> {
       registering = false;
       if (stopped) {
         return;
       }
       if (done.succeeded()) {
-        JsonObject reply = (JsonObject) done.result();
-        long heartbeatMillis = reply.getInteger("heartbeat_interval_secs", 30) * 1000L;
+        long heartbeatMillis = AgentWelcome.fromJson((JsonObject) done.result()).heartbeatIntervalSecs() * 1000L;
         LOG.info("joined {} as {} with {} slots", settings.serverName(), settings.workerId(), slots.size());
         registered = true;
         backoff = MIN_BACKOFF;
@@ -185,9 +196,8 @@ public final class BuildWorkerVerticle extends VerticleBase {
     if (stopped || !registered) {
       return;
     }
-    JsonObject body = new JsonObject().put("worker_id", settings.workerId()).put("free_slots", slots.free())
-        .put("running_jobs", runningJobs());
-    request(Addresses.BuildPool.AgentAction.HEARTBEAT, body).onFailure(e -> {
+    request(Addresses.BuildPool.AgentAction.HEARTBEAT,
+        new AgentHeartbeat(settings.workerId(), slots.free(), runningJobs())).onFailure(e -> {
       if (registered && !stopped) {
         LOG.info("heartbeat to {} failed ({}); registering again", settings.serverName(), e.getMessage());
         registered = false;
@@ -197,27 +207,18 @@ public final class BuildWorkerVerticle extends VerticleBase {
     });
   }
 
-  private JsonArray runningJobs() {
-    JsonArray out = new JsonArray();
-    jobs.keySet().forEach(out::add);
-    return out;
+  private List<Long> runningJobs() {
+    return List.copyOf(jobs.keySet());
   }
 
   // ---- jobs
 
-  private Future<JsonObject> run(JsonObject body) {
-    if (!(body.getValue("job_id") instanceof Number number)) {
-      return Future.failedFuture(OrchException.badRequest("field 'job_id' must be a job number"));
-    }
-    long id = number.longValue();
-    String url = body.getString("git_url");
-    String commit = body.getString("commit");
-    String command = body.getString("command");
-    if (url == null || commit == null || command == null) {
-      return Future.failedFuture(OrchException.badRequest("fields 'git_url', 'commit' and 'command' are required"));
-    }
+  private Future<AgentReply.Accepted> run(JsonObject body) {
+    JobRun order = JobRun.fromJson(body);
+    long id = order.jobId();
+    String url = order.gitUrl();
     if (jobs.containsKey(id)) {
-      return Future.succeededFuture(new JsonObject().put("accepted", true));
+      return Future.succeededFuture(new AgentReply.Accepted(true));
     }
     if (!slots.tryAcquire()) {
       return Future.failedFuture(OrchException.conflict(settings.workerId() + " has no free slot"));
@@ -225,8 +226,8 @@ public final class BuildWorkerVerticle extends VerticleBase {
     Job job = new Job(id, url);
     jobs.put(id, job);
     vertx.executeBlocking(() -> {
-      job.checkout = checkout.prepare(url, body.getString("ref"), commit, id);
-      return JobProcess.start(command, job.checkout.worktree(), settings.useNix(), JOB_ENV,
+      job.checkout = checkout.prepare(url, order.ref(), order.commit(), id);
+      return JobProcess.start(order.command(), job.checkout.worktree(), settings.useNix(), JOB_ENV,
           (stream, text) -> context.runOnContext(v -> forward(job, stream, text)));
     }, false).onComplete(started -> {
       if (started.failed()) {
@@ -241,7 +242,7 @@ public final class BuildWorkerVerticle extends VerticleBase {
       }
       job.process.exit().whenComplete((code, error) -> context.runOnContext(v -> done(job, code, null)));
     });
-    return Future.succeededFuture(new JsonObject().put("accepted", true));
+    return Future.succeededFuture(new AgentReply.Accepted(true));
   }
 
   /** Output goes out in order: each piece is sent after the one before was taken. */
@@ -263,9 +264,8 @@ public final class BuildWorkerVerticle extends VerticleBase {
       return;
     }
     job.sending = true;
-    JsonObject body = new JsonObject().put("job_id", job.id).put("worker_id", settings.workerId())
-        .put("text", piece.text()).put("stream", piece.stream().wire());
-    request(Addresses.BuildPool.AgentAction.WORKER_OUTPUT, body).onComplete(sent -> sendNext(job));
+    WorkerOutput output = new WorkerOutput(job.id, settings.workerId(), piece.text(), piece.stream().wire());
+    request(Addresses.BuildPool.AgentAction.WORKER_OUTPUT, output).onComplete(sent -> sendNext(job));
   }
 
   /** Completes once every piece of output so far has been taken by the coordinator. */
@@ -282,11 +282,10 @@ public final class BuildWorkerVerticle extends VerticleBase {
       slots.release();
       return;
     }
-    allSent(job).transform(v -> {
-      JsonObject body = new JsonObject().put("job_id", job.id).put("worker_id", settings.workerId())
-          .put("exit_code", exitCode).put("reason", job.cancelled ? "cancelled" : reason);
-      return request(Addresses.BuildPool.AgentAction.WORKER_DONE, body);
-    }).onComplete(v -> {
+    String why = job.cancelled ? "cancelled" : reason;
+    WorkerDone end = new WorkerDone(job.id, settings.workerId(), exitCode,
+        why == null || why.length() <= WorkerDone.MAX_REASON_CHARS ? why : why.substring(0, WorkerDone.MAX_REASON_CHARS));
+    allSent(job).transform(v -> request(Addresses.BuildPool.AgentAction.WORKER_DONE, end)).onComplete(v -> {
       jobs.remove(job.id);
       if (job.checkout == null) {
         slots.release();
@@ -300,22 +299,21 @@ public final class BuildWorkerVerticle extends VerticleBase {
     });
   }
 
-  private Future<JsonObject> cancel(JsonObject body) {
-    long id = body.getValue("job_id") instanceof Number n ? n.longValue() : -1;
-    Job job = jobs.get(id);
+  private Future<AgentReply.Cancelled> cancel(JsonObject body) {
+    Job job = jobs.get(JobCancel.fromJson(body).jobId());
     if (job != null) {
       job.cancelled = true;
       if (job.process != null) {
         job.process.kill();
       }
     }
-    return Future.succeededFuture(new JsonObject().put("cancelled", job != null));
+    return Future.succeededFuture(new AgentReply.Cancelled(job != null));
   }
 
-  private Future<Object> request(Addresses.BuildPool.AgentAction action, JsonObject body) {
+  private Future<Object> request(Addresses.BuildPool.AgentAction action, BusMessage message) {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(SEND_TIMEOUT)
         .addHeader(Addresses.ACTION_HEADER, action.wireName());
-    return vertx.eventBus().request(Addresses.BuildPool.AGENT, body, options).map(m -> m.body())
+    return vertx.eventBus().request(Addresses.BuildPool.AGENT, message.toJson(), options).map(m -> m.body())
         .recover(e -> Future.failedFuture(e instanceof ReplyException re ? new IllegalStateException(re.getMessage()) : e));
   }
 }

@@ -3,6 +3,7 @@ package dev.orch.cluster;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.ErrorCode;
 import dev.orch.contract.OrchException;
+import dev.orch.contract.buildagent.AgentRegister;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -106,7 +107,7 @@ public final class AgentBus {
     }
     Future<Void> ready = message.address().equals(Addresses.BuildPool.AGENT)
         && Addresses.BuildPool.AgentAction.REGISTER.wireName().equals(action)
-        ? bridge(opened.body().getString("worker_id")) : Future.succeededFuture();
+        ? bridge(AgentRegister.fromJson(opened.body()).workerId()) : Future.succeededFuture();
     DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.ACTION_HEADER, action)
         .setSendTimeout(SEND_TIMEOUT_MILLIS);
     ready.compose(v -> local.eventBus().request(message.address(), opened.body(), options)).onComplete(reply -> {

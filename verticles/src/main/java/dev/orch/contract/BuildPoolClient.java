@@ -2,7 +2,6 @@ package dev.orch.contract;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 
@@ -21,21 +20,21 @@ public final class BuildPoolClient extends BusClient {
   }
 
   public Future<JobView> job(long jobId) {
-    return requestObject(Addresses.BuildPool.Action.JOB, new JsonObject().put("job_id", jobId)).map(JobView::fromJson);
+    return requestObject(Addresses.BuildPool.Action.JOB, new JobRef(jobId).toJson()).map(JobView::fromJson);
   }
 
   public Future<List<JobView>> jobs(int limit) {
-    return requestList(Addresses.BuildPool.Action.JOBS, new JsonObject().put("limit", limit), "jobs", JobView::fromJson);
+    return requestList(Addresses.BuildPool.Action.JOBS, new JobsQuery(limit).toJson(), "jobs", JobView::fromJson);
   }
 
   public Future<JobView> cancel(long jobId) {
-    return requestObject(Addresses.BuildPool.Action.CANCEL, new JsonObject().put("job_id", jobId)).map(JobView::fromJson);
+    return requestObject(Addresses.BuildPool.Action.CANCEL, new JobRef(jobId).toJson()).map(JobView::fromJson);
   }
 
   /** Output from {@code offset} on (at most {@code max} bytes): all of it, or only {@code stream} (stdout, stderr). */
   public Future<JobOutput> output(long jobId, String stream, long offset, int max) {
-    return requestObject(Addresses.BuildPool.Action.OUTPUT, new JsonObject().put("job_id", jobId).put("offset", offset)
-        .put("max", max).put("stream", stream)).map(JobOutput::fromJson);
+    return requestObject(Addresses.BuildPool.Action.OUTPUT, new OutputQuery(jobId, stream, offset, max, null).toJson())
+        .map(JobOutput::fromJson);
   }
 
   /**
@@ -43,8 +42,8 @@ public final class BuildPoolClient extends BusClient {
    * up to {@code waitMillis} for some.
    */
   public Future<JobProgress> follow(long jobId, long offset, int max, long waitMillis) {
-    return requestObject(Addresses.BuildPool.Action.FOLLOW, new JsonObject().put("job_id", jobId).put("offset", offset)
-        .put("max", max).put("wait_millis", waitMillis)).map(JobProgress::fromJson);
+    return requestObject(Addresses.BuildPool.Action.FOLLOW, new OutputQuery(jobId, null, offset, max, waitMillis).toJson())
+        .map(JobProgress::fromJson);
   }
 
   public Future<PoolStatus> status() {

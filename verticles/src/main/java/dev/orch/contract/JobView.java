@@ -50,6 +50,29 @@ public record JobView(
     WireJson.require("state", state);
   }
 
+  /** Handed to {@code worker} (or "local") at {@code at}: one more attempt, nothing left of the last one's end. */
+  public JobView startedOn(String worker, long at) {
+    return new JobView(jobId, label, command, commit, ref, taskId, State.RUNNING, worker, attempts + 1, null, null,
+        timeoutSecs, outputBytes, createdAt, at, 0, outputTruncated);
+  }
+
+  /** Ended as {@code state} at {@code at}; {@code exitCode} null when it never exited by itself. */
+  public JobView endedAs(State state, Integer exitCode, String reason, long at) {
+    return new JobView(jobId, label, command, commit, ref, taskId, state, worker, attempts, exitCode, reason, timeoutSecs,
+        outputBytes, createdAt, startedAt, at, outputTruncated);
+  }
+
+  /** Waiting again (its agent went away, orch restarted), saying why. */
+  public JobView backInQueue(String why) {
+    return new JobView(jobId, label, command, commit, ref, taskId, State.QUEUED, null, attempts, null, why, timeoutSecs,
+        outputBytes, createdAt, 0, 0, outputTruncated);
+  }
+
+  public JobView withOutputBytes(long bytes) {
+    return new JobView(jobId, label, command, commit, ref, taskId, state, worker, attempts, exitCode, reason, timeoutSecs,
+        bytes, createdAt, startedAt, endedAt, outputTruncated);
+  }
+
   public JobView withOutputTruncated(boolean truncated) {
     return new JobView(jobId, label, command, commit, ref, taskId, state, worker, attempts, exitCode, reason, timeoutSecs,
         outputBytes, createdAt, startedAt, endedAt, truncated);
