@@ -3,8 +3,8 @@ package dev.orch.contract;
 import io.vertx.core.json.JsonObject;
 
 /** The body of the build pool's {@code job} and {@code cancel}: which job. */
-public record JobRef(long jobId) implements BusMessage {
+public record JobRef(long jobId) implements Command {
   public static JobRef fromJson(JsonObject json) {
-    return StrictJson.read(json, JobRef.class);
+    return WireJson.fromJson(json, JobRef.class);
   }
 }

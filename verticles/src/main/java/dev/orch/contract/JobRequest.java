@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
  * (a hidden snapshot ref); {@code timeoutSecs} 0 means the pool's default; {@code label} says what it is for (build, test).
  */
 public record JobRequest(String commit, String ref, String command, int timeoutSecs, String label, String taskId)
-    implements BusMessage {
+    implements Command {
   public JobRequest {
     WireJson.require("commit", commit);
     WireJson.require("command", command);

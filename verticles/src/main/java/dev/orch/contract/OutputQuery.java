@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
  * absent), at most {@code max} bytes (1 MiB when absent, 8 MiB at most), of {@code stream} (stdout, stderr; all when
  * absent; {@code output} only); {@code follow} waits up to {@code waitMillis} (20 s at most) for some to arrive.
  */
-public record OutputQuery(long jobId, String stream, Long offset, Integer max, Long waitMillis) implements BusMessage {
+public record OutputQuery(long jobId, String stream, Long offset, Integer max, Long waitMillis) implements Command {
   public static final long MAX_WAIT_MILLIS = 20_000;
 
   public OutputQuery {
@@ -17,6 +17,6 @@ public record OutputQuery(long jobId, String stream, Long offset, Integer max, L
   }
 
   public static OutputQuery fromJson(JsonObject json) {
-    return StrictJson.read(json, OutputQuery.class);
+    return WireJson.fromJson(json, OutputQuery.class);
   }
 }

@@ -40,6 +40,12 @@ public final class StrictJson {
 
   /** As {@link #read(JsonObject, Class)}; {@code unknown} ends the message about a field the record does not have. */
   public static <T extends Record> T read(JsonObject body, Class<T> type, String unknown) {
+    check(body, type, unknown);
+    return WireJson.map(body, type);
+  }
+
+  /** The checks alone: {@link WireJson} runs them on every {@link Command} it reads. */
+  static void check(JsonObject body, Class<?> type, String unknown) {
     String message = type.getSimpleName();
     if (body == null) {
       throw OrchException.badRequest(message + ": message body is missing (expected a JSON object)");
@@ -48,14 +54,14 @@ public final class StrictJson {
     for (String name : body.fieldNames()) {
       RecordComponent component = fields.get(name);
       if (component == null) {
-        throw OrchException.badRequest(message + ": field '" + name + "' " + unknown);
+        throw OrchException.badRequest(message + ": field '" + name + "' " + unknown + " (known: "
+            + String.join(", ", fields.keySet().stream().sorted().toList()) + ")");
       }
       Object value = body.getValue(name);
       if (value != null && !fits(component.getGenericType(), value)) {
         throw OrchException.badRequest(message + ": field '" + name + "' must be " + expected(component.getGenericType()));
       }
     }
-    return WireJson.fromJson(body, type);
   }
 
   private static boolean fits(Type type, Object value) {

@@ -33,7 +33,6 @@ public final class WireJson {
       .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
       .addModule(vertxJsonTypes())
       .build();
-  private static final ObjectMapper STRICT = MAPPER.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private WireJson() {
   }
@@ -44,11 +43,19 @@ public final class WireJson {
   }
 
   public static <T> T fromJson(JsonObject json, Class<T> type) {
+    if (Command.class.isAssignableFrom(type) && type.isRecord()) {
+      StrictJson.check(json, type, "is not known");
+    }
+    return map(json, type);
+  }
+
+  /** Reads without the command checks: events may carry fields a newer sender added for newer readers. */
+  static <T> T map(JsonObject json, Class<T> type) {
     if (json == null) {
       throw OrchException.badRequest(readableName(type) + ": message body is missing (expected a JSON object)");
     }
     try {
-      return (Command.class.isAssignableFrom(type) ? STRICT : MAPPER).convertValue(json.getMap(), type);
+      return MAPPER.convertValue(json.getMap(), type);
     } catch (IllegalArgumentException e) {
       throw OrchException.badRequest(readableName(type) + ": " + describe(e.getCause() != null ? e.getCause() : e));
     }
@@ -73,10 +80,6 @@ public final class WireJson {
   static String describe(Throwable failure) {
     if (failure instanceof ValueInstantiationException vie && vie.getCause() != null) {
       return vie.getCause().getMessage();
-    }
-    if (failure instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException upe) {
-      return "field '" + upe.getPropertyName() + "' is not known (known: " + String.join(", ",
-          upe.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()) + ")";
     }
     if (failure instanceof InvalidFormatException ife) {
       return "field '" + path(ife) + "': cannot read " + quote(ife.getValue()) + " as " + ife.getTargetType().getSimpleName();
