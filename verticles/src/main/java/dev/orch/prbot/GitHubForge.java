@@ -66,7 +66,7 @@ final class GitHubForge implements Forge {
   }
 
   private static PullRequestView remote(PullRequestView pr, JsonObject json) {
-    return PrbotVerticle.with(pr, "remote_number", json.getInteger("number"), "url", json.getString("html_url"));
+    return pr.withRemote(json.getInteger("number"), json.getString("html_url"));
   }
 
   @Override

@@ -9,6 +9,9 @@ import dev.orch.contract.ExecutorClient;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.ParserClient;
 import dev.orch.contract.PlanStatus;
+import dev.orch.contract.ChecksState;
+import dev.orch.contract.FollowUpKind;
+import dev.orch.contract.PrStage;
 import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestFailure;
 import dev.orch.contract.PullRequestView;
@@ -172,7 +175,7 @@ public final class PrbotVerticle extends VerticleBase {
 
   private void onRunFinished(RunView run) {
     store.activeForTask(run.taskId()).onSuccess(active -> {
-      if (active.isPresent() && PullRequestView.STAGE_FIXING.equals(active.get().stage())) {
+      if (active.isPresent() && active.get().stage() == PrStage.FIXING) {
         afterFix(active.get(), run);
       } else if (active.isEmpty() && run.succeeded()) {
         open(run.taskId(), run.runId()).onFailure(e -> LOG.warn("{} run {}: no pull request: {}", run.taskId(), run.runId(),
@@ -187,8 +190,7 @@ public final class PrbotVerticle extends VerticleBase {
       flag(pr, "the agent could not address the feedback: " + (run.reason() == null ? run.status().wire() : run.reason()));
       return;
     }
-    inspect(pr, run).compose(updated -> store.save(with(updated, "run_id", run.runId(), "stage",
-            PullRequestView.STAGE_CHECKING)))
+    inspect(pr, run).compose(updated -> store.save(updated.withRun(run.runId(), 0, 0).withStage(PrStage.CHECKING)))
         .onSuccess(updated -> advance(updated.number()))
         .onFailure(e -> flag(pr, "could not read the updated branch: " + e.getMessage()));
   }
@@ -227,7 +229,8 @@ public final class PrbotVerticle extends VerticleBase {
               task.title() + " (" + task.id() + ")", PrBody.of(task, run, inspection), PrState.OPEN, null,
               inspection.headCommit(), null, inspection.filesChanged(), inspection.additions(), inspection.deletions(),
               inspection.diffStat(), run.costUsd(), run.inputTokens() + run.outputTokens(), System.currentTimeMillis(), 0,
-              PullRequestView.STAGE_CHECKING, 0, List.of(), null, null, null, 0);
+              PrStage.CHECKING, 0, List.of(), null, null, null, 0, ChecksState.NOT_RUN, null, task.title(), task.file(),
+              run.worktree(), task.needsReview());
           // A branch with secret-looking files stays local: it is flagged on its way (secretsGate), never opened on a forge.
           return store.insert(draft)
               .compose(pr -> vertx.executeBlocking(() -> BranchSecrets.of(git, git.mainBranch(settings.mainBranch()),
@@ -246,9 +249,9 @@ public final class PrbotVerticle extends VerticleBase {
   private Future<PullRequestView> inspect(PullRequestView pr, RunView run) {
     return scheduler.get(pr.taskId()).compose(task -> vertx.executeBlocking(() -> BranchInspection.of(git,
             settings.mainBranch(), pr.branch(), Path.of(run.worktree()), planFile(run, task)))
-        .map(inspection -> with(pr, "checks", null, "head_commit", inspection.headCommit(), "files_changed", inspection.filesChanged(),
-            "additions", inspection.additions(), "deletions", inspection.deletions(), "diff_stat", inspection.diffStat(),
-            "cost_usd", pr.costUsd() + run.costUsd(), "tokens", pr.tokens() + run.inputTokens() + run.outputTokens())));
+        .map(inspection -> pr.withHead(inspection.headCommit(), inspection.filesChanged(), inspection.additions(),
+            inspection.deletions(), inspection.diffStat()).withRun(pr.runId(), run.costUsd(),
+            run.inputTokens() + run.outputTokens())));
   }
 
   private Path planFile(RunView run, TaskView task) {
@@ -320,46 +323,37 @@ public final class PrbotVerticle extends VerticleBase {
       if (outcome.kind() == BranchUpdate.Kind.UPDATED) {
         return executor.run(pr.runId()).compose(run -> inspect(pr, run)).compose(store::save);
       }
-      if (pr.reason() != null && pr.reason().startsWith(CONFLICT_ROUND)) {
+      if (pr.followUp() == FollowUpKind.CONFLICT) {
         return flag(pr, "it still conflicts with " + result.getKey() + " after the agent's attempt: "
             + outcome.files().replace('\n', ' ')).map((PullRequestView) null);
       }
-      Map<String, String> values = Map.of("TaskID", pr.taskId(), "Title", task.title(), "MainBranch", result.getKey(),
-          "Files", indent(outcome.files()));
-      return fix(pr, CONFLICT_ROUND + outcome.files().replace('\n', ' '), "review/conflict.md", values, false)
-          .map((PullRequestView) null);
+      return fix(pr, new FollowUp.Conflict(result.getKey(), outcome.files())).map((PullRequestView) null);
     });
   }
 
-  static final String CHECKS_PASSED = "passed";
-  static final String FORGE_CHECKS_PENDING = "passed here; waiting for the forge's checks";
-  private static final String CONFLICT_ROUND = "resolving a conflict with the main branch in ";
 
   /** The pull request with its checks passed (or none configured), or null when they failed. */
   private Future<PullRequestView> runChecks(PullRequestView pr, TaskView task, Path worktree) {
-    if (CHECKS_PASSED.equals(pr.checks()) || FORGE_CHECKS_PENDING.equals(pr.checks())) {
+    if (pr.checksState() == ChecksState.PASSED || pr.checksState() == ChecksState.FORGE_PENDING) {
       return Future.succeededFuture(pr);
     }
     if (!checks.configured()) {
-      return store.save(with(pr, "checks", "none configured"));
+      return store.save(pr.withChecks(ChecksState.NONE_CONFIGURED, null));
     }
     Path output = Path.of(settings.logDir()).resolve("checks").resolve("pr-" + pr.number() + "-" + System.currentTimeMillis()
         + ".log");
     return vertx.executeBlocking(() -> checks.run(worktree, output), false).compose(result -> {
       LOG.info("{}: checks on pull request #{} {}", pr.taskId(), pr.number(), result.summary());
       if (result.passed()) {
-        return store.save(with(pr, "checks", CHECKS_PASSED));
+        return store.save(pr.withChecks(ChecksState.PASSED, null));
       }
-      PullRequestView red = with(pr, "checks", result.summary() + "; output in " + output);
+      PullRequestView red = pr.withChecks(ChecksState.FAILED, result.summary() + "; output in " + output);
       if (pr.fixRounds() >= settings.maxFixRounds()) {
         return flag(red, "checks still fail after " + pr.fixRounds() + " fix round" + (pr.fixRounds() == 1 ? "" : "s")
             + ": " + result.summary()).map((PullRequestView) null);
       }
-      Map<String, String> values = Map.of("TaskID", pr.taskId(), "Title", task.title(), "Command", result.command(),
-          "ExitCode", String.valueOf(result.exitCode()), "Output", result.outputTail(),
-          "Round", String.valueOf(pr.fixRounds() + 1), "MaxRounds", String.valueOf(settings.maxFixRounds()));
-      return fix(red, "fixing red checks: " + result.summary(), "review/checks-failed.md", values, true)
-          .map((PullRequestView) null);
+      return fix(red, new FollowUp.ChecksFailed(false, result.command(), String.valueOf(result.exitCode()),
+          result.outputTail(), result.summary(), pr.fixRounds() + 1, settings.maxFixRounds())).map((PullRequestView) null);
     });
   }
 
@@ -369,20 +363,17 @@ public final class PrbotVerticle extends VerticleBase {
    */
   private Future<PullRequestView> forgeChecks(PullRequestView pr, TaskView task) {
     return forge.publish(pr).compose(v -> forge.remoteChecks(pr)).compose(remote -> switch (remote.state()) {
-      case NONE, PASSED -> FORGE_CHECKS_PENDING.equals(pr.checks()) ? store.save(with(pr, "checks", CHECKS_PASSED))
+      case NONE, PASSED -> pr.checksState() == ChecksState.FORGE_PENDING ? store.save(pr.withChecks(ChecksState.PASSED, null))
           : Future.succeededFuture(pr);
-      case PENDING -> store.save(with(pr, "checks", FORGE_CHECKS_PENDING)).map((PullRequestView) null);
+      case PENDING -> store.save(pr.withChecks(ChecksState.FORGE_PENDING, null)).map((PullRequestView) null);
       case FAILED -> {
-        PullRequestView red = with(pr, "checks", "the forge's checks failed: " + remote.summary());
+        PullRequestView red = pr.withChecks(ChecksState.FORGE_FAILED, remote.summary());
         if (pr.fixRounds() >= settings.maxFixRounds()) {
           yield flag(red, "the forge's checks still fail after " + pr.fixRounds() + " fix rounds: " + remote.summary())
               .map((PullRequestView) null);
         }
-        Map<String, String> values = Map.of("TaskID", pr.taskId(), "Title", task.title(), "Command",
-            "the forge's checks", "ExitCode", "-", "Output", remote.summary(), "Round", String.valueOf(pr.fixRounds() + 1),
-            "MaxRounds", String.valueOf(settings.maxFixRounds()));
-        yield fix(red, "fixing the forge's red checks: " + remote.summary(), "review/checks-failed.md", values, true)
-            .map((PullRequestView) null);
+        yield fix(red, new FollowUp.ChecksFailed(true, "the forge's checks", "-", remote.summary(), remote.summary(),
+            pr.fixRounds() + 1, settings.maxFixRounds())).map((PullRequestView) null);
       }
     });
   }
@@ -390,7 +381,7 @@ public final class PrbotVerticle extends VerticleBase {
   /** Open pull requests waiting for the forge's checks are looked at again, all in one place. */
   private void pollForgeChecks() {
     store.list(PrState.OPEN).onSuccess(open -> open.stream()
-        .filter(pr -> FORGE_CHECKS_PENDING.equals(pr.checks()) && PullRequestView.STAGE_CHECKING.equals(pr.stage()))
+        .filter(pr -> pr.checksState() == ChecksState.FORGE_PENDING && pr.stage() == PrStage.CHECKING)
         .forEach(pr -> advance(pr.number())));
   }
 
@@ -406,8 +397,7 @@ public final class PrbotVerticle extends VerticleBase {
                 : Future.succeededFuture(pr);
           }
           String reason = BranchSecrets.CATEGORY + ": " + BranchSecrets.describe(secrets);
-          PullRequestView routed = with(pr, "routing", reason, "labels",
-              new JsonArray(List.of(NEEDS_REVIEW_LABEL, BranchSecrets.CATEGORY)));
+          PullRequestView routed = pr.withRouting(reason, List.of(NEEDS_REVIEW_LABEL, BranchSecrets.CATEGORY));
           return flag(routed, "review needed: " + reason + " (kept local: orch does not push such a branch)")
               .map((PullRequestView) null);
         });
@@ -421,24 +411,24 @@ public final class PrbotVerticle extends VerticleBase {
           task.needsReview(), task.file());
     }).compose(decision -> {
       if (decision.routine()) {
-        return store.save(with(pr, "routing", null));
+        return store.save(pr.withRouting(null, pr.labels()));
       }
       List<String> labels = new ArrayList<>();
       labels.add(NEEDS_REVIEW_LABEL);
       decision.categories().forEach(labels::add);
-      PullRequestView routed = with(pr, "routing", decision.reason(), "labels", new JsonArray(labels));
+      PullRequestView routed = pr.withRouting(decision.reason(), labels);
       return forge.label(routed, labels).compose(v -> flag(routed, "review needed: " + decision.reason())).map((PullRequestView) null);
     });
   }
 
   /** Sends feedback to the agent's session; the pull request waits in the fixing stage for the run to end. */
-  private Future<PullRequestView> fix(PullRequestView pr, String why, String template, Map<String, String> values,
-      boolean countsAsFixRound) {
-    PullRequestView fixing = with(pr, "stage", PullRequestView.STAGE_FIXING, "reason", why,
-        "fix_rounds", pr.fixRounds() + (countsAsFixRound ? 1 : 0));
+  private Future<PullRequestView> fix(PullRequestView pr, FollowUp followUp) {
+    PullRequestView fixing = pr.handedToAgent(followUp.kind(), followUp.reason(),
+        pr.fixRounds() + (followUp.countsAsFixRound() ? 1 : 0));
     return store.save(fixing)
-        .compose(saved -> executor.resume(ResumeRequest.withTemplate(pr.taskId(), template, values)).map(run -> {
-          LOG.info("{}: pull request #{}: {}; the agent works on it in run {}", pr.taskId(), pr.number(), why, run.runId());
+        .compose(saved -> executor.resume(followUp.request(saved)).map(run -> {
+          LOG.info("{}: pull request #{}: {}; the agent works on it in run {}", pr.taskId(), pr.number(), followUp.reason(),
+              run.runId());
           vertx.eventBus().publish(Addresses.Prbot.EVT_FIXING, saved.toJson());
           return saved;
         }))
@@ -457,7 +447,7 @@ public final class PrbotVerticle extends VerticleBase {
       if (pr.state() == PrState.MERGED || pr.state() == PrState.CLOSED) {
         return Future.failedFuture(OrchException.conflict("pull request #" + number + " is " + pr.state().wire()));
       }
-      if (PullRequestView.STAGE_FIXING.equals(pr.stage())) {
+      if (pr.stage() == PrStage.FIXING) {
         return Future.failedFuture(OrchException.conflict("pull request #" + number + " is with the agent ("
             + pr.reason() + "); wait for it"));
       }
@@ -472,7 +462,7 @@ public final class PrbotVerticle extends VerticleBase {
       RunView run = both.resultAt(1);
       Path output = Path.of(settings.logDir()).resolve("checks").resolve("pr-" + pr.number() + "-manual.log");
       return vertx.executeBlocking(() -> checks.run(Path.of(run.worktree()), output), false).compose(result -> result.passed()
-          ? store.save(with(pr, "checks", CHECKS_PASSED))
+          ? store.save(pr.withChecks(ChecksState.PASSED, null))
           : Future.failedFuture(OrchException.conflict("pull request #" + pr.number() + ": checks fail: " + result.summary()
               + " (output in " + output + "); use --force to merge anyway")));
     });
@@ -529,9 +519,7 @@ public final class PrbotVerticle extends VerticleBase {
       boolean byPerson) {
     TaskId id = TaskId.parseFull(pr.taskId());
     return vertx.executeBlocking(() -> git.run("update-ref", MERGED_REFS + id.module() + "-" + id.local(), attempt.branchTip()))
-        .compose(v -> store.save(with(pr, "state", PrState.MERGED.wire(), "stage", PullRequestView.STAGE_DONE,
-            "reason", byPerson ? "merged by a person" : null, "merge_commit", mergeCommit,
-            "merged_at", System.currentTimeMillis())))
+        .compose(v -> store.save(pr.merged(mergeCommit, System.currentTimeMillis(), byPerson ? "merged by a person" : null)))
         .onSuccess(updated -> {
           LOG.info("{}: merged pull request #{} into {} as {}", pr.taskId(), pr.number(), attempt.mainBranch(),
               mergeCommit.substring(0, Math.min(10, mergeCommit.length())));
@@ -544,7 +532,7 @@ public final class PrbotVerticle extends VerticleBase {
 
   private Future<PullRequestView> flag(PullRequestView pr, String reason) {
     LOG.warn("{}: pull request #{} needs a person: {}", pr.taskId(), pr.number(), reason);
-    return store.save(with(pr, "state", PrState.FLAGGED.wire(), "stage", PullRequestView.STAGE_WAITING, "reason", reason))
+    return store.save(pr.flagged(reason))
         .onSuccess(flagged -> vertx.eventBus().publish(Addresses.Prbot.EVT_FLAGGED, flagged.toJson()));
   }
 
@@ -562,20 +550,17 @@ public final class PrbotVerticle extends VerticleBase {
       if (pr.state() == PrState.MERGED || pr.state() == PrState.CLOSED) {
         return Future.failedFuture(OrchException.conflict("pull request #" + number + " is " + pr.state().wire()));
       }
-      if (PullRequestView.STAGE_FIXING.equals(pr.stage())) {
+      if (pr.stage() == PrStage.FIXING) {
         return Future.failedFuture(OrchException.conflict("pull request #" + number + " is already with the agent"));
       }
-      return scheduler.get(pr.taskId()).compose(task -> fix(with(pr, "state", PrState.OPEN.wire()),
-          "changes requested by a person: " + reason, "review/rejected.md",
-          Map.of("TaskID", pr.taskId(), "Title", task.title(), "Number", String.valueOf(pr.number()), "Reason", reason),
-          false));
+      return fix(pr.withState(PrState.OPEN), new FollowUp.Rejected(reason));
     });
   }
 
   /** After a restart: pull requests that were being checked or merged carry on; ones with the agent wait for it. */
   private void resumeOpenPullRequests() {
     store.list(PrState.OPEN).onSuccess(open -> open.forEach(pr -> {
-      if (PullRequestView.STAGE_FIXING.equals(pr.stage())) {
+      if (pr.stage() == PrStage.FIXING) {
         executor.runs(pr.taskId(), false).onSuccess(runs -> {
           if (!runs.isEmpty() && !runs.get(0).status().live()) {
             afterFix(pr, runs.get(0));
@@ -615,21 +600,6 @@ public final class PrbotVerticle extends VerticleBase {
       return git.run("diff", "--stat", "--patch", main + "..." + pr.headCommit());
     }
     return "(the commits of this pull request are no longer in the repository)";
-  }
-
-  /** A copy of {@code pr} with some fields changed, given as snake_case name and value pairs. */
-  static PullRequestView with(PullRequestView pr, Object... namesAndValues) {
-    JsonObject json = pr.toJson();
-    Map<String, Object> changes = new LinkedHashMap<>();
-    for (int i = 0; i < namesAndValues.length; i += 2) {
-      changes.put((String) namesAndValues[i], namesAndValues[i + 1]);
-    }
-    changes.forEach(json::put);
-    return PullRequestView.fromJson(json);
-  }
-
-  private static String indent(String lines) {
-    return "    " + lines.strip().replace("\n", "\n    ");
   }
 
   /** Where a branch's commits are kept before orch rewrites it: the executor's archive convention. */
