@@ -59,6 +59,11 @@ final class LocalForge implements Forge {
   }
 
   @Override
+  public Future<Optional<String>> landed(PullRequestView pr) {
+    return Future.succeededFuture(Optional.empty());
+  }
+
+  @Override
   public Future<Void> abortMerge(MergeAttempt attempt) {
     return offload.blocking(() -> {
       abort();

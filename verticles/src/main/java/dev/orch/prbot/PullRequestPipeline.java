@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -86,6 +87,8 @@ final class PullRequestPipeline {
   private final Set<Integer> advancing = new HashSet<>();
   private final Set<Integer> advanceAgain = new HashSet<>();
   private final TransientRetries retries = new TransientRetries();
+  /** Open pull requests found at start: one may have landed just before a crash, so its first step looks for that. */
+  private final Set<Integer> mayHaveLanded = new HashSet<>();
   /** Merges run one after another: each starts from the main branch the previous one left. */
   private Future<Step> mergeQueue = Future.succeededFuture();
 
@@ -144,6 +147,7 @@ final class PullRequestPipeline {
               ? afterFix(pr, latest.get()) : Future.<Void>succeededFuture()));
         } else {
           LOG.info("{}: resuming pull request #{}", pr.taskId(), pr.number());
+          mayHaveLanded.add(pr.number());
           resumed.add(advance(pr.number()));
         }
       }
@@ -295,7 +299,7 @@ final class PullRequestPipeline {
   }
 
   private Future<Step> step(PullRequestView pr) {
-    return repo.mergedOnMain(pr).compose(landed -> {
+    return landedBeforeACrash(pr).compose(landed -> {
       if (landed.isPresent()) {
         LOG.info("{}: pull request #{} is already on the main branch as {}", pr.taskId(), pr.number(), landed.get());
         return recordMerged(pr, landed.get(), pr.headCommit(), null);
@@ -313,6 +317,16 @@ final class PullRequestPipeline {
         return then(step, routine -> enqueueMerge(routine.number(), false));
       });
     });
+  }
+
+  /** Asked once per pull request open at start: on the forge (GitHub), then on the main branch (orch's trailers). */
+  private Future<Optional<String>> landedBeforeACrash(PullRequestView pr) {
+    if (!mayHaveLanded.contains(pr.number())) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return forge.landed(pr)
+        .compose(onForge -> onForge.isPresent() ? Future.succeededFuture(onForge) : repo.mergedOnMain(pr))
+        .onSuccess(answered -> mayHaveLanded.remove(pr.number()));
   }
 
   private static Future<Step> then(Future<Step> step, Function<PullRequestView, Future<Step>> next) {

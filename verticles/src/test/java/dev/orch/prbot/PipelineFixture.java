@@ -166,6 +166,8 @@ final class PipelineFixture {
   static final class FakeForge implements Forge {
     final Deque<RemoteChecks> remote = new ArrayDeque<>();
     final List<String> merged = new ArrayList<>();
+    final Map<Integer, String> landed = new HashMap<>();
+    int askedLanded;
     String conflict;
 
     @Override
@@ -198,6 +200,12 @@ final class PipelineFixture {
     public Future<Completed> completeMerge(PullRequestView pr, MergeAttempt attempt, String message) {
       merged.add(message);
       return Future.succeededFuture(Completed.done("merge-" + merged.size()));
+    }
+
+    @Override
+    public Future<Optional<String>> landed(PullRequestView pr) {
+      askedLanded++;
+      return Future.succeededFuture(Optional.ofNullable(landed.get(pr.number())));
     }
 
     @Override

@@ -249,6 +249,23 @@ class PullRequestPipelineTest {
     assertThat(f.events.seen).containsExactly("merged #1");
   }
 
+  @Test
+  void aPullRequestTheForgeMergedBeforeACrashIsRecordedWithTheForgesCommitAndOnlyAfterARestartIsItAsked() {
+    f.store.rows.put(1, open(1, TASK, PrStage.CHECKING));
+    f.forge.landed.put(1, "gh-sha");
+
+    result(f.pipeline().resumeAll());
+
+    assertThat(f.store.only().state()).isEqualTo(PrState.MERGED);
+    assertThat(f.store.only().mergeCommit()).isEqualTo("gh-sha");
+    assertThat(f.forge.merged).isEmpty();
+
+    f.store.rows.clear();
+    f.forge.askedLanded = 0;
+    result(pipeline.onRunFinished(f.run(1, RunStatus.SUCCEEDED)));
+    assertThat(f.forge.askedLanded).as("a pull request opened after the start cannot have landed unseen").isZero();
+  }
+
   private PullRequestView open(int number, String taskId, PrStage stage) {
     return new PullRequestView(number, taskId, number, "orch/" + taskId.replace('/', '-'), "T (" + taskId + ")", "body",
         PrState.OPEN, null, "head-0", null, 1, 1, 0, "", 0.25, 15, 0, 0, stage, 0, List.of(), null, null, null, 0,

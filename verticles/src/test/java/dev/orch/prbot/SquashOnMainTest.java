@@ -10,20 +10,30 @@ import dev.orch.contract.PrStage;
 import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestView;
 import dev.orch.git.GitCli;
+import dev.orch.testkit.FakeGitHub;
 import dev.orch.testkit.TestRepo;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 14: orch crashed after the change landed on the main branch and before the pull request was recorded merged.
  * On restart the squash commit on main (found by orch's trailers, in a real repository) marks it merged: not merged a
- * second time, not flagged.
+ * second time, not flagged. The same when GitHub merged it and the local main branch never heard.
  */
+@ExtendWith(VertxExtension.class)
 class SquashOnMainTest {
   static final String PLAN = "docs/plans/app/epic-01-x.md";
 
@@ -82,6 +92,41 @@ class SquashOnMainTest {
 
     assertThat(result(repo.mergedOnMain(other))).isEmpty();
     assertThat(result(repo.mergedOnMain(openPullRequest()))).isPresent();
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aPullRequestGitHubMergedBeforeTheCrashIsRecordedWithGitHubsCommitAndMainFollows(Vertx vertx) throws Exception {
+    Path bare = tmp.resolve("remote.git");
+    git.run("clone", "-q", "--bare", git.repo().toString(), bare.toString());
+    git.run("remote", "add", "origin", bare.toString());
+    FakeGitHub github = await(FakeGitHub.start(vertx, bare, "t0ken"));
+    GitHubApi api = new GitHubApi(vertx, github.url(), "t0ken");
+    GitHubForge gitHub = new GitHubForge(vertx, git, api, "acme", "app", "origin", "main");
+    PullRequestView pr = await(gitHub.open(openPullRequest()));
+    String mainBefore = git.resolve("main").orElseThrow();
+    // orch asked GitHub to merge and died before it heard back: GitHub merged, nothing local knows.
+    GitHubApi.Response merge = await(api.send(HttpMethod.PUT, "/repos/acme/app/pulls/" + pr.remoteNumber() + "/merge",
+        new JsonObject().put("merge_method", "squash").put("sha", pr.headCommit()).put("commit_title", pr.title())));
+    assertThat(merge.status()).isEqualTo(200);
+    String onGitHub = merge.object().getString("sha");
+    PipelineFixture f = new PipelineFixture(worktree);
+    f.store.rows.put(1, pr);
+
+    await(f.pipeline(gitHub, repo).resumeAll());
+
+    PullRequestView merged = f.store.only();
+    assertThat(merged.state()).isEqualTo(PrState.MERGED);
+    assertThat(merged.mergeCommit()).isEqualTo(onGitHub);
+    assertThat(git.resolve("main")).as("the local main branch followed GitHub's").contains(onGitHub);
+    assertThat(git.run("rev-list", "--count", mainBefore + "..main")).isEqualTo("1");
+    assertThat(f.events.seen).containsExactly("merged #1");
+    assertThat(f.status.written).isEmpty();
+    await(github.close());
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   private PullRequestView openPullRequest() {
