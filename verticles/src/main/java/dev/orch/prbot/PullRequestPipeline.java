@@ -143,8 +143,7 @@ final class PullRequestPipeline {
       List<Future<Void>> resumed = new ArrayList<>();
       for (PullRequestView pr : open) {
         if (pr.stage() == PrStage.FIXING) {
-          resumed.add(agent.latestRun(pr.taskId()).compose(latest -> latest.isPresent() && !latest.get().status().live()
-              ? afterFix(pr, latest.get()) : Future.<Void>succeededFuture()));
+          resumed.add(resumeFixing(pr));
         } else {
           LOG.info("{}: resuming pull request #{}", pr.taskId(), pr.number());
           mayHaveLanded.add(pr.number());
@@ -153,6 +152,24 @@ final class PullRequestPipeline {
       }
       return Future.join(resumed).mapEmpty();
     });
+  }
+
+  /**
+   * A pull request left with the agent: its run may have ended while orch was down. The executor is deployed after
+   * prbot, so it may not answer yet: then it is asked again later.
+   */
+  private Future<Void> resumeFixing(PullRequestView pr) {
+    return agent.latestRun(pr.taskId()).compose(
+        latest -> latest.isPresent() && !latest.get().status().live() ? afterFix(pr, latest.get())
+            : Future.<Void>succeededFuture(),
+        failure -> {
+          if (ErrorCode.of(failure).retryable()) {
+            retryLater(pr.number(), failure, () -> resumeFixing(pr));
+          } else {
+            LOG.warn("{}: pull request #{} with the agent not resumed: {}", pr.taskId(), pr.number(), failure.getMessage());
+          }
+          return Future.succeededFuture();
+        });
   }
 
   /** Open pull requests waiting for the forge's checks are looked at again. */
@@ -211,9 +228,14 @@ final class PullRequestPipeline {
           PrStage.CHECKING, 0, List.of(), null, null, null, 0, ChecksState.NOT_RUN, null, task.title(), task.file(),
           run.worktree(), task.needsReview());
       // A branch with secret-looking files stays local: it is flagged on its way (secretsGate), never opened on a forge.
+      // A forge that refuses now gets asked again by secretsGate: the pull request is recorded either way.
       return store.insert(draft)
           .compose(pr -> repo.secrets(pr.branch()).compose(secrets -> secrets.isEmpty()
-              ? forge.open(pr).compose(store::save) : Future.succeededFuture(pr)))
+              ? forge.open(pr).compose(store::save).recover(e -> {
+                LOG.warn("{}: pull request #{} not opened on the forge yet: {}", pr.taskId(), pr.number(), e.getMessage());
+                return Future.succeededFuture(pr);
+              })
+              : Future.succeededFuture(pr)))
           .onSuccess(pr -> {
             LOG.info("{}: opened pull request #{} ({} files, +{} -{})", pr.taskId(), pr.number(), pr.filesChanged(),
                 pr.additions(), pr.deletions());

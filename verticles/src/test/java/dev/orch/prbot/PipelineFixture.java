@@ -47,6 +47,7 @@ final class PipelineFixture {
   final RecordingEvents events = new RecordingEvents();
   final ManualTimers timers = new ManualTimers();
   final Path worktree;
+  boolean remoteForge;
 
   PipelineFixture(Path worktree) {
     this.worktree = worktree;
@@ -64,7 +65,8 @@ final class PipelineFixture {
 
   /** With a real forge and repository where git is the point. */
   PullRequestPipeline pipeline(Forge withForge, PipelinePorts.Repository withRepo) {
-    return new PullRequestPipeline(new PullRequestPipeline.Settings("squash", "rebase", 2, worktree.resolve("logs"), false),
+    return new PullRequestPipeline(new PullRequestPipeline.Settings("squash", "rebase", 2, worktree.resolve("logs"),
+        remoteForge),
         clock, store, withForge, withRepo, agent, tasks, status, checks, events, timers);
   }
 
@@ -168,11 +170,18 @@ final class PipelineFixture {
     final List<String> merged = new ArrayList<>();
     final Map<Integer, String> landed = new HashMap<>();
     int askedLanded;
+    int openFailures;
+    int opened;
     String conflict;
 
     @Override
     public Future<PullRequestView> open(PullRequestView pr) {
-      return Future.succeededFuture(pr);
+      if (openFailures > 0) {
+        openFailures--;
+        return Future.failedFuture("GitHub refused the pull request (502): Bad Gateway");
+      }
+      opened++;
+      return Future.succeededFuture(pr.withRemote(40 + pr.number(), "https://github.example/pull/" + (40 + pr.number())));
     }
 
     @Override
@@ -266,6 +275,7 @@ final class PipelineFixture {
     final List<ResumeRequest> resumed = new ArrayList<>();
     final Deque<Throwable> failures = new ArrayDeque<>();
     final Map<String, RunView> latest = new HashMap<>();
+    final Deque<Throwable> latestFailures = new ArrayDeque<>();
     final List<String> removed = new ArrayList<>();
     long nextRun = 100;
 
@@ -281,6 +291,9 @@ final class PipelineFixture {
 
     @Override
     public Future<Optional<RunView>> latestRun(String taskId) {
+      if (!latestFailures.isEmpty()) {
+        return Future.failedFuture(latestFailures.poll());
+      }
       return Future.succeededFuture(Optional.ofNullable(latest.get(taskId)));
     }
 

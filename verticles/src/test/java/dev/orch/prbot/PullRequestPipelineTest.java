@@ -219,6 +219,20 @@ class PullRequestPipelineTest {
   }
 
   @Test
+  void aPullRequestWithTheAgentWaitsForAnExecutorNotYetDeployedAfterARestart() {
+    f.store.rows.put(2, open(2, "app/E02", PrStage.FIXING));
+    f.agent.latest.put("app/E02", f.run(200, RunStatus.SUCCEEDED));
+    f.agent.latestFailures.add(transientFailure("no handler for orch.executor.cmd"));
+
+    result(f.pipeline().resumeAll());
+    assertThat(f.store.rows.get(2).stage()).isEqualTo(PrStage.FIXING);
+    f.timers.fireAll(f.clock);
+
+    assertThat(f.store.rows.get(2).state()).isEqualTo(PrState.MERGED);
+    assertThat(f.events.seen).containsExactly("merged #2");
+  }
+
+  @Test
   void aRowFromBeforeTheSnapshotGetsItOnceAndCarriesOn() {
     PullRequestView legacy = open(1, TASK, PrStage.CHECKING);
     f.store.rows.put(1, new PullRequestView(1, TASK, 1, BRANCH, legacy.title(), "body", PrState.OPEN, null, "head-0",
@@ -264,6 +278,19 @@ class PullRequestPipelineTest {
     f.forge.askedLanded = 0;
     result(pipeline.onRunFinished(f.run(1, RunStatus.SUCCEEDED)));
     assertThat(f.forge.askedLanded).as("a pull request opened after the start cannot have landed unseen").isZero();
+  }
+
+  @Test
+  void aForgeThatRefusesToOpenThePullRequestIsAskedAgainOnItsWayAndThePullRequestIsKept() {
+    f.remoteForge = true;
+    f.forge.openFailures = 1;
+
+    result(f.pipeline().onRunFinished(f.run(1, RunStatus.SUCCEEDED)));
+
+    PullRequestView pr = f.store.only();
+    assertThat(pr.state()).isEqualTo(PrState.MERGED);
+    assertThat(pr.remoteNumber()).isEqualTo(41);
+    assertThat(f.forge.opened).isEqualTo(1);
   }
 
   private PullRequestView open(int number, String taskId, PrStage stage) {
