@@ -260,8 +260,7 @@ final class PullRequestPipeline {
   /** The agent's turn on feedback ended: carry on with the updated branch, or hand the pull request to a person. */
   private Future<Void> afterFix(PullRequestView pr, RunView run) {
     if (!run.succeeded()) {
-      return flag(pr, "the agent could not address the feedback: "
-          + (run.reason() == null ? run.status().wire() : run.reason())).mapEmpty();
+      return flag(pr, new FlagCause.AgentGaveUp(run.reason() == null ? run.status().wire() : run.reason())).mapEmpty();
     }
     return withSnapshot(pr)
         .compose(current -> inspect(current.withRun(run.runId(), run.costUsd(), run.inputTokens() + run.outputTokens())))
@@ -273,7 +272,7 @@ final class PullRequestPipeline {
             retryLater(pr.number(), e, () -> afterFix(pr, run));
             return Future.succeededFuture();
           }
-          return flag(pr, "could not read the updated branch: " + e.getMessage()).mapEmpty();
+          return flag(pr, new FlagCause.Failed(FlagCause.Failed.READING_BRANCH, e.getMessage())).mapEmpty();
         });
   }
 
@@ -306,8 +305,8 @@ final class PullRequestPipeline {
           } else if (ErrorCode.of(done.cause()).retryable()) {
             retryLater(number, done.cause(), () -> advance(number));
           } else {
-            store.get(number).onSuccess(pr -> pr.ifPresent(p -> flag(p, "orch could not process it: "
-                + done.cause().getMessage())));
+            store.get(number).onSuccess(pr -> pr.ifPresent(p -> flag(p,
+                new FlagCause.Failed(FlagCause.Failed.PROCESSING, done.cause().getMessage()))));
           }
           return advanceAgain.remove(number) ? advance(number) : Future.succeededFuture();
         });
@@ -329,7 +328,7 @@ final class PullRequestPipeline {
       Path worktree = Path.of(pr.worktree());
       return repo.exists(worktree).compose(exists -> {
         if (!exists) {
-          return flag(pr, "its worktree " + worktree + " is gone");
+          return flag(pr, new FlagCause.WorktreeGone(worktree));
         }
         Future<Step> step = updateBranch(pr, worktree);
         step = then(step, this::secretsGate);
@@ -362,8 +361,7 @@ final class PullRequestPipeline {
         case UP_TO_DATE -> Future.succeededFuture(new Step.Continue(pr));
         case UPDATED -> inspect(pr).compose(store::save).map(Step.Continue::new);
         case CONFLICT -> pr.followUp() == FollowUpKind.CONFLICT
-            ? flag(pr, "it still conflicts with " + update.mainBranch() + " after the agent's attempt: "
-                + outcome.files().replace('\n', ' '))
+            ? flag(pr, new FlagCause.StillConflicts(update.mainBranch(), outcome.files()))
             : fix(pr, new FollowUp.Conflict(update.mainBranch(), outcome.files()));
       };
     });
@@ -378,7 +376,7 @@ final class PullRequestPipeline {
       }
       String reason = BranchSecrets.CATEGORY + ": " + BranchSecrets.describe(secrets);
       PullRequestView routed = pr.withRouting(reason, List.of(NEEDS_REVIEW_LABEL, BranchSecrets.CATEGORY));
-      return flag(routed, "review needed: " + reason + " (kept local: orch does not push such a branch)");
+      return flag(routed, new FlagCause.NeedsReview(reason, true));
     });
   }
 
@@ -397,7 +395,7 @@ final class PullRequestPipeline {
       }
       PullRequestView red = pr.withChecks(ChecksState.FAILED, result.summary() + "; output in " + output);
       if (pr.fixRounds() >= settings.maxFixRounds()) {
-        return flag(red, "checks still fail after " + rounds(pr.fixRounds()) + ": " + result.summary());
+        return flag(red, new FlagCause.ChecksStillFail(false, pr.fixRounds(), result.summary()));
       }
       return fix(red, new FollowUp.ChecksFailed(false, result.command(), String.valueOf(result.exitCode()),
           result.outputTail(), result.summary(), pr.fixRounds() + 1, settings.maxFixRounds()));
@@ -413,15 +411,11 @@ final class PullRequestPipeline {
       case FAILED -> {
         PullRequestView red = pr.withChecks(ChecksState.FORGE_FAILED, remote.summary());
         yield pr.fixRounds() >= settings.maxFixRounds()
-            ? flag(red, "the forge's checks still fail after " + rounds(pr.fixRounds()) + ": " + remote.summary())
+            ? flag(red, new FlagCause.ChecksStillFail(true, pr.fixRounds(), remote.summary()))
             : fix(red, new FollowUp.ChecksFailed(true, "the forge's checks", "-", remote.summary(), remote.summary(),
                 pr.fixRounds() + 1, settings.maxFixRounds()));
       }
     });
-  }
-
-  private static String rounds(int count) {
-    return count + " fix round" + (count == 1 ? "" : "s");
   }
 
   /** Routine changes go on; others are labelled and flagged with the reason. */
@@ -434,7 +428,7 @@ final class PullRequestPipeline {
       labels.add(NEEDS_REVIEW_LABEL);
       labels.addAll(decision.categories());
       PullRequestView routed = pr.withRouting(decision.reason(), labels);
-      return forge.label(routed, labels).compose(v -> flag(routed, "review needed: " + decision.reason()));
+      return forge.label(routed, labels).compose(v -> flag(routed, new FlagCause.NeedsReview(decision.reason(), false)));
     });
   }
 
@@ -459,13 +453,13 @@ final class PullRequestPipeline {
         retryLater(saved.number(), e, () -> handOver(saved, followUp));
         return Future.succeededFuture(new Step.HandedToAgent(saved));
       }
-      return flag(saved, "could not hand the feedback to the agent: " + e.getMessage());
+      return flag(saved, new FlagCause.Failed(FlagCause.Failed.HANDING_OVER, e.getMessage()));
     });
   }
 
-  private Future<Step> flag(PullRequestView pr, String reason) {
-    LOG.warn("{}: pull request #{} needs a person: {}", pr.taskId(), pr.number(), reason);
-    return store.save(pr.flagged(reason)).map(flagged -> {
+  private Future<Step> flag(PullRequestView pr, FlagCause cause) {
+    LOG.warn("{}: pull request #{} needs a person: {}", pr.taskId(), pr.number(), cause.reason());
+    return store.save(pr.flagged(cause.reason())).map(flagged -> {
       events.flagged(flagged);
       return new Step.Flagged(flagged);
     });
@@ -496,12 +490,13 @@ final class PullRequestPipeline {
           return writeStatusAndComplete(pr, prepared.attempt(), byPerson, attempt);
         }
         if (byPerson || attempt >= MAX_MERGE_ATTEMPTS) {
-          return flag(pr, prepared.conflict());
+          return flag(pr, new FlagCause.MergeRefused(prepared.conflict()));
         }
         return Future.succeededFuture(new Step.Again(pr));
       });
     }).recover(failure -> ErrorCode.of(failure).retryable() ? Future.failedFuture(failure)
-        : store.get(number).compose(found -> found.isPresent() ? flag(found.get(), "merge failed: " + failure.getMessage())
+        : store.get(number).compose(found -> found.isPresent()
+            ? flag(found.get(), new FlagCause.Failed(FlagCause.Failed.MERGING, failure.getMessage()))
             : Future.failedFuture(failure)));
   }
 
@@ -514,7 +509,7 @@ final class PullRequestPipeline {
         .compose(done -> {
           if (done.blocked() != null) {
             return forge.abortMerge(attempt).compose(v -> done.retry() && tries < MAX_MERGE_ATTEMPTS
-                ? merge(pr.number(), byPerson, tries + 1) : flag(pr, done.blocked()));
+                ? merge(pr.number(), byPerson, tries + 1) : flag(pr, new FlagCause.MergeRefused(done.blocked())));
           }
           LOG.info("{}: merged pull request #{} into {} as {}", pr.taskId(), pr.number(), attempt.mainBranch(),
               done.mergeCommit().substring(0, Math.min(10, done.mergeCommit().length())));
