@@ -2,7 +2,7 @@ package dev.orch.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.orch.contract.PullRequestView;
+import dev.orch.contract.PrStage;
 import dev.orch.scripted.ScriptBook;
 import dev.orch.scripted.ScriptStep;
 import dev.orch.testkit.PlanTree;
@@ -148,7 +148,7 @@ class ReviewFlowIT {
       Process first = orch.startRun();
       Awaitility.await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
           .until(() -> pr(orch, "app/E01"), p -> "open".equals(p.getString("state"))
-              && PullRequestView.STAGE_CHECKING.equals(p.getString("stage")));
+              && PrStage.CHECKING.wire().equals(p.getString("stage")));
       first.destroyForcibly().waitFor();
 
       Process second = orch.startRun();

@@ -4,6 +4,7 @@ import dev.orch.contract.PullRequestView;
 import io.vertx.core.Future;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where pull requests live: the local repository (the default) or GitHub. Merging is two steps so that the plan's
@@ -58,6 +59,13 @@ interface Forge {
   Future<Prepared> prepareMerge(PullRequestView pr, Path worktree, String method);
 
   Future<Completed> completeMerge(PullRequestView pr, MergeAttempt attempt, String message);
+
+  /**
+   * The commit the forge itself already merged this pull request as, if it did: after a crash between the forge's merge
+   * and recording it. The local main branch is brought along. The local forge answers none (the repository's trailers
+   * say it).
+   */
+  Future<Optional<String>> landed(PullRequestView pr);
 
   /** Leaves the main branch untouched and cleans up after a merge that will not complete. */
   Future<Void> abortMerge(MergeAttempt attempt);

@@ -66,7 +66,7 @@ final class GitHubForge implements Forge {
   }
 
   private static PullRequestView remote(PullRequestView pr, JsonObject json) {
-    return PrbotVerticle.with(pr, "remote_number", json.getInteger("number"), "url", json.getString("html_url"));
+    return pr.withRemote(json.getInteger("number"), json.getString("html_url"));
   }
 
   @Override
@@ -172,7 +172,7 @@ final class GitHubForge implements Forge {
         String sha = response.object().getString("sha");
         return api.send(HttpMethod.DELETE, repoPath + "/git/refs/heads/" + attempt.branch(), null)
             .recover(e -> Future.succeededFuture(null))
-            .compose(v -> followMain(attempt, sha));
+            .compose(v -> followMain(attempt.mainBranch(), sha)).map(Completed::done);
       }
       boolean retry = response.status() == 409;
       return Future.succeededFuture(Completed.blocked("GitHub did not merge #" + pr.remoteNumber() + " ("
@@ -180,23 +180,39 @@ final class GitHubForge implements Forge {
     });
   }
 
+  @Override
+  public Future<Optional<String>> landed(PullRequestView pr) {
+    if (pr.remoteNumber() == 0) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return api.get(repoPath + "/pulls/" + pr.remoteNumber()).compose(response -> {
+      if (response.status() != 200 || !response.object().getBoolean("merged", false)
+          || response.object().getString("merge_commit_sha") == null) {
+        return Future.succeededFuture(Optional.empty());
+      }
+      String sha = response.object().getString("merge_commit_sha");
+      return vertx.executeBlocking(() -> git.mainBranch(configuredMain)).compose(main -> followMain(main, sha))
+          .map(Optional::of);
+    });
+  }
+
   /** Brings the local main branch to the commit GitHub merged, by fast-forward only. */
-  private Future<Completed> followMain(MergeAttempt attempt, String sha) {
+  private Future<String> followMain(String mainBranch, String sha) {
     return vertx.executeBlocking(() -> {
-      git.run("fetch", "--quiet", remote, attempt.mainBranch());
+      git.run("fetch", "--quiet", remote, mainBranch);
       String fetched = git.run("rev-parse", "FETCH_HEAD");
-      Optional<Path> checkedOut = git.worktreeWithBranch(attempt.mainBranch());
+      Optional<Path> checkedOut = git.worktreeWithBranch(mainBranch);
       if (checkedOut.isPresent()) {
         GitCli.Result ff = git.tryRunIn(checkedOut.get(), "merge", "--ff-only", "--quiet", fetched);
         if (!ff.ok()) {
           // The merge happened on GitHub; only the local copy lags, and the next fetch brings it along.
-          LOG.warn("merged on GitHub as {}, but {} in {} could not fast-forward: {}", sha, attempt.mainBranch(),
+          LOG.warn("merged on GitHub as {}, but {} in {} could not fast-forward: {}", sha, mainBranch,
               checkedOut.get(), ff.err().strip());
         }
       } else {
-        git.run("update-ref", "refs/heads/" + attempt.mainBranch(), fetched);
+        git.run("update-ref", "refs/heads/" + mainBranch, fetched);
       }
-      return Completed.done(sha);
+      return sha;
     }, false);
   }
 

@@ -4,7 +4,6 @@ import dev.orch.contract.PullRequestView;
 import dev.orch.git.GitCli;
 import dev.orch.git.GitException;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -16,13 +15,13 @@ import java.util.Optional;
  * forced onto the main branch.
  */
 final class LocalForge implements Forge {
-  private final Vertx vertx;
+  private final Offload offload;
   private final GitCli git;
   private final Path mergeWorktree;
   private final String configuredMain;
 
-  LocalForge(Vertx vertx, GitCli git, Path mergeWorktree, String configuredMain) {
-    this.vertx = vertx;
+  LocalForge(Offload offload, GitCli git, Path mergeWorktree, String configuredMain) {
+    this.offload = offload;
     this.git = git;
     this.mergeWorktree = mergeWorktree;
     this.configuredMain = configuredMain;
@@ -51,20 +50,25 @@ final class LocalForge implements Forge {
 
   @Override
   public Future<Prepared> prepareMerge(PullRequestView pr, Path worktree, String method) {
-    return vertx.executeBlocking(() -> prepare(pr, method), true);
+    return offload.blocking(() -> prepare(pr, method));
   }
 
   @Override
   public Future<Completed> completeMerge(PullRequestView pr, MergeAttempt attempt, String message) {
-    return vertx.executeBlocking(() -> complete(attempt, message), true);
+    return offload.blocking(() -> complete(attempt, message));
+  }
+
+  @Override
+  public Future<Optional<String>> landed(PullRequestView pr) {
+    return Future.succeededFuture(Optional.empty());
   }
 
   @Override
   public Future<Void> abortMerge(MergeAttempt attempt) {
-    return vertx.executeBlocking(() -> {
+    return offload.blocking(() -> {
       abort();
       return null;
-    }, true);
+    });
   }
 
   private Prepared prepare(PullRequestView pr, String method) {

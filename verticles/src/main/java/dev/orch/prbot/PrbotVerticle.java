@@ -4,21 +4,15 @@ import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.Prbot.Action;
 import dev.orch.contract.BusMessage;
 import dev.orch.contract.CommandEndpoint;
-import dev.orch.contract.ErrorCode;
 import dev.orch.contract.ExecutorClient;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.ParserClient;
-import dev.orch.contract.PlanStatus;
 import dev.orch.contract.PrState;
-import dev.orch.contract.PullRequestFailure;
 import dev.orch.contract.PullRequestView;
-import dev.orch.contract.ResumeRequest;
 import dev.orch.contract.RunView;
 import dev.orch.contract.SchedulerClient;
 import dev.orch.contract.TaskId;
-import dev.orch.contract.TaskView;
 import dev.orch.contract.WireJson;
-import dev.orch.contract.WriteStatusRequest;
 import dev.orch.db.Database;
 import dev.orch.git.GitCli;
 import dev.orch.process.ChildEnvironment;
@@ -27,32 +21,19 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Takes a successful run to a merged change. The pull request goes through: bring the branch up to date with the main
- * branch (the agent resolves a conflict), run the checks (the agent fixes red ones, up to a number of rounds), route
- * the change (routine, or flagged for a person with the reason), and merge: the change and the plan's new status land
- * in one commit. Feedback always goes back to the same agent session in the same worktree, and the same pull request
- * is updated. Merges happen one at a time.
+ * prbot's wiring: {@link PullRequestPipeline} takes a successful run to a merged change; this verticle binds it to the
+ * executor's finished runs, prbot's commands, git (off the event loop), the neighbours' clients and timers, and
+ * publishes what it announces.
  */
 public final class PrbotVerticle extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(PrbotVerticle.class);
-  static final String MERGED_REFS = "refs/orch/merged/";
-  static final String NEEDS_REVIEW_LABEL = "needs-human-review";
-  private static final long CLEANUP_DELAY_MILLIS = 2_000;
-  private static final int MAX_MERGE_ATTEMPTS = 3;
 
   /** This verticle's slice of the config. Without {@code orchestrate} it only answers questions (a CLI process). */
   public record Settings(String projectRoot, String worktreeDir, String logDir, String databasePath, String mainBranch,
@@ -82,51 +63,35 @@ public final class PrbotVerticle extends VerticleBase {
       forgeKind = forgeKind == null ? "local" : forgeKind;
       commandEnv = commandEnv == null ? ChildEnvironment.allowListOnly() : commandEnv;
     }
+
+    boolean onGitHub() {
+      return github != null && "github".equals(forgeKind);
+    }
   }
 
   private Settings settings;
   private Pool pool;
   private PrStore store;
-  private GitCli git;
-  private Forge forge;
+  private GitRepository repo;
   private GitHubApi api;
-  private CheckRunner checks;
-  private ReviewRouter router;
-  private ExecutorClient executor;
-  private SchedulerClient scheduler;
-  private ParserClient parser;
-  /** Pull requests being worked on right now; a second trigger for one of them waits for the first. */
-  private final Set<Integer> advancing = new HashSet<>();
-  private final Set<Integer> advanceAgain = new HashSet<>();
-  private final TransientRetries transientRetries = new TransientRetries();
-  /** Merges run one after another: each starts from the main branch the previous one left. */
-  private Future<?> mergeQueue = Future.succeededFuture();
+  private PullRequestPipeline pipeline;
 
   @Override
   public Future<?> start() {
     settings = WireJson.fromJson(config(), Settings.class);
-    git = new GitCli(Path.of(settings.projectRoot()));
-    forge = createForge();
-    checks = new CheckRunner(settings.checkCommands(), Duration.ofMillis(settings.checkTimeoutMillis()),
-        settings.outputBudgetChars(), settings.commandEnv());
-    List<ReviewRouter.Category> categories = new ArrayList<>();
-    settings.reviewRules().forEach((name, rules) -> categories.add(new ReviewRouter.Category(name,
-        rules.getOrDefault("paths", List.of()), rules.getOrDefault("patterns", List.of()))));
-    Optional<String> plans = settings.plansDir() == null ? Optional.of("docs/plans")
-        : ControlFiles.relativePlansDir(Path.of(settings.projectRoot()), Path.of(settings.plansDir()));
-    router = new ReviewRouter(categories, settings.maxChangedLines(), new ControlFiles(plans));
-    executor = new ExecutorClient(vertx);
-    scheduler = new SchedulerClient(vertx);
-    parser = new ParserClient(vertx);
+    GitCli git = new GitCli(Path.of(settings.projectRoot()));
+    Offload offload = BusPorts.offload(vertx);
+    repo = new GitRepository(git, offload, settings.mainBranch(), reviewRouter());
     var finished = vertx.eventBus().<JsonObject>consumer(Addresses.Executor.EVT_FINISHED, m -> {
-      if (settings.orchestrate()) {
-        onRunFinished(RunView.fromJson(m.body()));
+      if (settings.orchestrate() && pipeline != null) {
+        pipeline.onRunFinished(RunView.fromJson(m.body()));
       }
     });
     return Database.open(vertx, Path.of(settings.databasePath()))
         .compose(opened -> {
           pool = opened;
           store = new PrStore(pool);
+          pipeline = pipeline(git, offload);
           return Database.migrate(pool, PrStore.OWNER, PrStore.MIGRATIONS);
         })
         .compose(v -> finished.completion())
@@ -140,21 +105,47 @@ public final class PrbotVerticle extends VerticleBase {
             .registerLocal(vertx))
         .onSuccess(v -> {
           if (settings.orchestrate()) {
-            resumeOpenPullRequests();
-            if (settings.github() != null && "github".equals(settings.forgeKind())) {
-              vertx.setPeriodic(settings.github().pollIntervalMillis(), id -> pollForgeChecks());
+            pipeline.resumeAll();
+            if (settings.onGitHub()) {
+              vertx.setPeriodic(settings.github().pollIntervalMillis(), id -> pipeline.pollForgeChecks());
             }
           }
         });
   }
 
-  private Forge createForge() {
-    if ("github".equals(settings.forgeKind())) {
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  private ReviewRouter reviewRouter() {
+    List<ReviewRouter.Category> categories = settings.reviewRules().entrySet().stream()
+        .map(e -> new ReviewRouter.Category(e.getKey(), e.getValue().getOrDefault("paths", List.of()),
+            e.getValue().getOrDefault("patterns", List.of()))).toList();
+    Optional<String> plans = settings.plansDir() == null ? Optional.of("docs/plans")
+        : ControlFiles.relativePlansDir(Path.of(settings.projectRoot()), Path.of(settings.plansDir()));
+    return new ReviewRouter(categories, settings.maxChangedLines(), new ControlFiles(plans));
+  }
+
+  private PullRequestPipeline pipeline(GitCli git, Offload offload) {
+    Forge forge;
+    if (settings.onGitHub()) {
       Settings.GitHub gh = settings.github();
       api = new GitHubApi(vertx, gh.apiUrl(), gh.token());
-      return new GitHubForge(vertx, git, api, gh.owner(), gh.repo(), gh.remote(), settings.mainBranch());
+      forge = new GitHubForge(vertx, git, api, gh.owner(), gh.repo(), gh.remote(), settings.mainBranch());
+    } else {
+      forge = new LocalForge(offload, git, Path.of(settings.worktreeDir()).resolve(".merge"), settings.mainBranch());
     }
-    return new LocalForge(vertx, git, Path.of(settings.worktreeDir()).resolve(".merge"), settings.mainBranch());
+    CheckRunner runner = new CheckRunner(settings.checkCommands(), Duration.ofMillis(settings.checkTimeoutMillis()),
+        settings.outputBudgetChars(), settings.commandEnv());
+    ExecutorClient executor = new ExecutorClient(vertx);
+    return new PullRequestPipeline(
+        new PullRequestPipeline.Settings(settings.mergeMethod(), settings.updateMethod(), settings.maxFixRounds(),
+            Path.of(settings.logDir()), settings.onGitHub()),
+        Clock.systemUTC(), store, forge, repo, BusPorts.agent(executor),
+        BusPorts.tasks(new SchedulerClient(vertx), executor), BusPorts.status(new ParserClient(vertx)),
+        BusPorts.checks(vertx, runner), BusPorts.events(vertx.eventBus()),
+        (delay, action) -> vertx.setTimer(Math.max(1, delay.toMillis()), id -> action.run()));
   }
 
   /** How many GitHub API requests this orch made, and how many counted against the rate limit (for the benchmark). */
@@ -163,392 +154,25 @@ public final class PrbotVerticle extends VerticleBase {
         .put("counted", api == null ? 0 : api.counted.get());
   }
 
-  @Override
-  public Future<?> stop() {
-    return pool == null ? Future.succeededFuture() : pool.close();
-  }
-
-  // ---- a run ended
-
-  private void onRunFinished(RunView run) {
-    store.activeForTask(run.taskId()).onSuccess(active -> {
-      if (active.isPresent() && PullRequestView.STAGE_FIXING.equals(active.get().stage())) {
-        afterFix(active.get(), run);
-      } else if (active.isEmpty() && run.succeeded()) {
-        open(run.taskId(), run.runId()).onFailure(e -> LOG.warn("{} run {}: no pull request: {}", run.taskId(), run.runId(),
-            e.getMessage()));
-      }
-    });
-  }
-
-  /** The agent's turn on feedback ended: carry on with the updated branch, or hand the pull request to a person. */
-  private void afterFix(PullRequestView pr, RunView run) {
-    if (!run.succeeded()) {
-      flag(pr, "the agent could not address the feedback: " + (run.reason() == null ? run.status().wire() : run.reason()));
-      return;
-    }
-    inspect(pr, run).compose(updated -> store.save(with(updated, "run_id", run.runId(), "stage",
-            PullRequestView.STAGE_CHECKING)))
-        .onSuccess(updated -> advance(updated.number()))
-        .onFailure(e -> flag(pr, "could not read the updated branch: " + e.getMessage()));
-  }
-
-  // ---- opening
+  // ---- commands
 
   private Future<PullRequestView> openCommand(JsonObject body) {
     String taskId = TaskId.parseFull(body.getValue("task_id") instanceof String s ? s : null).toString();
     if (!(body.getValue("run_id") instanceof Number runId)) {
       return Future.failedFuture(OrchException.badRequest("field 'run_id' must be a number"));
     }
-    return open(taskId, runId.longValue());
+    return pipeline.open(taskId, runId.longValue());
   }
-
-  /** Idempotent: a run that already has a pull request gets that one back. */
-  private Future<PullRequestView> open(String taskId, long runId) {
-    return store.forRun(runId).compose(existing -> {
-      if (existing.isPresent()) {
-        return Future.succeededFuture(existing.get());
-      }
-      return store.activeForTask(taskId).compose(active -> active.isPresent() ? Future.succeededFuture(active.get())
-          : Future.all(scheduler.get(taskId), executor.run(runId)).compose(both -> create(both.resultAt(0), both.resultAt(1))));
-    });
-  }
-
-  private Future<PullRequestView> create(TaskView task, RunView run) {
-    return vertx.executeBlocking(() -> BranchInspection.of(git, settings.mainBranch(), run.branch(), Path.of(run.worktree()),
-            planFile(run, task)))
-        .compose(inspection -> {
-          if (inspection.commits() == 0) {
-            String reason = "the agent finished without committing anything on " + run.branch();
-            vertx.eventBus().publish(Addresses.Prbot.EVT_FAILED, new PullRequestFailure(task.id(), run.runId(), reason).toJson());
-            return Future.failedFuture(OrchException.conflict(task.id() + ": " + reason));
-          }
-          PullRequestView draft = new PullRequestView(0, task.id(), run.runId(), run.branch(),
-              task.title() + " (" + task.id() + ")", PrBody.of(task, run, inspection), PrState.OPEN, null,
-              inspection.headCommit(), null, inspection.filesChanged(), inspection.additions(), inspection.deletions(),
-              inspection.diffStat(), run.costUsd(), run.inputTokens() + run.outputTokens(), System.currentTimeMillis(), 0,
-              PullRequestView.STAGE_CHECKING, 0, List.of(), null, null, null, 0);
-          // A branch with secret-looking files stays local: it is flagged on its way (secretsGate), never opened on a forge.
-          return store.insert(draft)
-              .compose(pr -> vertx.executeBlocking(() -> BranchSecrets.of(git, git.mainBranch(settings.mainBranch()),
-                  pr.branch())).compose(secrets -> secrets.isEmpty() ? forge.open(pr).compose(store::save)
-                  : Future.succeededFuture(pr)))
-              .onSuccess(pr -> {
-                LOG.info("{}: opened pull request #{} ({} files, +{} -{})", pr.taskId(), pr.number(), pr.filesChanged(),
-                    pr.additions(), pr.deletions());
-                vertx.eventBus().publish(Addresses.Prbot.EVT_OPENED, pr.toJson());
-                advance(pr.number());
-              });
-        });
-  }
-
-  /** A pull request's fields after the agent changed its branch: head, diff, cost. */
-  private Future<PullRequestView> inspect(PullRequestView pr, RunView run) {
-    return scheduler.get(pr.taskId()).compose(task -> vertx.executeBlocking(() -> BranchInspection.of(git,
-            settings.mainBranch(), pr.branch(), Path.of(run.worktree()), planFile(run, task)))
-        .map(inspection -> with(pr, "checks", null, "head_commit", inspection.headCommit(), "files_changed", inspection.filesChanged(),
-            "additions", inspection.additions(), "deletions", inspection.deletions(), "diff_stat", inspection.diffStat(),
-            "cost_usd", pr.costUsd() + run.costUsd(), "tokens", pr.tokens() + run.inputTokens() + run.outputTokens())));
-  }
-
-  private Path planFile(RunView run, TaskView task) {
-    Path inWorktree = Path.of(run.worktree()).resolve(task.file());
-    return Files.isRegularFile(inWorktree) ? inWorktree : Path.of(settings.projectRoot()).resolve(task.file());
-  }
-
-  // ---- the way to merge: update, check, route, merge
-
-  /** Takes an open pull request as far as it can go without a person. One at a time per pull request. */
-  private void advance(int number) {
-    if (!advancing.add(number)) {
-      advanceAgain.add(number);
-      return;
-    }
-    store.get(number)
-        .compose(found -> found.filter(pr -> pr.state() == PrState.OPEN).map(this::step).orElse(Future.succeededFuture()))
-        .onSuccess(v -> transientRetries.succeeded(number))
-        .onFailure(e -> {
-          if (ErrorCode.of(e).retryable()) {
-            // A neighbour not yet deployed after a restart, a bus timeout, a forge's 5xx: wait, then take it up again.
-            Duration wait = transientRetries.failed(number);
-            LOG.info("pull request #{}: {}; trying again in {} s", number, e.getMessage(), wait.toSeconds());
-            vertx.setTimer(wait.toMillis(), id -> advance(number));
-          } else {
-            store.get(number).onSuccess(pr -> pr.ifPresent(p ->
-                flag(p, "orch could not process it: " + e.getMessage())));
-          }
-        })
-        .onComplete(done -> {
-          advancing.remove(number);
-          if (advanceAgain.remove(number)) {
-            advance(number);
-          }
-        });
-  }
-
-  private Future<Void> step(PullRequestView pr) {
-    return Future.all(scheduler.get(pr.taskId()), executor.run(pr.runId())).compose(both -> {
-      TaskView task = both.resultAt(0);
-      RunView run = both.resultAt(1);
-      Path worktree = Path.of(run.worktree());
-      if (!Files.isDirectory(worktree)) {
-        return flag(pr, "its worktree " + worktree + " is gone").mapEmpty();
-      }
-      // Each stage answers the pull request as it now stands, or null when it stopped (the agent or a person has it).
-      return updateBranch(pr, task, worktree)
-          .compose(updated -> updated == null ? Future.succeededFuture(null) : secretsGate(updated))
-          .compose(updated -> updated == null ? Future.succeededFuture(null) : runChecks(updated, task, worktree))
-          .compose(checked -> checked == null ? Future.succeededFuture(null) : forgeChecks(checked, task))
-          .compose(checked -> checked == null ? Future.succeededFuture(null) : route(checked, task))
-          .compose(routine -> routine == null ? Future.succeededFuture() : enqueueMerge(routine.number(), false).mapEmpty());
-    });
-  }
-
-  /** The pull request with its branch up to date with the main branch, or null when the agent was asked to help. */
-  private Future<PullRequestView> updateBranch(PullRequestView pr, TaskView task, Path worktree) {
-    TaskId id = TaskId.parseFull(pr.taskId());
-    String archive = archiveRef(id, "pre-update-" + System.currentTimeMillis());
-    return vertx.executeBlocking(() -> {
-      String main = git.mainBranch(settings.mainBranch());
-      String mainTip = git.resolve(main).orElseThrow();
-      return Map.entry(main, BranchUpdate.update(git, worktree, mainTip, settings.updateMethod(), archive));
-    }).compose(result -> {
-      BranchUpdate.Outcome outcome = result.getValue();
-      if (outcome.kind() == BranchUpdate.Kind.UP_TO_DATE) {
-        return Future.succeededFuture(pr);
-      }
-      if (outcome.kind() == BranchUpdate.Kind.UPDATED) {
-        return executor.run(pr.runId()).compose(run -> inspect(pr, run)).compose(store::save);
-      }
-      if (pr.reason() != null && pr.reason().startsWith(CONFLICT_ROUND)) {
-        return flag(pr, "it still conflicts with " + result.getKey() + " after the agent's attempt: "
-            + outcome.files().replace('\n', ' ')).map((PullRequestView) null);
-      }
-      Map<String, String> values = Map.of("TaskID", pr.taskId(), "Title", task.title(), "MainBranch", result.getKey(),
-          "Files", indent(outcome.files()));
-      return fix(pr, CONFLICT_ROUND + outcome.files().replace('\n', ' '), "review/conflict.md", values, false)
-          .map((PullRequestView) null);
-    });
-  }
-
-  static final String CHECKS_PASSED = "passed";
-  static final String FORGE_CHECKS_PENDING = "passed here; waiting for the forge's checks";
-  private static final String CONFLICT_ROUND = "resolving a conflict with the main branch in ";
-
-  /** The pull request with its checks passed (or none configured), or null when they failed. */
-  private Future<PullRequestView> runChecks(PullRequestView pr, TaskView task, Path worktree) {
-    if (CHECKS_PASSED.equals(pr.checks()) || FORGE_CHECKS_PENDING.equals(pr.checks())) {
-      return Future.succeededFuture(pr);
-    }
-    if (!checks.configured()) {
-      return store.save(with(pr, "checks", "none configured"));
-    }
-    Path output = Path.of(settings.logDir()).resolve("checks").resolve("pr-" + pr.number() + "-" + System.currentTimeMillis()
-        + ".log");
-    return vertx.executeBlocking(() -> checks.run(worktree, output), false).compose(result -> {
-      LOG.info("{}: checks on pull request #{} {}", pr.taskId(), pr.number(), result.summary());
-      if (result.passed()) {
-        return store.save(with(pr, "checks", CHECKS_PASSED));
-      }
-      PullRequestView red = with(pr, "checks", result.summary() + "; output in " + output);
-      if (pr.fixRounds() >= settings.maxFixRounds()) {
-        return flag(red, "checks still fail after " + pr.fixRounds() + " fix round" + (pr.fixRounds() == 1 ? "" : "s")
-            + ": " + result.summary()).map((PullRequestView) null);
-      }
-      Map<String, String> values = Map.of("TaskID", pr.taskId(), "Title", task.title(), "Command", result.command(),
-          "ExitCode", String.valueOf(result.exitCode()), "Output", result.outputTail(),
-          "Round", String.valueOf(pr.fixRounds() + 1), "MaxRounds", String.valueOf(settings.maxFixRounds()));
-      return fix(red, "fixing red checks: " + result.summary(), "review/checks-failed.md", values, true)
-          .map((PullRequestView) null);
-    });
-  }
-
-  /**
-   * The forge's own checks (CI on GitHub) on the published head: the pull request when they passed or there are none,
-   * null while they run (the poller comes back) or when they failed (the agent gets the failure, as for local checks).
-   */
-  private Future<PullRequestView> forgeChecks(PullRequestView pr, TaskView task) {
-    return forge.publish(pr).compose(v -> forge.remoteChecks(pr)).compose(remote -> switch (remote.state()) {
-      case NONE, PASSED -> FORGE_CHECKS_PENDING.equals(pr.checks()) ? store.save(with(pr, "checks", CHECKS_PASSED))
-          : Future.succeededFuture(pr);
-      case PENDING -> store.save(with(pr, "checks", FORGE_CHECKS_PENDING)).map((PullRequestView) null);
-      case FAILED -> {
-        PullRequestView red = with(pr, "checks", "the forge's checks failed: " + remote.summary());
-        if (pr.fixRounds() >= settings.maxFixRounds()) {
-          yield flag(red, "the forge's checks still fail after " + pr.fixRounds() + " fix rounds: " + remote.summary())
-              .map((PullRequestView) null);
-        }
-        Map<String, String> values = Map.of("TaskID", pr.taskId(), "Title", task.title(), "Command",
-            "the forge's checks", "ExitCode", "-", "Output", remote.summary(), "Round", String.valueOf(pr.fixRounds() + 1),
-            "MaxRounds", String.valueOf(settings.maxFixRounds()));
-        yield fix(red, "fixing the forge's red checks: " + remote.summary(), "review/checks-failed.md", values, true)
-            .map((PullRequestView) null);
-      }
-    });
-  }
-
-  /** Open pull requests waiting for the forge's checks are looked at again, all in one place. */
-  private void pollForgeChecks() {
-    store.list(PrState.OPEN).onSuccess(open -> open.stream()
-        .filter(pr -> FORGE_CHECKS_PENDING.equals(pr.checks()) && PullRequestView.STAGE_CHECKING.equals(pr.stage()))
-        .forEach(pr -> advance(pr.number())));
-  }
-
-  /**
-   * The pull request when its branch carries no secret-looking files (opened on the forge now if it never was), or null
-   * when it does: then it is flagged with the files named, before anything is pushed (H1).
-   */
-  private Future<PullRequestView> secretsGate(PullRequestView pr) {
-    return vertx.executeBlocking(() -> BranchSecrets.of(git, git.mainBranch(settings.mainBranch()), pr.branch()))
-        .compose(secrets -> {
-          if (secrets.isEmpty()) {
-            return pr.remoteNumber() == 0 && "github".equals(settings.forgeKind()) ? forge.open(pr).compose(store::save)
-                : Future.succeededFuture(pr);
-          }
-          String reason = BranchSecrets.CATEGORY + ": " + BranchSecrets.describe(secrets);
-          PullRequestView routed = with(pr, "routing", reason, "labels",
-              new JsonArray(List.of(NEEDS_REVIEW_LABEL, BranchSecrets.CATEGORY)));
-          return flag(routed, "review needed: " + reason + " (kept local: orch does not push such a branch)")
-              .map((PullRequestView) null);
-        });
-  }
-
-  /** The pull request when the change is routine, or null when it was flagged with the reason and labels. */
-  private Future<PullRequestView> route(PullRequestView pr, TaskView task) {
-    return vertx.executeBlocking(() -> {
-      String main = git.mainBranch(settings.mainBranch());
-      return router.route(FileDiff.parse(BranchSecrets.diff(git, main, pr.branch())),
-          task.needsReview(), task.file());
-    }).compose(decision -> {
-      if (decision.routine()) {
-        return store.save(with(pr, "routing", null));
-      }
-      List<String> labels = new ArrayList<>();
-      labels.add(NEEDS_REVIEW_LABEL);
-      decision.categories().forEach(labels::add);
-      PullRequestView routed = with(pr, "routing", decision.reason(), "labels", new JsonArray(labels));
-      return forge.label(routed, labels).compose(v -> flag(routed, "review needed: " + decision.reason())).map((PullRequestView) null);
-    });
-  }
-
-  /** Sends feedback to the agent's session; the pull request waits in the fixing stage for the run to end. */
-  private Future<PullRequestView> fix(PullRequestView pr, String why, String template, Map<String, String> values,
-      boolean countsAsFixRound) {
-    PullRequestView fixing = with(pr, "stage", PullRequestView.STAGE_FIXING, "reason", why,
-        "fix_rounds", pr.fixRounds() + (countsAsFixRound ? 1 : 0));
-    return store.save(fixing)
-        .compose(saved -> executor.resume(ResumeRequest.withTemplate(pr.taskId(), template, values)).map(run -> {
-          LOG.info("{}: pull request #{}: {}; the agent works on it in run {}", pr.taskId(), pr.number(), why, run.runId());
-          vertx.eventBus().publish(Addresses.Prbot.EVT_FIXING, saved.toJson());
-          return saved;
-        }))
-        .recover(e -> flag(fixing, "could not hand the feedback to the agent: " + e.getMessage()));
-  }
-
-  // ---- merging
 
   private Future<PullRequestView> mergeCommand(JsonObject body) {
     if (!(body.getValue("number") instanceof Number number)) {
       return Future.failedFuture(OrchException.badRequest("field 'number' must be a pull request number"));
     }
-    boolean force = Boolean.TRUE.equals(body.getValue("force"));
-    return store.get(number.intValue()).compose(found -> {
-      PullRequestView pr = found.orElseThrow(() -> OrchException.notFound("no pull request #" + number));
-      if (pr.state() == PrState.MERGED || pr.state() == PrState.CLOSED) {
-        return Future.failedFuture(OrchException.conflict("pull request #" + number + " is " + pr.state().wire()));
-      }
-      if (PullRequestView.STAGE_FIXING.equals(pr.stage())) {
-        return Future.failedFuture(OrchException.conflict("pull request #" + number + " is with the agent ("
-            + pr.reason() + "); wait for it"));
-      }
-      return (force || !checks.configured() ? Future.succeededFuture(pr) : checkBeforeManualMerge(pr))
-          .compose(checked -> enqueueMerge(checked.number(), true));
-    });
-  }
-
-  /** A person's merge still needs green checks on the current head, unless forced. */
-  private Future<PullRequestView> checkBeforeManualMerge(PullRequestView pr) {
-    return Future.all(scheduler.get(pr.taskId()), executor.run(pr.runId())).compose(both -> {
-      RunView run = both.resultAt(1);
-      Path output = Path.of(settings.logDir()).resolve("checks").resolve("pr-" + pr.number() + "-manual.log");
-      return vertx.executeBlocking(() -> checks.run(Path.of(run.worktree()), output), false).compose(result -> result.passed()
-          ? store.save(with(pr, "checks", CHECKS_PASSED))
-          : Future.failedFuture(OrchException.conflict("pull request #" + pr.number() + ": checks fail: " + result.summary()
-              + " (output in " + output + "); use --force to merge anyway")));
-    });
-  }
-
-  private Future<PullRequestView> enqueueMerge(int number, boolean byPerson) {
     if (!settings.orchestrate()) {
       return Future.failedFuture(OrchException.conflict("merging needs a running orch (orch run)"));
     }
-    Future<PullRequestView> next = mergeQueue.transform(v -> merge(number, byPerson, 1));
-    mergeQueue = next;
-    return next;
+    return pipeline.mergeByPerson(number.intValue(), Boolean.TRUE.equals(body.getValue("force")));
   }
-
-  private Future<PullRequestView> merge(int number, boolean byPerson, int attempt) {
-    return store.get(number).compose(found -> {
-      PullRequestView pr = found.orElseThrow(() -> OrchException.notFound("no pull request #" + number));
-      return Future.all(scheduler.get(pr.taskId()), executor.run(pr.runId())).compose(both -> {
-        TaskView task = both.resultAt(0);
-        RunView run = both.resultAt(1);
-        return forge.prepareMerge(pr, Path.of(run.worktree()), settings.mergeMethod()).compose(prepared -> {
-            if (prepared.conflict() == null) {
-              return writeStatusAndComplete(pr, task, prepared.attempt(), byPerson, attempt);
-            }
-            if (byPerson || attempt >= MAX_MERGE_ATTEMPTS) {
-              return flag(pr, prepared.conflict());
-            }
-            // The main branch moved since the branch was updated: go round again (update, checks, route).
-            advanceAgain.add(pr.number());
-            return Future.succeededFuture(pr);
-          });
-      });
-    }).recover(failure -> store.get(number).compose(found -> found.isPresent()
-        ? flag(found.get(), "merge failed: " + failure.getMessage())
-        : Future.failedFuture(failure)));
-  }
-
-  private Future<PullRequestView> writeStatusAndComplete(PullRequestView pr, TaskView task, Forge.MergeAttempt attempt,
-      boolean byPerson, int tries) {
-    WriteStatusRequest status = new WriteStatusRequest(attempt.checkout().toString(), pr.taskId(), task.file(),
-        PlanStatus.COMPLETE);
-    return parser.writeStatus(status)
-        .compose(v -> forge.completeMerge(pr, attempt, SquashMessage.of(pr)))
-        .compose(done -> {
-          if (done.blocked() != null) {
-            return forge.abortMerge(attempt).compose(v -> done.retry() && tries < MAX_MERGE_ATTEMPTS ? merge(pr.number(), byPerson, tries + 1)
-                : flag(pr, done.blocked()));
-          }
-          return merged(pr, attempt, done.mergeCommit(), byPerson);
-        });
-  }
-
-  private Future<PullRequestView> merged(PullRequestView pr, Forge.MergeAttempt attempt, String mergeCommit,
-      boolean byPerson) {
-    TaskId id = TaskId.parseFull(pr.taskId());
-    return vertx.executeBlocking(() -> git.run("update-ref", MERGED_REFS + id.module() + "-" + id.local(), attempt.branchTip()))
-        .compose(v -> store.save(with(pr, "state", PrState.MERGED.wire(), "stage", PullRequestView.STAGE_DONE,
-            "reason", byPerson ? "merged by a person" : null, "merge_commit", mergeCommit,
-            "merged_at", System.currentTimeMillis())))
-        .onSuccess(updated -> {
-          LOG.info("{}: merged pull request #{} into {} as {}", pr.taskId(), pr.number(), attempt.mainBranch(),
-              mergeCommit.substring(0, Math.min(10, mergeCommit.length())));
-          vertx.eventBus().publish(Addresses.Prbot.EVT_MERGED, updated.toJson());
-          // Tidying up is not urgent: leave the git lock and the CPU to the dependants starting now.
-          vertx.setTimer(CLEANUP_DELAY_MILLIS, timer -> executor.removeWorktree(pr.taskId(), "merged-pr-" + pr.number())
-              .onFailure(e -> LOG.warn("{}: worktree not removed: {}", pr.taskId(), e.getMessage())));
-        });
-  }
-
-  private Future<PullRequestView> flag(PullRequestView pr, String reason) {
-    LOG.warn("{}: pull request #{} needs a person: {}", pr.taskId(), pr.number(), reason);
-    return store.save(with(pr, "state", PrState.FLAGGED.wire(), "stage", PullRequestView.STAGE_WAITING, "reason", reason))
-        .onSuccess(flagged -> vertx.eventBus().publish(Addresses.Prbot.EVT_FLAGGED, flagged.toJson()));
-  }
-
-  // ---- a person's feedback
 
   private Future<PullRequestView> rejectCommand(JsonObject body) {
     if (!(body.getValue("number") instanceof Number number)) {
@@ -557,38 +181,8 @@ public final class PrbotVerticle extends VerticleBase {
     if (!(body.getValue("reason") instanceof String reason) || reason.isBlank()) {
       return Future.failedFuture(OrchException.badRequest("field 'reason' must say what to change"));
     }
-    return store.get(number.intValue()).compose(found -> {
-      PullRequestView pr = found.orElseThrow(() -> OrchException.notFound("no pull request #" + number));
-      if (pr.state() == PrState.MERGED || pr.state() == PrState.CLOSED) {
-        return Future.failedFuture(OrchException.conflict("pull request #" + number + " is " + pr.state().wire()));
-      }
-      if (PullRequestView.STAGE_FIXING.equals(pr.stage())) {
-        return Future.failedFuture(OrchException.conflict("pull request #" + number + " is already with the agent"));
-      }
-      return scheduler.get(pr.taskId()).compose(task -> fix(with(pr, "state", PrState.OPEN.wire()),
-          "changes requested by a person: " + reason, "review/rejected.md",
-          Map.of("TaskID", pr.taskId(), "Title", task.title(), "Number", String.valueOf(pr.number()), "Reason", reason),
-          false));
-    });
+    return pipeline.reject(number.intValue(), reason);
   }
-
-  /** After a restart: pull requests that were being checked or merged carry on; ones with the agent wait for it. */
-  private void resumeOpenPullRequests() {
-    store.list(PrState.OPEN).onSuccess(open -> open.forEach(pr -> {
-      if (PullRequestView.STAGE_FIXING.equals(pr.stage())) {
-        executor.runs(pr.taskId(), false).onSuccess(runs -> {
-          if (!runs.isEmpty() && !runs.get(0).status().live()) {
-            afterFix(pr, runs.get(0));
-          }
-        });
-      } else {
-        LOG.info("{}: resuming pull request #{}", pr.taskId(), pr.number());
-        advance(pr.number());
-      }
-    }));
-  }
-
-  // ---- queries
 
   private Future<JsonObject> list(JsonObject body) {
     PrState state = body.getValue("state") instanceof String s ? PrState.fromWire(s) : null;
@@ -602,38 +196,7 @@ public final class PrbotVerticle extends VerticleBase {
     }
     return store.get(number.intValue()).compose(found -> {
       PullRequestView pr = found.orElseThrow(() -> OrchException.notFound("no pull request #" + number));
-      return vertx.executeBlocking(() -> diffOf(pr)).map(diff -> pr.toJson().put("diff", diff));
+      return repo.diffOf(pr).map(diff -> pr.toJson().put("diff", diff));
     });
-  }
-
-  private String diffOf(PullRequestView pr) {
-    if (pr.mergeCommit() != null && git.resolve(pr.mergeCommit()).isPresent()) {
-      return git.run("show", "--stat", "--patch", "--format=commit %H%n%n    %s%n", pr.mergeCommit());
-    }
-    String main = git.mainBranch(settings.mainBranch());
-    if (git.resolve(pr.headCommit()).isPresent()) {
-      return git.run("diff", "--stat", "--patch", main + "..." + pr.headCommit());
-    }
-    return "(the commits of this pull request are no longer in the repository)";
-  }
-
-  /** A copy of {@code pr} with some fields changed, given as snake_case name and value pairs. */
-  static PullRequestView with(PullRequestView pr, Object... namesAndValues) {
-    JsonObject json = pr.toJson();
-    Map<String, Object> changes = new LinkedHashMap<>();
-    for (int i = 0; i < namesAndValues.length; i += 2) {
-      changes.put((String) namesAndValues[i], namesAndValues[i + 1]);
-    }
-    changes.forEach(json::put);
-    return PullRequestView.fromJson(json);
-  }
-
-  private static String indent(String lines) {
-    return "    " + lines.strip().replace("\n", "\n    ");
-  }
-
-  /** Where a branch's commits are kept before orch rewrites it: the executor's archive convention. */
-  private static String archiveRef(TaskId task, String label) {
-    return "refs/orch/archive/" + task.module() + "-" + task.local() + "/" + label;
   }
 }

@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
  * (audit L13). Plans refuse such titles; this holds for any title that gets here regardless.
  */
 final class SquashMessage {
+  static final String TASK_TRAILER = "Orch-Task";
+  static final String PR_TRAILER = "Orch-Pull-Request";
   private static final Pattern BREAKS_AND_CONTROLS = Pattern.compile(
       "[\\p{Cntrl}\\u0085\\u2028\\u2029\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]+");
   private static final Pattern SPACES = Pattern.compile("\\s{2,}");
@@ -22,7 +24,7 @@ final class SquashMessage {
   static String of(PullRequestView pr) {
     return subject(pr.title(), pr.taskId()) + "\n\n"
         + "Merged by orch from pull request #" + pr.number() + " (branch " + oneLine(pr.branch()) + ").\n\n"
-        + "Orch-Task: " + pr.taskId() + "\nOrch-Pull-Request: " + pr.number() + "\n";
+        + TASK_TRAILER + ": " + pr.taskId() + "\n" + PR_TRAILER + ": " + pr.number() + "\n";
   }
 
   /** One line, never empty, never so long that tools cut it. */

@@ -2,6 +2,7 @@ package dev.orch.prbot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orch.contract.PrStage;
 import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestView;
 import dev.orch.git.GitCli;
@@ -136,7 +137,8 @@ class SecretsStayLocalTest {
 
   private static PullRequestView pr(String branch) {
     return new PullRequestView(1, "app/E01", 1, branch, "X (app/E01)", "body", PrState.OPEN, null, null, null, 1, 1, 0,
-        "", 0, 0, 0, 0, PullRequestView.STAGE_CHECKING, 0, List.of(), null, null, null, 0);
+        "", 0, 0, 0, 0, PrStage.CHECKING, 0, List.of(), null, null, null, 0, null, null, "X", "docs/plans/app/epic-01-x.md",
+        null, false);
   }
 
   private static <T> T await(Future<T> future) throws Exception {

@@ -1,0 +1,34 @@
+package dev.orch.contract;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** Where an open pull request is on its way to the main branch; the wire values are the ones stored since version 2. */
+public enum PrStage {
+  /** prbot is updating, checking, routing or merging it. */
+  CHECKING,
+  /** The agent is working on feedback: failed checks, a conflict, or a person's rejection. */
+  FIXING,
+  /** Flagged: a person decides. */
+  WAITING,
+  DONE;
+
+  @JsonValue
+  public String wire() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** A missing stage is {@link #CHECKING}: rows written before stages existed were being checked. */
+  @JsonCreator
+  public static PrStage fromWire(String text) {
+    if (text == null) {
+      return CHECKING;
+    }
+    try {
+      return valueOf(text.trim().toUpperCase(Locale.ROOT));
+    } catch (RuntimeException e) {
+      throw OrchException.badRequest("unknown pull request stage '" + text + "' (checking, fixing, waiting, done)");
+    }
+  }
+}

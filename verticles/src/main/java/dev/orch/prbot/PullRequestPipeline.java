@@ -1,0 +1,531 @@
+package dev.orch.prbot;
+
+import dev.orch.contract.ChecksState;
+import dev.orch.contract.ErrorCode;
+import dev.orch.contract.FollowUpKind;
+import dev.orch.contract.OrchException;
+import dev.orch.contract.PlanStatus;
+import dev.orch.contract.PrStage;
+import dev.orch.contract.PrState;
+import dev.orch.contract.PullRequestFailure;
+import dev.orch.contract.PullRequestView;
+import dev.orch.contract.RunView;
+import dev.orch.contract.TaskView;
+import dev.orch.contract.WriteStatusRequest;
+import io.vertx.core.Future;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes a successful run to a merged change: bring the branch up to date with the main branch (the agent resolves a
+ * conflict), keep secret-looking files local, run the checks here and then the forge's (the agent fixes red ones, up to
+ * a number of rounds), route the change (routine, or flagged for a person with the reason), and merge, one at a time:
+ * the change and the plan's new status land in one commit. Feedback always goes back to the same agent session in the
+ * same worktree, and the same pull request is updated. A step that fails for a passing reason (a neighbour not yet
+ * deployed, a bus timeout) is tried again with backoff and never flags the pull request.
+ *
+ * <p>Every method is called on one thread (the verticle's event loop), so the fields need no locks.
+ */
+final class PullRequestPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(PullRequestPipeline.class);
+  static final String NEEDS_REVIEW_LABEL = "needs-human-review";
+  static final Duration CLEANUP_DELAY = Duration.ofSeconds(2);
+  static final int MAX_MERGE_ATTEMPTS = 3;
+
+  /** What the pipeline needs of the config. {@code remoteForge}: pull requests are also opened on a forge (GitHub). */
+  record Settings(String mergeMethod, String updateMethod, int maxFixRounds, Path logDir, boolean remoteForge) {
+  }
+
+  /** How far one stage took a pull request; only {@link Continue} lets the next stage run. */
+  sealed interface Step {
+    PullRequestView pr();
+
+    record Continue(PullRequestView pr) implements Step {
+    }
+
+    /** The agent works on feedback; its finished run brings the pull request back. */
+    record HandedToAgent(PullRequestView pr) implements Step {
+    }
+
+    /** A person decides. */
+    record Flagged(PullRequestView pr) implements Step {
+    }
+
+    /** The forge's checks are running; the poller comes back. */
+    record Waiting(PullRequestView pr) implements Step {
+    }
+
+    record Merged(PullRequestView pr) implements Step {
+    }
+
+    /** The main branch moved while merging: update, check and route again. */
+    record Again(PullRequestView pr) implements Step {
+    }
+  }
+
+  private final Settings settings;
+  private final Clock clock;
+  private final PullRequests store;
+  private final Forge forge;
+  private final PipelinePorts.Repository repo;
+  private final PipelinePorts.Agent agent;
+  private final PipelinePorts.TaskSource tasks;
+  private final PipelinePorts.StatusWriter status;
+  private final PipelinePorts.Checks checks;
+  private final PipelinePorts.Events events;
+  private final PipelinePorts.Timers timers;
+  /** Pull requests being worked on right now; a second trigger for one of them waits for the first. */
+  private final Set<Integer> advancing = new HashSet<>();
+  private final Set<Integer> advanceAgain = new HashSet<>();
+  private final TransientRetries retries = new TransientRetries();
+  /** Open pull requests found at start: one may have landed just before a crash, so its first step looks for that. */
+  private final Set<Integer> mayHaveLanded = new HashSet<>();
+  /** Merges run one after another: each starts from the main branch the previous one left. */
+  private Future<Step> mergeQueue = Future.succeededFuture();
+
+  PullRequestPipeline(Settings settings, Clock clock, PullRequests store, Forge forge, PipelinePorts.Repository repo,
+      PipelinePorts.Agent agent, PipelinePorts.TaskSource tasks, PipelinePorts.StatusWriter status,
+      PipelinePorts.Checks checks, PipelinePorts.Events events, PipelinePorts.Timers timers) {
+    this.settings = settings;
+    this.clock = clock;
+    this.store = store;
+    this.forge = forge;
+    this.repo = repo;
+    this.agent = agent;
+    this.tasks = tasks;
+    this.status = status;
+    this.checks = checks;
+    this.events = events;
+    this.timers = timers;
+  }
+
+  // ---- what sets it going
+
+  /** A run ended: the agent's turn on feedback, or a first run that becomes a pull request. */
+  Future<Void> onRunFinished(RunView run) {
+    return store.activeForTask(run.taskId()).compose(active -> {
+      if (active.isPresent() && active.get().stage() == PrStage.FIXING) {
+        return afterFix(active.get(), run);
+      }
+      if (active.isEmpty() && run.succeeded()) {
+        // The event carries the run; only the task's title and file are asked for, once, and kept on the row.
+        return store.forRun(run.runId()).compose(existing -> existing.isPresent() ? Future.succeededFuture(existing.get())
+                : tasks.task(run.taskId()).compose(task -> create(task, run)))
+            .<Void>mapEmpty()
+            .recover(e -> {
+              LOG.warn("{} run {}: no pull request: {}", run.taskId(), run.runId(), e.getMessage());
+              return Future.succeededFuture();
+            });
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Idempotent: a run that already has a pull request, or a task with an active one, gets that one back. */
+  Future<PullRequestView> open(String taskId, long runId) {
+    return store.forRun(runId).compose(existing -> existing.isPresent() ? Future.succeededFuture(existing.get())
+        : store.activeForTask(taskId).compose(active -> active.isPresent() ? Future.succeededFuture(active.get())
+            : Future.all(tasks.task(taskId), tasks.run(runId)).compose(both -> create(both.resultAt(0), both.resultAt(1)))));
+  }
+
+  /** After a restart: each open pull request carries on at its stage; one with the agent waits for its run to end. */
+  Future<Void> resumeAll() {
+    return store.list(PrState.OPEN).compose(open -> {
+      List<Future<Void>> resumed = new ArrayList<>();
+      for (PullRequestView pr : open) {
+        if (pr.stage() == PrStage.FIXING) {
+          resumed.add(resumeFixing(pr));
+        } else {
+          LOG.info("{}: resuming pull request #{}", pr.taskId(), pr.number());
+          mayHaveLanded.add(pr.number());
+          resumed.add(advance(pr.number()));
+        }
+      }
+      return Future.join(resumed).mapEmpty();
+    });
+  }
+
+  /**
+   * A pull request left with the agent: its run may have ended while orch was down. The executor is deployed after
+   * prbot, so it may not answer yet: then it is asked again later.
+   */
+  private Future<Void> resumeFixing(PullRequestView pr) {
+    return agent.latestRun(pr.taskId()).compose(
+        latest -> latest.isPresent() && !latest.get().status().live() ? afterFix(pr, latest.get())
+            : Future.<Void>succeededFuture(),
+        failure -> {
+          if (ErrorCode.of(failure).retryable()) {
+            retryLater(pr.number(), failure, () -> resumeFixing(pr));
+          } else {
+            LOG.warn("{}: pull request #{} with the agent not resumed: {}", pr.taskId(), pr.number(), failure.getMessage());
+          }
+          return Future.succeededFuture();
+        });
+  }
+
+  /** Open pull requests waiting for the forge's checks are looked at again. */
+  Future<Void> pollForgeChecks() {
+    return store.list(PrState.OPEN).compose(open -> Future.join(open.stream()
+        .filter(pr -> pr.checksState() == ChecksState.FORGE_PENDING && pr.stage() == PrStage.CHECKING)
+        .map(pr -> advance(pr.number())).toList()).mapEmpty());
+  }
+
+  /** A person merges: checks must be green on the current head unless {@code force}. */
+  Future<PullRequestView> mergeByPerson(int number, boolean force) {
+    return store.get(number).compose(found -> {
+      PullRequestView pr = found.orElseThrow(() -> OrchException.notFound("no pull request #" + number));
+      if (pr.state() == PrState.MERGED || pr.state() == PrState.CLOSED) {
+        return Future.failedFuture(OrchException.conflict("pull request #" + number + " is " + pr.state().wire()));
+      }
+      if (pr.stage() == PrStage.FIXING) {
+        return Future.failedFuture(OrchException.conflict("pull request #" + number + " is with the agent ("
+            + pr.reason() + "); wait for it"));
+      }
+      return withSnapshot(pr)
+          .compose(current -> force || !checks.configured() ? Future.succeededFuture(current) : checkBeforeMerge(current))
+          .compose(checked -> enqueueMerge(checked.number(), true))
+          .map(Step::pr);
+    });
+  }
+
+  /** A person sends the pull request back to its agent with what to change. */
+  Future<PullRequestView> reject(int number, String why) {
+    return store.get(number).compose(found -> {
+      PullRequestView pr = found.orElseThrow(() -> OrchException.notFound("no pull request #" + number));
+      if (pr.state() == PrState.MERGED || pr.state() == PrState.CLOSED) {
+        return Future.failedFuture(OrchException.conflict("pull request #" + number + " is " + pr.state().wire()));
+      }
+      if (pr.stage() == PrStage.FIXING) {
+        return Future.failedFuture(OrchException.conflict("pull request #" + number + " is already with the agent"));
+      }
+      return withSnapshot(pr).compose(current -> fix(current.withState(PrState.OPEN), new FollowUp.Rejected(why)))
+          .map(Step::pr);
+    });
+  }
+
+  // ---- opening
+
+  private Future<PullRequestView> create(TaskView task, RunView run) {
+    return repo.inspect(run.branch(), Path.of(run.worktree()), task.file()).compose(inspection -> {
+      if (inspection.commits() == 0) {
+        String reason = "the agent finished without committing anything on " + run.branch();
+        events.failed(new PullRequestFailure(task.id(), run.runId(), reason));
+        return Future.failedFuture(OrchException.conflict(task.id() + ": " + reason));
+      }
+      PullRequestView draft = new PullRequestView(0, task.id(), run.runId(), run.branch(),
+          task.title() + " (" + task.id() + ")", PrBody.of(task, run, inspection), PrState.OPEN, null,
+          inspection.headCommit(), null, inspection.filesChanged(), inspection.additions(), inspection.deletions(),
+          inspection.diffStat(), run.costUsd(), run.inputTokens() + run.outputTokens(), clock.millis(), 0,
+          PrStage.CHECKING, 0, List.of(), null, null, null, 0, ChecksState.NOT_RUN, null, task.title(), task.file(),
+          run.worktree(), task.needsReview());
+      // A branch with secret-looking files stays local: it is flagged on its way (secretsGate), never opened on a forge.
+      // A forge that refuses now gets asked again by secretsGate: the pull request is recorded either way.
+      return store.insert(draft)
+          .compose(pr -> repo.secrets(pr.branch()).compose(secrets -> secrets.isEmpty()
+              ? forge.open(pr).compose(store::save).recover(e -> {
+                LOG.warn("{}: pull request #{} not opened on the forge yet: {}", pr.taskId(), pr.number(), e.getMessage());
+                return Future.succeededFuture(pr);
+              })
+              : Future.succeededFuture(pr)))
+          .onSuccess(pr -> {
+            LOG.info("{}: opened pull request #{} ({} files, +{} -{})", pr.taskId(), pr.number(), pr.filesChanged(),
+                pr.additions(), pr.deletions());
+            events.opened(pr);
+            advance(pr.number());
+          });
+    });
+  }
+
+  /** A row from before the snapshot was kept gets it once, from the scheduler and the executor. */
+  private Future<PullRequestView> withSnapshot(PullRequestView pr) {
+    if (pr.hasSnapshot()) {
+      return Future.succeededFuture(pr);
+    }
+    return Future.all(tasks.task(pr.taskId()), tasks.run(pr.runId())).compose(both -> {
+      TaskView task = both.resultAt(0);
+      RunView run = both.resultAt(1);
+      return store.save(pr.withSnapshot(task.title(), task.file(), run.worktree(), task.needsReview()));
+    });
+  }
+
+  /** The agent's turn on feedback ended: carry on with the updated branch, or hand the pull request to a person. */
+  private Future<Void> afterFix(PullRequestView pr, RunView run) {
+    if (!run.succeeded()) {
+      return flag(pr, new FlagCause.AgentGaveUp(run.reason() == null ? run.status().wire() : run.reason())).mapEmpty();
+    }
+    return withSnapshot(pr)
+        .compose(current -> inspect(current.withRun(run.runId(), run.costUsd(), run.inputTokens() + run.outputTokens())))
+        .compose(updated -> store.save(updated.withStage(PrStage.CHECKING)))
+        .<Void>mapEmpty()
+        .onSuccess(v -> advance(pr.number()))
+        .recover(e -> {
+          if (ErrorCode.of(e).retryable()) {
+            retryLater(pr.number(), e, () -> afterFix(pr, run));
+            return Future.succeededFuture();
+          }
+          return flag(pr, new FlagCause.Failed(FlagCause.Failed.READING_BRANCH, e.getMessage())).mapEmpty();
+        });
+  }
+
+  /** The pull request with its fields read again from its branch: head, diff; checks not run on this head. */
+  private Future<PullRequestView> inspect(PullRequestView pr) {
+    return repo.inspect(pr.branch(), Path.of(pr.worktree()), pr.taskFile()).map(inspection -> pr.withHead(
+        inspection.headCommit(), inspection.filesChanged(), inspection.additions(), inspection.deletions(),
+        inspection.diffStat()));
+  }
+
+  // ---- the way to merge: update, check, route, merge
+
+  /** Takes an open pull request as far as it can go without a person. One at a time per pull request. */
+  Future<Void> advance(int number) {
+    if (!advancing.add(number)) {
+      advanceAgain.add(number);
+      return Future.succeededFuture();
+    }
+    return store.get(number)
+        .compose(found -> found.filter(pr -> pr.state() == PrState.OPEN)
+            .map(pr -> withSnapshot(pr).compose(this::step))
+            .orElse(Future.succeededFuture()))
+        .transform(done -> {
+          advancing.remove(number);
+          if (done.succeeded()) {
+            retries.succeeded(number);
+            if (done.result() instanceof Step.Again) {
+              advanceAgain.add(number);
+            }
+          } else if (ErrorCode.of(done.cause()).retryable()) {
+            retryLater(number, done.cause(), () -> advance(number));
+          } else {
+            store.get(number).onSuccess(pr -> pr.ifPresent(p -> flag(p,
+                new FlagCause.Failed(FlagCause.Failed.PROCESSING, done.cause().getMessage()))));
+          }
+          return advanceAgain.remove(number) ? advance(number) : Future.succeededFuture();
+        });
+  }
+
+  /** A neighbour not yet deployed after a restart, a bus timeout, a forge's 5xx: wait, then take it up again. */
+  private void retryLater(int number, Throwable cause, Runnable again) {
+    Duration wait = retries.failed(number);
+    LOG.info("pull request #{}: {}; trying again in {} s", number, cause.getMessage(), wait.toSeconds());
+    timers.after(wait, again);
+  }
+
+  private Future<Step> step(PullRequestView pr) {
+    return landedBeforeACrash(pr).compose(landed -> {
+      if (landed.isPresent()) {
+        LOG.info("{}: pull request #{} is already on the main branch as {}", pr.taskId(), pr.number(), landed.get());
+        return recordMerged(pr, landed.get(), pr.headCommit(), null);
+      }
+      Path worktree = Path.of(pr.worktree());
+      return repo.exists(worktree).compose(exists -> {
+        if (!exists) {
+          return flag(pr, new FlagCause.WorktreeGone(worktree));
+        }
+        Future<Step> step = updateBranch(pr, worktree);
+        step = then(step, this::secretsGate);
+        step = then(step, current -> runChecks(current, worktree));
+        step = then(step, this::forgeChecks);
+        step = then(step, this::route);
+        return then(step, routine -> enqueueMerge(routine.number(), false));
+      });
+    });
+  }
+
+  /** Asked once per pull request open at start: on the forge (GitHub), then on the main branch (orch's trailers). */
+  private Future<Optional<String>> landedBeforeACrash(PullRequestView pr) {
+    if (!mayHaveLanded.contains(pr.number())) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return forge.landed(pr)
+        .compose(onForge -> onForge.isPresent() ? Future.succeededFuture(onForge) : repo.mergedOnMain(pr))
+        .onSuccess(answered -> mayHaveLanded.remove(pr.number()));
+  }
+
+  private static Future<Step> then(Future<Step> step, Function<PullRequestView, Future<Step>> next) {
+    return step.compose(done -> done instanceof Step.Continue go ? next.apply(go.pr()) : Future.succeededFuture(done));
+  }
+
+  private Future<Step> updateBranch(PullRequestView pr, Path worktree) {
+    return repo.update(worktree, "pre-update-" + clock.millis(), pr.taskId(), settings.updateMethod()).compose(update -> {
+      BranchUpdate.Outcome outcome = update.outcome();
+      return switch (outcome.kind()) {
+        case UP_TO_DATE -> Future.succeededFuture(new Step.Continue(pr));
+        case UPDATED -> inspect(pr).compose(store::save).map(Step.Continue::new);
+        case CONFLICT -> pr.followUp() == FollowUpKind.CONFLICT
+            ? flag(pr, new FlagCause.StillConflicts(update.mainBranch(), outcome.files()))
+            : fix(pr, new FollowUp.Conflict(update.mainBranch(), outcome.files()));
+      };
+    });
+  }
+
+  /** Flags a branch that carries secret-looking files, before anything is pushed (H1); opens it on the forge if not yet. */
+  private Future<Step> secretsGate(PullRequestView pr) {
+    return repo.secrets(pr.branch()).compose(secrets -> {
+      if (secrets.isEmpty()) {
+        return (pr.remoteNumber() == 0 && settings.remoteForge() ? forge.open(pr).compose(store::save)
+            : Future.succeededFuture(pr)).map(Step.Continue::new);
+      }
+      String reason = BranchSecrets.CATEGORY + ": " + BranchSecrets.describe(secrets);
+      PullRequestView routed = pr.withRouting(reason, List.of(NEEDS_REVIEW_LABEL, BranchSecrets.CATEGORY));
+      return flag(routed, new FlagCause.NeedsReview(reason, true));
+    });
+  }
+
+  private Future<Step> runChecks(PullRequestView pr, Path worktree) {
+    if (pr.checksState() == ChecksState.PASSED || pr.checksState() == ChecksState.FORGE_PENDING) {
+      return Future.succeededFuture(new Step.Continue(pr));
+    }
+    if (!checks.configured()) {
+      return store.save(pr.withChecks(ChecksState.NONE_CONFIGURED, null)).map(Step.Continue::new);
+    }
+    Path output = settings.logDir().resolve("checks").resolve("pr-" + pr.number() + "-" + clock.millis() + ".log");
+    return checks.run(worktree, output).compose(result -> {
+      LOG.info("{}: checks on pull request #{} {}", pr.taskId(), pr.number(), result.summary());
+      if (result.passed()) {
+        return store.save(pr.withChecks(ChecksState.PASSED, null)).map(Step.Continue::new);
+      }
+      PullRequestView red = pr.withChecks(ChecksState.FAILED, result.summary() + "; output in " + output);
+      if (pr.fixRounds() >= settings.maxFixRounds()) {
+        return flag(red, new FlagCause.ChecksStillFail(false, pr.fixRounds(), result.summary()));
+      }
+      return fix(red, new FollowUp.ChecksFailed(false, result.command(), String.valueOf(result.exitCode()),
+          result.outputTail(), result.summary(), pr.fixRounds() + 1, settings.maxFixRounds()));
+    });
+  }
+
+  /** The forge's own checks (CI on GitHub) on the published head; the poller comes back while they run. */
+  private Future<Step> forgeChecks(PullRequestView pr) {
+    return forge.publish(pr).compose(v -> forge.remoteChecks(pr)).compose(remote -> switch (remote.state()) {
+      case NONE, PASSED -> (pr.checksState() == ChecksState.FORGE_PENDING
+          ? store.save(pr.withChecks(ChecksState.PASSED, null)) : Future.succeededFuture(pr)).map(Step.Continue::new);
+      case PENDING -> store.save(pr.withChecks(ChecksState.FORGE_PENDING, null)).map(Step.Waiting::new);
+      case FAILED -> {
+        PullRequestView red = pr.withChecks(ChecksState.FORGE_FAILED, remote.summary());
+        yield pr.fixRounds() >= settings.maxFixRounds()
+            ? flag(red, new FlagCause.ChecksStillFail(true, pr.fixRounds(), remote.summary()))
+            : fix(red, new FollowUp.ChecksFailed(true, "the forge's checks", "-", remote.summary(), remote.summary(),
+                pr.fixRounds() + 1, settings.maxFixRounds()));
+      }
+    });
+  }
+
+  /** Routine changes go on; others are labelled and flagged with the reason. */
+  private Future<Step> route(PullRequestView pr) {
+    return repo.route(pr.branch(), pr.needsReview(), pr.taskFile()).compose(decision -> {
+      if (decision.routine()) {
+        return store.save(pr.withRouting(null, pr.labels())).map(Step.Continue::new);
+      }
+      List<String> labels = new ArrayList<>();
+      labels.add(NEEDS_REVIEW_LABEL);
+      labels.addAll(decision.categories());
+      PullRequestView routed = pr.withRouting(decision.reason(), labels);
+      return forge.label(routed, labels).compose(v -> flag(routed, new FlagCause.NeedsReview(decision.reason(), false)));
+    });
+  }
+
+  /**
+   * Sends feedback to the agent's session; the pull request waits in the fixing stage for the run to end. An executor
+   * that cannot take it right now is asked again later; the pull request stays with the agent meanwhile.
+   */
+  private Future<Step> fix(PullRequestView pr, FollowUp followUp) {
+    PullRequestView fixing = pr.handedToAgent(followUp.kind(), followUp.reason(),
+        pr.fixRounds() + (followUp.countsAsFixRound() ? 1 : 0));
+    return store.save(fixing).compose(saved -> handOver(saved, followUp));
+  }
+
+  private Future<Step> handOver(PullRequestView saved, FollowUp followUp) {
+    return agent.resume(followUp.request(saved)).<Step>map(run -> {
+      LOG.info("{}: pull request #{}: {}; the agent works on it in run {}", saved.taskId(), saved.number(),
+          followUp.reason(), run.runId());
+      events.fixing(saved);
+      return new Step.HandedToAgent(saved);
+    }).recover(e -> {
+      if (ErrorCode.of(e).retryable()) {
+        retryLater(saved.number(), e, () -> handOver(saved, followUp));
+        return Future.succeededFuture(new Step.HandedToAgent(saved));
+      }
+      return flag(saved, new FlagCause.Failed(FlagCause.Failed.HANDING_OVER, e.getMessage()));
+    });
+  }
+
+  private Future<Step> flag(PullRequestView pr, FlagCause cause) {
+    LOG.warn("{}: pull request #{} needs a person: {}", pr.taskId(), pr.number(), cause.reason());
+    return store.save(pr.flagged(cause.reason())).map(flagged -> {
+      events.flagged(flagged);
+      return new Step.Flagged(flagged);
+    });
+  }
+
+  // ---- merging
+
+  /** A person's merge still needs green checks on the current head, unless forced. */
+  private Future<PullRequestView> checkBeforeMerge(PullRequestView pr) {
+    Path output = settings.logDir().resolve("checks").resolve("pr-" + pr.number() + "-manual.log");
+    return checks.run(Path.of(pr.worktree()), output).compose(result -> result.passed()
+        ? store.save(pr.withChecks(ChecksState.PASSED, null))
+        : Future.failedFuture(OrchException.conflict("pull request #" + pr.number() + ": checks fail: " + result.summary()
+            + " (output in " + output + "); use --force to merge anyway")));
+  }
+
+  private Future<Step> enqueueMerge(int number, boolean byPerson) {
+    Future<Step> next = mergeQueue.transform(previous -> merge(number, byPerson, 1));
+    mergeQueue = next;
+    return next;
+  }
+
+  private Future<Step> merge(int number, boolean byPerson, int attempt) {
+    return store.get(number).compose(found -> {
+      PullRequestView pr = found.orElseThrow(() -> OrchException.notFound("no pull request #" + number));
+      return forge.prepareMerge(pr, Path.of(pr.worktree()), settings.mergeMethod()).compose(prepared -> {
+        if (prepared.conflict() == null) {
+          return writeStatusAndComplete(pr, prepared.attempt(), byPerson, attempt);
+        }
+        if (byPerson || attempt >= MAX_MERGE_ATTEMPTS) {
+          return flag(pr, new FlagCause.MergeRefused(prepared.conflict()));
+        }
+        return Future.succeededFuture(new Step.Again(pr));
+      });
+    }).recover(failure -> ErrorCode.of(failure).retryable() ? Future.failedFuture(failure)
+        : store.get(number).compose(found -> found.isPresent()
+            ? flag(found.get(), new FlagCause.Failed(FlagCause.Failed.MERGING, failure.getMessage()))
+            : Future.failedFuture(failure)));
+  }
+
+  private Future<Step> writeStatusAndComplete(PullRequestView pr, Forge.MergeAttempt attempt, boolean byPerson,
+      int tries) {
+    WriteStatusRequest complete = new WriteStatusRequest(attempt.checkout().toString(), pr.taskId(), pr.taskFile(),
+        PlanStatus.COMPLETE);
+    return status.writeStatus(complete)
+        .compose(v -> forge.completeMerge(pr, attempt, SquashMessage.of(pr)))
+        .compose(done -> {
+          if (done.blocked() != null) {
+            return forge.abortMerge(attempt).compose(v -> done.retry() && tries < MAX_MERGE_ATTEMPTS
+                ? merge(pr.number(), byPerson, tries + 1) : flag(pr, new FlagCause.MergeRefused(done.blocked())));
+          }
+          LOG.info("{}: merged pull request #{} into {} as {}", pr.taskId(), pr.number(), attempt.mainBranch(),
+              done.mergeCommit().substring(0, Math.min(10, done.mergeCommit().length())));
+          return recordMerged(pr, done.mergeCommit(), attempt.branchTip(), byPerson ? "merged by a person" : null);
+        }, failure -> forge.abortMerge(attempt).transform(v -> Future.failedFuture(failure)));
+  }
+
+  private Future<Step> recordMerged(PullRequestView pr, String mergeCommit, String branchTip, String why) {
+    return repo.markMerged(pr.taskId(), branchTip)
+        .compose(v -> store.save(pr.merged(mergeCommit, clock.millis(), why)))
+        .map(merged -> {
+          events.merged(merged);
+          // Tidying up is not urgent: leave the git lock and the CPU to the dependants starting now.
+          timers.after(CLEANUP_DELAY, () -> agent.removeWorktree(pr.taskId(), "merged-pr-" + pr.number())
+              .onFailure(e -> LOG.warn("{}: worktree not removed: {}", pr.taskId(), e.getMessage())));
+          return new Step.Merged(merged);
+        });
+  }
+}
