@@ -172,13 +172,15 @@ public final class ExecutorVerticle extends VerticleBase {
     String branch = worktrees.branchOf(task);
     String worktree = worktrees.pathOf(task).toString();
     long now = System.currentTimeMillis();
-    return store.insert(request.taskId(), request.attempt(), session, 0, branch, worktree, now)
+    RunView inserting = RunView.starting(0, request.taskId(), request.attempt(), session, 0, branch, worktree, "", now,
+        request.title(), request.file());
+    return store.insert(inserting)
         .recover(e -> Future.failedFuture(String.valueOf(e.getMessage()).contains("UNIQUE")
             ? OrchException.conflict(request.taskId() + " already has a live run") : e))
         .compose(runId -> {
           RunFiles files = RunFiles.of(Path.of(settings.logDir()), task, runId);
-          RunView starting = new RunView(runId, request.taskId(), request.attempt(), RunStatus.STARTING, session, 0, branch,
-              worktree, files.log().toString(), 0, now, 0, null, null, 0, 0, 0, 0, 0, 0, 0, null);
+          RunView starting = RunView.starting(runId, request.taskId(), request.attempt(), session, 0, branch, worktree,
+              files.log().toString(), now, request.title(), request.file());
           return vertx.executeBlocking(() -> prepareAndStart(task, request, starting, files), false)
               .compose(process -> started(starting, task, process, files))
               .recover(failure -> failedToStart(starting, failure));
@@ -281,7 +283,7 @@ public final class ExecutorVerticle extends VerticleBase {
   private Future<RunView> started(RunView starting, TaskId task, Process process, RunFiles files) {
     ProcessHandle handle = process.toHandle();
     long pidStartedAt = handle.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
-    RunView running = withStatus(starting, RunStatus.RUNNING, process.pid());
+    RunView running = starting.withStatus(RunStatus.RUNNING).withPid(process.pid());
     LiveRun run = new LiveRun(running, task, handle, process, new LogTail(files.log()));
     live.put(running.runId(), run);
     watchExit(run);
@@ -303,12 +305,8 @@ public final class ExecutorVerticle extends VerticleBase {
     LOG.warn("{} run {}: {}", starting.taskId(), starting.runId(), reason);
     live.remove(starting.runId());
     long now = System.currentTimeMillis();
-    RunView failed = new RunView(starting.runId(), starting.taskId(), starting.attempt(), RunStatus.FAILED,
-        starting.sessionId(), starting.resumedFrom(), starting.branch(), starting.worktree(), starting.logFile(), 0,
-        starting.startedAt(), now, null, reason, 0, 0, 0, 0, 0, 0, 0, null);
-    return store.setLogFile(starting.runId(), starting.logFile())
-        .compose(v -> store.finish(starting.runId(), new RunOutcome(RunStatus.FAILED, reason), null, RunTotals.empty(),
-            now)).map(v -> {
+    RunView failed = starting.settled(RunStatus.FAILED, null, reason, null, now);
+    return store.finish(failed).map(v -> {
       vertx.eventBus().publish(Addresses.Executor.EVT_FINISHED, failed.toJson());
       return failed;
     });
@@ -332,13 +330,13 @@ public final class ExecutorVerticle extends VerticleBase {
             + " is gone, so its session cannot be resumed"));
       }
       long now = System.currentTimeMillis();
-      return store.insert(request.taskId(), previous.attempt(), previous.sessionId(), previous.runId(), previous.branch(),
-              previous.worktree(), now)
+      return store.insert(RunView.starting(0, request.taskId(), previous.attempt(), previous.sessionId(), previous.runId(),
+              previous.branch(), previous.worktree(), "", now, previous.title(), previous.file()))
           .compose(runId -> {
             RunFiles files = RunFiles.of(Path.of(settings.logDir()), task, runId);
-            RunView starting = new RunView(runId, request.taskId(), previous.attempt(), RunStatus.STARTING,
-                previous.sessionId(), previous.runId(), previous.branch(), previous.worktree(), files.log().toString(), 0,
-                now, 0, null, null, 0, 0, 0, 0, 0, 0, 0, null);
+            RunView starting = RunView.starting(runId, request.taskId(), previous.attempt(), previous.sessionId(),
+                previous.runId(), previous.branch(), previous.worktree(), files.log().toString(), now, previous.title(),
+                previous.file());
             return vertx.executeBlocking(() -> {
                   files.createDirectories();
                   Files.writeString(files.prompt(), followUpPrompt(request), StandardCharsets.UTF_8);
@@ -416,7 +414,7 @@ public final class ExecutorVerticle extends VerticleBase {
     vertx.eventBus().publish(Addresses.Executor.EVT_OUTPUT,
         new AgentOutput(run.runId(), run.started.taskId(), events, now).toJson());
     if (sawResult) {
-      store.saveTotals(run.runId(), run.totals);
+      store.saveUsage(run.runId(), run.totals.usage());
     }
   }
 
@@ -443,7 +441,7 @@ public final class ExecutorVerticle extends VerticleBase {
     // Published only once recorded: a scheduler told first would start the next attempt beside a row still "running".
     recording.put(view.runId(), view);
     return UntilWritten.write(vertx, view.taskId() + " run " + view.runId() + "'s end",
-            () -> store.finish(run.runId(), outcome, run.exitCode, run.totals, now),
+            () -> store.finish(view),
             () -> undeploying)
         .onSuccess(v -> vertx.eventBus().publish(Addresses.Executor.EVT_FINISHED, view.toJson()))
         .onComplete(v -> recording.remove(view.runId()));
@@ -451,10 +449,8 @@ public final class ExecutorVerticle extends VerticleBase {
 
   private static RunView settled(RunView run, RunOutcome outcome, Integer exitCode, RunTotals totals, long now) {
     String session = totals.sessionId() != null ? totals.sessionId() : run.sessionId();
-    return new RunView(run.runId(), run.taskId(), run.attempt(), outcome.status(), session, run.resumedFrom(), run.branch(),
-        run.worktree(), run.logFile(), run.pid(), run.startedAt(), now, exitCode, outcome.reason(), totals.inputTokens(),
-        totals.outputTokens(), totals.cacheReadTokens(), totals.cacheCreationTokens(), totals.costUsd(), totals.numTurns(),
-        totals.lastOutputAt(), outcome.cause());
+    return run.withSessionId(session).withUsage(totals.usage())
+        .settled(outcome.status(), outcome.cause(), outcome.reason(), exitCode, now);
   }
 
   // ---- stopping
@@ -498,7 +494,7 @@ public final class ExecutorVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     RunOutcome outcome = RunOutcome.stopped(request);
     RunView stopped = settled(view, outcome, null, RunTotals.empty(), now);
-    return store.finish(view.runId(), outcome, null, RunTotals.empty(), now)
+    return store.finish(stopped)
         .map(v -> {
           vertx.eventBus().publish(Addresses.Executor.EVT_FINISHED, stopped.toJson());
           return stopped;
@@ -554,11 +550,7 @@ public final class ExecutorVerticle extends VerticleBase {
     if (run == null) {
       return stored;
     }
-    RunTotals t = run.totals;
-    return new RunView(stored.runId(), stored.taskId(), stored.attempt(), stored.status(), stored.sessionId(),
-        stored.resumedFrom(), stored.branch(), stored.worktree(), stored.logFile(), stored.pid(), stored.startedAt(),
-        stored.endedAt(), stored.exitCode(), stored.reason(), t.inputTokens(), t.outputTokens(), t.cacheReadTokens(),
-        t.cacheCreationTokens(), t.costUsd(), t.numTurns(), t.lastOutputAt(), stored.stopCause());
+    return stored.withUsage(run.totals.usage());
   }
 
   private Future<JsonObject> removeWorktree(JsonObject body) {
@@ -655,7 +647,7 @@ public final class ExecutorVerticle extends VerticleBase {
       return totals;
     }, false).compose(totals -> {
       if (alive.isPresent() && view.status() == RunStatus.RUNNING) {
-        RunView running = withStatus(view, RunStatus.RUNNING, view.pid());
+        RunView running = view;
         LiveRun run = new LiveRun(running, task, alive.get(), null, tail);
         run.totals = totals;
         live.put(view.runId(), run);
@@ -670,15 +662,8 @@ public final class ExecutorVerticle extends VerticleBase {
       long now = System.currentTimeMillis();
       RunView settled = settled(view, outcome, null, totals, now);
       LOG.info("{} run {}: settled after restart as {}", view.taskId(), view.runId(), outcome.status().wire());
-      return store.finish(view.runId(), outcome, null, totals, now)
+      return store.finish(settled)
           .onSuccess(v -> vertx.eventBus().publish(Addresses.Executor.EVT_FINISHED, settled.toJson()));
     });
-  }
-
-  private static RunView withStatus(RunView run, RunStatus status, long pid) {
-    return new RunView(run.runId(), run.taskId(), run.attempt(), status, run.sessionId(), run.resumedFrom(), run.branch(),
-        run.worktree(), run.logFile(), pid, run.startedAt(), run.endedAt(), run.exitCode(), run.reason(), run.inputTokens(),
-        run.outputTokens(), run.cacheReadTokens(), run.cacheCreationTokens(), run.costUsd(), run.numTurns(),
-        run.lastOutputAt(), run.stopCause());
   }
 }

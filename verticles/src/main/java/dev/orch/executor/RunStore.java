@@ -1,6 +1,7 @@
 package dev.orch.executor;
 
 import dev.orch.contract.RunStatus;
+import dev.orch.contract.RunUsage;
 import dev.orch.contract.RunView;
 import dev.orch.contract.SpendSummary;
 import dev.orch.contract.StopCause;
@@ -54,11 +55,13 @@ final class RunStore {
           "UPDATE runs SET stop_cause = 'task-budget' WHERE reason LIKE 'cost limit reached: %'",
           "UPDATE runs SET stop_cause = 'day-budget' WHERE reason LIKE 'daily cost limit reached: %'",
           "UPDATE runs SET stop_cause = 'shutdown' WHERE reason = 'orch shut down while the agent was running'",
-          "UPDATE runs SET stop_cause = 'stuck' WHERE status = 'stuck'"));
+          "UPDATE runs SET stop_cause = 'stuck' WHERE status = 'stuck'"),
+      // A run carries its task's title and plan file forward, so its consumers need not ask for the task again.
+      Database.Migration.of(3, "ALTER TABLE runs ADD COLUMN title TEXT", "ALTER TABLE runs ADD COLUMN file TEXT"));
 
   private static final String COLUMNS = "id, task_id, attempt, status, session_id, resumed_from, branch, worktree, log_file,"
       + " pid, pid_started_at, started_at, ended_at, exit_code, reason, input_tokens, output_tokens, cache_read_tokens,"
-      + " cache_creation_tokens, cost_usd, num_turns, last_output_at, stop_cause";
+      + " cache_creation_tokens, cost_usd, num_turns, last_output_at, stop_cause, title, file";
 
   private final Pool pool;
 
@@ -70,11 +73,15 @@ final class RunStore {
   record StoredRun(RunView view, long pidStartedAt) {
   }
 
-  Future<Long> insert(String taskId, int attempt, String sessionId, long resumedFrom, String branch, String worktree,
-      long now) {
+  /** Records a new run as starting and returns its id. */
+  Future<Long> insert(RunView starting) {
     return pool.withConnection(conn -> conn.preparedQuery("INSERT INTO runs (task_id, attempt, status, session_id,"
-            + " resumed_from, branch, worktree, log_file, started_at) VALUES (?, ?, 'starting', ?, ?, ?, ?, '', ?)")
-        .execute(Tuple.of(taskId, attempt, sessionId, resumedFrom, branch, worktree, now))
+            + " resumed_from, branch, worktree, log_file, started_at, title, file)"
+            + " VALUES (?, ?, 'starting', ?, ?, ?, ?, ?, ?, ?, ?)")
+        .execute(Tuple.tuple().addValue(starting.taskId()).addValue(starting.attempt()).addValue(starting.sessionId())
+            .addValue(starting.resumedFrom()).addValue(starting.branch()).addValue(starting.worktree())
+            .addValue(starting.logFile()).addValue(starting.startedAt()).addValue(starting.title())
+            .addValue(starting.file()))
         .compose(v -> conn.query("SELECT last_insert_rowid() AS id").execute())
         .map(rows -> rows.iterator().next().getLong("id")));
   }
@@ -86,29 +93,26 @@ final class RunStore {
         .execute(Tuple.of(logFile, pid, pidStartedAt, runId)).mapEmpty();
   }
 
-  Future<Void> setLogFile(long runId, String logFile) {
-    return pool.preparedQuery("UPDATE runs SET log_file = ? WHERE id = ?").execute(Tuple.of(logFile, runId)).mapEmpty();
-  }
-
-  Future<Void> finish(long runId, RunOutcome outcome, Integer exitCode, RunTotals totals, long now) {
+  /** Writes a settled run's end: status, cause, reason, exit code, end time, log file and usage. */
+  Future<Void> finish(RunView settled) {
+    RunUsage u = settled.usage();
     return pool.preparedQuery("UPDATE runs SET status = ?, stop_cause = ?, exit_code = ?, reason = ?, ended_at = ?,"
-            + " input_tokens = ?, output_tokens = ?, cache_read_tokens = ?, cache_creation_tokens = ?, cost_usd = ?,"
-            + " num_turns = ?, last_output_at = ? WHERE id = ?")
-        .execute(Tuple.tuple().addValue(outcome.status().wire())
-            .addValue(outcome.cause() == null ? null : outcome.cause().wire()).addValue(exitCode)
-            .addValue(outcome.reason()).addValue(now)
-            .addValue(totals.inputTokens()).addValue(totals.outputTokens()).addValue(totals.cacheReadTokens())
-            .addValue(totals.cacheCreationTokens()).addValue(totals.costUsd()).addValue(totals.numTurns())
-            .addValue(totals.lastOutputAt()).addValue(runId))
+            + " log_file = ?, input_tokens = ?, output_tokens = ?, cache_read_tokens = ?,"
+            + " cache_creation_tokens = ?, cost_usd = ?, num_turns = ?, last_output_at = ? WHERE id = ?")
+        .execute(Tuple.tuple().addValue(settled.status().wire())
+            .addValue(settled.stopCause() == null ? null : settled.stopCause().wire()).addValue(settled.exitCode())
+            .addValue(settled.reason()).addValue(settled.endedAt()).addValue(settled.logFile()).addValue(u.inputTokens()).addValue(u.outputTokens())
+            .addValue(u.cacheReadTokens()).addValue(u.cacheCreationTokens()).addValue(u.costUsd())
+            .addValue(u.numTurns()).addValue(u.lastOutputAt()).addValue(settled.runId()))
         .mapEmpty();
   }
 
-  Future<Void> saveTotals(long runId, RunTotals totals) {
+  Future<Void> saveUsage(long runId, RunUsage u) {
     return pool.preparedQuery("UPDATE runs SET input_tokens = ?, output_tokens = ?, cache_read_tokens = ?,"
             + " cache_creation_tokens = ?, cost_usd = ?, num_turns = ?, last_output_at = ? WHERE id = ?")
-        .execute(Tuple.tuple().addValue(totals.inputTokens()).addValue(totals.outputTokens())
-            .addValue(totals.cacheReadTokens()).addValue(totals.cacheCreationTokens()).addValue(totals.costUsd())
-            .addValue(totals.numTurns()).addValue(totals.lastOutputAt()).addValue(runId))
+        .execute(Tuple.tuple().addValue(u.inputTokens()).addValue(u.outputTokens())
+            .addValue(u.cacheReadTokens()).addValue(u.cacheCreationTokens()).addValue(u.costUsd())
+            .addValue(u.numTurns()).addValue(u.lastOutputAt()).addValue(runId))
         .mapEmpty();
   }
 
@@ -172,8 +176,8 @@ final class RunStore {
           r.getLong("started_at"), r.getLong("ended_at"), r.getInteger("exit_code"), r.getString("reason"),
           r.getLong("input_tokens"), r.getLong("output_tokens"), r.getLong("cache_read_tokens"),
           r.getLong("cache_creation_tokens"), r.getDouble("cost_usd"), r.getInteger("num_turns"),
-          r.getLong("last_output_at"), r.getString("stop_cause") == null ? null : StopCause.fromWire(r.getString("stop_cause"))),
-          r.getLong("pid_started_at")));
+          r.getLong("last_output_at"), r.getString("stop_cause") == null ? null : StopCause.fromWire(r.getString("stop_cause")),
+          r.getString("title"), r.getString("file")), r.getLong("pid_started_at")));
     }
     return out;
   }
