@@ -59,6 +59,13 @@ public record RunView(
     return new RunUsage(inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns, lastOutputAt);
   }
 
+  /** The run as the store numbered it, with the log file named after that number. */
+  public RunView recordedAs(long id, String log) {
+    return new RunView(id, taskId, attempt, status, sessionId, resumedFrom, branch, worktree, log, pid, startedAt,
+        endedAt, exitCode, reason, inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns,
+        lastOutputAt, stopCause, title, file);
+  }
+
   public RunView withStatus(RunStatus next) {
     return new RunView(runId, taskId, attempt, next, sessionId, resumedFrom, branch, worktree, logFile, pid, startedAt,
         endedAt, exitCode, reason, inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns,

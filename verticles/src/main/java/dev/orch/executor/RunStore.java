@@ -1,5 +1,6 @@
 package dev.orch.executor;
 
+import dev.orch.contract.OrchException;
 import dev.orch.contract.RunStatus;
 import dev.orch.contract.RunUsage;
 import dev.orch.contract.RunView;
@@ -20,7 +21,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /** The executor's table of agent runs. A partial unique index keeps at most one live run per task. */
-final class RunStore {
+final class RunStore implements RunRecords {
   static final String OWNER = "executor";
   static final List<Database.Migration> MIGRATIONS = List.of(Database.Migration.of(1,
       """
@@ -69,12 +70,8 @@ final class RunStore {
     this.pool = pool;
   }
 
-  /** A stored run with what only the executor needs: when its process started, to recognise it after a restart. */
-  record StoredRun(RunView view, long pidStartedAt) {
-  }
-
-  /** Records a new run as starting and returns its id. */
-  Future<Long> insert(RunView starting) {
+  @Override
+  public Future<Long> insert(RunView starting) {
     return pool.withConnection(conn -> conn.preparedQuery("INSERT INTO runs (task_id, attempt, status, session_id,"
             + " resumed_from, branch, worktree, log_file, started_at, title, file)"
             + " VALUES (?, ?, 'starting', ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -83,31 +80,36 @@ final class RunStore {
             .addValue(starting.logFile()).addValue(starting.startedAt()).addValue(starting.title())
             .addValue(starting.file()))
         .compose(v -> conn.query("SELECT last_insert_rowid() AS id").execute())
-        .map(rows -> rows.iterator().next().getLong("id")));
+        .map(rows -> rows.iterator().next().getLong("id")))
+        // The partial unique index is what guarantees one live run per task, even against a second orch process.
+        .recover(e -> Future.failedFuture(String.valueOf(e.getMessage()).contains("UNIQUE")
+            ? OrchException.conflict(starting.taskId() + " already has a live run") : e));
   }
 
-  Future<Void> markRunning(long runId, String logFile, long pid, long pidStartedAt) {
+  @Override
+  public Future<Void> markRunning(long runId, String logFile, long pid, long pidStartedAt) {
     // Only from starting: a write retried after the agent already ended must not bring its row back to life.
     return pool.preparedQuery("UPDATE runs SET status = 'running', log_file = ?, pid = ?, pid_started_at = ?"
             + " WHERE id = ? AND status = 'starting'")
         .execute(Tuple.of(logFile, pid, pidStartedAt, runId)).mapEmpty();
   }
 
-  /** Writes a settled run's end: status, cause, reason, exit code, end time, log file and usage. */
-  Future<Void> finish(RunView settled) {
+  @Override
+  public Future<Boolean> finish(RunView settled) {
     RunUsage u = settled.usage();
     return pool.preparedQuery("UPDATE runs SET status = ?, stop_cause = ?, exit_code = ?, reason = ?, ended_at = ?,"
             + " log_file = ?, input_tokens = ?, output_tokens = ?, cache_read_tokens = ?,"
-            + " cache_creation_tokens = ?, cost_usd = ?, num_turns = ?, last_output_at = ? WHERE id = ?")
+            + " cache_creation_tokens = ?, cost_usd = ?, num_turns = ?, last_output_at = ? WHERE id = ? AND status IN ('starting', 'running')")
         .execute(Tuple.tuple().addValue(settled.status().wire())
             .addValue(settled.stopCause() == null ? null : settled.stopCause().wire()).addValue(settled.exitCode())
             .addValue(settled.reason()).addValue(settled.endedAt()).addValue(settled.logFile()).addValue(u.inputTokens()).addValue(u.outputTokens())
             .addValue(u.cacheReadTokens()).addValue(u.cacheCreationTokens()).addValue(u.costUsd())
             .addValue(u.numTurns()).addValue(u.lastOutputAt()).addValue(settled.runId()))
-        .mapEmpty();
+        .map(rows -> rows.rowCount() > 0);
   }
 
-  Future<Void> saveUsage(long runId, RunUsage u) {
+  @Override
+  public Future<Void> saveUsage(long runId, RunUsage u) {
     return pool.preparedQuery("UPDATE runs SET input_tokens = ?, output_tokens = ?, cache_read_tokens = ?,"
             + " cache_creation_tokens = ?, cost_usd = ?, num_turns = ?, last_output_at = ? WHERE id = ?")
         .execute(Tuple.tuple().addValue(u.inputTokens()).addValue(u.outputTokens())
@@ -116,17 +118,20 @@ final class RunStore {
         .mapEmpty();
   }
 
-  Future<Optional<StoredRun>> get(long runId) {
+  @Override
+  public Future<Optional<StoredRun>> get(long runId) {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM runs WHERE id = ?").execute(Tuple.of(runId))
         .map(rows -> first(rows));
   }
 
-  Future<Optional<StoredRun>> latestForTask(String taskId) {
+  @Override
+  public Future<Optional<StoredRun>> latestForTask(String taskId) {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM runs WHERE task_id = ? ORDER BY id DESC LIMIT 1")
         .execute(Tuple.of(taskId)).map(RunStore::first);
   }
 
-  Future<List<StoredRun>> live() {
+  @Override
+  public Future<List<StoredRun>> live() {
     return pool.query("SELECT " + COLUMNS + " FROM runs WHERE status IN ('starting', 'running') ORDER BY id").execute()
         .map(RunStore::all);
   }
