@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The life of every agent run: launch or resume, spawn, record, follow its output, stop, settle its end (written
  * before it is announced), and after a restart or in the periodic sweep, re-attach to an agent still alive or settle one
- * that died unfollowed. Rules it keeps: a run is settled as failed only once its process is known dead; no second agent
- * starts in a folder a process still works in; a pid is recognised only together with its start time. Confined to one
+ * that died unfollowed. Rules it keeps: a run is settled as failed only once its process is known dead; a worktree is
+ * replaced only once nothing works in it any more; a pid is recognised only together with its start time. Confined to one
  * thread (the verticle's event loop, or a test's); blocking work goes through the {@link Host}.
  */
 final class RunSupervisor {
@@ -84,7 +84,7 @@ final class RunSupervisor {
     TaskId task = TaskId.parseFull(request.taskId());
     RunView draft = RunView.starting(0, request.taskId(), request.attempt(), UUID.randomUUID().toString(), 0,
         workspace.branchOf(task), workspace.pathOf(task).toString(), "", clock.millis(), request.title(), request.file());
-    return start(task, draft, (starting, files) -> workspace.fresh(task, request, starting, files));
+    return start(task, draft, true, (starting, files) -> workspace.fresh(task, request, starting, files));
   }
 
   Future<RunView> resume(ResumeRequest request) {
@@ -105,7 +105,7 @@ final class RunSupervisor {
         }
         RunView draft = RunView.starting(0, request.taskId(), previous.attempt(), previous.sessionId(), previous.runId(),
             previous.branch(), previous.worktree(), "", clock.millis(), previous.title(), previous.file());
-        return start(task, draft, (starting, files) -> workspace.resumed(request, starting, files));
+        return start(task, draft, false, (starting, files) -> workspace.resumed(request, starting, files));
       });
     });
   }
@@ -124,8 +124,12 @@ final class RunSupervisor {
     return Optional.empty();
   }
 
-  /** Answers once the agent is spawned (or could not be); its start is recorded, then announced, after that. */
-  private Future<RunView> start(TaskId task, RunView draft, Preparation preparation) {
+  /**
+   * Answers once the agent's start is recorded and announced, or once the run failed to start. A fresh worktree
+   * replaces the task's old one: whatever still works in that (a server an earlier agent left running, an agent orch
+   * lost track of) is ended first, so nothing is deleted under a live process; its work is archived with the folder.
+   */
+  private Future<RunView> start(TaskId task, RunView draft, boolean replacesWorktree, Preparation preparation) {
     Optional<Future<RunView>> refused = refusal(draft.taskId());
     if (refused.isPresent()) {
       return refused.get();
@@ -134,34 +138,33 @@ final class RunSupervisor {
     return store.insert(draft).compose(runId -> {
       RunFiles files = RunFiles.of(logDir, task, runId);
       RunView starting = draft.recordedAs(runId, files.log().toString());
-      return host.blocking(() -> spawn(starting, files, preparation))
-          .transform(spawned -> spawned.succeeded() ? Future.succeededFuture(running(starting, task, spawned.result()))
+      Path folder = Path.of(starting.worktree());
+      Future<Void> cleared = replacesWorktree ? host.blocking(() -> processes.workingIn(folder)).compose(left -> {
+        if (!left.isEmpty()) {
+          LOG.warn("{} run {}: ending process {} still working in {} before it is replaced", starting.taskId(),
+              starting.runId(), pids(left), folder);
+        }
+        return ended(left);
+      }) : Future.succeededFuture();
+      return cleared.compose(v -> host.blocking(() -> {
+            files.createDirectories();
+            return processes.spawn(preparation.prepare(starting, files));
+          }))
+          .transform(spawned -> spawned.succeeded() ? running(starting, task, spawned.result())
               : failedToStart(starting, spawned.cause()));
     }).onComplete(done -> launching.remove(draft.taskId()));
-  }
-
-  /** Blocking. */
-  private AgentProcess spawn(RunView starting, RunFiles files, Preparation preparation) throws IOException {
-    Path folder = Path.of(starting.worktree());
-    List<AgentProcess> busy = processes.workingIn(folder);
-    if (!busy.isEmpty()) {
-      throw new IllegalStateException("process " + pids(busy) + " still works in " + folder
-          + ", so no second agent starts there and it is not replaced under it");
-    }
-    files.createDirectories();
-    return processes.spawn(preparation.prepare(starting, files));
   }
 
   /**
    * Follows the spawned agent at once and records its pid and start time, again until it lands. If the store will not
    * take it within {@link #RECORD_PATIENCE}, the agent is ended first and the run fails once it is dead, so no retry
-   * ever starts beside an agent nobody recorded.
+   * ever starts beside an agent nobody recorded (its end is announced once it is dead).
    */
-  private RunView running(RunView starting, TaskId task, AgentProcess agent) {
+  private Future<RunView> running(RunView starting, TaskId task, AgentProcess agent) {
     RunView running = starting.withStatus(RunStatus.RUNNING).withPid(agent.pid());
     LiveRun run = follow(running, task, agent, RunTotals.empty());
     long spawnedAt = clock.millis();
-    host.untilWritten(what(running, "start"),
+    return host.untilWritten(what(running, "start"),
             () -> store.markRunning(running.runId(), running.logFile(), agent.pid(), agent.startedAt()),
             () -> clock.millis() - spawnedAt >= RECORD_PATIENCE.toMillis())
         .onSuccess(v -> {
@@ -176,8 +179,8 @@ final class RunSupervisor {
           LOG.warn("{} run {}: {}", running.taskId(), running.runId(), reason);
           run.endAs(new RunOutcome(RunStatus.FAILED, reason));
           agent.kill(true);
-        });
-    return running;
+        })
+        .transform(recorded -> Future.succeededFuture(running));
   }
 
   private LiveRun follow(RunView running, TaskId task, AgentProcess agent, RunTotals totals) {

@@ -154,16 +154,35 @@ class RunSupervisorTest {
   }
 
   @Test
-  void noAgentStartsInAWorktreeAProcessStillWorksIn() throws Exception {
+  void h5_whatStillWorksInAnOldWorktreeIsEndedBeforeTheWorktreeIsReplaced() throws Exception {
     Path worktree = Files.createDirectories(workspace.pathOf(TaskId.parseFull("app/E01")));
+    processes.hangs = true;
     FakeProcess leftover = processes.running(worktree.resolve("src"), clock.millis() - 60_000);
+    processes.hangs = false;
 
-    RunView run = launch("app/E01");
+    Future<RunView> launched = supervisor.launch(new LaunchRequest("app/E01", 2, "t", "f.md", List.of()));
 
-    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
-    assertThat(run.reason()).contains("process " + leftover.pid).contains("still works in");
-    assertThat(processes.spawned).isEmpty();
-    assertThat(leftover.alive()).as("nobody else's process is killed by a launch").isTrue();
+    assertThat(leftover.kills).containsExactly("force");
+    assertThat(processes.spawned).as("no new agent while the old process lives").isEmpty();
+    assertThat(launched.isComplete()).isFalse();
+
+    leftover.end(137);
+
+    assertThat(done(launched).status()).isEqualTo(RunStatus.RUNNING);
+    assertThat(processes.spawned).hasSize(1);
+  }
+
+  @Test
+  void aResumeLeavesWhatRunsInItsWorktreeAlone() throws Exception {
+    RunView first = launch("app/E01");
+    processes.last().end(0);
+    done(supervisor.poll());
+    FakeProcess server = processes.running(Path.of(first.worktree()), clock.millis());
+
+    done(supervisor.resume(ResumeRequest.withPrompt("app/E01", "fix it")));
+
+    assertThat(server.kills).isEmpty();
+    assertThat(processes.spawned).hasSize(2);
   }
 
   @Test
