@@ -5,7 +5,9 @@ import io.vertx.core.json.JsonObject;
 /**
  * One agent run: where it works (worktree, branch), where its output goes (log file), its process, and what it
  * cost. {@code resumedFrom} is the run whose session this one continues, or 0. {@code stopCause} is set when orch
- * stopped the run, and null when the agent ended on its own.
+ * stopped the run, and null when the agent ended on its own. {@code title} and {@code file} are the task's, as the
+ * launch carried them, so a consumer of the run need not ask for the task again (null on rows older than them).
+ * Built positionally only by the store's row mapping and {@link #starting}; every change goes through a wither.
  */
 public record RunView(
     long runId,
@@ -29,11 +31,20 @@ public record RunView(
     double costUsd,
     int numTurns,
     long lastOutputAt,
-    StopCause stopCause) implements BusMessage {
+    StopCause stopCause,
+    String title,
+    String file) implements BusMessage {
 
   public RunView {
     WireJson.require("task_id", taskId);
     WireJson.require("status", status);
+  }
+
+  /** A run just recorded, before its agent is spawned. */
+  public static RunView starting(long runId, String taskId, int attempt, String sessionId, long resumedFrom,
+      String branch, String worktree, String logFile, long startedAt, String title, String file) {
+    return new RunView(runId, taskId, attempt, RunStatus.STARTING, sessionId, resumedFrom, branch, worktree, logFile, 0,
+        startedAt, 0, null, null, 0, 0, 0, 0, 0, 0, 0, null, title, file);
   }
 
   public static RunView fromJson(JsonObject json) {
@@ -42,5 +53,50 @@ public record RunView(
 
   public boolean succeeded() {
     return status == RunStatus.SUCCEEDED;
+  }
+
+  public RunUsage usage() {
+    return new RunUsage(inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns, lastOutputAt);
+  }
+
+  /** The run as the store numbered it, with the log file named after that number. */
+  public RunView recordedAs(long id, String log) {
+    return new RunView(id, taskId, attempt, status, sessionId, resumedFrom, branch, worktree, log, pid, startedAt,
+        endedAt, exitCode, reason, inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns,
+        lastOutputAt, stopCause, title, file);
+  }
+
+  public RunView withStatus(RunStatus next) {
+    return new RunView(runId, taskId, attempt, next, sessionId, resumedFrom, branch, worktree, logFile, pid, startedAt,
+        endedAt, exitCode, reason, inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns,
+        lastOutputAt, stopCause, title, file);
+  }
+
+  public RunView withPid(long next) {
+    return new RunView(runId, taskId, attempt, status, sessionId, resumedFrom, branch, worktree, logFile, next, startedAt,
+        endedAt, exitCode, reason, inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns,
+        lastOutputAt, stopCause, title, file);
+  }
+
+  public RunView withSessionId(String next) {
+    return new RunView(runId, taskId, attempt, status, next, resumedFrom, branch, worktree, logFile, pid, startedAt,
+        endedAt, exitCode, reason, inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns,
+        lastOutputAt, stopCause, title, file);
+  }
+
+  public RunView withUsage(RunUsage u) {
+    return new RunView(runId, taskId, attempt, status, sessionId, resumedFrom, branch, worktree, logFile, pid, startedAt,
+        endedAt, exitCode, reason, u.inputTokens(), u.outputTokens(), u.cacheReadTokens(), u.cacheCreationTokens(),
+        u.costUsd(), u.numTurns(), u.lastOutputAt(), stopCause, title, file);
+  }
+
+  /** The run over: how it ended ({@code cause} only when orch stopped it), when, and with which exit code if known. */
+  public RunView settled(RunStatus outcome, StopCause cause, String why, Integer exit, long endedAtMillis) {
+    if (outcome.live()) {
+      throw new IllegalArgumentException("field 'status' of a settled run must not be " + outcome.wire());
+    }
+    return new RunView(runId, taskId, attempt, outcome, sessionId, resumedFrom, branch, worktree, logFile, pid, startedAt,
+        endedAtMillis, exit, why, inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns,
+        lastOutputAt, cause, title, file);
   }
 }

@@ -1,6 +1,8 @@
 package dev.orch.executor;
 
+import dev.orch.contract.OrchException;
 import dev.orch.contract.RunStatus;
+import dev.orch.contract.RunUsage;
 import dev.orch.contract.RunView;
 import dev.orch.contract.SpendSummary;
 import dev.orch.contract.StopCause;
@@ -19,7 +21,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /** The executor's table of agent runs. A partial unique index keeps at most one live run per task. */
-final class RunStore {
+final class RunStore implements RunRecords {
   static final String OWNER = "executor";
   static final List<Database.Migration> MIGRATIONS = List.of(Database.Migration.of(1,
       """
@@ -54,11 +56,13 @@ final class RunStore {
           "UPDATE runs SET stop_cause = 'task-budget' WHERE reason LIKE 'cost limit reached: %'",
           "UPDATE runs SET stop_cause = 'day-budget' WHERE reason LIKE 'daily cost limit reached: %'",
           "UPDATE runs SET stop_cause = 'shutdown' WHERE reason = 'orch shut down while the agent was running'",
-          "UPDATE runs SET stop_cause = 'stuck' WHERE status = 'stuck'"));
+          "UPDATE runs SET stop_cause = 'stuck' WHERE status = 'stuck'"),
+      // A run carries its task's title and plan file forward, so its consumers need not ask for the task again.
+      Database.Migration.of(3, "ALTER TABLE runs ADD COLUMN title TEXT", "ALTER TABLE runs ADD COLUMN file TEXT"));
 
   private static final String COLUMNS = "id, task_id, attempt, status, session_id, resumed_from, branch, worktree, log_file,"
       + " pid, pid_started_at, started_at, ended_at, exit_code, reason, input_tokens, output_tokens, cache_read_tokens,"
-      + " cache_creation_tokens, cost_usd, num_turns, last_output_at, stop_cause";
+      + " cache_creation_tokens, cost_usd, num_turns, last_output_at, stop_cause, title, file";
 
   private final Pool pool;
 
@@ -66,63 +70,68 @@ final class RunStore {
     this.pool = pool;
   }
 
-  /** A stored run with what only the executor needs: when its process started, to recognise it after a restart. */
-  record StoredRun(RunView view, long pidStartedAt) {
-  }
-
-  Future<Long> insert(String taskId, int attempt, String sessionId, long resumedFrom, String branch, String worktree,
-      long now) {
+  @Override
+  public Future<Long> insert(RunView starting) {
     return pool.withConnection(conn -> conn.preparedQuery("INSERT INTO runs (task_id, attempt, status, session_id,"
-            + " resumed_from, branch, worktree, log_file, started_at) VALUES (?, ?, 'starting', ?, ?, ?, ?, '', ?)")
-        .execute(Tuple.of(taskId, attempt, sessionId, resumedFrom, branch, worktree, now))
+            + " resumed_from, branch, worktree, log_file, started_at, title, file)"
+            + " VALUES (?, ?, 'starting', ?, ?, ?, ?, ?, ?, ?, ?)")
+        .execute(Tuple.tuple().addValue(starting.taskId()).addValue(starting.attempt()).addValue(starting.sessionId())
+            .addValue(starting.resumedFrom()).addValue(starting.branch()).addValue(starting.worktree())
+            .addValue(starting.logFile()).addValue(starting.startedAt()).addValue(starting.title())
+            .addValue(starting.file()))
         .compose(v -> conn.query("SELECT last_insert_rowid() AS id").execute())
-        .map(rows -> rows.iterator().next().getLong("id")));
+        .map(rows -> rows.iterator().next().getLong("id")))
+        // The partial unique index is what guarantees one live run per task, even against a second orch process.
+        .recover(e -> Future.failedFuture(String.valueOf(e.getMessage()).contains("UNIQUE")
+            ? OrchException.conflict(starting.taskId() + " already has a live run") : e));
   }
 
-  Future<Void> markRunning(long runId, String logFile, long pid, long pidStartedAt) {
+  @Override
+  public Future<Void> markRunning(long runId, String logFile, long pid, long pidStartedAt) {
     // Only from starting: a write retried after the agent already ended must not bring its row back to life.
     return pool.preparedQuery("UPDATE runs SET status = 'running', log_file = ?, pid = ?, pid_started_at = ?"
             + " WHERE id = ? AND status = 'starting'")
         .execute(Tuple.of(logFile, pid, pidStartedAt, runId)).mapEmpty();
   }
 
-  Future<Void> setLogFile(long runId, String logFile) {
-    return pool.preparedQuery("UPDATE runs SET log_file = ? WHERE id = ?").execute(Tuple.of(logFile, runId)).mapEmpty();
-  }
-
-  Future<Void> finish(long runId, RunOutcome outcome, Integer exitCode, RunTotals totals, long now) {
+  @Override
+  public Future<Boolean> finish(RunView settled) {
+    RunUsage u = settled.usage();
     return pool.preparedQuery("UPDATE runs SET status = ?, stop_cause = ?, exit_code = ?, reason = ?, ended_at = ?,"
-            + " input_tokens = ?, output_tokens = ?, cache_read_tokens = ?, cache_creation_tokens = ?, cost_usd = ?,"
-            + " num_turns = ?, last_output_at = ? WHERE id = ?")
-        .execute(Tuple.tuple().addValue(outcome.status().wire())
-            .addValue(outcome.cause() == null ? null : outcome.cause().wire()).addValue(exitCode)
-            .addValue(outcome.reason()).addValue(now)
-            .addValue(totals.inputTokens()).addValue(totals.outputTokens()).addValue(totals.cacheReadTokens())
-            .addValue(totals.cacheCreationTokens()).addValue(totals.costUsd()).addValue(totals.numTurns())
-            .addValue(totals.lastOutputAt()).addValue(runId))
-        .mapEmpty();
+            + " log_file = ?, input_tokens = ?, output_tokens = ?, cache_read_tokens = ?,"
+            + " cache_creation_tokens = ?, cost_usd = ?, num_turns = ?, last_output_at = ? WHERE id = ? AND status IN ('starting', 'running')")
+        .execute(Tuple.tuple().addValue(settled.status().wire())
+            .addValue(settled.stopCause() == null ? null : settled.stopCause().wire()).addValue(settled.exitCode())
+            .addValue(settled.reason()).addValue(settled.endedAt()).addValue(settled.logFile()).addValue(u.inputTokens()).addValue(u.outputTokens())
+            .addValue(u.cacheReadTokens()).addValue(u.cacheCreationTokens()).addValue(u.costUsd())
+            .addValue(u.numTurns()).addValue(u.lastOutputAt()).addValue(settled.runId()))
+        .map(rows -> rows.rowCount() > 0);
   }
 
-  Future<Void> saveTotals(long runId, RunTotals totals) {
+  @Override
+  public Future<Void> saveUsage(long runId, RunUsage u) {
     return pool.preparedQuery("UPDATE runs SET input_tokens = ?, output_tokens = ?, cache_read_tokens = ?,"
             + " cache_creation_tokens = ?, cost_usd = ?, num_turns = ?, last_output_at = ? WHERE id = ?")
-        .execute(Tuple.tuple().addValue(totals.inputTokens()).addValue(totals.outputTokens())
-            .addValue(totals.cacheReadTokens()).addValue(totals.cacheCreationTokens()).addValue(totals.costUsd())
-            .addValue(totals.numTurns()).addValue(totals.lastOutputAt()).addValue(runId))
+        .execute(Tuple.tuple().addValue(u.inputTokens()).addValue(u.outputTokens())
+            .addValue(u.cacheReadTokens()).addValue(u.cacheCreationTokens()).addValue(u.costUsd())
+            .addValue(u.numTurns()).addValue(u.lastOutputAt()).addValue(runId))
         .mapEmpty();
   }
 
-  Future<Optional<StoredRun>> get(long runId) {
+  @Override
+  public Future<Optional<StoredRun>> get(long runId) {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM runs WHERE id = ?").execute(Tuple.of(runId))
         .map(rows -> first(rows));
   }
 
-  Future<Optional<StoredRun>> latestForTask(String taskId) {
+  @Override
+  public Future<Optional<StoredRun>> latestForTask(String taskId) {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM runs WHERE task_id = ? ORDER BY id DESC LIMIT 1")
         .execute(Tuple.of(taskId)).map(RunStore::first);
   }
 
-  Future<List<StoredRun>> live() {
+  @Override
+  public Future<List<StoredRun>> live() {
     return pool.query("SELECT " + COLUMNS + " FROM runs WHERE status IN ('starting', 'running') ORDER BY id").execute()
         .map(RunStore::all);
   }
@@ -172,8 +181,8 @@ final class RunStore {
           r.getLong("started_at"), r.getLong("ended_at"), r.getInteger("exit_code"), r.getString("reason"),
           r.getLong("input_tokens"), r.getLong("output_tokens"), r.getLong("cache_read_tokens"),
           r.getLong("cache_creation_tokens"), r.getDouble("cost_usd"), r.getInteger("num_turns"),
-          r.getLong("last_output_at"), r.getString("stop_cause") == null ? null : StopCause.fromWire(r.getString("stop_cause"))),
-          r.getLong("pid_started_at")));
+          r.getLong("last_output_at"), r.getString("stop_cause") == null ? null : StopCause.fromWire(r.getString("stop_cause")),
+          r.getString("title"), r.getString("file")), r.getLong("pid_started_at")));
     }
     return out;
   }

@@ -1,6 +1,7 @@
 package dev.orch.executor;
 
 import dev.orch.contract.AgentEvent;
+import dev.orch.contract.RunUsage;
 
 /**
  * What one run's output has said so far: the final result's tokens, cost and turns, whether it succeeded, and when
@@ -21,6 +22,10 @@ record RunTotals(long inputTokens, long outputTokens, long cacheReadTokens, long
     String session = event.kind() == AgentEvent.Kind.INIT && event.sessionId() != null ? event.sessionId() : sessionId;
     return new RunTotals(inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns, at, result,
         session);
+  }
+
+  RunUsage usage() {
+    return new RunUsage(inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns, lastOutputAt);
   }
 
   boolean resultSucceeded() {

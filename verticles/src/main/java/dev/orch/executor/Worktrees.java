@@ -14,6 +14,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,6 +181,34 @@ final class Worktrees {
     String out = git.run("for-each-ref", "--format=%(refname:short)", "refs/heads/" + branchPrefix);
     List<String> branches = out.isBlank() ? List.of() : List.of(out.split("\n"));
     return new Inventory(folders, branches);
+  }
+
+  /** The tasks that have a worktree folder or an orch branch, read back from their names. */
+  Set<TaskId> tasksOnDisk() {
+    Inventory inventory = inventory();
+    Set<TaskId> tasks = new TreeSet<>();
+    for (Path folder : inventory.folders()) {
+      taskOfName(folder.getFileName().toString()).ifPresent(tasks::add);
+    }
+    for (String branch : inventory.branches()) {
+      if (branch.startsWith(branchPrefix)) {
+        taskOfName(branch.substring(branchPrefix.length())).ifPresent(tasks::add);
+      }
+    }
+    return tasks;
+  }
+
+  /** The inverse of {@link #pathOf} and {@link #branchOf}'s naming: {@code module-E05} back into a task id. */
+  static Optional<TaskId> taskOfName(String name) {
+    int dash = name.lastIndexOf('-');
+    if (dash <= 0) {
+      return Optional.empty();
+    }
+    try {
+      return TaskId.parse(name.substring(dash + 1), name.substring(0, dash));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   /**

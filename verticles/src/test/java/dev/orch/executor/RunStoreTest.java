@@ -3,6 +3,7 @@ package dev.orch.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orch.contract.RunStatus;
+import dev.orch.contract.RunView;
 import dev.orch.contract.StopCause;
 import dev.orch.db.Database;
 import io.vertx.core.Future;
@@ -31,17 +32,40 @@ class RunStoreTest {
     Pool pool = await(Database.open(vertx, tmp.resolve("orch.db")));
     await(Database.migrate(pool, RunStore.OWNER, RunStore.MIGRATIONS));
     RunStore store = new RunStore(pool);
-    long stopped = await(store.insert("m/E01", 1, "s1", 0, "orch/m-E01", "/w/m-E01", 1_000));
-    long failed = await(store.insert("m/E02", 1, "s2", 0, "orch/m-E02", "/w/m-E02", 1_000));
-    await(store.finish(stopped, new RunOutcome(RunStatus.STOPPED, StopCause.DAY_BUDGET, "today's agents cost $9"), null,
-        RunTotals.empty(), 2_000));
-    await(store.finish(failed, new RunOutcome(RunStatus.FAILED, "the agent exited with code 1"), 1, RunTotals.empty(),
-        2_000));
+    long stopped = await(store.insert(starting("m/E01")));
+    long failed = await(store.insert(starting("m/E02")));
+    await(store.finish(await(store.get(stopped)).orElseThrow().view()
+        .settled(RunStatus.STOPPED, StopCause.DAY_BUDGET, "today's agents cost $9", null, 2_000)));
+    await(store.finish(await(store.get(failed)).orElseThrow().view()
+        .settled(RunStatus.FAILED, null, "the agent exited with code 1", 1, 2_000)));
 
     RunStore reopened = new RunStore(await(Database.open(vertx, tmp.resolve("orch.db"))));
     assertThat(await(reopened.get(stopped)).orElseThrow().view().stopCause()).isEqualTo(StopCause.DAY_BUDGET);
     assertThat(await(reopened.get(stopped)).orElseThrow().view().reason()).isEqualTo("today's agents cost $9");
     assertThat(await(reopened.get(failed)).orElseThrow().view().stopCause()).isNull();
+  }
+
+  private static RunView starting(String taskId) {
+    return RunView.starting(0, taskId, 1, "s", 0, "orch/" + taskId.replace('/', '-'), "/w/" + taskId.replace('/', '-'),
+        "", 1_000, "Title of " + taskId, "plans/" + taskId + ".md");
+  }
+
+  @Test
+  void aRunKeepsItsTasksTitleAndFileAndOlderRowsLoadWithout(Vertx vertx) throws Exception {
+    Pool pool = await(Database.open(vertx, tmp.resolve("orch.db")));
+    await(Database.migrate(pool, RunStore.OWNER, RunStore.MIGRATIONS.subList(0, 2)));
+    await(pool.query("INSERT INTO runs (task_id, attempt, status, session_id, branch, worktree, log_file, started_at)"
+        + " VALUES ('m/E01', 1, 'succeeded', 's', 'b', 'w', 'l', 1)").execute());
+    await(Database.migrate(pool, RunStore.OWNER, RunStore.MIGRATIONS));
+    RunStore store = new RunStore(pool);
+    long id = await(store.insert(starting("m/E02")));
+
+    assertThat(await(store.latestForTask("m/E01")).orElseThrow().view()).extracting(RunView::title, RunView::file)
+        .containsExactly(null, null);
+    RunView fresh = await(store.get(id)).orElseThrow().view();
+    assertThat(fresh.title()).isEqualTo("Title of m/E02");
+    assertThat(fresh.file()).isEqualTo("plans/m/E02.md");
+    assertThat(RunView.fromJson(fresh.toJson())).isEqualTo(fresh);
   }
 
   @Test

@@ -1,0 +1,14 @@
+package dev.orch.executor;
+
+import dev.orch.contract.AgentOutput;
+import dev.orch.contract.RunView;
+
+/** What a {@link RunSupervisor} tells the rest of orch; the verticle publishes it on the executor's event addresses. */
+interface RunEvents {
+  void started(RunView run);
+
+  void output(AgentOutput output);
+
+  /** Only once the end is written: a scheduler told earlier would start the next attempt beside a live row. */
+  void finished(RunView run);
+}
