@@ -77,7 +77,7 @@ final class PipelineFixture {
 
   RunView run(long runId, RunStatus status) {
     return new RunView(runId, TASK, 1, status, "s", 0, BRANCH, worktree.toString(), "log", 0, 0, 0, 0, null, 10, 5, 0, 0,
-        0.25, 3, 0);
+        0.25, 3, 0, null, "T " + TASK, "docs/plans/" + TASK + ".md");
   }
 
   static <T> T result(Future<T> future) {
@@ -286,7 +286,7 @@ final class PipelineFixture {
       }
       resumed.add(request);
       return Future.succeededFuture(new RunView(nextRun++, request.taskId(), 1, RunStatus.RUNNING, "s", 1, BRANCH, "wt",
-          "log", 0, 0, 0, null, null, 0, 0, 0, 0, 0, 0, 0));
+          "log", 0, 0, 0, null, null, 0, 0, 0, 0, 0, 0, 0, null, null, null));
     }
 
     @Override

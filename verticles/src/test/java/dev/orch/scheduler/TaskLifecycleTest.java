@@ -120,7 +120,7 @@ class TaskLifecycleTest {
   private static RunView run(String taskId, int attempt, RunStatus status, StopCause cause) {
     return new RunView(7, taskId, attempt, status, "s", 0, "orch/x", "/w/x", "/l/x", 42, 1, 2, null,
         cause == null ? (status == RunStatus.FAILED ? "the agent exited with code 1" : null) : cause.describe(), 0, 0, 0, 0,
-        0, 0, 0, cause);
+        0, 0, 0, cause, "T " + taskId, "docs/plans/" + taskId + ".md");
   }
 
   private TaskStatus status(String id) throws Exception {
@@ -143,7 +143,7 @@ class TaskLifecycleTest {
     await(restarted.onMerged(PullRequestView.fromJson(new io.vertx.core.json.JsonObject().put("number", 1)
         .put("task_id", "a/E01").put("run_id", 7).put("state", "merged").put("files_changed", 1).put("additions", 1)
         .put("deletions", 0).put("cost_usd", 0.0).put("tokens", 0).put("created_at", 0).put("merged_at", 0)
-        .put("fix_rounds", 0).put("remote_number", 0))));
+        .put("fix_rounds", 0).put("remote_number", 0).put("needs_review", false))));
     await(restarted.dispatch());
     assertThat(launched).extracting(LaunchRequest::taskId).containsExactly("a/E01", "a/E02");
     await(restarted.serial(() -> Future.succeededFuture()));

@@ -239,6 +239,7 @@ final class SimPrbot implements TaskLifecycle.PullRequests {
         .put("task_id", row.getString("task_id")).put("run_id", row.getLong("run_id")).put("state", wire)
         .put("reason", row.getString("reason")).put("files_changed", 1).put("additions", 1).put("deletions", 0)
         .put("cost_usd", 0.0).put("tokens", 0).put("created_at", 0).put("merged_at", 0).put("fix_rounds",
-            row.getInteger("rounds")).put("remote_number", 0));
+            row.getInteger("rounds")).put("remote_number", 0).put("needs_review",
+            Simulation.NEED_REVIEW.contains(row.getString("task_id"))));
   }
 }
