@@ -1,5 +1,6 @@
 package dev.orch.buildpool;
 
+import dev.orch.contract.GitRefs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -30,7 +31,7 @@ import org.eclipse.jgit.transport.UploadPack;
  */
 final class GitDaemonServer {
   static final String NAME = "project";
-  static final String JOB_REFS = "refs/orch/jobs/";
+  static final String JOB_REFS = GitRefs.JOBS;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Daemon daemon;

@@ -1,5 +1,6 @@
 package dev.orch.buildworker;
 
+import dev.orch.contract.GitRefs;
 import dev.orch.git.GitCli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -131,7 +132,7 @@ final class WorkerCheckout {
           for (Path cache : caches.filter(p -> p.getFileName().toString().endsWith(".git")).toList()) {
             GitCli git = new GitCli(cache);
             git.tryRunIn(cache, "worktree", "prune");
-            for (String ref : git.tryRunIn(cache, "for-each-ref", "--format=%(refname)", "refs/orch/jobs/").out().split("\n")) {
+            for (String ref : git.tryRunIn(cache, "for-each-ref", "--format=%(refname)", GitRefs.JOBS).out().split("\n")) {
               if (!ref.isBlank()) {
                 git.tryRunIn(cache, "update-ref", "-d", ref.trim());
               }
@@ -158,7 +159,7 @@ final class WorkerCheckout {
   }
 
   private static String jobRef(long jobId) {
-    return "refs/orch/jobs/" + jobId;
+    return GitRefs.JOBS + jobId;
   }
 
   private synchronized boolean keep(Path cache, Spare spare) {

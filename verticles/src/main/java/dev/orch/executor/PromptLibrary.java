@@ -1,5 +1,6 @@
 package dev.orch.executor;
 
+import dev.orch.contract.FollowUpKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,10 +24,8 @@ public final class PromptLibrary {
   public static final Set<String> EPIC_VARIABLES =
       Set.of("Title", "EpicFilePath", "EpicContent", "ModuleContext", "CompletedDeps", "TaskID", "Module", "Branch");
   /** The follow-up prompts prbot sends and the variables each may use. */
-  public static final Map<String, Set<String>> FOLLOW_UP_VARIABLES = Map.of(
-      "review/checks-failed.md", Set.of("TaskID", "Title", "Command", "ExitCode", "Output", "Round", "MaxRounds"),
-      "review/rejected.md", Set.of("TaskID", "Title", "Number", "Reason"),
-      "review/conflict.md", Set.of("TaskID", "Title", "MainBranch", "Files"));
+  public static final Map<String, Set<String>> FOLLOW_UP_VARIABLES = java.util.Arrays.stream(FollowUpKind.values())
+      .collect(java.util.stream.Collectors.toUnmodifiableMap(FollowUpKind::template, FollowUpKind::variables));
   static final String PROJECT_FOLDER = ".claude-orchestrator/prompts";
   private static final String BUILT_IN = "/dev/orch/prompts/";
 

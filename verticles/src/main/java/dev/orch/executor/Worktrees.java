@@ -1,5 +1,6 @@
 package dev.orch.executor;
 
+import dev.orch.contract.GitRefs;
 import dev.orch.contract.TaskId;
 import dev.orch.git.GitCli;
 import dev.orch.git.LocalOnlyFiles;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Worktrees {
   private static final Logger LOG = LoggerFactory.getLogger(Worktrees.class);
-  static final String ARCHIVE_REFS = "refs/orch/archive/";
-  static final String MERGED_REFS = "refs/orch/merged/";
+  static final String ARCHIVE_REFS = GitRefs.ARCHIVE;
+  static final String MERGED_REFS = GitRefs.MERGED;
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
   private final GitCli git;

@@ -11,9 +11,9 @@ import java.util.Map;
  * match the executor's prompt library ({@code executor/PromptLibrary}), which renders them.
  */
 sealed interface FollowUp {
-  String CONFLICT_TEMPLATE = "review/conflict.md";
-  String CHECKS_FAILED_TEMPLATE = "review/checks-failed.md";
-  String REJECTED_TEMPLATE = "review/rejected.md";
+  String CONFLICT_TEMPLATE = FollowUpKind.CONFLICT.template();
+  String CHECKS_FAILED_TEMPLATE = FollowUpKind.CHECKS_FAILED.template();
+  String REJECTED_TEMPLATE = FollowUpKind.REJECTED.template();
 
   FollowUpKind kind();
 

@@ -1,5 +1,6 @@
 package dev.orch.prbot;
 
+import dev.orch.contract.GitRefs;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.TaskId;
 import dev.orch.git.GitCli;
@@ -12,9 +13,9 @@ import java.util.Optional;
 /** The project repository through git: every call runs its git commands through {@link Offload}. */
 final class GitRepository implements PipelinePorts.Repository {
   /** Where a merged branch's tip is recorded; the executor reads it before deleting a worktree. */
-  static final String MERGED_REFS = "refs/orch/merged/";
+  static final String MERGED_REFS = GitRefs.MERGED;
   /** Where a branch's commits are kept before orch rewrites it: the executor's archive convention. */
-  static final String ARCHIVE_REFS = "refs/orch/archive/";
+  static final String ARCHIVE_REFS = GitRefs.ARCHIVE;
 
   private final GitCli git;
   private final Offload offload;
