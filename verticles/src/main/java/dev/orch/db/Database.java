@@ -174,6 +174,21 @@ public final class Database {
     return new OrchException(ErrorCode.TERMINAL, "cannot open " + file + ": " + failure.getMessage());
   }
 
+  /** A store that is busy past its timeout, locked, or out of disk: time heals it, so the caller may try again. */
+  public static boolean passing(Throwable failure) {
+    return switch (sqliteCode(failure)) {
+      case SQLITE_BUSY, SQLITE_BUSY_RECOVERY, SQLITE_BUSY_SNAPSHOT, SQLITE_BUSY_TIMEOUT, SQLITE_LOCKED,
+          SQLITE_LOCKED_SHAREDCACHE, SQLITE_FULL, SQLITE_IOERR -> true;
+      default -> false;
+    };
+  }
+
+  /** A row a unique index refused (by the error's code, not its wording). */
+  public static boolean uniqueViolation(Throwable failure) {
+    SQLiteErrorCode code = sqliteCode(failure);
+    return code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE || code == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY;
+  }
+
   private static SQLiteErrorCode sqliteCode(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof SQLiteException e) {

@@ -1,5 +1,6 @@
 package dev.orch.executor;
 
+import dev.orch.contract.ErrorCode;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.RunStatus;
 import dev.orch.contract.RunUsage;
@@ -82,8 +83,12 @@ final class RunStore implements RunRecords {
         .compose(v -> conn.query("SELECT last_insert_rowid() AS id").execute())
         .map(rows -> rows.iterator().next().getLong("id")))
         // The partial unique index is what guarantees one live run per task, even against a second orch process.
-        .recover(e -> Future.failedFuture(String.valueOf(e.getMessage()).contains("UNIQUE")
-            ? OrchException.conflict(starting.taskId() + " already has a live run") : e));
+        .recover(e -> Future.failedFuture(Database.uniqueViolation(e)
+            ? OrchException.conflict(starting.taskId() + " already has a live run")
+            // A busy or full store is no reason to give up on the task: the caller is told to ask again.
+            : Database.passing(e) ? new OrchException(ErrorCode.TRANSIENT, "the run of " + starting.taskId()
+                + " could not be recorded (" + e.getMessage() + "); nothing was started")
+            : e));
   }
 
   @Override

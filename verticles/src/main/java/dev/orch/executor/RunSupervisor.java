@@ -226,19 +226,19 @@ final class RunSupervisor {
         read.put(run.runId(), new Read(said, exited ? stderrTail(run) : ""));
       }
       return read;
-    }).compose(read -> {
+    }).<Void>map(read -> {
       long now = clock.millis();
-      List<Future<Void>> ending = new ArrayList<>();
       for (LiveRun run : runs) {
         Read got = read.get(run.runId());
         if (!got.events().isEmpty()) {
           absorb(run, got.events(), now);
         }
         if (exitedBefore.get(run.runId()) && live.containsKey(run.runId())) {
-          ending.add(finish(run, got.stderrTail()));
+          // Not awaited: an end written again and again on a full disk must not stop the other runs' output.
+          finish(run, got.stderrTail());
         }
       }
-      return Future.join(ending).<Void>mapEmpty();
+      return null;
     }).onComplete(done -> {
       polling = false;
       if (done.failed()) {

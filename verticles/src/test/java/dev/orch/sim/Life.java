@@ -4,6 +4,7 @@ import dev.orch.contract.PlanSnapshot;
 import dev.orch.contract.TaskTransition;
 import dev.orch.db.Database;
 import dev.orch.db.UntilWritten;
+import dev.orch.executor.SupervisedRuns;
 import dev.orch.scheduler.RetryPolicy;
 import dev.orch.scheduler.TaskLifecycle;
 import dev.orch.scheduler.TaskQueries;
@@ -40,7 +41,7 @@ final class Life {
   TaskStore tasks;
   TaskQueries queries;
   TaskLifecycle lifecycle;
-  SimExecutor executor;
+  SupervisedRuns runs;
   SimPrbot prbot;
   private boolean dispatchPending;
 
@@ -61,23 +62,25 @@ final class Life {
         .compose(opened -> {
           pool = quiet.wrap(opened);
           tasks = new TaskStore(pool, time.clock);
-          executor = new SimExecutor(this);
+          runs = new SupervisedRuns(pool, time.clock, db.getParent(), world, surroundings());
           prbot = new SimPrbot(this);
-          lifecycle = new TaskLifecycle(time.clock, tasks, executor, prbot,
+          lifecycle = new TaskLifecycle(time.clock, tasks, neighbour(runs), prbot,
               () -> Future.succeededFuture(TaskLifecycle.Limits.NONE), listener(),
               new TaskLifecycle.Policy(MAX_PARALLEL, true, new RetryPolicy(3, Duration.ofSeconds(30),
                   Duration.ofMinutes(10))), this::delay);
           queries = new TaskQueries(tasks, lifecycle::pauseReason);
           return Database.migrate(pool, TaskStore.OWNER, TaskStore.MIGRATIONS);
         })
-        .compose(v -> Database.migrate(pool, "sim-executor", SimExecutor.MIGRATIONS))
+        .compose(v -> Database.migrate(pool, SupervisedRuns.OWNER, SupervisedRuns.MIGRATIONS))
         .compose(v -> Database.migrate(pool, "sim-prbot", SimPrbot.MIGRATIONS))
         .compose(v -> lifecycle.serial(() -> tasks.applySnapshot(plan)))
-        .compose(v -> executor.recover())
+        .compose(v -> runs.reconcile(true))
         .compose(v -> prbot.recover())
         .onSuccess(v -> {
           deliver(() -> lifecycle.reconcile());
           tick();
+          sweep();
+          poll();
         })
         .mapEmpty();
   }
@@ -87,6 +90,74 @@ final class Life {
       mayDispatch();
       tick();
     });
+  }
+
+  /**
+   * The executor's sweep of rows nobody follows (every 30 s in orch; every five minutes here) and its poll of the
+   * agents' logs (every 200 ms in orch; here whenever an agent exits, and every minute).
+   */
+  private void sweep() {
+    after(Duration.ofMinutes(5), () -> {
+      deliver(() -> runs.reconcile(false));
+      sweep();
+    });
+  }
+
+  private void poll() {
+    after(Duration.ofMinutes(1), () -> {
+      deliver(() -> runs.poll());
+      poll();
+    });
+  }
+
+  /** The executor as the scheduler reaches it: over the bus, so not there while it is not deployed. */
+  private TaskLifecycle.Runs neighbour(SupervisedRuns executor) {
+    return new TaskLifecycle.Runs() {
+      @Override
+      public Future<dev.orch.contract.RunView> launch(dev.orch.contract.LaunchRequest request) {
+        return request(() -> executor.launch(request));
+      }
+
+      @Override
+      public Future<dev.orch.contract.RunView> stop(dev.orch.contract.StopRequest request) {
+        return request(() -> executor.stop(request));
+      }
+
+      @Override
+      public Future<java.util.List<dev.orch.contract.RunView>> ofTask(String taskId) {
+        return request(() -> executor.ofTask(taskId));
+      }
+    };
+  }
+
+  private SupervisedRuns.Surroundings surroundings() {
+    return new SupervisedRuns.Surroundings() {
+      @Override
+      public void started(dev.orch.contract.RunView run) {
+        deliver(() -> lifecycle.onStarted(run));
+      }
+
+      @Override
+      public void finished(dev.orch.contract.RunView run) {
+        deliver(() -> lifecycle.onFinished(run));
+        deliver(() -> prbot.onRunFinished(run, run.resumedFrom() > 0));
+      }
+
+      @Override
+      public void later(Duration wait, Runnable action) {
+        after(wait, action);
+      }
+
+      @Override
+      public UntilWritten.Delay delay() {
+        return Life.this::delay;
+      }
+
+      @Override
+      public boolean dead() {
+        return Life.this.dead();
+      }
+    };
   }
 
   private TaskLifecycle.Listener listener() {

@@ -108,7 +108,7 @@ final class SimPrbot implements TaskLifecycle.PullRequests {
             .compose(v -> get(number))
             .onSuccess(updated -> {
               life.deliver(() -> life.lifecycle.onFixing(view(updated)));
-              life.deliver(() -> life.untilAnswered("a fix round of " + taskId, () -> life.executor.resume(taskId)));
+              life.deliver(() -> life.untilAnswered("a fix round of " + taskId, () -> life.request(() -> life.runs.resume(taskId))));
             }).mapEmpty();
       }
       if (needReview.contains(taskId) && state.equals("open")) {
@@ -143,7 +143,7 @@ final class SimPrbot implements TaskLifecycle.PullRequests {
         return Future.failedFuture("killed");
       }
       if (life.world.squashesOnMain(taskId) == 0) {
-        life.world.squash(SimExecutor.branchOf(taskId), taskId, number);
+        life.world.squash(World.branchOf(taskId), taskId, number);
       }
     } catch (IOException e) {
       return Future.failedFuture(e);
@@ -154,7 +154,7 @@ final class SimPrbot implements TaskLifecycle.PullRequests {
   private Future<?> recordMerged(int number, String taskId) {
     return setState(number, "merged", null).compose(v -> get(number)).onSuccess(pr -> {
       try {
-        String branch = SimExecutor.branchOf(taskId);
+        String branch = World.branchOf(taskId);
         if (life.world.head(branch) != null) {
           life.world.setRef("refs/orch/merged/" + taskId.replace('/', '-') + "-" + number, life.world.head(branch));
         }
@@ -196,18 +196,18 @@ final class SimPrbot implements TaskLifecycle.PullRequests {
    * (handled now), or was never asked for (asked now).
    */
   private Future<?> resumeFixRound(String taskId) {
-    return life.pool.preparedQuery("SELECT id, fix, status FROM sim_runs WHERE task_id = ? ORDER BY id DESC LIMIT 1")
+    return life.pool.preparedQuery("SELECT id, resumed_from, status FROM runs WHERE task_id = ? ORDER BY id DESC LIMIT 1")
         .execute(Tuple.of(taskId)).compose(rows -> {
           Row latest = rows.iterator().hasNext() ? rows.iterator().next() : null;
-          if (latest == null || latest.getInteger("fix") == 0) {
-            life.deliver(() -> life.untilAnswered("a fix round of " + taskId, () -> life.executor.resume(taskId)));
+          if (latest == null || latest.getLong("resumed_from") == 0) {
+            life.deliver(() -> life.untilAnswered("a fix round of " + taskId, () -> life.request(() -> life.runs.resume(taskId))));
             return Future.succeededFuture();
           }
           String status = latest.getString("status");
           if (status.equals("starting") || status.equals("running")) {
             return Future.succeededFuture();
           }
-          return life.executor.run(latest.getLong("id")).compose(run -> onRunFinished(run, true));
+          return life.runs.run(latest.getLong("id")).compose(run -> onRunFinished(run, true));
         });
   }
 

@@ -104,6 +104,7 @@ final class Simulation {
         chooseFaults(agentsToKill);
       }
       world = new World(dir.resolve("repo.git"), time, random, agentsToKill);
+      world.onAnyExit = () -> life.deliver(() -> life.runs.poll());
       personLooksAtFlaggedPullRequests();
       startLife(schedule.killAfter());
     } catch (Exception e) {
@@ -115,6 +116,7 @@ final class Simulation {
   private void personLooksAtFlaggedPullRequests() {
     time.after(SimPrbot.A_PERSON_TAKES, null, () -> {
       life.deliver(() -> life.prbot.approveFlagged());
+      world.onAnyExit = () -> life.deliver(() -> life.runs.poll());
       personLooksAtFlaggedPullRequests();
     });
   }
@@ -235,7 +237,8 @@ final class Simulation {
   /** What the store says at the end, for a replayed schedule that broke an invariant. */
   private void dump() {
     try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("orch.db"))) {
-      for (String query : List.of("SELECT * FROM sim_runs", "SELECT * FROM sim_prs",
+      for (String query : List.of("SELECT id, task_id, attempt, status, resumed_from, pid, stop_cause, reason FROM runs",
+          "SELECT * FROM sim_prs",
           "SELECT task_id, from_status, to_status, reason, at FROM task_transitions ORDER BY id")) {
         System.out.println("== " + query);
         try (var rows = connection.createStatement().executeQuery(query)) {

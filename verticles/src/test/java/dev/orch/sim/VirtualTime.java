@@ -14,7 +14,8 @@ final class VirtualTime {
   record Timer(long at, long seq, Object owner, Runnable action) {
   }
 
-  final MovableClock clock = new MovableClock(Instant.parse("2026-11-29T09:00:00Z"));
+  static final long START = Instant.parse("2026-11-29T09:00:00Z").toEpochMilli();
+  final MovableClock clock = new MovableClock(Instant.ofEpochMilli(START));
   private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at)
       : Long.compare(a.seq, b.seq));
   private long seq;

@@ -2,16 +2,21 @@ package dev.orch.sim;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.Consumer;
+import dev.orch.executor.SupervisedRuns;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
@@ -33,25 +38,59 @@ import org.eclipse.jgit.revwalk.RevWalk;
  * What outlives orch: the git repository, the agent processes (a kill -9 of orch does not kill them), and what the
  * forge and people do. It also watches the invariants that must hold at every moment.
  */
-final class World implements AutoCloseable {
-  /** An agent process: it works for a while, then commits to its branch and exits, or dies without a commit. */
-  final class Agent {
+final class World implements AutoCloseable, SupervisedRuns.Agents {
+  /**
+   * An agent process: it works for a while, then commits to its branch, writes a successful result to its log and
+   * exits 0; or dies without either. Its pid is its number, its start time the virtual time it was spawned.
+   */
+  final class Agent implements SupervisedRuns.Agent {
     final long id;
     final String taskId;
-    final long runId;
     final String branch;
+    final Path worktree;
+    final Path log;
     final boolean dies;
+    final long startedAt;
+    final Promise<Integer> exit = Promise.promise();
     boolean alive = true;
     boolean committed;
-    /** The orch life that follows this process, told when it exits; null while no orch follows it. */
-    Consumer<Agent> onExit;
 
-    Agent(long id, String taskId, long runId, String branch, boolean dies) {
+    Agent(long id, String taskId, String branch, Path worktree, Path log, boolean dies) {
       this.id = id;
       this.taskId = taskId;
-      this.runId = runId;
       this.branch = branch;
+      this.worktree = worktree;
+      this.log = log;
       this.dies = dies;
+      this.startedAt = time.now();
+    }
+
+    @Override
+    public long pid() {
+      return id;
+    }
+
+    @Override
+    public long startedAt() {
+      return startedAt;
+    }
+
+    @Override
+    public boolean alive() {
+      return alive;
+    }
+
+    @Override
+    public Future<Integer> exit() {
+      return exit.future();
+    }
+
+    @Override
+    public void kill(boolean force) {
+      if (alive) {
+        alive = false;
+        ended(this, 143);
+      }
     }
   }
 
@@ -66,6 +105,8 @@ final class World implements AutoCloseable {
   /** The forge answers 5xx (or 409) to merges until then. */
   long forgeDownUntil;
   int agentsSpawned;
+  /** The executor polls its agents' logs; the simulation has it look whenever one exits. */
+  Runnable onAnyExit = () -> { };
 
   World(Path dir, VirtualTime time, Random random, Set<Long> agentsToKill) throws Exception {
     this.time = time;
@@ -76,62 +117,72 @@ final class World implements AutoCloseable {
     setRef(Constants.R_HEADS + "main", first);
   }
 
-  /** Starts an agent for a run; the pidfile the executor writes at spawn is the run id it can find it by. */
-  Agent spawn(String taskId, long runId, String branch, Duration workFor) {
+  @Override
+  public SupervisedRuns.Agent spawn(String taskId, String branch, Path worktree, Path log) {
     for (Agent other : agents.values()) {
       if (other.alive && other.taskId.equals(taskId)) {
-        violations.add("two live agents for " + taskId + " (runs " + other.runId + " and " + runId + ") at "
-            + time.now());
+        violations.add("two live agents for " + taskId + " (pids " + other.id + " and " + nextAgent + ") at minute "
+            + (time.now() - VirtualTime.START) / 60_000);
       }
     }
     long id = nextAgent++;
     agentsSpawned++;
-    Agent agent = new Agent(id, taskId, runId, branch, agentsToKill.contains(id));
+    Agent agent = new Agent(id, taskId, branch, worktree, log, agentsToKill.contains(id));
     agents.put(id, agent);
-    time.after(workFor, null, () -> exit(agent));
+    time.after(Duration.ofMinutes(2 + random.nextInt(9)), null, () -> exit(agent));
     return agent;
   }
 
-  Agent agentOfRun(long runId) {
-    return agents.values().stream().filter(a -> a.runId == runId).findFirst().orElse(null);
+  @Override
+  public Optional<SupervisedRuns.Agent> find(long pid, long startedAt) {
+    Agent agent = agents.get(pid);
+    return agent != null && agent.alive && agent.startedAt == startedAt ? Optional.of(agent) : Optional.empty();
+  }
+
+  @Override
+  public List<SupervisedRuns.Agent> workingIn(Path dir) {
+    return agents.values().stream().filter(a -> a.alive && a.worktree.startsWith(dir))
+        .map(a -> (SupervisedRuns.Agent) a).toList();
   }
 
   long liveAgents() {
     return agents.values().stream().filter(a -> a.alive).count();
   }
 
-  void kill(Agent agent) {
-    if (agent.alive) {
-      agent.alive = false;
-      tell(agent);
-    }
-  }
-
   private void exit(Agent agent) {
     if (!agent.alive) {
       return;
     }
-    if (!agent.dies) {
-      try {
-        ObjectId base = head(agent.branch);
-        ObjectId onto = base != null ? base : head(Constants.R_HEADS + "main");
-        ObjectId made = commit(onto, Map.of(fileOf(agent.taskId), "written by run " + agent.runId + "\n"),
-            agent.taskId + ": work of run " + agent.runId);
-        setRef(agent.branch, made);
-        agentCommits.add(made);
-        agent.committed = true;
-      } catch (IOException e) {
-        violations.add("agent of " + agent.taskId + " could not commit: " + e);
-      }
-    }
     agent.alive = false;
-    tell(agent);
+    if (agent.dies) {
+      ended(agent, 1);
+      return;
+    }
+    try {
+      ObjectId base = head(agent.branch);
+      ObjectId onto = base != null ? base : head(Constants.R_HEADS + "main");
+      ObjectId made = commit(onto, Map.of(fileOf(agent.taskId), "written by agent " + agent.id + "\n"),
+          agent.taskId + ": work of agent " + agent.id);
+      setRef(agent.branch, made);
+      agentCommits.add(made);
+      agent.committed = true;
+      Files.writeString(agent.log, "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,"
+          + "\"result\":\"done\",\"session_id\":\"s" + agent.id + "\",\"num_turns\":1,\"total_cost_usd\":0.01}\n",
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      violations.add("agent of " + agent.taskId + " could not finish its work: " + e);
+    }
+    ended(agent, 0);
   }
 
-  private void tell(Agent agent) {
-    if (agent.onExit != null) {
-      agent.onExit.accept(agent);
-    }
+  private void ended(Agent agent, int code) {
+    agent.exit.tryComplete(code);
+    onAnyExit.run();
+  }
+
+  /** The branch the executor names for a task, as a ref. */
+  static String branchOf(String taskId) {
+    return "refs/heads/orch/" + taskId.replace('/', '-');
   }
 
   static String fileOf(String taskId) {
