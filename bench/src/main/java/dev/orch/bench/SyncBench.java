@@ -21,7 +21,9 @@ import java.util.stream.Stream;
 /**
  * In-process timings of a plan tree (see bench/sync-bench.sh): the floor (reading every file's bytes), parse+resolve
  * alone, and a full sync into a fresh SQLite file through the real verticles on the bus (parse + resolve + store),
- * then a re-sync with nothing changed. Usage: SyncBench PROJECT_ROOT [iterations=5]
+ * then a re-sync with nothing changed (same verticles, so the parser may reuse what it read). Each iteration measures all
+ * four side by side, so the two ratios the targets are stated in (sync over floor, re-sync over sync) are taken per
+ * iteration, on the same machine load, and reported as min/median/max. Usage: SyncBench PROJECT_ROOT [iterations=5]
  */
 public final class SyncBench {
   private SyncBench() {
@@ -36,6 +38,8 @@ public final class SyncBench {
     List<Long> parse = new ArrayList<>();
     List<Long> firstSync = new ArrayList<>();
     List<Long> resync = new ArrayList<>();
+    List<Double> syncOverFloor = new ArrayList<>();
+    List<Double> resyncOverSync = new ArrayList<>();
     int tasks = 0;
     for (int i = 0; i < iterations + 1; i++) {
       boolean warmup = i == 0;
@@ -75,6 +79,11 @@ public final class SyncBench {
           files.filter(p -> p.getFileName().toString().startsWith(db.getFileName().toString())).forEach(p -> p.toFile().delete());
         }
       }
+      if (!warmup) {
+        int last = floor.size() - 1;
+        syncOverFloor.add((double) firstSync.get(last) / Math.max(1, floor.get(last)));
+        resyncOverSync.add((double) resync.get(last) / Math.max(1, firstSync.get(last)));
+      }
       if (warmup) {
         System.out.printf("plan: %d tasks, %.1f MB of markdown; %d timed iterations after one warm-up%n", tasks,
             bytes / 1024.0 / 1024.0, iterations);
@@ -84,6 +93,8 @@ public final class SyncBench {
     print("parse + resolve (PlanReader)", parse);
     print("sync into an empty store: parse + resolve + store, over the bus", firstSync);
     print("re-sync, nothing changed", resync);
+    printRatio("ratio: sync / floor, same iteration (target <= 10)", syncOverFloor);
+    printRatio("ratio: re-sync / sync, same iteration (target < 1)", resyncOverSync);
     System.exit(0);
   }
 
@@ -108,6 +119,13 @@ public final class SyncBench {
     Collections.sort(sorted);
     System.out.printf("%-66s min %5d ms  median %5d ms  max %5d ms%n", what, sorted.get(0), sorted.get(sorted.size() / 2),
         sorted.get(sorted.size() - 1));
+  }
+
+  private static void printRatio(String what, List<Double> ratios) {
+    List<Double> sorted = new ArrayList<>(ratios);
+    Collections.sort(sorted);
+    System.out.printf("%-66s min %5.2f x   median %5.2f x   max %5.2f x%n", what, sorted.get(0),
+        sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
   }
 
   private static <T> T await(Future<T> future) throws Exception {
