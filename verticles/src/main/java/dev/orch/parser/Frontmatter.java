@@ -50,6 +50,11 @@ final class Frontmatter {
   }
 
   static Frontmatter split(String text) {
+    return split(text, true);
+  }
+
+  /** {@code plainScan} false: SnakeYAML reads every frontmatter (tests compare it with {@link PlainFrontmatter}). */
+  static Frontmatter split(String text, boolean plainScan) {
     if (!startsWithFence(text)) {
       return new Frontmatter(Map.of(), text, 1, null, 0);
     }
@@ -62,7 +67,8 @@ final class Frontmatter {
       if (current.equals(FENCE) || current.equals("...")) {
         String yaml = text.substring(firstLineEnd + 1, pos);
         String body = end < 0 ? "" : text.substring(end + 1);
-        return parseYaml(yaml, body, line + 1);
+        Map<String, Field> plain = plainScan ? PlainFrontmatter.scan(yaml, RESOLVER) : null;
+        return plain != null ? new Frontmatter(plain, body, line + 1, null, 0) : parseYaml(yaml, body, line + 1);
       }
       if (end < 0) {
         break;
