@@ -10,21 +10,55 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * In-process timings of a plan tree (see bench/sync-bench.sh): the floor (reading every file's bytes), parse+resolve
- * alone, and a full sync into a fresh SQLite file through the real verticles on the bus (parse + resolve + store),
- * then a re-sync with nothing changed. Usage: SyncBench PROJECT_ROOT [iterations=5]
+ * alone (a fresh reader, then the same reader again with nothing changed), and a full sync into a fresh SQLite file
+ * through the real verticles on the bus (parse + resolve + store), then a re-sync with nothing changed (same
+ * verticles, so the parser may reuse what it read). Each iteration measures all of them side by side, so the two
+ * ratios the targets are stated in (sync over floor, re-sync over sync) are taken per iteration, on the same machine
+ * load, and reported as min/median/max. Each step is timed twice: wall clock, and the CPU time the whole process
+ * spent (all threads, GC and JIT included), which other busy processes on a shared machine disturb much less.
+ * Usage: SyncBench PROJECT_ROOT [iterations=5]
  */
 public final class SyncBench {
   private SyncBench() {
+  }
+
+  /** One step's timings over the iterations. */
+  private static final class Step {
+    final String name;
+    final List<Long> wall = new ArrayList<>();
+    final List<Long> cpu = new ArrayList<>();
+
+    Step(String name) {
+      this.name = name;
+    }
+
+    <T> T time(boolean warmup, Callable<T> work) throws Exception {
+      long cpu0 = cpuNanos();
+      long t0 = System.nanoTime();
+      T result = work.call();
+      if (!warmup) {
+        wall.add((System.nanoTime() - t0) / 1_000_000);
+        cpu.add((cpuNanos() - cpu0) / 1_000_000);
+      }
+      return result;
+    }
+
+    double last(boolean cpuTime) {
+      List<Long> values = cpuTime ? cpu : wall;
+      return Math.max(1, values.get(values.size() - 1));
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -32,20 +66,22 @@ public final class SyncBench {
     int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     Path plans = root.resolve("docs/plans");
 
-    List<Long> floor = new ArrayList<>();
-    List<Long> parse = new ArrayList<>();
-    List<Long> firstSync = new ArrayList<>();
-    List<Long> resync = new ArrayList<>();
+    Step floor = new Step("floor: read every file (bytes only)");
+    Step parse = new Step("parse + resolve (PlanReader, fresh)");
+    Step reparse = new Step("parse + resolve again, same PlanReader, nothing changed");
+    Step firstSync = new Step("sync into an empty store: parse + resolve + store, over the bus");
+    Step resync = new Step("re-sync, nothing changed");
+    List<Double> syncOverFloor = new ArrayList<>();
+    List<Double> resyncOverSync = new ArrayList<>();
+    List<Double> syncOverFloorCpu = new ArrayList<>();
+    List<Double> resyncOverSyncCpu = new ArrayList<>();
     int tasks = 0;
     for (int i = 0; i < iterations + 1; i++) {
       boolean warmup = i == 0;
-      long t0 = System.nanoTime();
-      long bytes = readAll(plans);
-      record(floor, t0, warmup);
-
-      t0 = System.nanoTime();
-      PlanSnapshot snapshot = new PlanReader(root, plans).read();
-      record(parse, t0, warmup);
+      long bytes = floor.time(warmup, () -> readAll(plans));
+      PlanReader reader = new PlanReader(root, plans);
+      PlanSnapshot snapshot = parse.time(warmup, reader::read);
+      reparse.time(warmup, reader::read);
       tasks = snapshot.tasks().size();
 
       Path db = Files.createTempFile("orch-bench-", ".db");
@@ -57,15 +93,11 @@ public final class SyncBench {
         await(vertx.deployVerticle(new ParserVerticle(), new DeploymentOptions().setConfig(parser.toJson())));
         await(vertx.deployVerticle(new SchedulerVerticle(), new DeploymentOptions().setConfig(scheduler.toJson())));
         SchedulerClient client = new SchedulerClient(vertx);
-        t0 = System.nanoTime();
-        SyncReport report = await(client.sync());
-        record(firstSync, t0, warmup);
+        SyncReport report = firstSync.time(warmup, () -> await(client.sync()));
         if (report.inserted() != tasks) {
           throw new IllegalStateException("expected " + tasks + " inserts, got " + report.inserted());
         }
-        t0 = System.nanoTime();
-        SyncReport again = await(client.sync());
-        record(resync, t0, warmup);
+        SyncReport again = resync.time(warmup, () -> await(client.sync()));
         if (again.unchanged() != tasks) {
           throw new IllegalStateException("expected " + tasks + " unchanged, got " + again.unchanged());
         }
@@ -78,13 +110,30 @@ public final class SyncBench {
       if (warmup) {
         System.out.printf("plan: %d tasks, %.1f MB of markdown; %d timed iterations after one warm-up%n", tasks,
             bytes / 1024.0 / 1024.0, iterations);
+      } else {
+        syncOverFloor.add(firstSync.last(false) / floor.last(false));
+        resyncOverSync.add(resync.last(false) / firstSync.last(false));
+        syncOverFloorCpu.add(firstSync.last(true) / floor.last(true));
+        resyncOverSyncCpu.add(resync.last(true) / firstSync.last(true));
       }
     }
-    print("floor: read every file (bytes only)", floor);
-    print("parse + resolve (PlanReader)", parse);
-    print("sync into an empty store: parse + resolve + store, over the bus", firstSync);
-    print("re-sync, nothing changed", resync);
+    System.out.println("-- wall clock");
+    for (Step step : List.of(floor, parse, reparse, firstSync, resync)) {
+      print(step.name, step.wall);
+    }
+    printRatio("ratio: sync / floor, same iteration (target <= 10)", syncOverFloor);
+    printRatio("ratio: re-sync / sync, same iteration (target < 1)", resyncOverSync);
+    System.out.println("-- CPU time of the process (all threads)");
+    for (Step step : List.of(floor, parse, reparse, firstSync, resync)) {
+      print(step.name, step.cpu);
+    }
+    printRatio("ratio: sync / floor, CPU, same iteration", syncOverFloorCpu);
+    printRatio("ratio: re-sync / sync, CPU, same iteration", resyncOverSyncCpu);
     System.exit(0);
+  }
+
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static long readAll(Path plans) throws IOException {
@@ -97,17 +146,18 @@ public final class SyncBench {
     return total;
   }
 
-  private static void record(List<Long> into, long startNanos, boolean warmup) {
-    if (!warmup) {
-      into.add((System.nanoTime() - startNanos) / 1_000_000);
-    }
-  }
-
   private static void print(String what, List<Long> millis) {
     List<Long> sorted = new ArrayList<>(millis);
     Collections.sort(sorted);
     System.out.printf("%-66s min %5d ms  median %5d ms  max %5d ms%n", what, sorted.get(0), sorted.get(sorted.size() / 2),
         sorted.get(sorted.size() - 1));
+  }
+
+  private static void printRatio(String what, List<Double> ratios) {
+    List<Double> sorted = new ArrayList<>(ratios);
+    Collections.sort(sorted);
+    System.out.printf("%-66s min %5.2f x   median %5.2f x   max %5.2f x%n", what, sorted.get(0),
+        sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
   }
 
   private static <T> T await(Future<T> future) throws Exception {

@@ -4,8 +4,7 @@ import java.io.StringReader;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -13,6 +12,9 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Splits a plan into YAML frontmatter and markdown body, and reads the frontmatter as nodes so each field keeps
@@ -20,6 +22,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  */
 final class Frontmatter {
   private static final String FENCE = "---";
+  /** Read-only once built, so one serves every parse; a Yaml object per file cost more than the frontmatter itself. */
+  private static final Resolver RESOLVER = new Resolver();
 
   /** The frontmatter's fields by key, each with its value node and 1-based line in the file. */
   final Map<String, Field> fields;
@@ -46,6 +50,11 @@ final class Frontmatter {
   }
 
   static Frontmatter split(String text) {
+    return split(text, true);
+  }
+
+  /** {@code plainScan} false: SnakeYAML reads every frontmatter (tests compare it with {@link PlainFrontmatter}). */
+  static Frontmatter split(String text, boolean plainScan) {
     if (!startsWithFence(text)) {
       return new Frontmatter(Map.of(), text, 1, null, 0);
     }
@@ -58,7 +67,8 @@ final class Frontmatter {
       if (current.equals(FENCE) || current.equals("...")) {
         String yaml = text.substring(firstLineEnd + 1, pos);
         String body = end < 0 ? "" : text.substring(end + 1);
-        return parseYaml(yaml, body, line + 1);
+        Map<String, Field> plain = plainScan ? PlainFrontmatter.scan(yaml, RESOLVER) : null;
+        return plain != null ? new Frontmatter(plain, body, line + 1, null, 0) : parseYaml(yaml, body, line + 1);
       }
       if (end < 0) {
         break;
@@ -86,7 +96,9 @@ final class Frontmatter {
     options.setCodePointLimit((int) PlanText.MAX_BYTES);
     Node root;
     try {
-      root = new Yaml(new SafeConstructor(options)).compose(new StringReader(yaml));
+      // What Yaml.compose does, without building a Yaml (its constructor, representer and dumper) for every file.
+      root = new Composer(new ParserImpl(new StreamReader(new StringReader(yaml)), options), RESOLVER, options)
+          .getSingleNode();
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       int line = mark == null ? 1 : mark.getLine() + 2;

@@ -7,6 +7,7 @@ import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.PlanParsed;
 import dev.orch.contract.PlanSnapshot;
 import dev.orch.contract.TaskId;
+import dev.orch.contract.TaskSpec;
 import dev.orch.contract.WireJson;
 import dev.orch.contract.MessagePaths;
 import dev.orch.contract.WriteStatusRequest;
@@ -16,6 +17,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,8 @@ public final class ParserVerticle extends VerticleBase {
   private PlanReader reader;
   private PlanWatcher watcher;
   private long debounce = -1;
+  private List<TaskSpec> lastTasks = List.of();
+  private JsonArray lastTasksJson;
 
   @Override
   public Future<?> start() {
@@ -86,8 +90,23 @@ public final class ParserVerticle extends VerticleBase {
   private Future<JsonObject> parse(JsonObject ignored) {
     return vertx.executeBlocking(reader::read).map(snapshot -> {
       announce(snapshot);
-      return snapshot.toJson();
+      return reply(snapshot);
     });
+  }
+
+  /**
+   * The snapshot as JSON. When the tasks are the same as in the last reply (a re-sync of an unchanged plan), their JSON
+   * is reused instead of converted again: it was most of the reply's cost, and the bus hands the receiver a copy.
+   */
+  private JsonObject reply(PlanSnapshot snapshot) {
+    if (lastTasksJson != null && snapshot.tasks().equals(lastTasks)) {
+      return new PlanSnapshot(snapshot.plansDir(), List.of(), snapshot.errors(), snapshot.moduleContexts(),
+          snapshot.filesRead(), snapshot.parseMillis()).toJson().put("tasks", lastTasksJson);
+    }
+    JsonObject json = snapshot.toJson();
+    lastTasks = snapshot.tasks();
+    lastTasksJson = json.getJsonArray("tasks");
+    return json;
   }
 
   private Future<JsonObject> writeStatus(WriteStatusRequest request) {

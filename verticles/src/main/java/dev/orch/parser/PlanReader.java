@@ -11,22 +11,34 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
  * Reads a whole plan folder into a {@link PlanSnapshot}: every {@code *.md} below it (hidden folders skipped),
  * parsed in parallel, resolved together, with README status tables applied where frontmatter says nothing.
- * Blocking: call it off the event loop.
+ * A file whose bytes are the same as at the last read is not parsed again: its earlier result is reused (a file's
+ * parse depends only on its path and bytes; resolution across files is always redone). Blocking: call it off the
+ * event loop; one read at a time.
  */
 public final class PlanReader {
   private final Path projectRoot;
   private final Path plansDir;
+  /**
+   * The last parse of each file with the bytes it came from. The bytes themselves, not a hash of them: comparing is
+   * exact and cheaper than hashing again, and a plan of 5,000 tasks is 4 MB.
+   */
+  private final Map<Path, Parsed> parsedBefore = new ConcurrentHashMap<>();
+
+  private record Parsed(byte[] bytes, ParsedFile file) {
+  }
 
   public PlanReader(Path projectRoot, Path plansDir) {
     this.projectRoot = projectRoot.toAbsolutePath().normalize();
@@ -43,6 +55,7 @@ public final class PlanReader {
     }
     List<Path> files = markdownFiles();
     List<ParsedFile> parsed = files.parallelStream().map(this::parseFile).toList();
+    parsedBefore.keySet().retainAll(Set.copyOf(files));
 
     List<PlanIssue> issues = new ArrayList<>();
     List<ParsedFile> tasks = new ArrayList<>();
@@ -102,17 +115,32 @@ public final class PlanReader {
     try {
       long size = Files.size(path);
       if (size > PlanText.MAX_BYTES) {
+        parsedBefore.remove(path);
         return ParsedFile.broken(file, List.of(PlanIssue.of(file, 0, PlanText.tooLarge(size))));
       }
-      PlanText.Decoded decoded = PlanText.decode(Files.readAllBytes(path));
+      byte[] bytes = Files.readAllBytes(path);
+      Parsed before = parsedBefore.get(path);
+      if (before != null && Arrays.equals(before.bytes(), bytes)) {
+        return before.file();
+      }
+      ParsedFile parsed = parseBytes(path, file, bytes);
+      parsedBefore.put(path, new Parsed(bytes, parsed));
+      return parsed;
+    } catch (IOException e) {
+      parsedBefore.remove(path);
+      return ParsedFile.broken(file, List.of(PlanIssue.of(file, 0, "cannot read: " + e.getMessage())));
+    }
+  }
+
+  private ParsedFile parseBytes(Path path, String file, byte[] bytes) {
+    try {
+      PlanText.Decoded decoded = PlanText.decode(bytes);
       if (!decoded.ok()) {
         return ParsedFile.broken(file, List.of(PlanIssue.of(file, decoded.line(), decoded.problem())));
       }
       Path parent = path.getParent();
       String folder = parent.equals(plansDir) ? null : parent.getFileName().toString();
       return PlanFileParser.parse(file, folder, path.getFileName().toString(), decoded.text());
-    } catch (IOException e) {
-      return ParsedFile.broken(file, List.of(PlanIssue.of(file, 0, "cannot read: " + e.getMessage())));
     } catch (RuntimeException e) {
       return ParsedFile.broken(file, List.of(PlanIssue.of(file, 0, "cannot parse: " + e)));
     }

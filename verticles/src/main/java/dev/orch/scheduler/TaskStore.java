@@ -5,6 +5,7 @@ import dev.orch.contract.PlanSnapshot;
 import dev.orch.contract.PlanStatus;
 import dev.orch.contract.Priority;
 import dev.orch.contract.SyncReport;
+import dev.orch.contract.TaskSpec;
 import dev.orch.contract.TaskStatus;
 import dev.orch.contract.TaskTransition;
 import dev.orch.db.Database;
@@ -15,11 +16,20 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The scheduler's tables: tasks, their transitions, the last sync's plan errors. Only the scheduler calls it. */
 public final class TaskStore {
@@ -73,15 +83,21 @@ public final class TaskStore {
           "ALTER TABLE tasks ADD COLUMN retry_at INTEGER NOT NULL DEFAULT 0",
           "ALTER TABLE tasks ADD COLUMN last_error TEXT"),
       // A person's "start these" outlives a restart: tasks asked for that did not fit under the parallel limit.
-      Database.Migration.of(3, "CREATE TABLE start_requests (task_id TEXT PRIMARY KEY, at INTEGER NOT NULL)"));
+      Database.Migration.of(3, "CREATE TABLE start_requests (task_id TEXT PRIMARY KEY, at INTEGER NOT NULL)"),
+      // A digest of the plan's columns as written, so a sync compares one value per row instead of reading every column
+      // back; NULL (rows from before, or written elsewhere) means "compare in full".
+      Database.Migration.of(4, "ALTER TABLE tasks ADD COLUMN spec_hash TEXT"));
 
   private static final String INSERT_COLUMNS = "id, module, prefix, number, title, file, priority, depends_on, needs_review,"
       + " plan_status, status, blocked_reason, criteria_done, criteria_total, test_summary, content_hash, created_at, updated_at";
   private static final String COLUMNS = INSERT_COLUMNS + ", attempts, retry_at, last_error";
-  private static final String INSERT = "INSERT INTO tasks (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String INSERT = "INSERT INTO tasks (" + INSERT_COLUMNS + ", spec_hash)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String UPDATE = "UPDATE tasks SET module = ?, prefix = ?, number = ?, title = ?, file = ?, priority = ?,"
       + " depends_on = ?, needs_review = ?, plan_status = ?, status = ?, blocked_reason = ?, criteria_done = ?,"
-      + " criteria_total = ?, test_summary = ?, content_hash = ?, updated_at = ? WHERE id = ?";
+      + " criteria_total = ?, test_summary = ?, content_hash = ?, updated_at = ?, spec_hash = ? WHERE id = ?";
+  /** Rows read in full per query when only some are (ids bound as parameters, under SQLite's limit). */
+  private static final int FULL_READ_CHUNK = 500;
   private static final String INSERT_TRANSITION =
       "INSERT INTO task_transitions (task_id, from_status, to_status, reason, at) VALUES (?, ?, ?, ?, ?)";
 
@@ -99,11 +115,21 @@ public final class TaskStore {
 
   public Future<Applied> applySnapshot(PlanSnapshot snapshot) {
     long started = System.nanoTime();
-    return Database.inTransaction(pool, conn -> loadAll(conn).compose(existing -> {
+    Map<String, String> hashes = new HashMap<>();
+    snapshot.tasks().forEach(spec -> hashes.put(spec.id(), specHash(spec)));
+    return Database.inTransaction(pool, conn -> loadForSync(conn, snapshot, hashes).compose(existing -> {
       long now = clock.millis();
-      SyncPlanner.Plan plan = SyncPlanner.plan(existing, snapshot, now);
+      SyncPlanner.Plan plan = SyncPlanner.plan(existing.tasks(), snapshot, now);
+      Set<String> written = new HashSet<>();
+      plan.updates().forEach(t -> written.add(t.id()));
+      // Rows compared in full because their digest was missing or stale, found unchanged: store the digest once.
+      List<Tuple> digests = existing.comparedInFull().stream()
+          .filter(id -> hashes.containsKey(id) && !written.contains(id))
+          .map(id -> Tuple.of(hashes.get(id), id))
+          .toList();
       return batch(conn, INSERT, plan.inserts().stream().map(TaskStore::insertTuple).toList())
           .compose(v -> batch(conn, UPDATE, plan.updates().stream().map(TaskStore::updateTuple).toList()))
+          .compose(v -> batch(conn, "UPDATE tasks SET spec_hash = ? WHERE id = ?", digests))
           .compose(v -> batch(conn, INSERT_TRANSITION, plan.transitions().stream().map(TaskStore::transitionTuple).toList()))
           .compose(v -> conn.query("DELETE FROM plan_errors").execute())
           .compose(v -> batch(conn, "INSERT INTO plan_errors (file, line, task_id, message) VALUES (?, ?, ?, ?)",
@@ -227,6 +253,89 @@ public final class TaskStore {
         .map(rows -> rows.iterator().next().getLong("at"));
   }
 
+  /** The rows a sync compares against, and the ids of those read (and so compared) in full. */
+  private record Existing(Map<String, StoredTask> tasks, Set<String> comparedInFull) {
+    /** In table order, as a full read gives them, so removals are reported in the same order as before. */
+    static Existing inOrder(List<String> order, Map<String, StoredTask> found, Set<String> comparedInFull) {
+      Map<String, StoredTask> tasks = new LinkedHashMap<>();
+      order.forEach(id -> {
+        StoredTask task = found.get(id);
+        if (task != null) {
+          tasks.put(id, task);
+        }
+      });
+      return new Existing(tasks, comparedInFull);
+    }
+  }
+
+  /**
+   * What a sync needs of the stored tasks, read cheaply: first each row's id, status and digest. A row whose digest
+   * matches the plan's task is that task with its stored status (the planner then finds it unchanged, or changes only
+   * its status); only the other rows (digest missing or different, or no longer in the plan) are read in full.
+   * Removed tasks no longer in the plan are left out: the planner passes over them anyway.
+   */
+  private Future<Existing> loadForSync(SqlConnection conn, PlanSnapshot snapshot, Map<String, String> hashes) {
+    return conn.query("SELECT id, status, spec_hash FROM tasks").execute().compose(rows -> {
+      Map<String, TaskSpec> specs = new HashMap<>();
+      snapshot.tasks().forEach(spec -> specs.put(spec.id(), spec));
+      Map<String, StoredTask> out = new HashMap<>();
+      Set<String> full = new LinkedHashSet<>();
+      List<String> order = new ArrayList<>();
+      for (Row row : rows) {
+        String id = row.getString("id");
+        order.add(id);
+        TaskStatus status = TaskStatus.fromWire(row.getString("status"));
+        TaskSpec spec = specs.get(id);
+        if (spec != null && hashes.get(id).equals(row.getString("spec_hash"))) {
+          out.put(id, new StoredTask(spec, status, 0, 0));
+        } else if (spec != null || status != TaskStatus.REMOVED) {
+          full.add(id);
+        }
+      }
+      if (full.isEmpty()) {
+        return Future.succeededFuture(Existing.inOrder(order, out, full));
+      }
+      if (full.size() > FULL_READ_CHUNK * 4) {
+        return loadAll(conn).map(all -> {
+          full.forEach(id -> out.put(id, all.get(id)));
+          return Existing.inOrder(order, out, full);
+        });
+      }
+      List<String> ids = new ArrayList<>(full);
+      Future<Void> reads = Future.succeededFuture();
+      for (int from = 0; from < ids.size(); from += FULL_READ_CHUNK) {
+        List<Object> chunk = new ArrayList<>(ids.subList(from, Math.min(ids.size(), from + FULL_READ_CHUNK)));
+        String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+        reads = reads.compose(v -> conn.preparedQuery("SELECT " + COLUMNS + " FROM tasks WHERE id IN (" + marks + ")")
+            .execute(Tuple.wrap(chunk))
+            .map(found -> {
+              found.forEach(row -> out.put(row.getString("id"), fromRow(row)));
+              return null;
+            }));
+      }
+      return reads.map(v -> Existing.inOrder(order, out, full));
+    });
+  }
+
+  /**
+   * A digest of everything the plan decides about a task, in the form it is stored (so equal digests mean a row's
+   * plan columns need no write). The separator cannot occur in any field; null is told apart from empty.
+   */
+  static String specHash(TaskSpec s) {
+    StringBuilder text = new StringBuilder(512);
+    for (Object field : new Object[] {s.id(), s.module(), s.prefix(), s.number(), s.title(), s.file(), s.priority().wire(),
+        new JsonArray(s.dependsOn()).encode(), s.needsReview(), s.planStatus() == null ? null : s.planStatus().wire(),
+        s.criteriaDone(), s.criteriaTotal(), encodeRows(s.testSummary()), s.contentHash(), s.blockedReason()}) {
+      text.append(field == null ? "\u0001" : field.toString()).append('\u0000');
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private Future<Map<String, StoredTask>> loadAll(SqlConnection conn) {
     return conn.query("SELECT " + COLUMNS + " FROM tasks").execute().map(rows -> {
       Map<String, StoredTask> out = new LinkedHashMap<>();
@@ -259,7 +368,8 @@ public final class TaskStore {
         .addValue(s.title()).addValue(s.file()).addValue(s.priority().wire()).addValue(new JsonArray(s.dependsOn()).encode())
         .addValue(s.needsReview() ? 1 : 0).addValue(s.planStatus() == null ? null : s.planStatus().wire())
         .addValue(t.status().wire()).addValue(s.blockedReason()).addValue(s.criteriaDone()).addValue(s.criteriaTotal())
-        .addValue(encodeRows(s.testSummary())).addValue(s.contentHash()).addValue(t.createdAt()).addValue(t.updatedAt());
+        .addValue(encodeRows(s.testSummary())).addValue(s.contentHash()).addValue(t.createdAt()).addValue(t.updatedAt())
+        .addValue(specHash(s));
   }
 
   private static Tuple updateTuple(StoredTask t) {
@@ -268,7 +378,8 @@ public final class TaskStore {
         .addValue(s.file()).addValue(s.priority().wire()).addValue(new JsonArray(s.dependsOn()).encode())
         .addValue(s.needsReview() ? 1 : 0).addValue(s.planStatus() == null ? null : s.planStatus().wire())
         .addValue(t.status().wire()).addValue(s.blockedReason()).addValue(s.criteriaDone()).addValue(s.criteriaTotal())
-        .addValue(encodeRows(s.testSummary())).addValue(s.contentHash()).addValue(t.updatedAt()).addValue(s.id());
+        .addValue(encodeRows(s.testSummary())).addValue(s.contentHash()).addValue(t.updatedAt()).addValue(specHash(s))
+        .addValue(s.id());
   }
 
   private static Tuple transitionTuple(TaskTransition t) {
