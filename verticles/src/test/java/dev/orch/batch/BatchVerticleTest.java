@@ -3,6 +3,7 @@ package dev.orch.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orch.contract.Addresses;
+import dev.orch.testkit.MovableClock;
 import dev.orch.contract.ErrorCode;
 import dev.orch.contract.BatchSummary;
 import dev.orch.contract.BatchView;
@@ -47,33 +48,6 @@ class BatchVerticleTest {
   private final List<BatchSummary> finished = new CopyOnWriteArrayList<>();
   private BatchVerticle batches;
   private String batchDeployment;
-
-  static final class MovableClock extends Clock {
-    private volatile Instant now;
-
-    MovableClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(String instant) {
-      now = Instant.parse(instant);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {

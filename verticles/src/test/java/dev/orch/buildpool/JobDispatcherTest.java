@@ -1,5 +1,6 @@
 package dev.orch.buildpool;
 
+import dev.orch.testkit.MovableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orch.contract.JobRequest;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class JobDispatcherTest {
   static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
-  final MutableClock clock = new MutableClock();
+  final MovableClock clock = MovableClock.at("2026-11-29T05:00:00Z");
   final WorkerRegistry workers = new WorkerRegistry(clock, Duration.ofSeconds(90));
   JobDispatcher dispatcher = dispatcher(true);
 

@@ -1,5 +1,6 @@
 package dev.orch.buildpool;
 
+import dev.orch.testkit.MovableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orch.contract.WorkerView;
@@ -10,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WorkerRegistryTest {
-  final MutableClock clock = new MutableClock();
+  final MovableClock clock = MovableClock.at("2026-11-29T05:00:00Z");
   final WorkerRegistry registry = new WorkerRegistry(clock, Duration.ofSeconds(90));
 
   @Test

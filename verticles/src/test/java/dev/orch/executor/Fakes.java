@@ -1,5 +1,6 @@
 package dev.orch.executor;
 
+import dev.orch.testkit.MovableClock;
 import dev.orch.contract.AgentOutput;
 import dev.orch.contract.LaunchRequest;
 import dev.orch.contract.OrchException;
@@ -33,36 +34,13 @@ final class Fakes {
   private Fakes() {
   }
 
-  static final class MutableClock extends Clock {
-    private Instant now = Instant.parse("2026-11-28T10:00:00Z");
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   /** Blocking work runs inline; timers wait for {@link #fireTimers}; a failed write is tried again a second later. */
   static final class InlineHost implements Host {
-    final MutableClock clock;
+    final MovableClock clock;
     final List<Runnable> timers = new ArrayList<>();
     int writeAttempts;
 
-    InlineHost(MutableClock clock) {
+    InlineHost(MovableClock clock) {
       this.clock = clock;
     }
 
@@ -252,14 +230,14 @@ final class Fakes {
   }
 
   static final class Processes implements AgentProcesses {
-    final MutableClock clock;
+    final MovableClock clock;
     final List<FakeProcess> all = new ArrayList<>();
     final List<AgentLauncher.Launch> spawned = new ArrayList<>();
     long nextPid = 1000;
     boolean stubborn;
     boolean hangs;
 
-    Processes(MutableClock clock) {
+    Processes(MovableClock clock) {
       this.clock = clock;
     }
 

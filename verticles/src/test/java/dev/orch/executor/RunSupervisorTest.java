@@ -1,5 +1,6 @@
 package dev.orch.executor;
 
+import dev.orch.testkit.MovableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orch.contract.LaunchRequest;
@@ -29,7 +30,7 @@ class RunSupervisorTest {
 
   @TempDir
   Path tmp;
-  final Fakes.MutableClock clock = new Fakes.MutableClock();
+  final MovableClock clock = MovableClock.at("2026-11-28T10:00:00Z");
   final Fakes.InlineHost host = new Fakes.InlineHost(clock);
   final Fakes.Events events = new Fakes.Events();
   final Fakes.Records store = new Fakes.Records();

@@ -1,5 +1,6 @@
 package dev.orch.executor;
 
+import dev.orch.testkit.MovableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orch.contract.OrchException;
@@ -44,7 +45,7 @@ class WorktreeJanitorTest {
 
   private WorktreeJanitor janitor(Set<String> followed) {
     return new WorktreeJanitor(worktrees, store, processes, () -> followed,
-        new Fakes.InlineHost(new Fakes.MutableClock()));
+        new Fakes.InlineHost(MovableClock.at("2026-11-28T10:00:00Z")));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.orch.prbot;
 
+import dev.orch.testkit.MovableClock;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.ErrorCode;
 import dev.orch.contract.PrState;
@@ -36,7 +37,7 @@ final class PipelineFixture {
   static final String TASK = "app/E01";
   static final String BRANCH = "orch/app-E01";
 
-  final MutableClock clock = new MutableClock();
+  final MovableClock clock = MovableClock.at("2026-11-29T04:00:00Z");
   final InMemoryPullRequests store = new InMemoryPullRequests();
   final FakeForge forge = new FakeForge();
   final FakeRepository repo = new FakeRepository();
@@ -92,25 +93,6 @@ final class PipelineFixture {
 
   static OrchException transientFailure(String what) {
     return new OrchException(ErrorCode.TRANSIENT, what);
-  }
-
-  static final class MutableClock extends Clock {
-    Instant now = Instant.parse("2026-11-29T04:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 
   static final class InMemoryPullRequests implements PullRequests {
@@ -400,10 +382,10 @@ final class PipelineFixture {
     }
 
     /** Fires what is due, in order, including what firing schedules, advancing the clock by each delay. */
-    void fireAll(MutableClock clock) {
+    void fireAll(MovableClock clock) {
       while (!pending.isEmpty()) {
         Pending next = pending.poll();
-        clock.now = clock.now.plus(next.delay());
+        clock.advance(next.delay());
         next.action().run();
       }
     }

@@ -26,6 +26,10 @@ public final class MovableClock extends Clock {
     now = to;
   }
 
+  public void set(String instant) {
+    now = Instant.parse(instant);
+  }
+
   @Override
   public ZoneId getZone() {
     return ZoneOffset.UTC;
