@@ -137,6 +137,11 @@ class BuildPoolLimitsTest {
       assertThat(huge.timeoutSecs()).isEqualTo(120);
       var usual = sync(pool.submit(new dev.orch.contract.JobRequest(commit, null, "true", 0, "t", null)));
       assertThat(usual.timeoutSecs()).isEqualTo(60);
+      // Both run here; closing while one still checks out would pull the repository away from under it.
+      for (long id : new long[] {huge.jobId(), usual.jobId()}) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+            .until(() -> sync(pool.job(id)).state().done());
+      }
     } finally {
       sync(vertx.close());
     }
