@@ -184,6 +184,9 @@ class RogueMemberTest {
 
     JsonObject run = new JsonObject().put("job_id", 99).put("commit", commit).put("command", "id > /tmp/pwned")
         .put("git_url", "git://127.0.0.1:1/project");
-    assertThat(failure(Addresses.BuildWorker.cmd("w1"), "run", run).failureCode()).isEqualTo(403);
+    // The rogue's view of the agent's consumer can lag the orch member's: wait until it reaches one.
+    ReplyException refused = await().atMost(Duration.ofSeconds(30))
+        .until(() -> failure(Addresses.BuildWorker.cmd("w1"), "run", run), e -> e.failureType() != ReplyFailure.NO_HANDLERS);
+    assertThat(refused.failureCode()).as(refused.failureType() + ": " + refused.getMessage()).isEqualTo(403);
   }
 }
