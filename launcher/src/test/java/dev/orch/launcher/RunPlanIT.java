@@ -102,7 +102,9 @@ class RunPlanIT {
             List.of(new ScriptStep.Hang()),
             ScriptBook.writeAndCommit("hang/done.txt", "done\n", "hang done", "finished the second time")));
     try (OrchHarness orch = new OrchHarness(tmp, book, Map.of("general.max_parallel_agents", "3", "claude.max_turns", "3",
-        "scheduler.max_retries", "1", "scheduler.retry_base_delay", "\"1s\"", "observer.idle_timeout", "\"4s\""))) {
+        "scheduler.max_retries", "1", "scheduler.retry_base_delay", "\"1s\"",
+        // Long enough that a busy machine's slow turns are not taken for a hang; the hang still shows in seconds.
+        "observer.idle_timeout", "\"10s\""))) {
       orch.tree.plan("api/epic-01-broken.md", PlanTree.task("Broken"))
           .plan("turns/epic-01-endless.md", PlanTree.task("Endless"))
           .plan("hang/epic-01-slow.md", PlanTree.task("Slow"));
@@ -131,7 +133,10 @@ class RunPlanIT {
   @Test
   void killMinus9MidRunLosesNothing() throws Exception {
     List<ScriptStep> slowThenCommit = new java.util.ArrayList<>(List.of(
-        ScriptStep.tool("Bash", new JsonObject().put("command", "echo thinking && sleep 6").put("description", "think"))));
+        // Works until the test lets it go, so it is surely still at work when the second orch starts, however slow
+        // the machine: the test drops .release into its worktree once orch has re-attached to it.
+        ScriptStep.tool("Bash", new JsonObject().put("command", "echo thinking && while [ ! -f .release ]; do sleep 0.2; done;"
+            + " rm .release").put("description", "think"))));
     slowThenCommit.addAll(ScriptBook.writeAndCommit("alive/out.txt", "survived\n", "alive out", "done"));
     ScriptBook book = new ScriptBook()
         .on("docs/plans/alive/epic-01-keeps-going.md", slowThenCommit)
@@ -159,6 +164,9 @@ class RunPlanIT {
       assertThat(ProcessHandle.of(alivePid).map(ProcessHandle::isAlive)).as("the agent outlives orch").contains(true);
 
       Process second = orch.startRun();
+      Awaitility.await("orch re-attaches to the agent that outlived it").atMost(PLAN_TIMEOUT)
+          .pollInterval(Duration.ofMillis(200)).until(() -> orch.runLog(1).contains("re-attached to agent pid " + alivePid));
+      Files.writeString(Path.of(orch.runs("alive/E01").get(0).getString("worktree")).resolve(".release"), "");
       Map<String, JsonObject> tasks = orch.awaitTasks(t -> OrchHarness.all(t, "complete"), PLAN_TIMEOUT);
       assertThat(tasks).hasSize(2);
       assertThat(orch.runs("alive/E01")).as("re-attached, not run twice").hasSize(1);
@@ -166,7 +174,6 @@ class RunPlanIT {
       assertThat(orch.runs("dead/E01").get(1).getString("reason")).contains("gone when orch restarted");
       assertThat(orch.git("show", "main:alive/out.txt")).isEqualTo("survived");
       assertThat(orch.git("show", "main:dead/out.txt")).isEqualTo("second try");
-      assertThat(orch.runLog(1)).contains("re-attached to agent pid " + alivePid);
       orch.stop(second);
       ProcessHandle.of(alivePid).ifPresent(ProcessHandle::destroyForcibly);
     }
