@@ -3,6 +3,7 @@ package dev.orch.prbot;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.TaskId;
 import dev.orch.git.GitCli;
+import dev.orch.git.GitWorkspace;
 import dev.orch.git.LocalOnlyFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -201,7 +202,7 @@ final class GitHubForge implements Forge {
     return vertx.executeBlocking(() -> {
       git.run("fetch", "--quiet", remote, mainBranch);
       String fetched = git.run("rev-parse", "FETCH_HEAD");
-      Optional<Path> checkedOut = git.worktreeWithBranch(mainBranch);
+      Optional<Path> checkedOut = new GitWorkspace(git).worktreeWithBranch(mainBranch);
       if (checkedOut.isPresent()) {
         GitCli.Result ff = git.tryRunIn(checkedOut.get(), "merge", "--ff-only", "--quiet", fetched);
         if (!ff.ok()) {
