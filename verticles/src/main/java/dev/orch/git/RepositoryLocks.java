@@ -2,7 +2,9 @@ package dev.orch.git;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLockInterruptionException;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +12,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One exclusive lock per git repository, for changes to its worktree metadata ({@code git worktree add/remove/prune}):
@@ -27,6 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class RepositoryLocks {
   /** In the repository's git common directory (next to {@code worktrees/}), or in a bare repository itself. */
   public static final String LOCK_FILE = "orch-worktrees.lock";
+  private static final Logger LOG = LoggerFactory.getLogger(RepositoryLocks.class);
   private static final RepositoryLocks JVM_WIDE = new RepositoryLocks();
 
   private final ConcurrentMap<Path, RepositoryLock> locks = new ConcurrentHashMap<>();
@@ -78,6 +83,7 @@ public final class RepositoryLocks {
     private final ReentrantLock lock = new ReentrantLock(true);
     /** Open only while held; guarded by {@link #lock}. */
     private FileChannel channel;
+    private boolean warned;
 
     RepositoryLock(Path gitDir) {
       this.file = gitDir.resolve(LOCK_FILE);
@@ -108,6 +114,16 @@ public final class RepositoryLocks {
         channel.lock();
       } catch (OverlappingFileLockException e) {
         throw new IllegalStateException(file + " is already locked by this JVM outside RepositoryLocks", e);
+      } catch (ClosedChannelException | FileLockInterruptionException e) {
+        throw e;
+      } catch (IOException e) {
+        // Some file systems (NFS without a lock daemon) refuse file locks; worktree commands must still work there,
+        // serialised within this process at least.
+        if (!warned) {
+          warned = true;
+          LOG.warn("cannot lock {} ({}); worktree changes are serialised only within this orch process", file,
+              e.getMessage());
+        }
       }
     }
 
