@@ -13,6 +13,7 @@ import dev.orch.contract.buildagent.JobCancel;
 import dev.orch.contract.buildagent.JobRun;
 import dev.orch.contract.buildagent.WorkerOutput;
 import dev.orch.git.GitCli;
+import dev.orch.git.GitWorkspace;
 import dev.orch.process.JobProcess;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -44,7 +45,7 @@ final class JobRunner {
   private final JobLogs logs;
   private final JobFeed feed;
   private final JobDispatcher dispatcher;
-  private final GitCli git;
+  private final LocalCheckout checkouts;
   private final GitDaemonServer daemon;
   private final Supplier<String> gitUrl;
   private final Map<Long, JobProcess> processes = new HashMap<>();
@@ -59,7 +60,7 @@ final class JobRunner {
     this.logs = logs;
     this.feed = feed;
     this.dispatcher = dispatcher;
-    this.git = new GitCli(Path.of(settings.projectRoot()));
+    this.checkouts = new LocalCheckout(new GitWorkspace(new GitCli(Path.of(settings.projectRoot()))));
     this.daemon = daemon;
     this.gitUrl = gitUrl;
   }
@@ -177,7 +178,7 @@ final class JobRunner {
     long id = job.jobId();
     Path dir = Path.of(settings.localWorktreeDir()).resolve("job-" + id);
     return vertx.executeBlocking(() -> {
-      LocalCheckout.create(git, dir, job.commit());
+      checkouts.create(dir, job.commit());
       return JobProcess.start(job.command(), dir, false, settings.jobEnv(), (stream, text) -> {
         JobLogs.Appended appended = logs.append(id, text, stream);
         context.runOnContext(v -> feed.published(id, appended, stream));
@@ -187,7 +188,7 @@ final class JobRunner {
       process.exit().whenComplete((code, error) -> context.runOnContext(v -> {
         processes.remove(id);
         vertx.executeBlocking(() -> {
-          LocalCheckout.remove(git, dir);
+          checkouts.remove(dir);
           return null;
         }, false);
         dispatcher.localExited(id, code == null ? -1 : code).ifPresent(released -> ended(released, released.job()));

@@ -1,32 +1,33 @@
 package dev.orch.buildpool;
 
-import dev.orch.git.GitCli;
+import dev.orch.git.GitWorkspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A detached worktree of the project at a job's commit, for the local fallback; removed when the job ends. Worktree
- * changes are serialised: concurrent {@code git worktree add} calls break each other. Blocking.
+ * A detached worktree of the project at a job's commit, for the local fallback; removed when the job ends. The
+ * {@link GitWorkspace} serialises it with every other change to the project's worktrees. Blocking.
  */
 final class LocalCheckout {
-  private static final Object LOCK = new Object();
+  private final GitWorkspace workspace;
 
-  private LocalCheckout() {
+  LocalCheckout(GitWorkspace workspace) {
+    this.workspace = workspace;
   }
 
-  static void create(GitCli git, Path dir, String commit) {
-    synchronized (LOCK) {
+  void create(Path dir, String commit) {
+    workspace.exclusively(() -> {
       if (Files.exists(dir)) {
-        remove(git, dir);
+        remove(dir);
       }
-      git.run("worktree", "add", "--quiet", "--detach", dir.toString(), commit);
-    }
+      workspace.addDetached(dir, commit);
+    });
   }
 
-  static void remove(GitCli git, Path dir) {
-    synchronized (LOCK) {
-      git.tryRunIn(git.repo(), "worktree", "remove", "--force", dir.toString());
-      git.tryRunIn(git.repo(), "worktree", "prune");
-    }
+  void remove(Path dir) {
+    workspace.exclusively(() -> {
+      workspace.remove(dir);
+      workspace.prune();
+    });
   }
 }

@@ -2,6 +2,8 @@ package dev.orch.buildworker;
 
 import dev.orch.contract.GitRefs;
 import dev.orch.git.GitCli;
+import dev.orch.git.GitWorkspace;
+import dev.orch.git.RepositoryLocks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Writing a whole checkout costs about a millisecond per file on some disks, which would dwarf a short job, so a
  * finished job's worktree is scrubbed ({@code git clean -ffdx}, {@code git reset --hard}) and kept as a spare; the next
  * job checks its commit out there, which rewrites only the files that differ. A job therefore never sees what
- * another job left behind, exactly as with a new worktree. Blocking; changes to a cache's worktree list and fetches
- * into it are serialised, because concurrent {@code git worktree} calls corrupt each other.
+ * another job left behind, exactly as with a new worktree. Blocking; creating a cache, fetches into it and changes to
+ * its worktree list hold the cache's {@link RepositoryLocks repository lock} (also against a second build agent
+ * sharing the cache folder), because concurrent {@code git worktree} calls corrupt each other.
  */
 final class WorkerCheckout {
   private final Path cacheDir;
@@ -33,7 +36,7 @@ final class WorkerCheckout {
   private final int maxSparesPerCache;
   private final AtomicLong names = new AtomicLong();
   private final Map<Path, Deque<Spare>> spares = new HashMap<>();
-  private final Map<Path, GitCli> caches = new HashMap<>();
+  private final Map<Path, GitWorkspace> caches = new HashMap<>();
 
   /** A scrubbed worktree waiting for a job, and the commit it has checked out. */
   private record Spare(Path worktree, String commit) {
@@ -52,16 +55,17 @@ final class WorkerCheckout {
   /** Fetches the commit into the cache and gives the job a clean worktree at it. */
   Checkout prepare(String url, String ref, String commit, long jobId) {
     Path cache = cacheOf(url);
-    GitCli git = gitOf(cache);
+    GitWorkspace workspace = workspaceOf(cache);
+    GitCli git = workspace.git();
     Spare spare;
     String full;
-    synchronized (lockOf(cache)) {
-      try {
-        Files.createDirectories(cache);
-        Files.createDirectories(worktreeDir);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    try {
+      Files.createDirectories(worktreeDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    // Held from before the cache exists, so two jobs never both initialise it; the lock creates the folder.
+    try (RepositoryLocks.Hold held = RepositoryLocks.jvmWide().hold(cache)) {
       if (!Files.exists(cache.resolve("HEAD"))) {
         new GitCli(cache).run("init", "--quiet", "--bare");
         new GitCli(cache).run("config", "gc.auto", "0");
@@ -77,7 +81,7 @@ final class WorkerCheckout {
       spare = takeSpare(cache, full);
       if (spare == null) {
         Path worktree = worktreeDir.resolve("wt-" + names.incrementAndGet());
-        git.run("worktree", "add", "--quiet", "--detach", worktree.toString(), full);
+        workspace.addDetached(worktree, full);
         return new Checkout(worktree, full);
       }
     }
@@ -103,18 +107,19 @@ final class WorkerCheckout {
   void release(String url, long jobId, Checkout checkout) {
     Path cache = cacheOf(url);
     Path worktree = checkout.worktree();
-    GitCli git = gitOf(cache);
+    GitWorkspace workspace = workspaceOf(cache);
+    GitCli git = workspace.git();
     boolean clean = Files.isDirectory(worktree)
         && git.tryRunIn(worktree, "reset", "--quiet", "--hard").ok()
         && git.tryRunIn(worktree, "clean", "-ffdxq").ok();
-    synchronized (lockOf(cache)) {
+    workspace.exclusively(() -> {
       git.tryRunIn(cache, "update-ref", "-d", jobRef(jobId));
       if (clean && keep(cache, new Spare(worktree, checkout.commit()))) {
         return;
       }
-      git.tryRunIn(cache, "worktree", "remove", "--force", worktree.toString());
-      git.tryRunIn(cache, "worktree", "prune");
-    }
+      workspace.remove(worktree);
+      workspace.prune();
+    });
   }
 
   /** Worktrees of jobs from before a crash or kill; their caches forget them. */
@@ -130,8 +135,9 @@ final class WorkerCheckout {
       if (Files.isDirectory(cacheDir)) {
         try (var caches = Files.list(cacheDir)) {
           for (Path cache : caches.filter(p -> p.getFileName().toString().endsWith(".git")).toList()) {
-            GitCli git = new GitCli(cache);
-            git.tryRunIn(cache, "worktree", "prune");
+            GitWorkspace workspace = workspaceOf(cache);
+            GitCli git = workspace.git();
+            workspace.prune();
             for (String ref : git.tryRunIn(cache, "for-each-ref", "--format=%(refname)", GitRefs.JOBS).out().split("\n")) {
               if (!ref.isBlank()) {
                 git.tryRunIn(cache, "update-ref", "-d", ref.trim());
@@ -175,12 +181,8 @@ final class WorkerCheckout {
     return spares.computeIfAbsent(cache, c -> new ArrayDeque<>());
   }
 
-  private synchronized GitCli gitOf(Path cache) {
-    return caches.computeIfAbsent(cache, GitCli::new);
-  }
-
-  private static Object lockOf(Path cache) {
-    return cache.toString().intern();
+  private synchronized GitWorkspace workspaceOf(Path cache) {
+    return caches.computeIfAbsent(cache, c -> new GitWorkspace(new GitCli(c)));
   }
 
   Path cacheOf(String url) {

@@ -20,6 +20,7 @@ import dev.orch.contract.WireJson;
 import dev.orch.db.Database;
 import dev.orch.db.UntilWritten;
 import dev.orch.git.GitCli;
+import dev.orch.git.GitWorkspace;
 import dev.orch.process.ChildEnvironment;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -99,7 +100,7 @@ public final class ExecutorVerticle extends VerticleBase {
   public Future<?> start() {
     settings = WireJson.fromJson(config(), Settings.class);
     Path root = Path.of(settings.projectRoot());
-    Worktrees worktrees = new Worktrees(new GitCli(root), Path.of(settings.worktreeDir()),
+    Worktrees worktrees = new Worktrees(new GitWorkspace(new GitCli(root)), Path.of(settings.worktreeDir()),
         Path.of(settings.stateDir()).resolve("bundles"), settings.mainBranch(), settings.branchPrefix());
     AgentLauncher launcher = new AgentLauncher(new AgentLauncher.Settings(settings.command(), settings.args(),
         settings.model(), settings.maxTurns(), settings.permissionMode(), settings.allowedTools()), settings.commandEnv(),

@@ -43,13 +43,14 @@ final class WorktreeJanitor {
     if (followed.get().contains(task.toString())) {
       return Future.failedFuture(OrchException.conflict(task + " has a live run; stop it first"));
     }
-    return store.live().compose(rows -> host.blocking(() -> {
+    // Checked and removed holding the repository, so another orch process cannot start work there in between.
+    return store.live().compose(rows -> host.blocking(() -> worktrees.exclusively(() -> {
       String working = whoWorksIn(task, rows);
       if (working != null) {
         throw OrchException.conflict(task + "'s worktree is in use (" + working + "); stop it first");
       }
       return worktrees.archiveAndRemove(task, label);
-    }));
+    })));
   }
 
   /** Removes every worktree and orch branch whose task has no live run and none of {@code keep} (open pull requests). */
@@ -66,14 +67,17 @@ final class WorktreeJanitor {
           if (kept.contains(task.toString())) {
             continue;
           }
-          if (whoWorksIn(task, List.of()) != null) {
-            busy.add(task.toString());
-            continue;
-          }
-          removed.add(task.toString());
-          if (!dryRun) {
-            saved.addAll(worktrees.archiveAndRemove(task, "cleanup"));
-          }
+          worktrees.exclusively(() -> {
+            if (whoWorksIn(task, List.of()) != null) {
+              busy.add(task.toString());
+            } else {
+              removed.add(task.toString());
+              if (!dryRun) {
+                saved.addAll(worktrees.archiveAndRemove(task, "cleanup"));
+              }
+            }
+            return null;
+          });
         }
         return new Cleanup(dryRun, removed, saved, busy);
       });

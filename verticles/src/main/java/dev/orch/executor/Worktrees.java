@@ -3,6 +3,7 @@ package dev.orch.executor;
 import dev.orch.contract.GitRefs;
 import dev.orch.contract.TaskId;
 import dev.orch.git.GitCli;
+import dev.orch.git.GitWorkspace;
 import dev.orch.git.LocalOnlyFiles;
 import dev.orch.process.ChildEnvironment;
 import java.io.IOException;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * One git worktree per run, on a fresh branch from the tip of the main branch, through the git CLI (JGit has no
  * linked worktrees). Nothing is ever lost: before a branch or worktree is removed, uncommitted work is committed,
  * and commits the main branch does not have are kept under {@code refs/orch/archive/} and in a git bundle.
- * Every method blocks.
+ * Worktree commands go through {@link GitWorkspace}, which serialises them with every other owner of the repository's
+ * worktrees (prbot's merge worktree, the build pool's checkouts, another orch process). Every method blocks.
  */
 final class Worktrees {
   private static final Logger LOG = LoggerFactory.getLogger(Worktrees.class);
@@ -35,13 +37,15 @@ final class Worktrees {
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
   private final GitCli git;
+  private final GitWorkspace workspace;
   private final Path worktreeDir;
   private final Path bundleDir;
   private final String configuredMain;
   private final String branchPrefix;
 
-  Worktrees(GitCli git, Path worktreeDir, Path bundleDir, String configuredMain, String branchPrefix) {
-    this.git = git;
+  Worktrees(GitWorkspace workspace, Path worktreeDir, Path bundleDir, String configuredMain, String branchPrefix) {
+    this.workspace = workspace;
+    this.git = workspace.git();
     this.worktreeDir = worktreeDir;
     this.bundleDir = bundleDir;
     this.configuredMain = configuredMain;
@@ -56,15 +60,24 @@ final class Worktrees {
     return worktreeDir.resolve(task.module() + "-" + task.local());
   }
 
+  /** Runs {@code work} holding the repository's worktrees (a check that nobody works in one, then its removal). */
+  <T> T exclusively(java.util.function.Supplier<T> work) {
+    return workspace.exclusively(work);
+  }
+
   String mainBranch() {
     return git.mainBranch(configuredMain);
   }
 
   /**
-   * Makes a fresh worktree for the task, archiving whatever an earlier run left behind. Worktree changes are serialised:
-   * concurrent {@code git worktree add} calls read each other's half-written metadata and fail.
+   * Makes a fresh worktree for the task, archiving whatever an earlier run left behind, holding the repository
+   * throughout so no other owner's worktree change interleaves.
    */
-  synchronized Path create(TaskId task, String label) {
+  Path create(TaskId task, String label) {
+    return workspace.exclusively(() -> createHeld(task, label));
+  }
+
+  private Path createHeld(TaskId task, String label) {
     String branch = branchOf(task);
     Path path = pathOf(task);
     archiveAndRemove(task, label);
@@ -77,7 +90,7 @@ final class Worktrees {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + worktreeDir, e);
     }
-    git.run("worktree", "add", "--quiet", "-b", branch, path.toString(), mainTip);
+    workspace.addOnNewBranch(path, branch, mainTip);
     return path;
   }
 
@@ -85,7 +98,11 @@ final class Worktrees {
    * Removes the task's worktree and branch; first commits any uncommitted work in it, and keeps commits the main branch
    * does not have (unless they were merged by squash, recorded under {@code refs/orch/merged/}).
    */
-  synchronized List<String> archiveAndRemove(TaskId task, String label) {
+  List<String> archiveAndRemove(TaskId task, String label) {
+    return workspace.exclusively(() -> archiveAndRemoveHeld(task, label));
+  }
+
+  private List<String> archiveAndRemoveHeld(TaskId task, String label) {
     List<String> saved = new ArrayList<>();
     String branch = branchOf(task);
     Path path = pathOf(task);
@@ -105,12 +122,12 @@ final class Worktrees {
       }
     }
     if (Files.exists(path)) {
-      git.tryRunIn(git.repo(), "worktree", "remove", "--force", "--force", path.toString());
+      workspace.remove(path);
       deleteTree(path);
     }
-    git.tryRunIn(git.repo(), "worktree", "prune");
+    workspace.prune();
     if (git.branchExists(branch)) {
-      git.run("branch", "-D", branch);
+      workspace.deleteBranch(branch);
     }
     return saved;
   }

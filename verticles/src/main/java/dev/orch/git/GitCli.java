@@ -123,20 +123,6 @@ public final class GitCli {
     return head.ok() ? head.out().strip() : "main";
   }
 
-  /** Where {@code branch} is checked out (the main checkout or a linked worktree), if anywhere. */
-  public Optional<Path> worktreeWithBranch(String branch) {
-    String ref = "refs/heads/" + branch;
-    Path current = null;
-    for (String line : run("worktree", "list", "--porcelain").split("\n")) {
-      if (line.startsWith("worktree ")) {
-        current = Path.of(line.substring("worktree ".length()));
-      } else if (line.equals("branch " + ref) && current != null) {
-        return Optional.of(current);
-      }
-    }
-    return Optional.empty();
-  }
-
   /** Commits on {@code head} that {@code base} does not have. */
   public int countCommits(String base, String head) {
     return Integer.parseInt(run("rev-list", "--count", base + ".." + head));

@@ -3,6 +3,7 @@ package dev.orch.prbot;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.TaskId;
 import dev.orch.git.GitCli;
+import dev.orch.git.GitWorkspace;
 import dev.orch.git.LocalOnlyFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,6 +27,7 @@ final class GitHubForge implements Forge {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GitHubForge.class);
   private final Vertx vertx;
   private final GitCli git;
+  private final GitWorkspace workspace;
   private final GitHubApi api;
   private final String repoPath;
   private final String owner;
@@ -35,6 +37,7 @@ final class GitHubForge implements Forge {
   GitHubForge(Vertx vertx, GitCli git, GitHubApi api, String owner, String repo, String remote, String configuredMain) {
     this.vertx = vertx;
     this.git = git;
+    this.workspace = new GitWorkspace(git);
     this.api = api;
     this.owner = owner;
     this.repoPath = "/repos/" + owner + "/" + repo;
@@ -201,7 +204,7 @@ final class GitHubForge implements Forge {
     return vertx.executeBlocking(() -> {
       git.run("fetch", "--quiet", remote, mainBranch);
       String fetched = git.run("rev-parse", "FETCH_HEAD");
-      Optional<Path> checkedOut = git.worktreeWithBranch(mainBranch);
+      Optional<Path> checkedOut = workspace.worktreeWithBranch(mainBranch);
       if (checkedOut.isPresent()) {
         GitCli.Result ff = git.tryRunIn(checkedOut.get(), "merge", "--ff-only", "--quiet", fetched);
         if (!ff.ok()) {

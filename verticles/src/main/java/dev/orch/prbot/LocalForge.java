@@ -3,6 +3,7 @@ package dev.orch.prbot;
 import dev.orch.contract.PullRequestView;
 import dev.orch.git.GitCli;
 import dev.orch.git.GitException;
+import dev.orch.git.GitWorkspace;
 import io.vertx.core.Future;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,12 +18,14 @@ import java.util.Optional;
 final class LocalForge implements Forge {
   private final Offload offload;
   private final GitCli git;
+  private final GitWorkspace workspace;
   private final Path mergeWorktree;
   private final String configuredMain;
 
   LocalForge(Offload offload, GitCli git, Path mergeWorktree, String configuredMain) {
     this.offload = offload;
     this.git = git;
+    this.workspace = new GitWorkspace(git);
     this.mergeWorktree = mergeWorktree;
     this.configuredMain = configuredMain;
   }
@@ -103,7 +106,7 @@ final class LocalForge implements Forge {
       git.commitIn(attempt.checkout(), message);
     }
     String newTip = git.runIn(attempt.checkout(), "rev-parse", "HEAD");
-    Optional<Path> checkedOut = git.worktreeWithBranch(attempt.mainBranch());
+    Optional<Path> checkedOut = workspace.worktreeWithBranch(attempt.mainBranch());
     if (checkedOut.isPresent()) {
       GitCli.Result ff = git.tryRunIn(checkedOut.get(), "merge", "--ff-only", "--quiet", newTip);
       if (!ff.ok()) {
@@ -129,8 +132,11 @@ final class LocalForge implements Forge {
 
   private void resetMergeWorktree(String mainTip) {
     if (!Files.exists(mergeWorktree.resolve(".git"))) {
-      git.tryRunIn(git.repo(), "worktree", "prune");
-      git.run("worktree", "add", "--quiet", "--detach", mergeWorktree.toString(), mainTip);
+      // A merge worktree whose folder was deleted is still registered, and git would refuse to add it again.
+      workspace.exclusively(() -> {
+        workspace.prune();
+        workspace.addDetached(mergeWorktree, mainTip);
+      });
       return;
     }
     git.tryRunIn(mergeWorktree, "cherry-pick", "--abort");

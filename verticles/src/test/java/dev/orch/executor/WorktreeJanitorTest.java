@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.TaskId;
 import dev.orch.git.GitCli;
+import dev.orch.git.GitWorkspace;
 import dev.orch.process.ChildEnvironment;
 import dev.orch.testkit.TestRepo;
 import io.vertx.core.Future;
@@ -40,7 +41,7 @@ class WorktreeJanitorTest {
     Files.writeString(repo.resolve("README.md"), "app\n");
     git.run("add", "-A");
     git.run("commit", "-q", "-m", "first");
-    worktrees = new Worktrees(git, tmp.resolve("worktrees"), tmp.resolve("bundles"), "", "orch/");
+    worktrees = new Worktrees(new GitWorkspace(git), tmp.resolve("worktrees"), tmp.resolve("bundles"), "", "orch/");
   }
 
   private WorktreeJanitor janitor(Set<String> followed) {

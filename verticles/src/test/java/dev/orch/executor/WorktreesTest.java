@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orch.contract.TaskId;
 import dev.orch.git.GitCli;
+import dev.orch.git.GitWorkspace;
 import dev.orch.testkit.TestRepo;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class WorktreesTest {
     git.run("add", "-A");
     git.run("commit", "-q", "-m", "first");
     Files.writeString(repo.resolve(".env"), "SECRET_API_KEY=sk-test-canary\n");
-    worktrees = new Worktrees(git, repo.resolve(".orch/worktrees"), repo.resolve(".orch/bundles"), "", "orch/");
+    worktrees = new Worktrees(new GitWorkspace(git), repo.resolve(".orch/worktrees"), repo.resolve(".orch/bundles"), "", "orch/");
   }
 
   @Test
