@@ -12,6 +12,7 @@ import dev.orch.contract.PullRequestView;
 import dev.orch.contract.RunView;
 import dev.orch.contract.TaskView;
 import dev.orch.contract.WriteStatusRequest;
+import dev.orch.db.Database;
 import dev.orch.flow.SerialQueue;
 import io.vertx.core.Future;
 import java.nio.file.Path;
@@ -123,7 +124,13 @@ final class PullRequestPipeline {
                 : tasks.task(run.taskId()).compose(task -> create(task, run)))
             .<Void>mapEmpty()
             .recover(e -> {
-              LOG.warn("{} run {}: no pull request: {}", run.taskId(), run.runId(), e.getMessage());
+              if (passing(e)) {
+                // The store busy or out of disk, the scheduler not there yet: the run still becomes a pull request,
+                // later (its task waits for it). Keyed apart from pull request numbers, which are positive.
+                retryLater((int) -run.runId(), e, () -> onRunFinished(run));
+              } else {
+                LOG.warn("{} run {}: no pull request: {}", run.taskId(), run.runId(), e.getMessage());
+              }
               return Future.succeededFuture();
             });
       }
@@ -164,7 +171,7 @@ final class PullRequestPipeline {
         latest -> latest.isPresent() && !latest.get().status().live() ? afterFix(pr, latest.get())
             : Future.<Void>succeededFuture(),
         failure -> {
-          if (ErrorCode.of(failure).retryable()) {
+          if (passing(failure)) {
             retryLater(pr.number(), failure, () -> resumeFixing(pr));
           } else {
             LOG.warn("{}: pull request #{} with the agent not resumed: {}", pr.taskId(), pr.number(), failure.getMessage());
@@ -269,7 +276,7 @@ final class PullRequestPipeline {
         .<Void>mapEmpty()
         .onSuccess(v -> advance(pr.number()))
         .recover(e -> {
-          if (ErrorCode.of(e).retryable()) {
+          if (passing(e)) {
             retryLater(pr.number(), e, () -> afterFix(pr, run));
             return Future.succeededFuture();
           }
@@ -303,7 +310,9 @@ final class PullRequestPipeline {
             if (done.result() instanceof Step.Again) {
               advanceAgain.add(number);
             }
-          } else if (ErrorCode.of(done.cause()).retryable()) {
+          } else if (passing(done.cause())) {
+            // The merge may have landed before the failure (recording it failed): the next step looks first.
+            mayHaveLanded.add(number);
             retryLater(number, done.cause(), () -> advance(number));
           } else {
             store.get(number).onSuccess(pr -> pr.ifPresent(p -> flag(p,
@@ -311,6 +320,14 @@ final class PullRequestPipeline {
           }
           return advanceAgain.remove(number) ? advance(number) : Future.succeededFuture();
         });
+  }
+
+  /**
+   * A neighbour not yet deployed after a restart, a bus timeout, a forge's 5xx, or prbot's own store busy or out of
+   * disk: waiting fixes it, so it never hands a pull request to a person.
+   */
+  private static boolean passing(Throwable failure) {
+    return ErrorCode.of(failure).retryable() || Database.passing(failure);
   }
 
   /** A neighbour not yet deployed after a restart, a bus timeout, a forge's 5xx: wait, then take it up again. */
@@ -450,7 +467,7 @@ final class PullRequestPipeline {
       events.fixing(saved);
       return new Step.HandedToAgent(saved);
     }).recover(e -> {
-      if (ErrorCode.of(e).retryable()) {
+      if (passing(e)) {
         retryLater(saved.number(), e, () -> handOver(saved, followUp));
         return Future.succeededFuture(new Step.HandedToAgent(saved));
       }
@@ -493,7 +510,7 @@ final class PullRequestPipeline {
         }
         return Future.succeededFuture(new Step.Again(pr));
       });
-    }).recover(failure -> ErrorCode.of(failure).retryable() ? Future.failedFuture(failure)
+    }).recover(failure -> passing(failure) ? Future.failedFuture(failure)
         : store.get(number).compose(found -> found.isPresent()
             ? flag(found.get(), new FlagCause.Failed(FlagCause.Failed.MERGING, failure.getMessage()))
             : Future.failedFuture(failure)));

@@ -30,8 +30,14 @@ import java.util.function.Supplier;
 public final class SupervisedRuns implements TaskLifecycle.Runs {
   /** The simulation's agent processes. */
   public interface Agents {
-    /** Starts an agent working in {@code worktree} for the task; it writes its stream-json result to {@code log}. */
-    Agent spawn(String taskId, String branch, Path worktree, Path log);
+    /**
+     * Starts an agent working in {@code worktree} for the task; it writes its stream-json result to {@code log}.
+     * {@code asked}: the follow-up's prompt template when it continues a session (a fix round), null for a fresh run.
+     */
+    Agent spawn(String taskId, String branch, Path worktree, Path log, String asked);
+
+    /** Removes the task's worktree and branch, keeping unmerged commits under the archive refs, as the executor does. */
+    List<String> removeWorktree(String taskId, String branch, Path worktree, String label) throws IOException;
 
     Optional<Agent> find(long pid, long startedAt);
 
@@ -70,12 +76,17 @@ public final class SupervisedRuns implements TaskLifecycle.Runs {
   private final RunStore store;
   private final RunSupervisor supervisor;
   private final Surroundings around;
+  private final Agents agents;
+  private final RunWorkspace workspace;
+  /** The follow-up a resumed run's agent is asked, by worktree, from preparing it to spawning it. */
+  private final Map<Path, String> asked = new java.util.HashMap<>();
 
   public SupervisedRuns(Pool pool, Clock clock, Path dir, Agents agents, Surroundings around) {
     this.store = new RunStore(pool);
     this.around = around;
+    this.agents = agents;
     Path worktrees = dir.resolve("worktrees");
-    RunWorkspace workspace = new RunWorkspace() {
+    this.workspace = new RunWorkspace() {
       @Override
       public String branchOf(TaskId task) {
         return "orch/" + task.module() + "-" + task.local();
@@ -95,6 +106,7 @@ public final class SupervisedRuns implements TaskLifecycle.Runs {
 
       @Override
       public AgentLauncher.Launch resumed(ResumeRequest request, RunView starting, RunFiles files) {
+        asked.put(Path.of(starting.worktree()), request.template());
         return launch(starting, files, true);
       }
     };
@@ -103,7 +115,7 @@ public final class SupervisedRuns implements TaskLifecycle.Runs {
       public AgentProcess spawn(AgentLauncher.Launch launch) {
         String taskId = taskOf(launch.worktree());
         return wrap(agents.spawn(taskId, "refs/heads/" + workspace.branchOf(TaskId.parseFull(taskId)), launch.worktree(),
-            launch.logFile()));
+            launch.logFile(), asked.remove(launch.worktree())));
       }
 
       @Override
@@ -209,9 +221,28 @@ public final class SupervisedRuns implements TaskLifecycle.Runs {
     return store.list(taskId, false, 100).map(rows -> rows.stream().map(RunRecords.StoredRun::view).toList());
   }
 
-  /** A fix round, as prbot asks for one. */
-  public Future<RunView> resume(String taskId) {
-    return supervisor.resume(new ResumeRequest(taskId, "fix what the checks found", null, Map.of()));
+  /** A follow-up in the task's session, as prbot asks for one. */
+  public Future<RunView> resume(ResumeRequest request) {
+    return supervisor.resume(request);
+  }
+
+  /**
+   * The executor's remove-worktree command (prbot sends it after a merge): refused while a run of the task is live, as
+   * the janitor does; otherwise the worktree and branch go, unmerged commits archived first.
+   */
+  public Future<List<String>> removeWorktree(String taskId, String label) {
+    return store.live().compose(live -> {
+      if (live.stream().anyMatch(row -> row.view().taskId().equals(taskId))) {
+        return Future.failedFuture(dev.orch.contract.OrchException.conflict(taskId + " has a live run; stop it first"));
+      }
+      TaskId task = TaskId.parseFull(taskId);
+      try {
+        return Future.succeededFuture(agents.removeWorktree(taskId, "refs/heads/" + workspace.branchOf(task),
+            workspace.pathOf(task), label));
+      } catch (IOException e) {
+        return Future.failedFuture(e);
+      }
+    });
   }
 
   public Future<RunView> run(long runId) {

@@ -98,9 +98,20 @@ final class PipelineFixture {
   static final class InMemoryPullRequests implements PullRequests {
     final TreeMap<Integer, PullRequestView> rows = new TreeMap<>();
     final List<PullRequestView> saves = new ArrayList<>();
+    /** The save that fails (1 for the first; 0 for none), and how. */
+    int failingSave;
+    Throwable saveFailure;
+    /** The next insert fails so, once. */
+    Throwable insertFailure;
+    private int saveCalls;
 
     @Override
     public Future<PullRequestView> insert(PullRequestView draft) {
+      if (insertFailure != null) {
+        Throwable failure = insertFailure;
+        insertFailure = null;
+        return Future.failedFuture(failure);
+      }
       int number = rows.isEmpty() ? 1 : rows.lastKey() + 1;
       PullRequestView stored = new PullRequestView(number, draft.taskId(), draft.runId(), draft.branch(), draft.title(),
           draft.body(), PrState.OPEN, null, draft.headCommit(), null, draft.filesChanged(), draft.additions(),
@@ -113,6 +124,9 @@ final class PipelineFixture {
 
     @Override
     public Future<PullRequestView> save(PullRequestView pr) {
+      if (++saveCalls == failingSave) {
+        return Future.failedFuture(saveFailure);
+      }
       rows.put(pr.number(), pr);
       saves.add(pr);
       return Future.succeededFuture(pr);

@@ -298,4 +298,51 @@ class PullRequestPipelineTest {
         PrState.OPEN, null, "head-0", null, 1, 1, 0, "", 0.25, 15, 0, 0, stage, 0, List.of(), null, null, null, 0,
         ChecksState.NOT_RUN, null, "T", "docs/plans/app/epic-01-x.md", tmp.toString(), false);
   }
+
+  @Test
+  void aStoreOutOfDiskWhileAdvancingIsWaitedOutNotHandedToAPerson() {
+    f.store.failingSave = 2;
+    f.store.saveFailure = new org.sqlite.SQLiteException("[SQLITE_FULL] database or disk is full",
+        org.sqlite.SQLiteErrorCode.SQLITE_FULL);
+
+    result(pipeline.onRunFinished(f.run(1, RunStatus.SUCCEEDED)));
+
+    assertThat(f.store.only().state()).as("a full disk is passing, not a person's matter").isEqualTo(PrState.OPEN);
+    assertThat(f.events.seen).containsExactly("opened #1");
+    f.timers.fireAll(f.clock);
+    assertThat(f.store.only().state()).isEqualTo(PrState.MERGED);
+    assertThat(f.forge.merged).hasSize(1);
+  }
+
+  @Test
+  void aMergeThatLandedBeforeRecordingItFailedIsRecognisedNotMergedAgain() {
+    f.store.failingSave = 4;
+    f.store.saveFailure = new org.sqlite.SQLiteException("[SQLITE_BUSY] The database file is locked",
+        org.sqlite.SQLiteErrorCode.SQLITE_BUSY);
+    // The squash landed with orch's trailers before the store refused to record it.
+    f.repo.onMain.put(1, "merge-1");
+
+    result(pipeline.onRunFinished(f.run(1, RunStatus.SUCCEEDED)));
+    assertThat(f.store.only().state()).isEqualTo(PrState.OPEN);
+    f.timers.fireAll(f.clock);
+
+    PullRequestView merged = f.store.only();
+    assertThat(merged.state()).isEqualTo(PrState.MERGED);
+    assertThat(merged.mergeCommit()).isEqualTo("merge-1");
+    assertThat(f.forge.merged).as("merged once").hasSize(1);
+    assertThat(f.events.seen).containsExactly("opened #1", "merged #1");
+  }
+
+  @Test
+  void aRunWhosePullRequestTheStoreCouldNotRecordYetBecomesOneLater() {
+    f.store.insertFailure = new org.sqlite.SQLiteException("[SQLITE_FULL] database or disk is full",
+        org.sqlite.SQLiteErrorCode.SQLITE_FULL);
+
+    result(pipeline.onRunFinished(f.run(1, RunStatus.SUCCEEDED)));
+    assertThat(f.store.rows).isEmpty();
+    f.timers.fireAll(f.clock);
+
+    assertThat(f.store.only().state()).as("its task waits in running for it").isEqualTo(PrState.MERGED);
+    assertThat(f.events.seen).containsExactly("opened #1", "merged #1");
+  }
 }

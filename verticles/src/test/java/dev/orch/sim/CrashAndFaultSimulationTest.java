@@ -76,6 +76,8 @@ class CrashAndFaultSimulationTest {
     long started = System.nanoTime();
     Simulation.Outcome baseline = run(vertx, new Simulation.Schedule(SEED, 0, false));
     assertThat(baseline.violations()).as(baseline.schedule().toString()).isEmpty();
+    assertThat(baseline.walked()).as("the plan walks a conflict, red checks fixed in a round and a flagged PR")
+        .contains("fixing conflict", "fixing checks_failed", "flagged", "merged");
     int steps = baseline.persistedSteps();
     assertThat(steps).as("persisted steps of the whole plan").isGreaterThan(20);
 

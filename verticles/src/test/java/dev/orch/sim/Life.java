@@ -5,6 +5,7 @@ import dev.orch.contract.TaskTransition;
 import dev.orch.db.Database;
 import dev.orch.db.UntilWritten;
 import dev.orch.executor.SupervisedRuns;
+import dev.orch.prbot.SimulatedPrbot;
 import dev.orch.scheduler.RetryPolicy;
 import dev.orch.scheduler.TaskLifecycle;
 import dev.orch.scheduler.TaskQueries;
@@ -42,7 +43,7 @@ final class Life {
   TaskQueries queries;
   TaskLifecycle lifecycle;
   SupervisedRuns runs;
-  SimPrbot prbot;
+  SimulatedPrbot prbot;
   private boolean dispatchPending;
 
   Life(World world, StoreFaults faults, Duration neighboursMissingFor) {
@@ -63,8 +64,8 @@ final class Life {
           pool = quiet.wrap(opened);
           tasks = new TaskStore(pool, time.clock);
           runs = new SupervisedRuns(pool, time.clock, db.getParent(), world, surroundings());
-          prbot = new SimPrbot(this);
-          lifecycle = new TaskLifecycle(time.clock, tasks, neighbour(runs), prbot,
+          prbot = new SimulatedPrbot(pool, time.clock, world.git, World::branchOf, db.getParent(), prbotSurroundings());
+          lifecycle = new TaskLifecycle(time.clock, tasks, neighbour(runs), neighbour(prbot.commands()),
               () -> Future.succeededFuture(TaskLifecycle.Limits.NONE), listener(),
               new TaskLifecycle.Policy(MAX_PARALLEL, true, new RetryPolicy(3, Duration.ofSeconds(30),
                   Duration.ofMinutes(10))), this::delay);
@@ -72,11 +73,11 @@ final class Life {
           return Database.migrate(pool, TaskStore.OWNER, TaskStore.MIGRATIONS);
         })
         .compose(v -> Database.migrate(pool, SupervisedRuns.OWNER, SupervisedRuns.MIGRATIONS))
-        .compose(v -> Database.migrate(pool, "sim-prbot", SimPrbot.MIGRATIONS))
+        .compose(v -> Database.migrate(pool, SimulatedPrbot.OWNER, SimulatedPrbot.MIGRATIONS))
         .compose(v -> lifecycle.serial(() -> tasks.applySnapshot(plan)))
         .compose(v -> runs.reconcile(true))
-        .compose(v -> prbot.recover())
         .onSuccess(v -> {
+          deliver(() -> prbot.resumeAll());
           deliver(() -> lifecycle.reconcile());
           tick();
           sweep();
@@ -130,6 +131,88 @@ final class Life {
     };
   }
 
+  /** prbot as the scheduler reaches it: over the bus, so not there while it is not deployed. */
+  private TaskLifecycle.PullRequests neighbour(TaskLifecycle.PullRequests prbotCommands) {
+    return new TaskLifecycle.PullRequests() {
+      @Override
+      public Future<dev.orch.contract.PullRequestView> open(String taskId, long runId) {
+        return request(() -> prbotCommands.open(taskId, runId));
+      }
+
+      @Override
+      public Future<java.util.Optional<dev.orch.contract.PullRequestView>> latestOf(String taskId) {
+        return request(() -> prbotCommands.latestOf(taskId));
+      }
+    };
+  }
+
+  /** prbot's neighbours: the executor over the bus (missing while not deployed), the scheduler, the parser, timers. */
+  private SimulatedPrbot.Surroundings prbotSurroundings() {
+    return new SimulatedPrbot.Surroundings() {
+      @Override
+      public Future<dev.orch.contract.RunView> resume(dev.orch.contract.ResumeRequest request) {
+        return request(() -> runs.resume(request));
+      }
+
+      @Override
+      public Future<java.util.Optional<dev.orch.contract.RunView>> latestRun(String taskId) {
+        return request(() -> runs.ofTask(taskId).map(all -> all.stream().findFirst()));
+      }
+
+      @Override
+      public Future<Void> removeWorktree(String taskId, String reason) {
+        return request(() -> runs.removeWorktree(taskId, reason).mapEmpty());
+      }
+
+      @Override
+      public Future<dev.orch.contract.TaskView> task(String taskId) {
+        return ask(() -> queries.get(taskId));
+      }
+
+      @Override
+      public Future<dev.orch.contract.RunView> run(long runId) {
+        return request(() -> runs.run(runId));
+      }
+
+      @Override
+      public void announced(String event, dev.orch.contract.PullRequestView pr) {
+        world.walked.add(event + (event.equals("fixing") ? " " + pr.followUp().wire() : ""));
+        deliver(() -> switch (event) {
+          case "opened" -> lifecycle.onOpened(pr);
+          case "fixing" -> lifecycle.onFixing(pr);
+          case "flagged" -> lifecycle.onFlagged(pr);
+          case "merged" -> lifecycle.onMerged(pr);
+          default -> throw new IllegalArgumentException("no prbot event " + event);
+        });
+      }
+
+      @Override
+      public void failed(dev.orch.contract.PullRequestFailure failure) {
+        deliver(() -> lifecycle.onPullRequestFailed(failure));
+      }
+
+      @Override
+      public void after(Duration wait, Runnable action) {
+        Life.this.after(wait, action);
+      }
+
+      @Override
+      public boolean dead() {
+        return Life.this.dead();
+      }
+
+      @Override
+      public boolean checksPass(Path worktree) {
+        return world.checksPass(worktree);
+      }
+
+      @Override
+      public int forgeRefuses() {
+        return world.forgeRefuses();
+      }
+    };
+  }
+
   private SupervisedRuns.Surroundings surroundings() {
     return new SupervisedRuns.Surroundings() {
       @Override
@@ -140,7 +223,7 @@ final class Life {
       @Override
       public void finished(dev.orch.contract.RunView run) {
         deliver(() -> lifecycle.onFinished(run));
-        deliver(() -> prbot.onRunFinished(run, run.resumedFrom() > 0));
+        deliver(() -> prbot.onRunFinished(run));
       }
 
       @Override
@@ -199,18 +282,17 @@ final class Life {
     if (time.now() < neighboursMissingUntil) {
       return Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no handler (not deployed yet)"));
     }
+    return ask(handler);
+  }
+
+  /** A request to a neighbour that is always deployed (the scheduler, for prbot): handled later, answered later. */
+  <T> Future<T> ask(Supplier<Future<T>> handler) {
     Promise<T> reply = Promise.promise();
     deliver(() -> handler.get().onComplete(done -> deliver(() -> {
       reply.handle(done);
       return Future.succeededFuture();
     })));
     return reply.future();
-  }
-
-  /** A request retried while its neighbour is not there, as prbot's TransientRetries does. */
-  <T> Future<T> untilAnswered(String what, Supplier<Future<T>> ask) {
-    return UntilWritten.write(this::delay, what, ask, failure -> !dead()
-        && dev.orch.contract.ErrorCode.of(failure).retryable());
   }
 
   Supplier<Future<?>> nextMessage() {
@@ -231,15 +313,6 @@ final class Life {
     Promise<Void> done = Promise.promise();
     after(wait, done::complete);
     return done.future();
-  }
-
-  /**
-   * A neighbour's write, retried until it lands as the real owners do (UntilWritten); a conflict or a missing row is
-   * an answer, not a fault, and nothing is retried once this orch is dead.
-   */
-  <T> Future<T> written(String what, Supplier<Future<T>> write) {
-    return UntilWritten.write(this::delay, what, write, failure -> !dead()
-        && !(failure instanceof dev.orch.contract.OrchException));
   }
 
   /** Ends this life as a kill -9 does: its timers and messages are gone, its connection with them. */

@@ -1,7 +1,9 @@
 package dev.orch.sim;
 
 import dev.orch.contract.PlanSnapshot;
+import dev.orch.contract.PrState;
 import dev.orch.contract.Priority;
+import dev.orch.contract.PullRequestView;
 import dev.orch.contract.TaskQuery;
 import dev.orch.contract.TaskSpec;
 import dev.orch.contract.TaskStatus;
@@ -30,6 +32,9 @@ import java.util.function.Supplier;
 final class Simulation {
   static final Set<String> RED_ONCE = Set.of("core/E02");
   static final Set<String> NEED_REVIEW = Set.of("web/E02");
+  /** Two tasks with no dependency between them that change the same line of one file: the second to merge conflicts. */
+  static final Set<String> SHARING = Set.of("lib/E01", "lib/E02");
+  static final Duration A_PERSON_TAKES = Duration.ofMinutes(10);
   static final Duration GIVE_UP_AFTER = Duration.ofHours(12);
 
   /** One schedule: where orch is killed (after that persisted step; 0 for never) and whether faults are injected. */
@@ -42,19 +47,22 @@ final class Simulation {
 
   /** What a schedule did, and what it broke. */
   record Outcome(Schedule schedule, int persistedSteps, int lives, int agents, long virtualMinutes, List<String> faults,
-      List<String> violations) {
+      Set<String> walked, List<String> violations) {
   }
 
   static PlanSnapshot plan() {
     return new PlanSnapshot("docs/plans", List.of(spec("core/E01"), spec("core/E02", "core/E01"),
-        spec("web/E01", "core/E01"), spec("web/E02", "core/E02", "web/E01"), spec("ops/E01")), List.of(), Map.of(), 5, 0);
+        spec("web/E01", "core/E01"), spec("web/E02", "core/E02", "web/E01"), spec("ops/E01"), spec("lib/E01"),
+        spec("lib/E02")), List.of(), Map.of(), 7, 0);
   }
 
   private static TaskSpec spec(String id, String... deps) {
     String module = id.substring(0, id.indexOf('/'));
     int number = Integer.parseInt(id.substring(id.indexOf("/E") + 2));
     return new TaskSpec(id, module, "E", number, "T " + id, "docs/plans/" + module + "/" + id.substring(module.length() + 1)
-        + ".md", Priority.MEDIUM, Arrays.asList(deps), NEED_REVIEW.contains(id), null, 0, 0, List.of(), "h-" + id, null);
+        // The two that share a line go first, side by side, so the second to merge conflicts.
+        + ".md", SHARING.contains(id) ? Priority.HIGH : Priority.MEDIUM, Arrays.asList(deps), NEED_REVIEW.contains(id),
+        null, 0, 0, List.of(), "h-" + id, null);
   }
 
   private final Vertx vertx;
@@ -112,10 +120,10 @@ final class Simulation {
     }
   }
 
-  /** A person looks at the flagged pull requests every ten minutes and approves them, whatever orch is doing. */
+  /** A person looks at the flagged pull requests every ten minutes and merges them, whatever orch is doing. */
   private void personLooksAtFlaggedPullRequests() {
-    time.after(SimPrbot.A_PERSON_TAKES, null, () -> {
-      life.deliver(() -> life.prbot.approveFlagged());
+    time.after(A_PERSON_TAKES, null, () -> {
+      life.deliver(() -> life.request(() -> life.prbot.personMergesFlagged()));
       world.onAnyExit = () -> life.deliver(() -> life.runs.poll());
       personLooksAtFlaggedPullRequests();
     });
@@ -198,9 +206,9 @@ final class Simulation {
     }
     if (time.now() - lastDoneCheck >= Duration.ofMinutes(5).toMillis() || time.idle()) {
       lastDoneCheck = time.now();
-      life.queries.list(TaskQuery.fromJson(new io.vertx.core.json.JsonObject())).onComplete(listed -> {
+      endState().onComplete(listed -> {
         if (listed.succeeded() && settled(listed.result()) || time.now() > GIVE_UP_AFTER.toMillis() + start()) {
-          finish(listed.succeeded() ? listed.result() : List.of());
+          finish(listed.succeeded() ? listed.result() : EndState.NONE);
         } else {
           fireNextTimer();
         }
@@ -224,21 +232,44 @@ final class Simulation {
     context.runOnContext(v -> loop());
   }
 
-  private boolean settled(List<TaskView> tasks) {
-    return world.liveAgents() == 0 && tasks.stream().allMatch(t -> t.status() == TaskStatus.COMPLETE
-        || (t.status() == TaskStatus.FAILED || t.status() == TaskStatus.STUCK) && t.retryAt() == 0);
+  /** The tasks and the pull requests as the stores hold them. */
+  record EndState(List<TaskView> tasks, List<PullRequestView> pullRequests) {
+    static final EndState NONE = new EndState(List.of(), List.of());
+
+    /** Complete, or left for a person with the reason: failed or stuck for good, or its pull request flagged. */
+    boolean done(TaskView task) {
+      return task.status() == TaskStatus.COMPLETE || flagged(task);
+    }
+
+    boolean flagged(TaskView task) {
+      boolean reason = task.lastError() != null && !task.lastError().isBlank();
+      if (task.status() == TaskStatus.FAILED || task.status() == TaskStatus.STUCK) {
+        return reason && task.retryAt() == 0;
+      }
+      PullRequestView latest = dev.orch.scheduler.TaskLifecycle.newest(pullRequests, task.id()).orElse(null);
+      return task.status() == TaskStatus.IN_REVIEW && reason && latest != null && latest.state() == PrState.FLAGGED
+          && latest.reason() != null && !latest.reason().isBlank();
+    }
+  }
+
+  private Future<EndState> endState() {
+    return life.queries.list(TaskQuery.fromJson(new io.vertx.core.json.JsonObject()))
+        .compose(tasks -> life.prbot.all().map(prs -> new EndState(tasks, prs)));
+  }
+
+  private boolean settled(EndState state) {
+    return world.liveAgents() == 0 && state.tasks().stream().allMatch(state::done);
   }
 
   private void finishFromStore() {
-    life.queries.list(TaskQuery.fromJson(new io.vertx.core.json.JsonObject()))
-        .onComplete(listed -> finish(listed.succeeded() ? listed.result() : List.of()));
+    endState().onComplete(listed -> finish(listed.succeeded() ? listed.result() : EndState.NONE));
   }
 
   /** What the store says at the end, for a replayed schedule that broke an invariant. */
   private void dump() {
     try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("orch.db"))) {
       for (String query : List.of("SELECT id, task_id, attempt, status, resumed_from, pid, stop_cause, reason FROM runs",
-          "SELECT * FROM sim_prs",
+          "SELECT number, task_id, run_id, state, stage, follow_up, fix_rounds, checks_state, reason FROM pull_requests",
           "SELECT task_id, from_status, to_status, reason, at FROM task_transitions ORDER BY id")) {
         System.out.println("== " + query);
         try (var rows = connection.createStatement().executeQuery(query)) {
@@ -257,7 +288,8 @@ final class Simulation {
     }
   }
 
-  private void finish(List<TaskView> tasks) {
+  private void finish(EndState state) {
+    List<TaskView> tasks = state.tasks();
     List<String> violations = new ArrayList<>(world.violations);
     try {
       if (tasks.size() != plan().tasks().size()) {
@@ -265,9 +297,7 @@ final class Simulation {
       }
       for (TaskView task : tasks) {
         boolean complete = task.status() == TaskStatus.COMPLETE;
-        boolean flagged = (task.status() == TaskStatus.FAILED || task.status() == TaskStatus.STUCK)
-            && task.retryAt() == 0 && task.lastError() != null && !task.lastError().isBlank();
-        if (!complete && !flagged) {
+        if (!state.done(task)) {
           violations.add(task.id() + " ended " + task.status().wire() + " (last error: " + task.lastError()
               + "), neither complete nor flagged with a reason");
         }
@@ -277,6 +307,13 @@ final class Simulation {
         }
         if (complete && squashes == 0) {
           violations.add(task.id() + " is complete but its work is not on main");
+        }
+        if (complete && !world.onMain(World.fileOf(task.id())).contains(": work")) {
+          violations.add(task.id() + " is complete but main lacks its agent's work");
+        }
+        if (complete && SHARING.contains(task.id()) && !world.onMain(World.SHARED).contains(task.id())) {
+          violations.add(task.id() + " is complete but its line in " + World.SHARED + " was lost: "
+              + world.onMain(World.SHARED).lines().skip(1).findFirst().orElse(""));
         }
       }
       world.unreachableAgentCommits().forEach(c -> violations.add("agent commit " + c + " is unreachable"));
@@ -291,7 +328,7 @@ final class Simulation {
       dump();
     }
     Outcome outcome = new Outcome(schedule, persisted, lives, world.agentsSpawned, (time.now() - start()) / 60_000,
-        faultsInjected, violations);
+        faultsInjected, world.walked, violations);
     life.bury().onComplete(v -> done.tryComplete(outcome));
   }
 }

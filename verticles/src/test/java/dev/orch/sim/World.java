@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import dev.orch.contract.GitRefs;
 import dev.orch.executor.SupervisedRuns;
+import dev.orch.prbot.SimulatedPrbot;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import org.eclipse.jgit.api.Git;
@@ -50,12 +52,17 @@ final class World implements AutoCloseable, SupervisedRuns.Agents {
     final Path worktree;
     final Path log;
     final boolean dies;
+    /** The follow-up it was asked (a prbot template), or null for a fresh run. */
+    final String asked;
     final long startedAt;
+    /** The main branch when its worktree was made: a fresh branch starts there, not where main is when it commits. */
+    final ObjectId mainAtStart;
     final Promise<Integer> exit = Promise.promise();
     boolean alive = true;
     boolean committed;
 
-    Agent(long id, String taskId, String branch, Path worktree, Path log, boolean dies) {
+    Agent(long id, String taskId, String branch, Path worktree, Path log, boolean dies, String asked) {
+      this.asked = asked;
       this.id = id;
       this.taskId = taskId;
       this.branch = branch;
@@ -63,6 +70,11 @@ final class World implements AutoCloseable, SupervisedRuns.Agents {
       this.log = log;
       this.dies = dies;
       this.startedAt = time.now();
+      try {
+        this.mainAtStart = head(MAIN);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
 
     @Override
@@ -94,12 +106,18 @@ final class World implements AutoCloseable, SupervisedRuns.Agents {
     }
   }
 
+  static final String MAIN = Constants.R_HEADS + "main";
+  /** The file two tasks with no dependency between them both change, on the same line. */
+  static final String SHARED = "src/shared.txt";
+
   final VirtualTime time;
   final Random random;
   final Repository git;
   private final Map<Long, Agent> agents = new LinkedHashMap<>();
   private final Set<ObjectId> agentCommits = new LinkedHashSet<>();
   final List<String> violations = new ArrayList<>();
+  /** What the walk went through: prbot's events ("flagged", "fixing conflict", ...). */
+  final Set<String> walked = new java.util.TreeSet<>();
   private long nextAgent = 1;
   private final Set<Long> agentsToKill;
   /** The forge answers 5xx (or 409) to merges until then. */
@@ -113,12 +131,13 @@ final class World implements AutoCloseable, SupervisedRuns.Agents {
     this.random = random;
     this.agentsToKill = agentsToKill;
     this.git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").setBare(true).call().getRepository();
-    ObjectId first = commit(null, Map.of("README.md", "the project\n"), "initial commit");
-    setRef(Constants.R_HEADS + "main", first);
+    ObjectId first = commit(null, Map.of("README.md", "the project\n", SHARED, "shared by two tasks\nsetting = none\n"
+        + "the end\n"), "initial commit");
+    setRef(MAIN, first);
   }
 
   @Override
-  public SupervisedRuns.Agent spawn(String taskId, String branch, Path worktree, Path log) {
+  public SupervisedRuns.Agent spawn(String taskId, String branch, Path worktree, Path log, String asked) {
     for (Agent other : agents.values()) {
       if (other.alive && other.taskId.equals(taskId)) {
         violations.add("two live agents for " + taskId + " (pids " + other.id + " and " + nextAgent + ") at minute "
@@ -127,7 +146,7 @@ final class World implements AutoCloseable, SupervisedRuns.Agents {
     }
     long id = nextAgent++;
     agentsSpawned++;
-    Agent agent = new Agent(id, taskId, branch, worktree, log, agentsToKill.contains(id));
+    Agent agent = new Agent(id, taskId, branch, worktree, log, agentsToKill.contains(id), asked);
     agents.put(id, agent);
     time.after(Duration.ofMinutes(2 + random.nextInt(9)), null, () -> exit(agent));
     return agent;
@@ -159,10 +178,7 @@ final class World implements AutoCloseable, SupervisedRuns.Agents {
       return;
     }
     try {
-      ObjectId base = head(agent.branch);
-      ObjectId onto = base != null ? base : head(Constants.R_HEADS + "main");
-      ObjectId made = commit(onto, Map.of(fileOf(agent.taskId), "written by agent " + agent.id + "\n"),
-          agent.taskId + ": work of agent " + agent.id);
+      ObjectId made = work(agent);
       setRef(agent.branch, made);
       agentCommits.add(made);
       agent.committed = true;
@@ -173,6 +189,38 @@ final class World implements AutoCloseable, SupervisedRuns.Agents {
       violations.add("agent of " + agent.taskId + " could not finish its work: " + e);
     }
     ended(agent, 0);
+  }
+
+  /**
+   * An agent's commit on its branch: a line in its task's own file ("fix" in a fix round, which turns its checks
+   * green), and for the tasks that share a file, its value added at the end of that file's shared line. Asked to
+   * resolve a conflict, it merges the main branch in and keeps both values on the shared line.
+   */
+  private ObjectId work(Agent agent) throws IOException {
+    ObjectId main = head(MAIN);
+    ObjectId tip = head(agent.branch);
+    ObjectId base = tip != null ? tip : agent.mainAtStart;
+    String own = fileOf(agent.taskId);
+    String before = read(base, own);
+    String what = SimulatedPrbot.CHECKS_FAILED.equals(agent.asked) || SimulatedPrbot.REJECTED.equals(agent.asked)
+        ? "a fix" : SimulatedPrbot.CONFLICT.equals(agent.asked)
+        ? "the conflict resolved" : "work";
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put(own, (before == null ? "" : before) + "agent " + agent.id + ": " + what + "\n");
+    if (SimulatedPrbot.CONFLICT.equals(agent.asked) && tip != null && !isAncestor(main, tip)) {
+      String[] lines = read(main, SHARED).split("\n", -1);
+      lines[1] = lines[1] + ", " + agent.taskId;
+      files.put(SHARED, String.join("\n", lines));
+      return commit(main, files, agent.taskId + ": agent " + agent.id + " merges main, resolving the conflict", tip, main);
+    }
+    if (Simulation.SHARING.contains(agent.taskId)) {
+      String[] lines = read(base, SHARED).split("\n", -1);
+      if (!lines[1].contains(agent.taskId)) {
+        lines[1] = lines[1] + ", " + agent.taskId;
+      }
+      files.put(SHARED, String.join("\n", lines));
+    }
+    return commit(base, files, agent.taskId + ": " + what + " of agent " + agent.id, base);
   }
 
   private void ended(Agent agent, int code) {
@@ -189,27 +237,67 @@ final class World implements AutoCloseable, SupervisedRuns.Agents {
     return "src/" + taskId.replace('/', '-') + ".txt";
   }
 
-  // ---- the forge's side of git
+  // ---- what the forge and the executor do to the repository, and what is checked in it
 
-  /** A squash of the branch onto main, as the forge does it; its message names the task and the pull request. */
-  void squash(String branch, String taskId, int number) throws IOException {
+  /** The forge's answer to a merge now (as {@link SimulatedPrbot.Surroundings#forgeRefuses}): 5xx and 409 in turn. */
+  int forgeRefuses() {
+    return time.now() >= forgeDownUntil ? 0 : (int) (1 + (time.now() / 30_000) % 2);
+  }
+
+  /** The checks are red for the tasks that need a fix round until their branch holds one. */
+  boolean checksPass(Path worktree) {
+    String taskId = taskOf(worktree);
+    if (!Simulation.RED_ONCE.contains(taskId)) {
+      return true;
+    }
+    try {
+      ObjectId tip = head(branchOf(taskId));
+      String own = tip == null ? null : read(tip, fileOf(taskId));
+      return own != null && own.contains(": a fix");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static String taskOf(Path worktree) {
+    String name = worktree.getFileName().toString();
+    int dash = name.lastIndexOf('-');
+    return name.substring(0, dash) + "/" + name.substring(dash + 1);
+  }
+
+  @Override
+  public List<String> removeWorktree(String taskId, String branch, Path worktree, String label) throws IOException {
+    List<String> saved = new ArrayList<>();
+    String slug = taskId.replace('/', '-');
     ObjectId tip = head(branch);
-    ObjectId main = head(Constants.R_HEADS + "main");
-    ObjectId made = commit(main, Map.of(fileOf(taskId), read(tip, fileOf(taskId))), squashMessage(taskId, number));
-    setRef(Constants.R_HEADS + "main", made);
+    if (tip != null) {
+      ObjectId merged = head(GitRefs.MERGED + slug);
+      if (!isAncestor(tip, head(MAIN)) && !tip.equals(merged)) {
+        setRef(GitRefs.ARCHIVE + slug + "/" + label, tip);
+        saved.add(GitRefs.ARCHIVE + slug + "/" + label);
+      }
+      RefUpdate delete = git.updateRef(branch);
+      delete.setForceUpdate(true);
+      delete.delete();
+    }
+    if (Files.exists(worktree)) {
+      try (var paths = Files.walk(worktree)) {
+        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+    return saved;
   }
 
-  static String squashMessage(String taskId, int number) {
-    return taskId + " (#" + number + ")";
-  }
-
-  /** How many squashes of this task main holds. */
+  /** How many commits on main's first-parent line carry this task's change (orch's Orch-Task trailer). */
   int squashesOnMain(String taskId) throws IOException {
     int count = 0;
     try (RevWalk walk = new RevWalk(git)) {
-      walk.markStart(walk.parseCommit(head(Constants.R_HEADS + "main")));
+      walk.setFirstParent(true);
+      walk.markStart(walk.parseCommit(head(MAIN)));
       for (RevCommit commit : walk) {
-        if (commit.getShortMessage().startsWith(taskId + " (#")) {
+        if (commit.getFooterLines("Orch-Task").contains(taskId)) {
           count++;
         }
       }
@@ -217,11 +305,27 @@ final class World implements AutoCloseable, SupervisedRuns.Agents {
     return count;
   }
 
+  /** The file as main has it now. */
+  String onMain(String path) throws IOException {
+    String content = read(head(MAIN), path);
+    return content == null ? "" : content;
+  }
+
+  boolean isAncestor(ObjectId ancestor, ObjectId of) throws IOException {
+    try (RevWalk walk = new RevWalk(git)) {
+      return walk.isMergedInto(walk.parseCommit(ancestor), walk.parseCommit(of));
+    }
+  }
+
   List<String> unreachableAgentCommits() throws IOException {
     Set<ObjectId> reachable = new LinkedHashSet<>();
     try (RevWalk walk = new RevWalk(git)) {
       for (Ref ref : git.getRefDatabase().getRefs()) {
-        walk.markStart(walk.parseCommit(ref.getObjectId()));
+        String name = ref.getName();
+        if (name.startsWith(Constants.R_HEADS) || name.startsWith(GitRefs.ARCHIVE) || name.startsWith(GitRefs.MERGED)
+            || name.startsWith(GitRefs.JOBS)) {
+          walk.markStart(walk.parseCommit(ref.getObjectId()));
+        }
       }
       for (RevCommit commit : walk) {
         reachable.add(commit.copy());
@@ -246,17 +350,19 @@ final class World implements AutoCloseable, SupervisedRuns.Agents {
     try (RevWalk walk = new RevWalk(git); ObjectReader reader = git.newObjectReader()) {
       var tree = walk.parseCommit(commit).getTree();
       var entry = org.eclipse.jgit.treewalk.TreeWalk.forPath(reader, path, tree);
-      return entry == null ? "" : new String(reader.open(entry.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
+      return entry == null ? null : new String(reader.open(entry.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
     }
   }
 
-  private ObjectId commit(ObjectId parent, Map<String, String> files, String message) throws IOException {
+  /** A commit of {@code treeOf}'s tree with {@code files} written over it, on {@code parents}. */
+  private ObjectId commit(ObjectId treeOf, Map<String, String> files, String message, ObjectId... parents)
+      throws IOException {
     try (ObjectInserter inserter = git.newObjectInserter(); ObjectReader reader = git.newObjectReader();
         RevWalk walk = new RevWalk(git)) {
       DirCache index = DirCache.newInCore();
       DirCacheBuilder builder = index.builder();
-      if (parent != null) {
-        builder.addTree(new byte[0], 0, reader, walk.parseCommit(parent).getTree());
+      if (treeOf != null) {
+        builder.addTree(new byte[0], 0, reader, walk.parseCommit(treeOf).getTree());
       }
       builder.finish();
       DirCacheBuilder edit = index.builder();
@@ -278,9 +384,7 @@ final class World implements AutoCloseable, SupervisedRuns.Agents {
       edit.finish();
       CommitBuilder commit = new CommitBuilder();
       commit.setTreeId(index.writeTree(inserter));
-      if (parent != null) {
-        commit.setParentId(parent);
-      }
+      commit.setParentIds(parents);
       PersonIdent who = new PersonIdent("sim", "sim@orch.invalid", new java.util.Date(time.now()),
           java.util.TimeZone.getTimeZone("UTC"));
       commit.setAuthor(who);
