@@ -28,4 +28,9 @@ public class OrchException extends RuntimeException {
   public static OrchException conflict(String message) {
     return new OrchException(ErrorCode.CONFLICT, message);
   }
+
+  /** Something orch depends on is away or failing for now (a forge's 5xx, a peer not answering): try again later. */
+  public static OrchException unavailable(String message) {
+    return new OrchException(ErrorCode.TRANSIENT, message);
+  }
 }

@@ -1,5 +1,6 @@
 package dev.orch.prbot;
 
+import dev.orch.contract.OrchException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -126,7 +127,8 @@ final class GitHubApi {
   private void retryOrFail(HttpMethod method, String path, JsonObject body, int tries, Promise<Response> promise,
       String why) {
     if (tries >= MAX_TRIES) {
-      promise.fail(why + " (" + method + " " + path + ", " + tries + " tries)");
+      // Typed as passing: a forge that is down is waited out, never a reason to hand the pull request to a person.
+      promise.fail(OrchException.unavailable(why + " (" + method + " " + path + ", " + tries + " tries)"));
       return;
     }
     long delay = 500L << (tries - 1);

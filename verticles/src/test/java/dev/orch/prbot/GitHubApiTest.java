@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.orch.contract.ErrorCode;
+import dev.orch.contract.OrchException;
+import java.time.Duration;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +69,20 @@ class GitHubApiTest {
     GitHubApi.Response response = await(api.get("/repos/acme/app/pulls?state=open"));
     assertThat(response.status()).isEqualTo(200);
     assertThat(github.requests()).extracting(FakeGitHub.Request::status).containsExactly(429, 502, 200);
+  }
+
+  @Test
+  void aGitHubThatStaysDownFailsAsPassingSoThePullRequestWaitsRatherThanGoesToAPerson() throws Exception {
+    for (int i = 0; i < 4; i++) {
+      github.failNext("502", "GET /repos/acme/app/pulls");
+    }
+    Future<GitHubApi.Response> answered = api.get("/repos/acme/app/pulls?state=open");
+    assertThat(answered.toCompletionStage().toCompletableFuture()).failsWithin(Duration.ofSeconds(30))
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .havingCause().isInstanceOfSatisfying(OrchException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.TRANSIENT);
+          assertThat(e.getMessage()).contains("GitHub answered 502", "4 tries");
+        });
   }
 
   @Test
