@@ -64,9 +64,10 @@ public final class ExecutorVerticle extends VerticleBase {
       OrchConfig.required("claude", claude);
       OrchConfig.required("executor", executor);
       OrchConfig.required("prompts.override_dir", promptOverrideDir);
-      mcpServers = OrchConfig.required("mcp servers", mcpServers).copy();
-      OrchConfig.required("mcp secret", mcpSecret);
-      env = Map.copyOf(OrchConfig.required("agent environment", env));
+      // Not config keys: the launcher's own, so a missing one is a bug there.
+      mcpServers = java.util.Objects.requireNonNull(mcpServers, "mcpServers").copy();
+      java.util.Objects.requireNonNull(mcpSecret, "mcpSecret");
+      env = Map.copyOf(env);
       OrchConfig.required("executor.env", commandEnv);
     }
 

@@ -36,8 +36,9 @@ public final class NotifierVerticle extends VerticleBase {
       slackWebhook = slackWebhook == null ? "" : slackWebhook;
       desktopEvents = WireJson.listOrEmpty(desktopEvents);
       slackEvents = WireJson.listOrEmpty(slackEvents);
-      OrchConfig.positive("slack attempts", slackAttempts);
-      OrchConfig.positive("slack backoff", slackBackoffMillis);
+      if (slackAttempts <= 0 || slackBackoffMillis <= 0) {
+        throw new IllegalArgumentException("slackAttempts and slackBackoffMillis must be above 0");
+      }
     }
 
     /** The [notifications] section; a failed Slack post is tried five times, a second apart and then longer. */
