@@ -4,7 +4,6 @@ import dev.orch.buildworker.BuildWorkerVerticle;
 import dev.orch.buildworker.SlotPool;
 import dev.orch.cluster.AgentBus;
 import dev.orch.cluster.ClusterSettings;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -75,8 +74,7 @@ final class ServerLink {
           config.gitCacheDir().resolve(config.workerId()).toString(),
           config.worktreeDir().resolve(config.workerId()).resolve(safe(server.name())).toString(), config.useNix(),
           server.name());
-      return vertx.deployVerticle(new BuildWorkerVerticle(slots, listener()), new DeploymentOptions()
-          .setConfig(settings.toJson()));
+      return vertx.deployVerticle(new BuildWorkerVerticle(settings, slots, listener()));
     }).onFailure(e -> {
       LOG.warn("{}: cannot join ({}); trying again in {} s", server.name(), e.getMessage(), backoff / 1000);
       rejoinLater();

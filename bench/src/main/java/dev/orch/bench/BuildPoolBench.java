@@ -8,7 +8,6 @@ import dev.orch.contract.BuildPoolClient;
 import dev.orch.contract.JobOutput;
 import dev.orch.contract.JobRequest;
 import dev.orch.contract.JobView;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -68,7 +67,7 @@ public final class BuildPoolBench {
       var settings = new BuildPoolVerticle.Settings(repo.toString(), work.resolve("state/orch.db").toString(),
           work.resolve("state/jobs").toString(), false, 2, work.resolve("local").toString(), 600, 2, 10, 1000, true,
           "127.0.0.1", 0, "127.0.0.1", true);
-      await(vertx.deployVerticle(new BuildPoolVerticle(), new DeploymentOptions().setConfig(settings.toJson())));
+      await(vertx.deployVerticle(new BuildPoolVerticle(settings)));
       BuildPoolClient pool = new BuildPoolClient(vertx);
       Events events = new Events(vertx);
 

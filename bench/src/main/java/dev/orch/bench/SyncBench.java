@@ -6,7 +6,6 @@ import dev.orch.contract.SyncReport;
 import dev.orch.parser.ParserVerticle;
 import dev.orch.parser.PlanReader;
 import dev.orch.scheduler.SchedulerVerticle;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -89,9 +88,9 @@ public final class SyncBench {
       Vertx vertx = Vertx.vertx();
       try {
         var parser = new ParserVerticle.Settings(root.toString(), plans.toString(), false);
-        var scheduler = SchedulerVerticle.Settings.storeOnly(db.toString());
-        await(vertx.deployVerticle(new ParserVerticle(), new DeploymentOptions().setConfig(parser.toJson())));
-        await(vertx.deployVerticle(new SchedulerVerticle(), new DeploymentOptions().setConfig(scheduler.toJson())));
+        var scheduler = SchedulerVerticle.Settings.storeOnly(db);
+        await(vertx.deployVerticle(new ParserVerticle(parser)));
+        await(vertx.deployVerticle(new SchedulerVerticle(scheduler)));
         SchedulerClient client = new SchedulerClient(vertx);
         SyncReport report = firstSync.time(warmup, () -> await(client.sync()));
         if (report.inserted() != tasks) {

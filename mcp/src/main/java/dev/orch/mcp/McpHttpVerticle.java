@@ -2,7 +2,6 @@ package dev.orch.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orch.contract.BuildPoolClient;
-import dev.orch.contract.BusMessage;
 import dev.orch.contract.McpRunToken;
 import dev.orch.contract.WireJson;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -51,7 +50,7 @@ public final class McpHttpVerticle extends VerticleBase {
 
   /** Where it listens, the token it wants, the folders a worktree may be in, and how build commands are chosen. */
   public record Settings(String host, int port, String token, List<String> worktreeRoots, String preset,
-      Map<String, String> commands) implements BusMessage {
+      Map<String, String> commands) {
     public Settings {
       WireJson.require("token", token);
       host = host == null || host.isBlank() ? "127.0.0.1" : host;
@@ -60,15 +59,18 @@ public final class McpHttpVerticle extends VerticleBase {
     }
   }
 
-  private Settings settings;
+  private final Settings settings;
   private HttpServer server;
   private McpStatelessSyncServer mcp;
   private final Transport transport = new Transport();
   private List<Path> roots;
 
+  public McpHttpVerticle(Settings settings) {
+    this.settings = settings;
+  }
+
   @Override
   public Future<?> start() {
-    settings = WireJson.fromJson(config(), Settings.class);
     McpJsonMapper mapper = new JacksonMcpJsonMapper(new ObjectMapper());
     BuildTools tools = new BuildTools(new BuildPoolClient(vertx), new BuildCommands(settings.preset(), settings.commands()));
     List<McpStatelessServerFeatures.SyncToolSpecification> specs = tools.tools().stream()

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.orch.buildpool.BuildPoolVerticle;
 import dev.orch.contract.McpRunToken;
 import dev.orch.git.GitCli;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -54,10 +53,10 @@ class McpHttpVerticleTest {
     var pool = new BuildPoolVerticle.Settings(repo.toString(), tmp.resolve("state/orch.db").toString(),
         tmp.resolve("state/jobs").toString(), true, 2, tmp.resolve("local").toString(), 60, 30, 90, 50, false, "127.0.0.1",
         0, "127.0.0.1", true);
-    sync(vertx.deployVerticle(new BuildPoolVerticle(), new DeploymentOptions().setConfig(pool.toJson())));
-    McpHttpVerticle mcp = new McpHttpVerticle();
+    sync(vertx.deployVerticle(new BuildPoolVerticle(pool)));
     var settings = new McpHttpVerticle.Settings("127.0.0.1", 0, TOKEN, List.of(repo.toString()), "auto", Map.of());
-    sync(vertx.deployVerticle(mcp, new DeploymentOptions().setConfig(settings.toJson())));
+    McpHttpVerticle mcp = new McpHttpVerticle(settings);
+    sync(vertx.deployVerticle(mcp));
     port = mcp.actualPort();
     client = WebClient.create(vertx);
   }

@@ -1,10 +1,10 @@
 package dev.orch.batch;
 
+import dev.orch.config.OrchConfig;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.Batch.Action;
 import dev.orch.contract.BatchSummary;
 import dev.orch.contract.BatchView;
-import dev.orch.contract.BusMessage;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.ExecutorClient;
 import dev.orch.contract.OrchException;
@@ -17,7 +17,6 @@ import dev.orch.contract.TaskQuery;
 import dev.orch.contract.TaskRef;
 import dev.orch.contract.TaskStatus;
 import dev.orch.contract.TaskView;
-import dev.orch.contract.WireJson;
 import dev.orch.db.Database;
 import dev.orch.flow.SerialQueue;
 import io.vertx.core.Future;
@@ -54,16 +53,20 @@ public final class BatchVerticle extends VerticleBase {
       TaskStatus.IN_REVIEW);
 
   /** {@code stopAtDeadline}: stop a batch's running tasks when its time is up (else they may finish). */
-  public record Settings(String scheduleFile, String databasePath, boolean stopAtDeadline, boolean orchestrate)
-      implements BusMessage {
+  public record Settings(String scheduleFile, String databasePath, boolean stopAtDeadline, boolean orchestrate) {
     public Settings {
-      WireJson.require("schedule_file", scheduleFile);
-      WireJson.require("database_path", databasePath);
+      OrchConfig.required("batch.schedule_file", scheduleFile);
+      OrchConfig.required("general.database_path", databasePath);
+    }
+
+    public static Settings from(OrchConfig config, boolean orchestrate) {
+      return new Settings(config.batch().scheduleFile().toString(), config.general().databasePath().toString(),
+          config.batch().stopAtDeadline(), orchestrate);
     }
   }
 
   private final Clock clock;
-  private Settings settings;
+  private final Settings settings;
   private BatchStore store;
   private Pool pool;
   private final Map<String, BatchSpec> specs = new LinkedHashMap<>();
@@ -75,17 +78,17 @@ public final class BatchVerticle extends VerticleBase {
   private long timer = -1;
   private final SerialQueue steps = new SerialQueue();
 
-  public BatchVerticle() {
-    this(Clock.systemDefaultZone());
+  public BatchVerticle(Settings settings) {
+    this(settings, Clock.systemDefaultZone());
   }
 
-  public BatchVerticle(Clock clock) {
+  public BatchVerticle(Settings settings, Clock clock) {
+    this.settings = settings;
     this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
-    settings = WireJson.fromJson(config(), Settings.class);
     scheduler = new SchedulerClient(vertx);
     executor = new ExecutorClient(vertx);
     prbot = new PrbotClient(vertx);

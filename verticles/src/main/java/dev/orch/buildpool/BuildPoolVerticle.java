@@ -1,10 +1,11 @@
 package dev.orch.buildpool;
 
+import dev.orch.config.ConfigLoader;
+import dev.orch.config.OrchConfig;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.BuildPool.Action;
 import dev.orch.contract.Addresses.BuildPool.AgentAction;
 import dev.orch.contract.Addresses.BuildWorker;
-import dev.orch.contract.BusMessage;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.JobRef;
 import dev.orch.contract.JobRequest;
@@ -14,7 +15,6 @@ import dev.orch.contract.JobsQuery;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.OutputQuery;
 import dev.orch.contract.PoolStatus;
-import dev.orch.contract.WireJson;
 import dev.orch.contract.WorkerView;
 import dev.orch.contract.buildagent.AgentHeartbeat;
 import dev.orch.contract.buildagent.AgentLeave;
@@ -54,40 +54,60 @@ public final class BuildPoolVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BuildPoolVerticle.class);
 
   /**
-   * This verticle's slice of the config. Without {@code orchestrate} it only answers questions (a CLI process): it
-   * runs no job and serves no git daemon. A job's timeout is at most {@code maxJobSecs}, its kept output at most
-   * {@code maxJobOutputBytes}, and all jobs' kept output at most {@code keepJobsBytes}.
+   * This verticle's slice of the config, the [build_pool] section in the units the coordinator works in (bytes, the
+   * jobs' log folder, the host agents fetch from). Without {@code orchestrate} it only answers questions (a CLI
+   * process): it runs no job and serves no git daemon. A job's timeout is at most {@code maxJobSecs}, its kept output
+   * at most {@code maxJobOutputBytes}, and all jobs' kept output at most {@code keepJobsBytes}.
    */
   public record Settings(String projectRoot, String databasePath, String logDir, boolean localFallback, int localMaxJobs,
       String localWorktreeDir, int defaultTimeoutSecs, int heartbeatIntervalSecs, int heartbeatTimeoutSecs, int keepJobs,
       boolean gitDaemon, String gitDaemonHost, int gitDaemonPort, String advertiseHost, boolean orchestrate,
-      ChildEnvironment jobEnv, int maxJobSecs, long maxJobOutputBytes, long keepJobsBytes) implements BusMessage {
+      ChildEnvironment jobEnv, int maxJobSecs, long maxJobOutputBytes, long keepJobsBytes) {
     public Settings {
-      maxJobSecs = maxJobSecs <= 0 ? 7200 : maxJobSecs;
-      maxJobOutputBytes = maxJobOutputBytes <= 0 ? 64L << 20 : maxJobOutputBytes;
-      keepJobsBytes = keepJobsBytes <= 0 ? 2048L << 20 : keepJobsBytes;
-      WireJson.require("project_root", projectRoot);
-      WireJson.require("database_path", databasePath);
-      WireJson.require("log_dir", logDir);
-      keepJobs = keepJobs <= 0 ? 200 : keepJobs;
-      defaultTimeoutSecs = defaultTimeoutSecs <= 0 ? 300 : defaultTimeoutSecs;
-      heartbeatIntervalSecs = heartbeatIntervalSecs <= 0 ? 30 : heartbeatIntervalSecs;
-      heartbeatTimeoutSecs = heartbeatTimeoutSecs <= 0 ? 90 : heartbeatTimeoutSecs;
-      jobEnv = jobEnv == null ? ChildEnvironment.allowListOnly() : jobEnv;
+      OrchConfig.required("general.project_root", projectRoot);
+      OrchConfig.required("general.database_path", databasePath);
+      OrchConfig.required("general.log_dir", logDir);
+      OrchConfig.positive("build_pool.local_fallback.max_jobs", localMaxJobs);
+      OrchConfig.positive("build_pool.timeouts.job_default_secs", defaultTimeoutSecs);
+      OrchConfig.positive("build_pool.timeouts.heartbeat_interval_secs", heartbeatIntervalSecs);
+      OrchConfig.positive("build_pool.timeouts.heartbeat_timeout_secs", heartbeatTimeoutSecs);
+      OrchConfig.positive("build_pool.keep_jobs", keepJobs);
+      OrchConfig.required("executor.env", jobEnv);
+      OrchConfig.positive("build_pool.timeouts.job_max_secs", maxJobSecs);
+      OrchConfig.positive("build_pool.max_job_output_mib", maxJobOutputBytes);
+      OrchConfig.positive("build_pool.keep_jobs_mib", keepJobsBytes);
     }
 
-    /** Local jobs get the allow-listed environment alone; the ceilings are their defaults. */
+    /** {@code pool}: this process coordinates the pool (runs jobs, serves the git daemon). */
+    public static Settings from(OrchConfig config, boolean pool) {
+      var g = config.general();
+      var bp = config.buildPool();
+      var cluster = bp.cluster();
+      return new Settings(g.projectRoot().toString(), g.databasePath().toString(), g.logDir().resolve("build-jobs").toString(),
+          bp.localFallback().enabled(), bp.localFallback().maxJobs(), bp.localFallback().worktreeDir().toString(),
+          bp.timeouts().jobDefaultSecs(), bp.timeouts().heartbeatIntervalSecs(), bp.timeouts().heartbeatTimeoutSecs(),
+          bp.keepJobs(), bp.enabled(), bp.gitDaemonListenAddr(), bp.gitDaemonPort(),
+          cluster.advertiseHost().isBlank() ? cluster.host() : cluster.advertiseHost(), pool, config.childEnvironment(),
+          bp.timeouts().jobMaxSecs(), (long) bp.maxJobOutputMib() << 20, (long) bp.keepJobsMib() << 20);
+    }
+
+    /** Local jobs get the allow-listed environment alone; the ceilings are the schema's defaults. */
     public Settings(String projectRoot, String databasePath, String logDir, boolean localFallback, int localMaxJobs,
         String localWorktreeDir, int defaultTimeoutSecs, int heartbeatIntervalSecs, int heartbeatTimeoutSecs, int keepJobs,
         boolean gitDaemon, String gitDaemonHost, int gitDaemonPort, String advertiseHost, boolean orchestrate) {
       this(projectRoot, databasePath, logDir, localFallback, localMaxJobs, localWorktreeDir, defaultTimeoutSecs,
           heartbeatIntervalSecs, heartbeatTimeoutSecs, keepJobs, gitDaemon, gitDaemonHost, gitDaemonPort, advertiseHost,
-          orchestrate, null, 0, 0, 0);
+          orchestrate, ChildEnvironment.allowListOnly(), defaults(projectRoot).timeouts().jobMaxSecs(),
+          (long) defaults(projectRoot).maxJobOutputMib() << 20, (long) defaults(projectRoot).keepJobsMib() << 20);
+    }
+
+    private static OrchConfig.BuildPool defaults(String projectRoot) {
+      return ConfigLoader.defaults(Path.of(projectRoot)).buildPool();
     }
   }
 
   private final Clock clock;
-  private Settings settings;
+  private final Settings settings;
   private Pool pool;
   private JobStore store;
   private JobLogs logs;
@@ -98,17 +118,17 @@ public final class BuildPoolVerticle extends VerticleBase {
   private final Set<String> probing = new HashSet<>();
   private long watchdog = -1;
 
-  public BuildPoolVerticle() {
-    this(Clock.systemUTC());
+  public BuildPoolVerticle(Settings settings) {
+    this(settings, Clock.systemUTC());
   }
 
-  public BuildPoolVerticle(Clock clock) {
+  public BuildPoolVerticle(Settings settings, Clock clock) {
+    this.settings = settings;
     this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
-    settings = WireJson.fromJson(config(), Settings.class);
     logs = new JobLogs(Path.of(settings.logDir()), settings.keepJobs(), settings.maxJobOutputBytes(), settings.keepJobsBytes());
     workers = new WorkerRegistry(clock, Duration.ofSeconds(settings.heartbeatTimeoutSecs()));
     dispatcher = new JobDispatcher(clock, new JobDispatcher.Limits(settings.localFallback() && settings.orchestrate(),

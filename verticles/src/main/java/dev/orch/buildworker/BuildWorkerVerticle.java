@@ -52,7 +52,7 @@ public final class BuildWorkerVerticle extends VerticleBase {
 
   /** This verticle's slice of the agent's config. */
   public record Settings(String workerId, String host, String gitCacheDir, String worktreeDir, boolean useNix,
-      String serverName) implements BusMessage {
+      String serverName) {
     public Settings {
       WireJson.require("worker_id", workerId);
       WireJson.require("git_cache_dir", gitCacheDir);
@@ -100,7 +100,7 @@ public final class BuildWorkerVerticle extends VerticleBase {
   private final SlotPool slots;
   private final Listener listener;
   private int failedRegistrations;
-  private Settings settings;
+  private final Settings settings;
   private WorkerCheckout checkout;
   private Context context;
   private final Map<Long, Job> jobs = new HashMap<>();
@@ -110,18 +110,18 @@ public final class BuildWorkerVerticle extends VerticleBase {
   private boolean stopped;
   private Runnable slotsChanged;
 
-  public BuildWorkerVerticle(SlotPool slots) {
-    this(slots, NOBODY);
+  public BuildWorkerVerticle(Settings settings, SlotPool slots) {
+    this(settings, slots, NOBODY);
   }
 
-  public BuildWorkerVerticle(SlotPool slots, Listener listener) {
+  public BuildWorkerVerticle(Settings settings, SlotPool slots, Listener listener) {
+    this.settings = settings;
     this.slots = slots;
     this.listener = listener;
   }
 
   @Override
   public Future<?> start() {
-    settings = WireJson.fromJson(config(), Settings.class);
     context = vertx.getOrCreateContext();
     checkout = new WorkerCheckout(Path.of(settings.gitCacheDir()), Path.of(settings.worktreeDir()), slots.size());
     slotsChanged = () -> context.runOnContext(v -> heartbeat());

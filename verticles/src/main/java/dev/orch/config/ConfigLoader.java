@@ -55,7 +55,19 @@ public final class ConfigLoader {
   }
 
   public Loaded load(Path explicitFile) {
-    Optional<Path> file = locate(explicitFile);
+    return read(locate(explicitFile), null);
+  }
+
+  /**
+   * The config of a project with nothing written and nothing overridden: every key at its {@link ConfigSchema} default,
+   * typed. For tests and tools that run verticles without a config file; nothing else spells a default.
+   */
+  public static OrchConfig defaults(Path projectRoot) {
+    Path root = projectRoot.toAbsolutePath().normalize();
+    return new ConfigLoader(Map.of(), root, Path.of(System.getProperty("user.home"))).read(Optional.empty(), root).config();
+  }
+
+  private Loaded read(Optional<Path> file, Path givenRoot) {
     String where = file.map(Path::toString).orElse("(defaults)");
     String text = file.map(this::read).orElse("");
     JsonNode tree = parse(text, where);
@@ -69,7 +81,7 @@ public final class ConfigLoader {
     Map<String, Object> values = new HashMap<>();
     Source source = new Source(where, lines, written);
     Object root = resolve(ConfigSchema.key(ConfigSchema.PROJECT_ROOT).orElseThrow(), source, baseDir, null, errors);
-    Path projectRoot = root != null ? (Path) root : gitTopLevel(cwd);
+    Path projectRoot = root != null ? (Path) root : givenRoot != null ? givenRoot : gitTopLevel(cwd);
     if (projectRoot == null) {
       errors.add(where + ": general.project_root is not set and " + cwd + " is not inside a git repository"
           + " (set it in the config, or run orch inside your project)");

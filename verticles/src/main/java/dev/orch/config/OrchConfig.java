@@ -49,6 +49,10 @@ public record OrchConfig(
       return new Scheduler(v.integer("scheduler.max_retries"), v.duration("scheduler.retry_base_delay"),
           v.duration("scheduler.retry_max_delay"));
     }
+
+    public Scheduler withMaxRetries(int retries) {
+      return new Scheduler(retries, retryBaseDelay, retryMaxDelay);
+    }
   }
 
   public record Claude(String model, int maxTokens, String command, List<String> args, int maxTurns, String permissionMode,
@@ -273,6 +277,25 @@ public record OrchConfig(
   /** The environment for agents, checks, setup commands and build jobs: the allow-list and {@code executor.env}. */
   public dev.orch.process.ChildEnvironment childEnvironment() {
     return executor.childEnvironment(secretValues());
+  }
+
+  /**
+   * For the compact constructors of verticles' settings, which validate and never default (each default is written
+   * once, in {@link ConfigSchema}): a missing value names its key.
+   */
+  public static <T> T required(String key, T value) {
+    if (value == null) {
+      throw new IllegalArgumentException("config key '" + key + "' is missing");
+    }
+    return value;
+  }
+
+  /** Like {@link #required}, for a number or duration that must be above zero. */
+  public static long positive(String key, long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException("config key '" + key + "' must be greater than 0, got " + value);
+    }
+    return value;
   }
 
   static OrchConfig from(Optional<Path> source, ConfigValues v, Map<String, String> env) {

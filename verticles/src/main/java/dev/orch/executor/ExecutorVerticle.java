@@ -3,7 +3,6 @@ package dev.orch.executor;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.Executor.Action;
 import dev.orch.contract.AgentOutput;
-import dev.orch.contract.BusMessage;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.LaunchRequest;
 import dev.orch.contract.MessagePaths;
@@ -16,7 +15,7 @@ import dev.orch.contract.RunLogPage;
 import dev.orch.contract.RunView;
 import dev.orch.contract.StopRequest;
 import dev.orch.contract.TaskId;
-import dev.orch.contract.WireJson;
+import dev.orch.config.OrchConfig;
 import dev.orch.db.Database;
 import dev.orch.db.UntilWritten;
 import dev.orch.git.GitCli;
@@ -51,42 +50,58 @@ public final class ExecutorVerticle extends VerticleBase {
   private static final long SWEEP_MILLIS = 30_000;
 
   /**
-   * This verticle's slice of the config. {@code mcpServers} is the JSON object written as each run's MCP config, with
+   * This verticle's slice of the config: the [general], [claude] and [executor] sections as {@link OrchConfig} typed
+   * them, and what the launcher adds. {@code mcpServers} is the JSON object written as each run's MCP config, with
    * {@code ${worktree}} and {@code ${task_id}} in its strings filled in for the run, and {@code ${mcp_token}} with the
    * run's own token derived from {@code mcpSecret} ({@link dev.orch.contract.McpRunToken}). Without
    * {@code orchestrate} the executor only answers questions about runs (a CLI process while no orch is running): it
-   * neither re-attaches to agents nor follows their output. A launch's plan file must be inside {@code plansDir}
-   * (absolute; empty: anywhere in the project).
+   * neither re-attaches to agents nor follows their output. A launch's plan file must be inside general.plans_dir.
    */
-  public record Settings(String projectRoot, String worktreeDir, String logDir, String stateDir, String databasePath,
-      String mainBranch, String branchPrefix, List<String> copyFiles, String setupCommand, String promptOverrideDir,
-      String command, List<String> args, String model, int maxTurns, String permissionMode, List<String> allowedTools,
-      JsonObject mcpServers, String mcpSecret, Map<String, String> env, boolean orchestrate,
-      ChildEnvironment commandEnv, String plansDir) implements BusMessage {
+  public record Settings(OrchConfig.General general, OrchConfig.Claude claude, OrchConfig.Executor executor,
+      Path promptOverrideDir, JsonObject mcpServers, String mcpSecret, Map<String, String> env, boolean orchestrate,
+      ChildEnvironment commandEnv) {
     public Settings {
-      WireJson.require("project_root", projectRoot);
-      WireJson.require("worktree_dir", worktreeDir);
-      WireJson.require("log_dir", logDir);
-      WireJson.require("database_path", databasePath);
-      copyFiles = WireJson.listOrEmpty(copyFiles);
-      args = WireJson.listOrEmpty(args);
-      allowedTools = WireJson.listOrEmpty(allowedTools);
-      mcpServers = mcpServers == null ? new JsonObject() : mcpServers;
-      mcpSecret = mcpSecret == null ? "" : mcpSecret;
-      env = env == null ? Map.of() : Map.copyOf(env);
-      commandEnv = commandEnv == null ? ChildEnvironment.allowListOnly() : commandEnv;
-      setupCommand = setupCommand == null ? "" : setupCommand;
-      branchPrefix = branchPrefix == null ? "orch/" : branchPrefix;
-      plansDir = plansDir == null ? "" : plansDir;
+      OrchConfig.required("general", general);
+      OrchConfig.required("claude", claude);
+      OrchConfig.required("executor", executor);
+      OrchConfig.required("prompts.override_dir", promptOverrideDir);
+      // Not config keys: the launcher's own, so a missing one is a bug there.
+      mcpServers = java.util.Objects.requireNonNull(mcpServers, "mcpServers").copy();
+      java.util.Objects.requireNonNull(mcpSecret, "mcpSecret");
+      env = Map.copyOf(env);
+      OrchConfig.required("executor.env", commandEnv);
+    }
+
+    /**
+     * {@code mcpServers}: orch's MCP endpoint for agents, when this process serves one and executor.build_tools is on;
+     * {@code agentEnv}: what the launcher adds to each agent's environment.
+     */
+    public static Settings from(OrchConfig config, JsonObject mcpServers, String mcpSecret, Map<String, String> agentEnv,
+        boolean orchestrate) {
+      return new Settings(config.general(), config.claude(), config.executor(), config.prompts().overrideDir(),
+          config.executor().buildTools() && mcpServers != null ? mcpServers : new JsonObject(), mcpSecret, agentEnv,
+          orchestrate, config.childEnvironment());
+    }
+
+    List<String> copyFiles() {
+      return executor.copyFiles();
+    }
+
+    String setupCommand() {
+      return executor.setupCommand();
+    }
+
+    String logDir() {
+      return general.logDir().toString();
     }
 
     Path plansRelative() {
-      return plansDir.isEmpty() ? null : Path.of(projectRoot).toAbsolutePath().normalize()
-          .relativize(Path.of(plansDir).toAbsolutePath().normalize());
+      return general.projectRoot().toAbsolutePath().normalize()
+          .relativize(general.plansDir().toAbsolutePath().normalize());
     }
   }
 
-  private Settings settings;
+  private final Settings settings;
   private Pool pool;
   private RunStore store;
   private RunSupervisor supervisor;
@@ -96,23 +111,27 @@ public final class ExecutorVerticle extends VerticleBase {
   private long pollTimer = -1;
   private long sweepTimer = -1;
 
+  public ExecutorVerticle(Settings settings) {
+    this.settings = settings;
+  }
+
   @Override
   public Future<?> start() {
-    settings = WireJson.fromJson(config(), Settings.class);
-    Path root = Path.of(settings.projectRoot());
-    Worktrees worktrees = new Worktrees(new GitWorkspace(new GitCli(root)), Path.of(settings.worktreeDir()),
-        Path.of(settings.stateDir()).resolve("bundles"), settings.mainBranch(), settings.branchPrefix());
-    AgentLauncher launcher = new AgentLauncher(new AgentLauncher.Settings(settings.command(), settings.args(),
-        settings.model(), settings.maxTurns(), settings.permissionMode(), settings.allowedTools()), settings.commandEnv(),
+    var general = settings.general();
+    Path root = general.projectRoot();
+    Worktrees worktrees = new Worktrees(new GitWorkspace(new GitCli(root)), general.worktreeDir(),
+        general.stateDir().resolve("bundles"), general.mainBranch(), general.branchPrefix());
+    var claude = settings.claude();
+    AgentLauncher launcher = new AgentLauncher(new AgentLauncher.Settings(claude.command(), claude.args(),
+        claude.model(), claude.maxTurns(), claude.permissionMode(), claude.allowedTools()), settings.commandEnv(),
         settings.env());
-    PromptLibrary library = new PromptLibrary(root,
-        settings.promptOverrideDir() == null ? null : Path.of(settings.promptOverrideDir()));
+    PromptLibrary library = new PromptLibrary(root, settings.promptOverrideDir());
     RunPrompts prompts = new RunPrompts(library, root, settings.mcpServers(), settings.mcpSecret());
     Context context = vertx.getOrCreateContext();
     AgentProcesses processes = new OsProcesses(launcher, task -> context.runOnContext(v -> task.run()));
     Host host = new VertxHost();
     prbot = new PrbotClient(vertx);
-    return Database.open(vertx, Path.of(settings.databasePath()))
+    return Database.open(vertx, general.databasePath())
         .compose(opened -> {
           pool = opened;
           store = new RunStore(pool);

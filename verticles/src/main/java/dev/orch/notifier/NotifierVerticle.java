@@ -1,8 +1,8 @@
 package dev.orch.notifier;
 
+import dev.orch.config.OrchConfig;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.BatchSummary;
-import dev.orch.contract.BusMessage;
 import dev.orch.contract.ExecutorClient;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.SchedulerClient;
@@ -30,14 +30,20 @@ public final class NotifierVerticle extends VerticleBase {
 
   /** This verticle's slice of the config; event names are {@link Notice.Kind} in lower case. */
   public record Settings(boolean desktop, String desktopCommand, List<String> desktopEvents, String slackWebhook,
-      List<String> slackEvents, int slackAttempts, long slackBackoffMillis) implements BusMessage {
+      List<String> slackEvents, int slackAttempts, long slackBackoffMillis) {
     public Settings {
       desktopCommand = desktopCommand == null ? "" : desktopCommand;
       slackWebhook = slackWebhook == null ? "" : slackWebhook;
       desktopEvents = WireJson.listOrEmpty(desktopEvents);
       slackEvents = WireJson.listOrEmpty(slackEvents);
-      slackAttempts = slackAttempts <= 0 ? 5 : slackAttempts;
-      slackBackoffMillis = slackBackoffMillis <= 0 ? 1000 : slackBackoffMillis;
+      if (slackAttempts <= 0 || slackBackoffMillis <= 0) {
+        throw new IllegalArgumentException("slackAttempts and slackBackoffMillis must be above 0");
+      }
+    }
+
+    /** The [notifications] section; a failed Slack post is tried five times, a second apart and then longer. */
+    public static Settings from(OrchConfig.Notifications n) {
+      return new Settings(n.desktop(), n.desktopCommand(), n.desktopEvents(), n.slackWebhook(), n.slackEvents(), 5, 1000);
     }
 
     @Override
@@ -46,7 +52,7 @@ public final class NotifierVerticle extends VerticleBase {
     }
   }
 
-  private Settings settings;
+  private final Settings settings;
   private Set<Notice.Kind> toDesktop;
   private Set<Notice.Kind> toSlack;
   private DesktopNotifier desktop;
@@ -55,9 +61,12 @@ public final class NotifierVerticle extends VerticleBase {
   private SchedulerClient scheduler;
   private ExecutorClient executor;
 
+  public NotifierVerticle(Settings settings) {
+    this.settings = settings;
+  }
+
   @Override
   public Future<?> start() {
-    settings = WireJson.fromJson(config(), Settings.class);
     try {
       toDesktop = kinds(settings.desktopEvents(), "notifications.desktop_events");
       toSlack = kinds(settings.slackEvents(), "notifications.slack_events");

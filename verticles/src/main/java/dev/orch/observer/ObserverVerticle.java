@@ -1,10 +1,10 @@
 package dev.orch.observer;
 
+import dev.orch.config.OrchConfig;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.Observer.Action;
 import dev.orch.contract.AgentEvent;
 import dev.orch.contract.AgentOutput;
-import dev.orch.contract.BusMessage;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.ExecutorClient;
 import dev.orch.contract.RunAlert;
@@ -12,12 +12,10 @@ import dev.orch.contract.RunStatus;
 import dev.orch.contract.RunView;
 import dev.orch.contract.StopCause;
 import dev.orch.contract.StopRequest;
-import dev.orch.contract.WireJson;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import org.slf4j.Logger;
@@ -31,37 +29,34 @@ import org.slf4j.LoggerFactory;
 public final class ObserverVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ObserverVerticle.class);
 
-  /** This verticle's slice of the config; limits of 0 mean none. */
-  public record Settings(long idleTimeoutMillis, long runTimeoutMillis, double maxCostUsdPerTask, double maxCostUsdPerDay)
-      implements BusMessage {
-  }
-
   private final Clock clock;
-  private Settings settings;
+  /** This verticle's slice of the config, the [observer] section; cost limits of 0 mean none. */
+  private final OrchConfig.Observer settings;
   private ExecutorClient executor;
   private Liveness liveness;
   private Spend spend;
   private long timer = -1;
 
-  public ObserverVerticle() {
-    this(Clock.systemDefaultZone());
+  public ObserverVerticle(OrchConfig.Observer settings) {
+    this(settings, Clock.systemDefaultZone());
   }
 
   /** With a clock of the test's choosing. */
-  public ObserverVerticle(Clock clock) {
+  public ObserverVerticle(OrchConfig.Observer settings, Clock clock) {
+    this.settings = OrchConfig.required("observer", settings);
     this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
-    settings = WireJson.fromJson(config(), Settings.class);
     executor = new ExecutorClient(vertx);
-    liveness = new Liveness(Duration.ofMillis(settings.idleTimeoutMillis()), Duration.ofMillis(settings.runTimeoutMillis()));
+    liveness = new Liveness(settings.idleTimeout(), settings.runTimeout());
     var bus = vertx.eventBus();
     var started = bus.<JsonObject>consumer(Addresses.Executor.EVT_STARTED, m -> onStarted(RunView.fromJson(m.body())));
     var output = bus.<JsonObject>consumer(Addresses.Executor.EVT_OUTPUT, m -> onOutput(AgentOutput.fromJson(m.body())));
     var finished = bus.<JsonObject>consumer(Addresses.Executor.EVT_FINISHED, m -> liveness.forget(RunView.fromJson(m.body()).runId()));
-    long checkEvery = Math.max(200, Math.min(5_000, Math.min(settings.idleTimeoutMillis(), settings.runTimeoutMillis()) / 4));
+    long checkEvery = Math.max(200, Math.min(5_000, Math.min(settings.idleTimeout().toMillis(),
+        settings.runTimeout().toMillis()) / 4));
     return Future.all(started.completion(), output.completion(), finished.completion())
         .compose(v -> executor.spend().recover(e -> Future.succeededFuture(null)))
         .compose(summary -> {

@@ -1,14 +1,13 @@
 package dev.orch.parser;
 
+import dev.orch.config.OrchConfig;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.Parser.Action;
-import dev.orch.contract.BusMessage;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.PlanParsed;
 import dev.orch.contract.PlanSnapshot;
 import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskSpec;
-import dev.orch.contract.WireJson;
 import dev.orch.contract.MessagePaths;
 import dev.orch.contract.WriteStatusRequest;
 import io.vertx.core.Context;
@@ -31,10 +30,15 @@ public final class ParserVerticle extends VerticleBase {
 
   /** This verticle's slice of the config. */
   /** {@code worktreeDir}: orch's worktree folder, whose direct children may have status written into them. */
-  public record Settings(String projectRoot, String plansDir, boolean watch, String worktreeDir) implements BusMessage {
+  public record Settings(String projectRoot, String plansDir, boolean watch, String worktreeDir) {
     public Settings {
-      WireJson.require("project_root", projectRoot);
-      WireJson.require("plans_dir", plansDir);
+      OrchConfig.required("general.project_root", projectRoot);
+      OrchConfig.required("general.plans_dir", plansDir);
+    }
+
+    public static Settings from(OrchConfig config, boolean watch) {
+      var g = config.general();
+      return new Settings(g.projectRoot().toString(), g.plansDir().toString(), watch, g.worktreeDir().toString());
     }
 
     /** Status may then be written only into the project itself. */
@@ -43,6 +47,7 @@ public final class ParserVerticle extends VerticleBase {
     }
   }
 
+  private final Settings settings;
   private Path projectRoot;
   private Path plansDir;
   private String worktreeDir;
@@ -52,9 +57,12 @@ public final class ParserVerticle extends VerticleBase {
   private List<TaskSpec> lastTasks = List.of();
   private JsonArray lastTasksJson;
 
+  public ParserVerticle(Settings settings) {
+    this.settings = settings;
+  }
+
   @Override
   public Future<?> start() {
-    Settings settings = WireJson.fromJson(config(), Settings.class);
     projectRoot = Path.of(settings.projectRoot());
     plansDir = Path.of(settings.plansDir());
     worktreeDir = settings.worktreeDir();

@@ -1,8 +1,8 @@
 package dev.orch.prbot;
 
+import dev.orch.config.OrchConfig;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.Prbot.Action;
-import dev.orch.contract.BusMessage;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.ExecutorClient;
 import dev.orch.contract.OrchException;
@@ -12,7 +12,6 @@ import dev.orch.contract.PullRequestView;
 import dev.orch.contract.RunView;
 import dev.orch.contract.SchedulerClient;
 import dev.orch.contract.TaskId;
-import dev.orch.contract.WireJson;
 import dev.orch.db.Database;
 import dev.orch.git.GitCli;
 import dev.orch.process.ChildEnvironment;
@@ -23,9 +22,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,51 +32,53 @@ import java.util.Optional;
  */
 public final class PrbotVerticle extends VerticleBase {
 
-  /** This verticle's slice of the config. Without {@code orchestrate} it only answers questions (a CLI process). */
-  public record Settings(String projectRoot, String worktreeDir, String logDir, String databasePath, String mainBranch,
-      String mergeMethod, String updateMethod, List<String> checkCommands, long checkTimeoutMillis, int maxFixRounds,
-      int outputBudgetChars, int maxChangedLines, Map<String, Map<String, List<String>>> reviewRules, boolean orchestrate,
-      String forgeKind, GitHub github, ChildEnvironment commandEnv, String plansDir) implements BusMessage {
-    /** Where the GitHub forge finds the repository; the token stays out of every log line. */
-    public record GitHub(String owner, String repo, String apiUrl, String token, String remote, long pollIntervalMillis) {
-      @Override
-      public String toString() {
-        return "GitHub[" + owner + "/" + repo + " at " + apiUrl + "]";
-      }
+  /**
+   * This verticle's slice of the config: the [forge], [github], [checks] and [review] sections as {@link OrchConfig}
+   * typed them. Without {@code orchestrate} it only answers questions (a CLI process).
+   */
+  public record Settings(OrchConfig.General general, OrchConfig.Forge forge, OrchConfig.GitHub github,
+      OrchConfig.Checks checks, OrchConfig.Review review, boolean orchestrate, ChildEnvironment commandEnv) {
+    public Settings {
+      OrchConfig.required("general", general);
+      OrchConfig.required("forge", forge);
+      OrchConfig.required("github", github);
+      OrchConfig.required("checks", checks);
+      OrchConfig.required("review", review);
+      OrchConfig.required("executor.env", commandEnv);
     }
 
-    public Settings {
-      WireJson.require("project_root", projectRoot);
-      WireJson.require("worktree_dir", worktreeDir);
-      WireJson.require("database_path", databasePath);
-      logDir = logDir == null ? Path.of(worktreeDir).resolveSibling("logs").toString() : logDir;
-      mergeMethod = mergeMethod == null ? "squash" : mergeMethod;
-      updateMethod = updateMethod == null ? "rebase" : updateMethod;
-      checkCommands = WireJson.listOrEmpty(checkCommands);
-      checkTimeoutMillis = checkTimeoutMillis <= 0 ? Duration.ofMinutes(30).toMillis() : checkTimeoutMillis;
-      outputBudgetChars = outputBudgetChars <= 0 ? 4000 : outputBudgetChars;
-      maxChangedLines = maxChangedLines <= 0 ? 400 : maxChangedLines;
-      reviewRules = reviewRules == null ? Map.of() : reviewRules;
-      forgeKind = forgeKind == null ? "local" : forgeKind;
-      commandEnv = commandEnv == null ? ChildEnvironment.allowListOnly() : commandEnv;
+    public static Settings from(OrchConfig config, boolean orchestrate) {
+      return new Settings(config.general(), config.forge(), config.github(), config.checks(), config.review(), orchestrate,
+          config.childEnvironment());
     }
 
     boolean onGitHub() {
-      return github != null && "github".equals(forgeKind);
+      return "github".equals(forge.kind());
+    }
+
+    String mainBranch() {
+      return general.mainBranch();
+    }
+
+    String worktreeDir() {
+      return general.worktreeDir().toString();
     }
   }
 
-  private Settings settings;
+  private final Settings settings;
   private Pool pool;
   private PrStore store;
   private GitRepository repo;
   private GitHubApi api;
   private PullRequestPipeline pipeline;
 
+  public PrbotVerticle(Settings settings) {
+    this.settings = settings;
+  }
+
   @Override
   public Future<?> start() {
-    settings = WireJson.fromJson(config(), Settings.class);
-    GitCli git = new GitCli(Path.of(settings.projectRoot()));
+    GitCli git = new GitCli(settings.general().projectRoot());
     Offload offload = BusPorts.offload(vertx);
     repo = new GitRepository(git, offload, settings.mainBranch(), reviewRouter());
     var finished = vertx.eventBus().<JsonObject>consumer(Addresses.Executor.EVT_FINISHED, m -> {
@@ -87,7 +86,7 @@ public final class PrbotVerticle extends VerticleBase {
         pipeline.onRunFinished(RunView.fromJson(m.body()));
       }
     });
-    return Database.open(vertx, Path.of(settings.databasePath()))
+    return Database.open(vertx, settings.general().databasePath())
         .compose(opened -> {
           pool = opened;
           store = new PrStore(pool);
@@ -107,7 +106,7 @@ public final class PrbotVerticle extends VerticleBase {
           if (settings.orchestrate()) {
             pipeline.resumeAll();
             if (settings.onGitHub()) {
-              vertx.setPeriodic(settings.github().pollIntervalMillis(), id -> pipeline.pollForgeChecks());
+              vertx.setPeriodic(settings.github().pollInterval().toMillis(), id -> pipeline.pollForgeChecks());
             }
           }
         });
@@ -119,29 +118,28 @@ public final class PrbotVerticle extends VerticleBase {
   }
 
   private ReviewRouter reviewRouter() {
-    List<ReviewRouter.Category> categories = settings.reviewRules().entrySet().stream()
-        .map(e -> new ReviewRouter.Category(e.getKey(), e.getValue().getOrDefault("paths", List.of()),
-            e.getValue().getOrDefault("patterns", List.of()))).toList();
-    Optional<String> plans = settings.plansDir() == null ? Optional.of("docs/plans")
-        : ControlFiles.relativePlansDir(Path.of(settings.projectRoot()), Path.of(settings.plansDir()));
-    return new ReviewRouter(categories, settings.maxChangedLines(), new ControlFiles(plans));
+    List<ReviewRouter.Category> categories = settings.review().categories().entrySet().stream()
+        .map(e -> new ReviewRouter.Category(e.getKey(), e.getValue().paths(), e.getValue().patterns())).toList();
+    Optional<String> plans = ControlFiles.relativePlansDir(settings.general().projectRoot(), settings.general().plansDir());
+    return new ReviewRouter(categories, settings.review().maxChangedLines(), new ControlFiles(plans));
   }
 
   private PullRequestPipeline pipeline(GitCli git, Offload offload) {
     Forge forge;
     if (settings.onGitHub()) {
-      Settings.GitHub gh = settings.github();
+      OrchConfig.GitHub gh = settings.github();
       api = new GitHubApi(vertx, gh.apiUrl(), gh.token());
       forge = new GitHubForge(vertx, git, api, gh.owner(), gh.repo(), gh.remote(), settings.mainBranch());
     } else {
       forge = new LocalForge(offload, git, Path.of(settings.worktreeDir()).resolve(".merge"), settings.mainBranch());
     }
-    CheckRunner runner = new CheckRunner(settings.checkCommands(), Duration.ofMillis(settings.checkTimeoutMillis()),
-        settings.outputBudgetChars(), settings.commandEnv());
+    var checks = settings.checks();
+    CheckRunner runner = new CheckRunner(checks.commands(), checks.timeout(), checks.outputBudgetChars(),
+        settings.commandEnv());
     ExecutorClient executor = new ExecutorClient(vertx);
     return new PullRequestPipeline(
-        new PullRequestPipeline.Settings(settings.mergeMethod(), settings.updateMethod(), settings.maxFixRounds(),
-            Path.of(settings.logDir()), settings.onGitHub()),
+        new PullRequestPipeline.Settings(settings.forge().mergeMethod(), settings.forge().updateMethod(),
+            checks.maxFixRounds(), settings.general().logDir(), settings.onGitHub()),
         Clock.systemUTC(), store, forge, repo, BusPorts.agent(executor),
         BusPorts.tasks(new SchedulerClient(vertx), executor), BusPorts.status(new ParserClient(vertx)),
         BusPorts.checks(vertx, runner), BusPorts.events(vertx.eventBus()),

@@ -1,8 +1,9 @@
 package dev.orch.scheduler;
 
+import dev.orch.config.ConfigLoader;
+import dev.orch.config.OrchConfig;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.Scheduler.Action;
-import dev.orch.contract.BusMessage;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.ExecutorClient;
 import dev.orch.contract.LaunchRequest;
@@ -19,7 +20,6 @@ import dev.orch.contract.TaskQuery;
 import dev.orch.contract.TaskRef;
 import dev.orch.contract.TaskTransition;
 import dev.orch.contract.TaskView;
-import dev.orch.contract.WireJson;
 import dev.orch.db.Database;
 import dev.orch.db.UntilWritten;
 import io.vertx.core.Future;
@@ -29,7 +29,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,23 +51,30 @@ public final class SchedulerVerticle extends VerticleBase {
    * This verticle's slice of the config. {@code orchestrate} makes this instance start agents and follow them (orch run,
    * orch start); without it the scheduler only syncs and answers. {@code auto} starts every ready task (orch run).
    */
-  public record Settings(String databasePath, int maxParallelAgents, int maxRetries, long retryBaseDelayMillis,
-      long retryMaxDelayMillis, boolean orchestrate, boolean auto) implements BusMessage {
+  public record Settings(Path databasePath, int maxParallelAgents, OrchConfig.Scheduler retries, boolean orchestrate,
+      boolean auto) {
     public Settings {
-      WireJson.require("database_path", databasePath);
-      maxParallelAgents = Math.max(1, maxParallelAgents);
-      retryBaseDelayMillis = retryBaseDelayMillis <= 0 ? 30_000 : retryBaseDelayMillis;
-      retryMaxDelayMillis = retryMaxDelayMillis <= 0 ? 600_000 : retryMaxDelayMillis;
+      OrchConfig.required("general.database_path", databasePath);
+      OrchConfig.positive("general.max_parallel_agents", maxParallelAgents);
+      OrchConfig.required("scheduler", retries);
+      OrchConfig.positive("scheduler.retry_base_delay", retries.retryBaseDelay().toMillis());
+      OrchConfig.positive("scheduler.retry_max_delay", retries.retryMaxDelay().toMillis());
+    }
+
+    public static Settings from(OrchConfig config, boolean orchestrate, boolean auto) {
+      return new Settings(config.general().databasePath(), config.general().maxParallelAgents(), config.scheduler(),
+          orchestrate, auto);
     }
 
     /** Only the task table: for commands that read and sync, and start nothing. */
-    public static Settings storeOnly(String databasePath) {
-      return new Settings(databasePath, 1, 0, 0, 0, false, false);
+    public static Settings storeOnly(Path databasePath) {
+      OrchConfig defaults = ConfigLoader.defaults(databasePath.toAbsolutePath().getParent());
+      return new Settings(databasePath, 1, defaults.scheduler(), false, false);
     }
   }
 
   private final Clock clock;
-  private Settings settings;
+  private final Settings settings;
   private Pool pool;
   private TaskStore store;
   private TaskLifecycle lifecycle;
@@ -79,26 +85,26 @@ public final class SchedulerVerticle extends VerticleBase {
   private boolean dispatchPending;
   private volatile boolean stopping;
 
-  public SchedulerVerticle() {
-    this(Clock.systemDefaultZone());
+  public SchedulerVerticle(Settings settings) {
+    this(settings, Clock.systemDefaultZone());
   }
 
-  public SchedulerVerticle(Clock clock) {
+  public SchedulerVerticle(Settings settings, Clock clock) {
+    this.settings = settings;
     this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
-    settings = WireJson.fromJson(config(), Settings.class);
     parser = new ParserClient(vertx);
-    return Database.open(vertx, Path.of(settings.databasePath()))
+    return Database.open(vertx, settings.databasePath())
         .compose(opened -> {
           pool = opened;
           store = new TaskStore(pool, clock);
           lifecycle = new TaskLifecycle(clock, store, runs(new ExecutorClient(vertx)), pullRequests(new PrbotClient(vertx)),
               limits(new ObserverClient(vertx)), listener(), new TaskLifecycle.Policy(settings.maxParallelAgents(),
-                  settings.auto(), new RetryPolicy(settings.maxRetries(), Duration.ofMillis(settings.retryBaseDelayMillis()),
-                      Duration.ofMillis(settings.retryMaxDelayMillis()))),
+                  settings.auto(), new RetryPolicy(settings.retries().maxRetries(), settings.retries().retryBaseDelay(),
+                      settings.retries().retryMaxDelay())),
               wait -> stopping ? Future.failedFuture("the scheduler is stopping") : UntilWritten.Delay.of(vertx).after(wait));
           queries = new TaskQueries(store, lifecycle::pauseReason);
           return Database.migrate(pool, TaskStore.OWNER, TaskStore.MIGRATIONS);

@@ -1,8 +1,7 @@
 package dev.orch.shell;
 
-import dev.orch.contract.BusMessage;
+import dev.orch.config.OrchConfig;
 import dev.orch.contract.OrchException;
-import dev.orch.contract.WireJson;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.PfxOptions;
@@ -42,13 +41,23 @@ public final class ShellVerticle extends VerticleBase {
   /** This verticle's slice of the config; ports may be 0 (any free port, see {@link #telnetPort()}). */
   public record Settings(boolean telnetEnabled, int telnetPort, boolean sshEnabled, String sshHost, int sshPort,
       String sshUser, String sshPassword, String authorizedKeys, String hostKeyFile, boolean localFallbackEnabled,
-      boolean webRequiresToken)
-      implements BusMessage {
+      boolean webRequiresToken) {
     public Settings {
-      sshHost = sshHost == null || sshHost.isBlank() ? "127.0.0.1" : sshHost;
-      sshUser = sshUser == null || sshUser.isBlank() ? "orch" : sshUser;
-      sshPassword = sshPassword == null ? "" : sshPassword;
-      authorizedKeys = authorizedKeys == null ? "" : authorizedKeys;
+      OrchConfig.required("shell.ssh_host", sshHost);
+      OrchConfig.required("shell.ssh_user", sshUser);
+      OrchConfig.required("shell.ssh_password", sshPassword);
+      OrchConfig.required("shell.ssh_authorized_keys", authorizedKeys);
+      OrchConfig.required("shell.host_key", hostKeyFile);
+    }
+
+    /** An empty shell.host_key means a key made on first start in the state folder. */
+    public static Settings from(OrchConfig config) {
+      var sh = config.shell();
+      String hostKey = sh.hostKey().isBlank() ? config.general().stateDir().resolve("ssh-host-key.p12").toString()
+          : sh.hostKey();
+      return new Settings(sh.telnetEnabled(), sh.telnetPort(), sh.sshEnabled(), sh.sshHost(), sh.sshPort(), sh.sshUser(),
+          sh.sshPassword(), sh.sshAuthorizedKeys().toString(), hostKey, config.buildPool().localFallback().enabled(),
+          config.web().requireToken());
     }
 
     /** Telnet has no login: where the web wants a token, telnet would be the way round it (audit M5). */
@@ -57,14 +66,17 @@ public final class ShellVerticle extends VerticleBase {
     }
   }
 
-  private Settings settings;
+  private final Settings settings;
   private ShellServer shell;
   private TermServer telnet;
   private TermServer ssh;
 
+  public ShellVerticle(Settings settings) {
+    this.settings = settings;
+  }
+
   @Override
   public Future<?> start() {
-    settings = WireJson.fromJson(config(), Settings.class);
     if (settings.telnetEnabled() && !settings.telnetOn()) {
       LOG.warn("shell: telnet stays off because web.require_token is on (telnet has no login); use SSH");
     }

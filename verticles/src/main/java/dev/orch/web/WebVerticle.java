@@ -1,7 +1,7 @@
 package dev.orch.web;
 
+import dev.orch.config.OrchConfig;
 import dev.orch.contract.Addresses;
-import dev.orch.contract.BusMessage;
 import dev.orch.contract.EventBusTransport;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.WireJson;
@@ -36,24 +36,32 @@ public final class WebVerticle extends VerticleBase {
    * the configured {@code [web] token} people use from other hosts.
    */
   public record Settings(String host, int port, String token, String accessToken, boolean requireToken,
-      List<String> allowedHosts) implements BusMessage {
+      List<String> allowedHosts) {
     public Settings {
-      WireJson.require("host", host);
+      OrchConfig.required("web.host", host);
       WireJson.require("token", token);
-      accessToken = accessToken == null ? "" : accessToken;
-      allowedHosts = WireJson.listOrEmpty(allowedHosts);
+      OrchConfig.required("web.token", accessToken);
+      allowedHosts = List.copyOf(OrchConfig.required("web.allowed_hosts", allowedHosts));
+    }
+
+    /** {@code token}: the instance token the CLI on this machine presents (see {@code OrchInstance}). */
+    public static Settings from(OrchConfig.Web web, String token) {
+      return new Settings(web.host(), web.port(), token, web.token(), web.requireToken(), web.allowedHosts());
     }
   }
 
-  private Settings settings;
+  private final Settings settings;
   private HttpServer server;
   private EventBusTransport bus;
   private WebAccess access;
   private byte[] instanceToken;
 
+  public WebVerticle(Settings settings) {
+    this.settings = settings;
+  }
+
   @Override
   public Future<?> start() {
-    settings = WireJson.fromJson(config(), Settings.class);
     if ((settings.requireToken() || !WebAccess.isLoopback(settings.host())) && settings.accessToken().isBlank()) {
       return Future.failedFuture(OrchException.badRequest("[web] token is empty, but " + (settings.requireToken()
           ? "[web] require_token is on" : "[web] host is " + settings.host() + ", which other hosts can reach")

@@ -2,6 +2,7 @@ package dev.orch.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orch.config.ConfigLoader;
 import dev.orch.contract.Addresses;
 import dev.orch.testkit.MovableClock;
 import dev.orch.contract.ErrorCode;
@@ -11,7 +12,6 @@ import dev.orch.contract.SchedulerClient;
 import dev.orch.parser.ParserVerticle;
 import dev.orch.scheduler.SchedulerVerticle;
 import dev.orch.testkit.PlanTree;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -76,11 +76,12 @@ class BatchVerticleTest {
         """);
     var parser = new ParserVerticle.Settings(tree.root().toString(), tree.plans().toString(), false);
     // Three may be dispatched at once, so no started task waits behind another.
-    var scheduler = new SchedulerVerticle.Settings(tmp.resolve("state/orch.db").toString(), 3, 0, 0, 0, false, false);
-    await(vertx.deployVerticle(new ParserVerticle(), new DeploymentOptions().setConfig(parser.toJson())));
+    var scheduler = new SchedulerVerticle.Settings(tmp.resolve("state/orch.db"), 3,
+        ConfigLoader.defaults(tree.root()).scheduler().withMaxRetries(0), false, false);
+    await(vertx.deployVerticle(new ParserVerticle(parser)));
     await(vertx.eventBus().<JsonObject>consumer(Addresses.Executor.CMD,
         m -> m.fail(ErrorCode.TERMINAL.code(), "the agent could not start")).completion());
-    await(vertx.deployVerticle(new SchedulerVerticle(), new DeploymentOptions().setConfig(scheduler.toJson())));
+    await(vertx.deployVerticle(new SchedulerVerticle(scheduler)));
     await(new SchedulerClient(vertx).sync());
     vertx.eventBus().<JsonObject>consumer(Addresses.Batch.EVT_STARTED, m -> started.add(m.body()));
     vertx.eventBus().<JsonObject>consumer(Addresses.Batch.EVT_FINISHED, m -> finished.add(BatchSummary.fromJson(m.body())));
@@ -88,9 +89,9 @@ class BatchVerticleTest {
   }
 
   private void deployBatches(Vertx vertx) throws Exception {
-    batches = new BatchVerticle(clock);
     var settings = new BatchVerticle.Settings(schedule.toString(), tmp.resolve("state/orch.db").toString(), false, true);
-    batchDeployment = await(vertx.deployVerticle(batches, new DeploymentOptions().setConfig(settings.toJson())));
+    batches = new BatchVerticle(settings, clock);
+    batchDeployment = await(vertx.deployVerticle(batches));
   }
 
   private static <T> T await(Future<T> future) throws Exception {

@@ -92,7 +92,8 @@ class BuildPoolLimitsTest {
   private BuildPoolVerticle.Settings limited(int maxJobSecs, long maxOutputBytes) {
     return new BuildPoolVerticle.Settings(tmp.resolve("repo").toString(), tmp.resolve("state/orch.db").toString(),
         tmp.resolve("state/build-jobs").toString(), true, 2, tmp.resolve("local").toString(), 60, 1, 2, 3, false,
-        "127.0.0.1", 0, "127.0.0.1", true, null, maxJobSecs, maxOutputBytes, 1L << 30);
+        "127.0.0.1", 0, "127.0.0.1", true, dev.orch.process.ChildEnvironment.allowListOnly(), maxJobSecs, maxOutputBytes,
+        1L << 30);
   }
 
   @Test
@@ -101,8 +102,7 @@ class BuildPoolLimitsTest {
     String commit = committedRepo();
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     try {
-      sync(vertx.deployVerticle(new BuildPoolVerticle(), new io.vertx.core.DeploymentOptions()
-          .setConfig(limited(7200, 256 * 1024).toJson())));
+      sync(vertx.deployVerticle(new BuildPoolVerticle(limited(7200, 256 * 1024))));
       List<dev.orch.contract.JobOutput> events = new java.util.concurrent.CopyOnWriteArrayList<>();
       sync(vertx.eventBus().<io.vertx.core.json.JsonObject>consumer(dev.orch.contract.Addresses.BuildPool.EVT_OUTPUT,
           m -> events.add(dev.orch.contract.JobOutput.fromJson(m.body()))).completion());
@@ -130,8 +130,7 @@ class BuildPoolLimitsTest {
     String commit = committedRepo();
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     try {
-      sync(vertx.deployVerticle(new BuildPoolVerticle(), new io.vertx.core.DeploymentOptions()
-          .setConfig(limited(120, 1 << 20).toJson())));
+      sync(vertx.deployVerticle(new BuildPoolVerticle(limited(120, 1 << 20))));
       var pool = new dev.orch.contract.BuildPoolClient(vertx);
       var huge = sync(pool.submit(new dev.orch.contract.JobRequest(commit, null, "true", Integer.MAX_VALUE, "t", null)));
       assertThat(huge.timeoutSecs()).isEqualTo(120);

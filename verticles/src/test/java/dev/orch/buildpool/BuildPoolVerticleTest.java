@@ -14,7 +14,6 @@ import dev.orch.contract.JobView;
 import dev.orch.contract.PoolStatus;
 import dev.orch.git.GitCli;
 import dev.orch.testkit.PlanTree;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -62,14 +61,14 @@ class BuildPoolVerticleTest {
     return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
-  private static String deploy(Vertx vertx, io.vertx.core.Deployable verticle, JsonObject config) throws Exception {
-    return sync(vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config)));
+  private static String deploy(Vertx vertx, io.vertx.core.Deployable verticle) throws Exception {
+    return sync(vertx.deployVerticle(verticle));
   }
 
   private String deployWorker(Vertx vertx, String id, SlotPool slots) throws Exception {
     var worker = new BuildWorkerVerticle.Settings(id, "127.0.0.1", tmp.resolve(id + "/cache").toString(),
         tmp.resolve(id + "/jobs").toString(), false, "test");
-    return deploy(vertx, new BuildWorkerVerticle(slots), worker.toJson());
+    return deploy(vertx, new BuildWorkerVerticle(worker, slots));
   }
 
   private JobView submit(String command, int timeoutSecs) throws Exception {
@@ -96,7 +95,7 @@ class BuildPoolVerticleTest {
 
   @Test
   void withNoAgentJobsRunLocallyAtTheirCommitAndStreamTheirOutput(Vertx vertx) throws Exception {
-    deploy(vertx, new BuildPoolVerticle(), settings(true, false).toJson());
+    deploy(vertx, new BuildPoolVerticle(settings(true, false)));
     List<JobOutput> events = new CopyOnWriteArrayList<>();
     vertx.eventBus().<JsonObject>consumer(Addresses.BuildPool.EVT_OUTPUT, m -> events.add(JobOutput.fromJson(m.body())));
 
@@ -123,7 +122,7 @@ class BuildPoolVerticleTest {
 
   @Test
   void aJobPastItsTimeoutIsStoppedAndACancelledOneToo(Vertx vertx) throws Exception {
-    deploy(vertx, new BuildPoolVerticle(), settings(true, false).toJson());
+    deploy(vertx, new BuildPoolVerticle(settings(true, false)));
     long started = System.nanoTime();
     JobView slow = submit("echo started; sleep 30", 1);
     JobView timedOut = awaitDone(slow.jobId());
@@ -139,13 +138,13 @@ class BuildPoolVerticleTest {
 
   @Test
   void queuedJobsSurviveARestartAndRunAfterIt(Vertx vertx) throws Exception {
-    String first = deploy(vertx, new BuildPoolVerticle(), settings(false, false).toJson());
+    String first = deploy(vertx, new BuildPoolVerticle(settings(false, false)));
     JobView a = submit("echo a", 0);
     JobView b = submit("echo b", 0);
     assertThat(sync(pool.status()).queuedJobs()).isEqualTo(2);
     sync(vertx.undeploy(first));
 
-    deploy(vertx, new BuildPoolVerticle(), settings(true, false).toJson());
+    deploy(vertx, new BuildPoolVerticle(settings(true, false)));
     assertThat(followToEnd(a.jobId())).isEqualTo("a\n");
     assertThat(followToEnd(b.jobId())).isEqualTo("b\n");
     assertThat(sync(pool.jobs(10))).extracting(JobView::state).containsOnly(JobView.State.SUCCEEDED);
@@ -153,7 +152,7 @@ class BuildPoolVerticleTest {
 
   @Test
   void jobsGoToTheAgentWithTheMostFreeSlotsAndFetchTheCommitOverTheGitDaemon(Vertx vertx) throws Exception {
-    deploy(vertx, new BuildPoolVerticle(), settings(true, true).toJson());
+    deploy(vertx, new BuildPoolVerticle(settings(true, true)));
     deployWorker(vertx, "w1", new SlotPool(1));
     deployWorker(vertx, "w2", new SlotPool(3));
     await().until(() -> sync(pool.status()).workers().size() == 2);
@@ -171,7 +170,7 @@ class BuildPoolVerticleTest {
 
   @Test
   void aJobNeverSeesWhatTheJobBeforeItLeftInItsWorktree(Vertx vertx) throws Exception {
-    deploy(vertx, new BuildPoolVerticle(), settings(true, true).toJson());
+    deploy(vertx, new BuildPoolVerticle(settings(true, true)));
     deployWorker(vertx, "w1", new SlotPool(1));
     await().until(() -> sync(pool.status()).workers().size() == 1);
 
@@ -187,7 +186,7 @@ class BuildPoolVerticleTest {
 
   @Test
   void anAgentThatGoesAwayMidJobHasItsJobRunElsewhere(Vertx vertx) throws Exception {
-    deploy(vertx, new BuildPoolVerticle(), settings(true, true).toJson());
+    deploy(vertx, new BuildPoolVerticle(settings(true, true)));
     String w1 = deployWorker(vertx, "w1", new SlotPool(4));
     await().until(() -> sync(pool.status()).workers().size() == 1);
     JobView job = submit("echo run; sleep 2; echo end", 0);
@@ -207,7 +206,7 @@ class BuildPoolVerticleTest {
   @Test
   void oneAgentSharesItsSlotsBetweenTwoCoordinators(Vertx vertx) throws Exception {
     SlotPool shared = new SlotPool(2);
-    deploy(vertx, new BuildPoolVerticle(), settings(false, true).toJson());
+    deploy(vertx, new BuildPoolVerticle(settings(false, true)));
     deployWorker(vertx, "w1", shared);
     Vertx otherOrch = Vertx.vertx();
     try {
@@ -215,10 +214,10 @@ class BuildPoolVerticleTest {
       var otherSettings = new BuildPoolVerticle.Settings(repo.root().toString(), otherState.resolve("orch.db").toString(),
           otherState.resolve("build-jobs").toString(), false, 2, otherState.resolve("local").toString(), 60, 30, 90, 3,
           true, "127.0.0.1", 0, "127.0.0.1", true);
-      deploy(otherOrch, new BuildPoolVerticle(), otherSettings.toJson());
+      deploy(otherOrch, new BuildPoolVerticle(otherSettings));
       var worker = new BuildWorkerVerticle.Settings("w1", "127.0.0.1", tmp.resolve("w1/cache").toString(),
           tmp.resolve("w1/jobs-other").toString(), false, "other");
-      deploy(otherOrch, new BuildWorkerVerticle(shared), worker.toJson());
+      deploy(otherOrch, new BuildWorkerVerticle(worker, shared));
       BuildPoolClient other = new BuildPoolClient(otherOrch);
       await().until(() -> sync(pool.status()).workers().size() == 1 && sync(other.status()).workers().size() == 1);
 

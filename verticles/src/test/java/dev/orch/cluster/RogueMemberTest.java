@@ -13,7 +13,6 @@ import dev.orch.contract.JobRequest;
 import dev.orch.contract.JobView;
 import dev.orch.git.GitCli;
 import dev.orch.testkit.PlanTree;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -89,7 +88,7 @@ class RogueMemberTest {
     var pool = new BuildPoolVerticle.Settings(repo.root().toString(), tmp.resolve("state/orch.db").toString(),
         tmp.resolve("state/build-jobs").toString(), true, 2, tmp.resolve("local").toString(), 60, 1, 5, 10, true,
         "127.0.0.1", 0, "127.0.0.1", true);
-    sync(orch.deployVerticle(new BuildPoolVerticle(), new DeploymentOptions().setConfig(pool.toJson())));
+    sync(orch.deployVerticle(new BuildPoolVerticle(pool)));
     int port = freePort();
     orchCluster = new ClusterSettings("127.0.0.1", port, false, name, SECRET, List.of(), 0, null, "", "", "", "");
     orchBus = sync(AgentBus.coordinator(orch, orchCluster, new VertxOptions()));
@@ -169,7 +168,7 @@ class RogueMemberTest {
     buses.add(0, sync(AgentBus.agent(agent, agentCluster, new VertxOptions(), "w1")));
     var worker = new BuildWorkerVerticle.Settings("w1", "127.0.0.1", tmp.resolve("w1/cache").toString(),
         tmp.resolve("w1/jobs").toString(), false, "test");
-    sync(agent.deployVerticle(new BuildWorkerVerticle(new SlotPool(2)), new DeploymentOptions().setConfig(worker.toJson())));
+    sync(agent.deployVerticle(new BuildWorkerVerticle(worker, new SlotPool(2))));
     BuildPoolClient pool = new BuildPoolClient(orch);
     List<Object> overheard = new CopyOnWriteArrayList<>();
     sync(rogue.eventBus().consumer(Addresses.BuildPool.EVT_OUTPUT, m -> overheard.add(m.body())).completion());

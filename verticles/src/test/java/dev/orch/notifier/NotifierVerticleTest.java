@@ -11,7 +11,6 @@ import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.TaskStatus;
 import dev.orch.contract.TaskTransition;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -78,7 +77,7 @@ class NotifierVerticleTest {
   private void deploy(Vertx vertx, String webhook) throws Exception {
     var settings = new NotifierVerticle.Settings(true, notifySend.toString(), List.of("task_failed", "pr_flagged"), webhook,
         List.of("task_complete", "task_failed", "pr_flagged"), 3, 50);
-    vertx.deployVerticle(new NotifierVerticle(), new DeploymentOptions().setConfig(settings.toJson()))
+    vertx.deployVerticle(new NotifierVerticle(settings))
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -128,9 +127,9 @@ class NotifierVerticleTest {
 
   @Test
   void anUnknownEventNameStopsTheStartAndNamesTheKey(Vertx vertx) {
-    var settings = new NotifierVerticle.Settings(false, "", List.of("task_exploded"), "", List.of(), 0, 0);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> vertx.deployVerticle(new NotifierVerticle(),
-            new DeploymentOptions().setConfig(settings.toJson())).toCompletionStage().toCompletableFuture()
+    var settings = new NotifierVerticle.Settings(false, "", List.of("task_exploded"), "", List.of(), 1, 1);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> vertx.deployVerticle(new NotifierVerticle(settings))
+        .toCompletionStage().toCompletableFuture()
         .get(10, TimeUnit.SECONDS))
         .hasMessageContaining("notifications.desktop_events: unknown event 'task_exploded'");
   }

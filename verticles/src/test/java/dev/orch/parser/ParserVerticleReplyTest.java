@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.orch.contract.ParserClient;
 import dev.orch.contract.PlanSnapshot;
 import dev.orch.contract.TaskSpec;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -38,7 +37,7 @@ class ParserVerticleReplyTest {
     Files.writeString(plans.resolve("epic-01-a.md"), "# A\n");
     Path second = Files.writeString(plans.resolve("epic-02-b.md"), "---\npriority: high\n---\n# B\n- [x] one\n");
     var settings = new ParserVerticle.Settings(root.toString(), root.resolve("docs/plans").toString(), false);
-    await(vertx.deployVerticle(new ParserVerticle(), new DeploymentOptions().setConfig(settings.toJson())));
+    await(vertx.deployVerticle(new ParserVerticle(settings)));
     ParserClient client = new ParserClient(vertx);
 
     PlanSnapshot first = await(client.parse());

@@ -14,7 +14,6 @@ import dev.orch.contract.TaskTransition;
 import dev.orch.contract.TaskView;
 import dev.orch.parser.ParserVerticle;
 import dev.orch.testkit.PlanTree;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -49,9 +48,9 @@ class SchedulerVerticleTest {
         .plan("cli/epic-01-c.md", PlanTree.task("C", "depends_on: [core/E02]"));
     scheduler = new SchedulerClient(vertx);
     var parser = new ParserVerticle.Settings(tree.root().toString(), tree.plans().toString(), false);
-    var settings = SchedulerVerticle.Settings.storeOnly(tmp.resolve("state/orch.db").toString());
-    vertx.deployVerticle(new ParserVerticle(), new DeploymentOptions().setConfig(parser.toJson()))
-        .compose(id -> vertx.deployVerticle(new SchedulerVerticle(), new DeploymentOptions().setConfig(settings.toJson())))
+    var settings = SchedulerVerticle.Settings.storeOnly(tmp.resolve("state/orch.db"));
+    vertx.deployVerticle(new ParserVerticle(parser))
+        .compose(id -> vertx.deployVerticle(new SchedulerVerticle(settings)))
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -150,9 +149,9 @@ class SchedulerVerticleTest {
     Vertx second = Vertx.vertx();
     try {
       var parser = new ParserVerticle.Settings(tree.root().toString(), tree.plans().toString(), false);
-      var settings = SchedulerVerticle.Settings.storeOnly(tmp.resolve("state/orch.db").toString());
-      await(second.deployVerticle(new ParserVerticle(), new DeploymentOptions().setConfig(parser.toJson())));
-      await(second.deployVerticle(new SchedulerVerticle(), new DeploymentOptions().setConfig(settings.toJson())));
+      var settings = SchedulerVerticle.Settings.storeOnly(tmp.resolve("state/orch.db"));
+      await(second.deployVerticle(new ParserVerticle(parser)));
+      await(second.deployVerticle(new SchedulerVerticle(settings)));
       SyncReport report = await(new SchedulerClient(second).sync());
       assertThat(report.unchanged()).isEqualTo(3);
     } finally {

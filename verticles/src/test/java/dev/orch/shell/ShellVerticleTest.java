@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orch.contract.OrchException;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
@@ -38,7 +37,7 @@ class ShellVerticleTest {
   void sshWithNeitherAPasswordNorKeysRefusesToStartAndSaysWhy(Vertx vertx) {
     var settings = new ShellVerticle.Settings(false, 0, true, "127.0.0.1", 0, "orch", "",
         tmp.resolve("missing_authorized_keys").toString(), tmp.resolve("host.p12").toString(), true, false);
-    assertThatThrownBy(() -> vertx.deployVerticle(new ShellVerticle(), new DeploymentOptions().setConfig(settings.toJson()))
+    assertThatThrownBy(() -> vertx.deployVerticle(new ShellVerticle(settings))
         .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS))
         .hasMessageContaining("ssh_enabled is on but there is no way to log in").hasMessageContaining("not readable");
   }
@@ -125,8 +124,8 @@ class ShellVerticleTest {
   private int deploySsh(Vertx vertx) throws Exception {
     var settings = new ShellVerticle.Settings(false, 0, true, "127.0.0.1", 0, "orch", PASSWORD, "",
         tmp.resolve("host.p12").toString(), true, false);
-    ShellVerticle shell = new ShellVerticle();
-    vertx.deployVerticle(shell, new DeploymentOptions().setConfig(settings.toJson()))
+    ShellVerticle shell = new ShellVerticle(settings);
+    vertx.deployVerticle(shell)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return shell.sshPort();
   }
@@ -228,8 +227,8 @@ class ShellVerticleTest {
   private ShellVerticle deployTelnet(Vertx vertx, boolean webRequiresToken) throws Exception {
     var settings = new ShellVerticle.Settings(true, 0, false, "127.0.0.1", 0, "orch", "", "",
         tmp.resolve("host.p12").toString(), true, webRequiresToken);
-    ShellVerticle shell = new ShellVerticle();
-    vertx.deployVerticle(shell, new DeploymentOptions().setConfig(settings.toJson()))
+    ShellVerticle shell = new ShellVerticle(settings);
+    vertx.deployVerticle(shell)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return shell;
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orch.contract.Addresses;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -41,9 +40,9 @@ class WebVerticleTest {
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {
-    WebVerticle web = new WebVerticle();
     var settings = new WebVerticle.Settings("127.0.0.1", 0, "cli-token", TOKEN, true, List.of());
-    await(vertx.deployVerticle(web, new DeploymentOptions().setConfig(settings.toJson())));
+    WebVerticle web = new WebVerticle(settings);
+    await(vertx.deployVerticle(web));
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(web.actualPort())
         .setFollowRedirects(false));
   }
@@ -112,8 +111,8 @@ class WebVerticleTest {
   @Test
   void aTokenRequiredWithoutOneConfiguredStopsTheStartWithTheReason(Vertx vertx) {
     var settings = new WebVerticle.Settings("127.0.0.1", 0, "cli-token", "", true, List.of());
-    assertThatThrownBy(() -> await(vertx.deployVerticle(new WebVerticle(),
-        new DeploymentOptions().setConfig(settings.toJson())))).hasMessageContaining("[web] token is empty");
+    assertThatThrownBy(() -> await(vertx.deployVerticle(new WebVerticle(settings))))
+        .hasMessageContaining("[web] token is empty");
   }
 
   @Test
@@ -338,9 +337,9 @@ class WebVerticleTest {
 
   /** A second server on loopback without a required token, the default setup. */
   private static Deployed loopback(Vertx vertx, List<String> allowedHosts) throws Exception {
-    WebVerticle web = new WebVerticle();
     var settings = new WebVerticle.Settings("127.0.0.1", 0, "cli-token", TOKEN, false, allowedHosts);
-    await(vertx.deployVerticle(web, new DeploymentOptions().setConfig(settings.toJson())));
+    WebVerticle web = new WebVerticle(settings);
+    await(vertx.deployVerticle(web));
     return new Deployed(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(web.actualPort()).setFollowRedirects(false)), web.actualPort());
   }
