@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /** The scheduler asks the executor to start attempt {@code attempt} of a task. */
-public record LaunchRequest(String taskId, int attempt, String title, String file, List<String> completedDeps)
+public record LaunchRequest(TaskId taskId, int attempt, String title, String file, List<String> completedDeps)
     implements Command {
   public LaunchRequest {
     WireJson.require("task_id", taskId);

@@ -11,7 +11,7 @@ import io.vertx.core.json.JsonObject;
  */
 public record RunView(
     long runId,
-    String taskId,
+    TaskId taskId,
     int attempt,
     RunStatus status,
     String sessionId,
@@ -41,7 +41,7 @@ public record RunView(
   }
 
   /** A run just recorded, before its agent is spawned. */
-  public static RunView starting(long runId, String taskId, int attempt, String sessionId, long resumedFrom,
+  public static RunView starting(long runId, TaskId taskId, int attempt, String sessionId, long resumedFrom,
       String branch, String worktree, String logFile, long startedAt, String title, String file) {
     return new RunView(runId, taskId, attempt, RunStatus.STARTING, sessionId, resumedFrom, branch, worktree, logFile, 0,
         startedAt, 0, null, null, 0, 0, 0, 0, 0, 0, 0, null, title, file);

@@ -7,6 +7,7 @@ import dev.orch.contract.RunUsage;
 import dev.orch.contract.RunView;
 import dev.orch.contract.SpendSummary;
 import dev.orch.contract.StopCause;
+import dev.orch.contract.TaskId;
 import dev.orch.db.Database;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -76,7 +77,7 @@ final class RunStore implements RunRecords {
     return pool.withConnection(conn -> conn.preparedQuery("INSERT INTO runs (task_id, attempt, status, session_id,"
             + " resumed_from, branch, worktree, log_file, started_at, title, file)"
             + " VALUES (?, ?, 'starting', ?, ?, ?, ?, ?, ?, ?, ?)")
-        .execute(Tuple.tuple().addValue(starting.taskId()).addValue(starting.attempt()).addValue(starting.sessionId())
+        .execute(Tuple.tuple().addValue(starting.taskId().toString()).addValue(starting.attempt()).addValue(starting.sessionId())
             .addValue(starting.resumedFrom()).addValue(starting.branch()).addValue(starting.worktree())
             .addValue(starting.logFile()).addValue(starting.startedAt()).addValue(starting.title())
             .addValue(starting.file()))
@@ -130,9 +131,9 @@ final class RunStore implements RunRecords {
   }
 
   @Override
-  public Future<Optional<StoredRun>> latestForTask(String taskId) {
+  public Future<Optional<StoredRun>> latestForTask(TaskId taskId) {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM runs WHERE task_id = ? ORDER BY id DESC LIMIT 1")
-        .execute(Tuple.of(taskId)).map(RunStore::first);
+        .execute(Tuple.of(taskId.toString())).map(RunStore::first);
   }
 
   @Override
@@ -141,10 +142,10 @@ final class RunStore implements RunRecords {
         .map(RunStore::all);
   }
 
-  Future<List<StoredRun>> list(String taskId, boolean liveOnly, int limit) {
+  Future<List<StoredRun>> list(TaskId taskId, boolean liveOnly, int limit) {
     String where = (taskId != null ? " WHERE task_id = ?" : " WHERE 1 = 1")
         + (liveOnly ? " AND status IN ('starting', 'running')" : "");
-    Tuple params = taskId != null ? Tuple.of(taskId, limit) : Tuple.of(limit);
+    Tuple params = taskId != null ? Tuple.of(taskId.toString(), limit) : Tuple.of(limit);
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM runs" + where + " ORDER BY id DESC LIMIT ?").execute(params)
         .map(RunStore::all);
   }
@@ -180,7 +181,7 @@ final class RunStore implements RunRecords {
   private static List<StoredRun> all(RowSet<Row> rows) {
     List<StoredRun> out = new ArrayList<>();
     for (Row r : rows) {
-      out.add(new StoredRun(new RunView(r.getLong("id"), r.getString("task_id"), r.getInteger("attempt"),
+      out.add(new StoredRun(new RunView(r.getLong("id"), TaskId.parseFull(r.getString("task_id")), r.getInteger("attempt"),
           RunStatus.fromWire(r.getString("status")), r.getString("session_id"), r.getLong("resumed_from"),
           r.getString("branch"), r.getString("worktree"), r.getString("log_file"), r.getLong("pid"),
           r.getLong("started_at"), r.getLong("ended_at"), r.getInteger("exit_code"), r.getString("reason"),

@@ -10,6 +10,7 @@ import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestFailure;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.RunView;
+import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskView;
 import dev.orch.contract.WriteStatusRequest;
 import io.vertx.core.Future;
@@ -131,7 +132,7 @@ final class PullRequestPipeline {
   }
 
   /** Idempotent: a run that already has a pull request, or a task with an active one, gets that one back. */
-  Future<PullRequestView> open(String taskId, long runId) {
+  Future<PullRequestView> open(TaskId taskId, long runId) {
     return store.forRun(runId).compose(existing -> existing.isPresent() ? Future.succeededFuture(existing.get())
         : store.activeForTask(taskId).compose(active -> active.isPresent() ? Future.succeededFuture(active.get())
             : Future.all(tasks.task(taskId), tasks.run(runId)).compose(both -> create(both.resultAt(0), both.resultAt(1)))));
@@ -218,10 +219,10 @@ final class PullRequestPipeline {
     return repo.inspect(run.branch(), Path.of(run.worktree()), task.file()).compose(inspection -> {
       if (inspection.commits() == 0) {
         String reason = "the agent finished without committing anything on " + run.branch();
-        events.failed(new PullRequestFailure(task.id(), run.runId(), reason));
+        events.failed(new PullRequestFailure(task.taskId(), run.runId(), reason));
         return Future.failedFuture(OrchException.conflict(task.id() + ": " + reason));
       }
-      PullRequestView draft = new PullRequestView(0, task.id(), run.runId(), run.branch(),
+      PullRequestView draft = new PullRequestView(0, task.taskId(), run.runId(), run.branch(),
           task.title() + " (" + task.id() + ")", PrBody.of(task, run, inspection), PrState.OPEN, null,
           inspection.headCommit(), null, inspection.filesChanged(), inspection.additions(), inspection.deletions(),
           inspection.diffStat(), run.costUsd(), run.inputTokens() + run.outputTokens(), clock.millis(), 0,

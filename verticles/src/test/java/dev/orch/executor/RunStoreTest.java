@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.orch.contract.RunStatus;
 import dev.orch.contract.RunView;
 import dev.orch.contract.StopCause;
+import dev.orch.contract.TaskId;
 import dev.orch.db.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,7 +47,7 @@ class RunStoreTest {
   }
 
   private static RunView starting(String taskId) {
-    return RunView.starting(0, taskId, 1, "s", 0, "orch/" + taskId.replace('/', '-'), "/w/" + taskId.replace('/', '-'),
+    return RunView.starting(0, TaskId.parseFull(taskId), 1, "s", 0, "orch/" + taskId.replace('/', '-'), "/w/" + taskId.replace('/', '-'),
         "", 1_000, "Title of " + taskId, "plans/" + taskId + ".md");
   }
 
@@ -60,7 +61,7 @@ class RunStoreTest {
     RunStore store = new RunStore(pool);
     long id = await(store.insert(starting("m/E02")));
 
-    assertThat(await(store.latestForTask("m/E01")).orElseThrow().view()).extracting(RunView::title, RunView::file)
+    assertThat(await(store.latestForTask(TaskId.parseFull("m/E01"))).orElseThrow().view()).extracting(RunView::title, RunView::file)
         .containsExactly(null, null);
     RunView fresh = await(store.get(id)).orElseThrow().view();
     assertThat(fresh.title()).isEqualTo("Title of m/E02");

@@ -205,13 +205,13 @@ public final class SupervisedRuns implements TaskLifecycle.Runs {
   }
 
   @Override
-  public Future<List<RunView>> ofTask(String taskId) {
+  public Future<List<RunView>> ofTask(TaskId taskId) {
     return store.list(taskId, false, 100).map(rows -> rows.stream().map(RunRecords.StoredRun::view).toList());
   }
 
   /** A fix round, as prbot asks for one. */
   public Future<RunView> resume(String taskId) {
-    return supervisor.resume(new ResumeRequest(taskId, "fix what the checks found", null, Map.of()));
+    return supervisor.resume(new ResumeRequest(TaskId.parseFull(taskId), "fix what the checks found", null, Map.of()));
   }
 
   public Future<RunView> run(long runId) {

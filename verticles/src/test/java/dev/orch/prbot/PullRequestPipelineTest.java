@@ -13,6 +13,7 @@ import dev.orch.contract.PrStage;
 import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.RunStatus;
+import dev.orch.contract.TaskId;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -74,7 +75,7 @@ class PullRequestPipelineTest {
     assertThat(f.agent.resumed).singleElement().satisfies(request -> {
       assertThat(request.template()).isEqualTo(FollowUp.CHECKS_FAILED_TEMPLATE);
       assertThat(request.values()).containsEntry("Title", "Do the thing").containsEntry("Round", "1")
-          .containsEntry("MaxRounds", "2").containsEntry("Output", "FAIL: works").containsEntry("TaskID", TASK);
+          .containsEntry("MaxRounds", "2").containsEntry("Output", "FAIL: works").containsEntry("TaskID", TASK.toString());
     });
     assertThat(f.events.seen).containsExactly("opened #1", "fixing #1");
 
@@ -199,12 +200,12 @@ class PullRequestPipelineTest {
 
   @Test
   void aRestartResumesEachOpenPullRequestAtItsStage() {
-    f.store.rows.put(1, open(1, "app/E01", PrStage.CHECKING).withChecks(ChecksState.PASSED, null));
-    f.store.rows.put(2, open(2, "app/E02", PrStage.FIXING));
-    f.agent.latest.put("app/E02", f.run(200, RunStatus.SUCCEEDED));
-    f.store.rows.put(3, open(3, "app/E03", PrStage.FIXING));
-    f.agent.latest.put("app/E03", f.run(300, RunStatus.RUNNING));
-    f.store.rows.put(4, open(4, "app/E04", PrStage.WAITING).flagged("review needed: security"));
+    f.store.rows.put(1, open(1, TaskId.parseFull("app/E01"), PrStage.CHECKING).withChecks(ChecksState.PASSED, null));
+    f.store.rows.put(2, open(2, TaskId.parseFull("app/E02"), PrStage.FIXING));
+    f.agent.latest.put(TaskId.parseFull("app/E02"), f.run(200, RunStatus.SUCCEEDED));
+    f.store.rows.put(3, open(3, TaskId.parseFull("app/E03"), PrStage.FIXING));
+    f.agent.latest.put(TaskId.parseFull("app/E03"), f.run(300, RunStatus.RUNNING));
+    f.store.rows.put(4, open(4, TaskId.parseFull("app/E04"), PrStage.WAITING).flagged("review needed: security"));
 
     result(f.pipeline().resumeAll());
 
@@ -220,8 +221,8 @@ class PullRequestPipelineTest {
 
   @Test
   void aPullRequestWithTheAgentWaitsForAnExecutorNotYetDeployedAfterARestart() {
-    f.store.rows.put(2, open(2, "app/E02", PrStage.FIXING));
-    f.agent.latest.put("app/E02", f.run(200, RunStatus.SUCCEEDED));
+    f.store.rows.put(2, open(2, TaskId.parseFull("app/E02"), PrStage.FIXING));
+    f.agent.latest.put(TaskId.parseFull("app/E02"), f.run(200, RunStatus.SUCCEEDED));
     f.agent.latestFailures.add(transientFailure("no handler for orch.executor.cmd"));
 
     result(f.pipeline().resumeAll());
@@ -293,8 +294,8 @@ class PullRequestPipelineTest {
     assertThat(f.forge.opened).isEqualTo(1);
   }
 
-  private PullRequestView open(int number, String taskId, PrStage stage) {
-    return new PullRequestView(number, taskId, number, "orch/" + taskId.replace('/', '-'), "T (" + taskId + ")", "body",
+  private PullRequestView open(int number, TaskId taskId, PrStage stage) {
+    return new PullRequestView(number, taskId, number, "orch/" + taskId.slug(), "T (" + taskId + ")", "body",
         PrState.OPEN, null, "head-0", null, 1, 1, 0, "", 0.25, 15, 0, 0, stage, 0, List.of(), null, null, null, 0,
         ChecksState.NOT_RUN, null, "T", "docs/plans/app/epic-01-x.md", tmp.toString(), false);
   }

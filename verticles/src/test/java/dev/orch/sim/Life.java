@@ -1,6 +1,7 @@
 package dev.orch.sim;
 
 import dev.orch.contract.PlanSnapshot;
+import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskTransition;
 import dev.orch.db.Database;
 import dev.orch.db.UntilWritten;
@@ -124,7 +125,7 @@ final class Life {
       }
 
       @Override
-      public Future<java.util.List<dev.orch.contract.RunView>> ofTask(String taskId) {
+      public Future<java.util.List<dev.orch.contract.RunView>> ofTask(dev.orch.contract.TaskId taskId) {
         return request(() -> executor.ofTask(taskId));
       }
     };

@@ -3,6 +3,7 @@ package dev.orch.sim;
 import dev.orch.contract.PullRequestFailure;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.RunView;
+import dev.orch.contract.TaskId;
 import dev.orch.db.Database;
 import dev.orch.scheduler.TaskLifecycle;
 import io.vertx.core.Future;
@@ -43,21 +44,21 @@ final class SimPrbot implements TaskLifecycle.PullRequests {
   }
 
   @Override
-  public Future<PullRequestView> open(String taskId, long runId) {
-    return life.request(() -> openFor(taskId, runId));
+  public Future<PullRequestView> open(TaskId taskId, long runId) {
+    return life.request(() -> openFor(taskId.toString(), runId));
   }
 
   @Override
-  public Future<Optional<PullRequestView>> latestOf(String taskId) {
+  public Future<Optional<PullRequestView>> latestOf(TaskId taskId) {
     return life.request(() -> life.pool.preparedQuery("SELECT * FROM sim_prs WHERE task_id = ? ORDER BY number DESC"
-        + " LIMIT 1").execute(Tuple.of(taskId)).map(rows -> rows.iterator().hasNext()
+        + " LIMIT 1").execute(Tuple.of(taskId.toString())).map(rows -> rows.iterator().hasNext()
         ? Optional.of(view(rows.iterator().next())) : Optional.<PullRequestView>empty()));
   }
 
   /** The executor's event: a run ended. */
   Future<?> onRunFinished(RunView run, boolean fixRound) {
     if (fixRound) {
-      return byTask(run.taskId()).compose(pr -> {
+      return byTask(run.taskId().toString()).compose(pr -> {
         if (pr == null || !"fixing".equals(pr.getString("state"))) {
           return Future.succeededFuture();
         }
@@ -68,7 +69,7 @@ final class SimPrbot implements TaskLifecycle.PullRequests {
         return setState(pr.getInteger("number"), "open", null).onSuccess(v -> check(pr.getInteger("number")));
       });
     }
-    return run.succeeded() ? openFor(run.taskId(), run.runId()) : Future.succeededFuture();
+    return run.succeeded() ? openFor(run.taskId().toString(), run.runId()) : Future.succeededFuture();
   }
 
   private Future<PullRequestView> openFor(String taskId, long runId) {
