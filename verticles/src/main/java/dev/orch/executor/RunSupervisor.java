@@ -83,7 +83,8 @@ final class RunSupervisor {
   Future<RunView> launch(LaunchRequest request) {
     TaskId task = request.taskId();
     RunView draft = RunView.starting(0, request.taskId(), request.attempt(), UUID.randomUUID().toString(), 0,
-        workspace.branchOf(task), workspace.pathOf(task).toString(), "", clock.millis(), request.title(), request.file());
+        workspace.branchOf(task), workspace.pathOf(task).toString(), "", clock.millis(), request.title(), request.file(),
+        request.needsReview());
     return start(task, draft, true, (starting, files) -> workspace.fresh(task, request, starting, files));
   }
 
@@ -104,7 +105,8 @@ final class RunSupervisor {
               + previous.runId() + " is gone, so its session cannot be resumed"));
         }
         RunView draft = RunView.starting(0, request.taskId(), previous.attempt(), previous.sessionId(), previous.runId(),
-            previous.branch(), previous.worktree(), "", clock.millis(), previous.title(), previous.file());
+            previous.branch(), previous.worktree(), "", clock.millis(), previous.title(), previous.file(),
+            previous.needsReview());
         return start(task, draft, false, (starting, files) -> workspace.resumed(request, starting, files));
       });
     });

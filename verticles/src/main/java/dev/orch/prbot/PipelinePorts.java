@@ -32,7 +32,10 @@ final class PipelinePorts {
     Future<Void> removeWorktree(TaskId taskId, String reason);
   }
 
-  /** The scheduler and the executor, asked once when a pull request is opened (or for a row from before snapshots). */
+  /**
+   * The scheduler and the executor: asked only when a person opens a pull request for a run (the executor), or for a
+   * run or pull request row recorded before they carried the task's snapshot (the scheduler).
+   */
   interface TaskSource {
     Future<TaskView> task(TaskId taskId);
 

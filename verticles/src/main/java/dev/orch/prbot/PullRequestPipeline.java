@@ -118,9 +118,9 @@ final class PullRequestPipeline {
         return afterFix(active.get(), run);
       }
       if (active.isEmpty() && run.succeeded()) {
-        // The event carries the run; only the task's title and file are asked for, once, and kept on the row.
+        // The event carries the run, and the run carries the task as it was launched: nothing is asked for.
         return store.forRun(run.runId()).compose(existing -> existing.isPresent() ? Future.succeededFuture(existing.get())
-                : tasks.task(run.taskId()).compose(task -> create(task, run)))
+                : taskOf(run).compose(task -> create(task, run)))
             .<Void>mapEmpty()
             .recover(e -> {
               LOG.warn("{} run {}: no pull request: {}", run.taskId(), run.runId(), e.getMessage());
@@ -135,7 +135,13 @@ final class PullRequestPipeline {
   Future<PullRequestView> open(TaskId taskId, long runId) {
     return store.forRun(runId).compose(existing -> existing.isPresent() ? Future.succeededFuture(existing.get())
         : store.activeForTask(taskId).compose(active -> active.isPresent() ? Future.succeededFuture(active.get())
-            : Future.all(tasks.task(taskId), tasks.run(runId)).compose(both -> create(both.resultAt(0), both.resultAt(1)))));
+            : tasks.run(runId).compose(run -> taskOf(run).compose(task -> create(task, run)))));
+  }
+
+  /** The task a pull request is opened from: the run's own record of it, or, for a run older than that, the scheduler's. */
+  private Future<TaskSnapshot> taskOf(RunView run) {
+    TaskSnapshot carried = TaskSnapshot.of(run);
+    return carried != null ? Future.succeededFuture(carried) : tasks.task(run.taskId()).map(TaskSnapshot::of);
   }
 
   /** After a restart: each open pull request carries on at its stage; one with the agent waits for its run to end. */
@@ -215,14 +221,14 @@ final class PullRequestPipeline {
 
   // ---- opening
 
-  private Future<PullRequestView> create(TaskView task, RunView run) {
+  private Future<PullRequestView> create(TaskSnapshot task, RunView run) {
     return repo.inspect(run.branch(), Path.of(run.worktree()), task.file()).compose(inspection -> {
       if (inspection.commits() == 0) {
         String reason = "the agent finished without committing anything on " + run.branch();
-        events.failed(new PullRequestFailure(task.taskId(), run.runId(), reason));
+        events.failed(new PullRequestFailure(task.id(), run.runId(), reason));
         return Future.failedFuture(OrchException.conflict(task.id() + ": " + reason));
       }
-      PullRequestView draft = new PullRequestView(0, task.taskId(), run.runId(), run.branch(),
+      PullRequestView draft = new PullRequestView(0, task.id(), run.runId(), run.branch(),
           task.title() + " (" + task.id() + ")", PrBody.of(task, run, inspection), PrState.OPEN, null,
           inspection.headCommit(), null, inspection.filesChanged(), inspection.additions(), inspection.deletions(),
           inspection.diffStat(), run.costUsd(), run.inputTokens() + run.outputTokens(), clock.millis(), 0,

@@ -158,7 +158,8 @@ public final class TaskLifecycle {
     String reason = "starting attempt " + attempt + (task.retryDue(clock.millis()) ? " (retry)" : "");
     return change(task.id(), TaskStatus.QUEUED, reason, attempt, 0, task.lastError()).onSuccess(t -> {
       List<String> deps = task.dependsOn().stream().filter(all::containsKey).toList();
-      runs.launch(new LaunchRequest(task.taskId(), attempt, task.spec().title(), task.spec().file(), deps))
+      runs.launch(new LaunchRequest(task.taskId(), attempt, task.spec().title(), task.spec().file(), deps,
+          task.spec().needsReview()))
           .onSuccess(run -> {
             executorAwayFor = 0;
             serial(() -> unrequest(task.id()));

@@ -58,7 +58,7 @@ class RunSupervisorTest {
 
   private RunView launch(String taskId) {
     return done(supervisor.launch(new LaunchRequest(TaskId.parseFull(taskId), 1, "Title of " + taskId, "plans/" + taskId + ".md",
-        List.of())));
+        List.of(), true)));
   }
 
   private void writeLog(RunView run, String line) throws Exception {
@@ -78,6 +78,7 @@ class RunSupervisorTest {
     assertThat(events.started).singleElement().satisfies(started -> {
       assertThat(started.title()).isEqualTo("Title of app/E01");
       assertThat(started.file()).isEqualTo("plans/app/E01.md");
+      assertThat(started.needsReview()).as("carried from the launch, for prbot").isTrue();
     });
     assertThat(processes.spawned.get(0).worktree()).isEqualTo(workspace.pathOf(TaskId.parseFull("app/E01")));
   }
@@ -147,7 +148,7 @@ class RunSupervisorTest {
     FakeProcess agent = processes.last();
     assertThat(agent.alive()).isFalse();
 
-    Future<RunView> again = supervisor.launch(new LaunchRequest(TaskId.parseFull("app/E01"), 2, "t", "f.md", List.of()));
+    Future<RunView> again = supervisor.launch(new LaunchRequest(TaskId.parseFull("app/E01"), 2, "t", "f.md", List.of(), false));
 
     assertThat(again.cause()).isInstanceOf(OrchException.class).hasMessageContaining("already has a live run");
     assertThat(store.view(run.runId()).status()).as("settled only by the poll that sees the exit")
@@ -161,7 +162,7 @@ class RunSupervisorTest {
     FakeProcess leftover = processes.running(worktree.resolve("src"), clock.millis() - 60_000);
     processes.hangs = false;
 
-    Future<RunView> launched = supervisor.launch(new LaunchRequest(TaskId.parseFull("app/E01"), 2, "t", "f.md", List.of()));
+    Future<RunView> launched = supervisor.launch(new LaunchRequest(TaskId.parseFull("app/E01"), 2, "t", "f.md", List.of(), false));
 
     assertThat(leftover.kills).containsExactly("force");
     assertThat(processes.spawned).as("no new agent while the old process lives").isEmpty();
@@ -209,7 +210,7 @@ class RunSupervisorTest {
   private RunView row(String taskId, RunStatus status, long pid) {
     String name = taskId.replace('/', '-');
     return RunView.starting(0, TaskId.parseFull(taskId), 1, "s", 0, "orch/" + name, workspace.root.resolve(name).toString(),
-        tmp.resolve("logs/" + name + ".jsonl").toString(), clock.millis(), "T", "f.md").withStatus(status).withPid(pid);
+        tmp.resolve("logs/" + name + ".jsonl").toString(), clock.millis(), "T", "f.md", false).withStatus(status).withPid(pid);
   }
 
   @Test
@@ -288,7 +289,7 @@ class RunSupervisorTest {
 
     assertThat(agent.alive()).isFalse();
     assertThat(store.view(run).status()).isEqualTo(RunStatus.STOPPED);
-    assertThat(supervisor.launch(new LaunchRequest(TaskId.parseFull("app/E02"), 1, "t", "f.md", List.of())).cause())
+    assertThat(supervisor.launch(new LaunchRequest(TaskId.parseFull("app/E02"), 1, "t", "f.md", List.of(), false)).cause())
         .hasMessageContaining("does not run agents");
   }
 
@@ -304,6 +305,7 @@ class RunSupervisorTest {
     assertThat(second.resumedFrom()).isEqualTo(first.runId());
     assertThat(second.worktree()).isEqualTo(first.worktree());
     assertThat(second.title()).isEqualTo("Title of app/E01");
+    assertThat(second.needsReview()).isTrue();
     assertThat(processes.spawned.get(1).resume()).isTrue();
     assertThat(store.view(second.runId()).status()).isEqualTo(RunStatus.RUNNING);
   }

@@ -77,9 +77,23 @@ final class PipelineFixture {
         "docs/plans/app/epic-01-x.md", needsReview, 0, 1, 0, 1, 0, null);
   }
 
+  /** A run as the executor records it now: it carries the task as launched (the same as {@link #task}). */
   RunView run(long runId, RunStatus status) {
+    return run(runId, status, false);
+  }
+
+  RunView run(long runId, RunStatus status, boolean needsReview) {
+    return run(runId, status, "Do the thing", "docs/plans/app/epic-01-x.md", needsReview);
+  }
+
+  /** A run recorded before runs carried their task's snapshot. */
+  RunView legacyRun(long runId, RunStatus status) {
+    return run(runId, status, null, null, null);
+  }
+
+  private RunView run(long runId, RunStatus status, String title, String file, Boolean needsReview) {
     return new RunView(runId, TASK, 1, status, "s", 0, BRANCH, worktree.toString(), "log", 0, 0, 0, 0, null, 10, 5, 0, 0,
-        0.25, 3, 0, null, "T " + TASK, "docs/plans/" + TASK + ".md");
+        0.25, 3, 0, null, title, file, needsReview);
   }
 
   static <T> T result(Future<T> future) {
@@ -269,7 +283,7 @@ final class PipelineFixture {
       }
       resumed.add(request);
       return Future.succeededFuture(new RunView(nextRun++, request.taskId(), 1, RunStatus.RUNNING, "s", 1, BRANCH, "wt",
-          "log", 0, 0, 0, null, null, 0, 0, 0, 0, 0, 0, 0, null, null, null));
+          "log", 0, 0, 0, null, null, 0, 0, 0, 0, 0, 0, 0, null, null, null, null));
     }
 
     @Override
@@ -291,10 +305,13 @@ final class PipelineFixture {
     final Map<TaskId, TaskView> tasks = new HashMap<>();
     final Map<Long, RunView> runs = new HashMap<>();
     int asked;
+    /** The scheduler's share of {@link #asked}. */
+    int askedForTask;
 
     @Override
     public Future<TaskView> task(TaskId taskId) {
       asked++;
+      askedForTask++;
       return Future.succeededFuture(tasks.get(taskId));
     }
 

@@ -35,7 +35,7 @@ class PullRequestPipelineTest {
   }
 
   @Test
-  void aSuccessfulRunBecomesAPullRequestThatIsCheckedAndMergedAskingForItsTaskOnce() {
+  void aSuccessfulRunBecomesAPullRequestThatIsCheckedAndMergedAskingNobodyForItsTask() {
     result(pipeline.onRunFinished(f.run(1, RunStatus.SUCCEEDED)));
 
     PullRequestView pr = f.store.only();
@@ -54,7 +54,7 @@ class PullRequestPipelineTest {
     assertThat(f.forge.merged).singleElement().asString().contains("Orch-Pull-Request: 1");
     assertThat(f.repo.markedMerged).containsExactly(TASK + "@head-1");
     assertThat(f.events.seen).containsExactly("opened #1", "merged #1");
-    assertThat(f.tasks.asked).as("the task fetched once at open, the run never (the event carried it)").isEqualTo(1);
+    assertThat(f.tasks.asked).as("the event carried the run, and the run the task as it was launched").isZero();
 
     f.timers.fireAll(f.clock);
     assertThat(f.agent.removed).containsExactly(TASK);
@@ -87,7 +87,7 @@ class PullRequestPipelineTest {
     assertThat(merged.headCommit()).isEqualTo("head-2");
     assertThat(merged.costUsd()).isEqualTo(0.5);
     assertThat(f.checks.runs).isEqualTo(2);
-    assertThat(f.tasks.asked).isEqualTo(1);
+    assertThat(f.tasks.asked).isZero();
   }
 
   @Test
@@ -145,9 +145,7 @@ class PullRequestPipelineTest {
 
   @Test
   void aChangeThatNeedsReviewIsFlaggedAndWaitsForAPersonAcrossARestart() {
-    f.tasks.tasks.put(TASK, PipelineFixture.task(TASK, true));
-
-    result(pipeline.onRunFinished(f.run(1, RunStatus.SUCCEEDED)));
+    result(pipeline.onRunFinished(f.run(1, RunStatus.SUCCEEDED, true)));
 
     PullRequestView flagged = f.store.only();
     assertThat(flagged.state()).isEqualTo(PrState.FLAGGED);
@@ -231,6 +229,34 @@ class PullRequestPipelineTest {
 
     assertThat(f.store.rows.get(2).state()).isEqualTo(PrState.MERGED);
     assertThat(f.events.seen).containsExactly("merged #2");
+  }
+
+  @Test
+  void aRunRecordedBeforeRunsCarriedTheirTaskAsksTheSchedulerOnce() {
+    f.tasks.tasks.put(TASK, PipelineFixture.task(TASK, true));
+
+    result(pipeline.onRunFinished(f.legacyRun(1, RunStatus.SUCCEEDED)));
+
+    PullRequestView flagged = f.store.only();
+    assertThat(flagged.title()).isEqualTo("Do the thing (app/E01)");
+    assertThat(flagged.needsReview()).isTrue();
+    assertThat(flagged.state()).as("needs_review came from the scheduler's task").isEqualTo(PrState.FLAGGED);
+    assertThat(f.tasks.askedForTask).isEqualTo(1);
+    assertThat(f.tasks.asked).isEqualTo(1);
+  }
+
+  @Test
+  void aPersonOpeningForARunAsksTheExecutorForItButNeverTheScheduler() {
+    f.checks.results.add(PipelineFixture.FakeChecks.red());
+    f.tasks.runs.put(1L, f.run(1, RunStatus.SUCCEEDED, true));
+
+    PullRequestView pr = result(pipeline.open(TASK, 1));
+
+    assertThat(pr.needsReview()).isTrue();
+    assertThat(pr.taskFile()).isEqualTo("docs/plans/app/epic-01-x.md");
+    assertThat(pr.body()).contains("Implements app/E01: Do the thing").contains("Plan: `docs/plans/app/epic-01-x.md`");
+    assertThat(f.tasks.askedForTask).isZero();
+    assertThat(f.tasks.asked).as("the run, once").isEqualTo(1);
   }
 
   @Test

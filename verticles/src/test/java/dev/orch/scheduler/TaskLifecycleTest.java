@@ -121,7 +121,7 @@ class TaskLifecycleTest {
   private static RunView run(TaskId taskId, int attempt, RunStatus status, StopCause cause) {
     return new RunView(7, taskId, attempt, status, "s", 0, "orch/x", "/w/x", "/l/x", 42, 1, 2, null,
         cause == null ? (status == RunStatus.FAILED ? "the agent exited with code 1" : null) : cause.describe(), 0, 0, 0, 0,
-        0, 0, 0, cause, "T " + taskId, "docs/plans/" + taskId + ".md");
+        0, 0, 0, cause, "T " + taskId, "docs/plans/" + taskId + ".md", false);
   }
 
   private TaskStatus status(String id) throws Exception {
