@@ -44,7 +44,8 @@ done
 git -C "$repo" add -A && git -C "$repo" commit -qm plan
 cat > "$work/agent.sh" <<'AGENT'
 #!/bin/sh
-echo "$(date +%s%N) $PWD" >> "$BENCH_STARTS"
+# orch hands agents an allowlisted environment, so the file the start times go to sits beside this script.
+echo "$(date +%s%N) $PWD" >> "$(dirname "$0")/starts.txt"
 cat > /dev/null
 echo done > "done-$(basename "$PWD").txt"
 git add -A && git commit -qm done
@@ -63,8 +64,7 @@ port = 0
 [shell]
 telnet_port = 0
 TOML
-export BENCH_STARTS=$work/starts.txt
-: > "$BENCH_STARTS"
+: > "$work/starts.txt"
 java -jar "$jar" --config "$work/chain.toml" ${ORCH_BENCH_VERBOSE:-} run > "$work/chain.log" 2>&1 &
 orch_pid=$!
 all_complete() { [[ $(git -C "$repo" log --oneline main | wc -l) -ge $((chain + 1)) ]]; }
@@ -73,17 +73,17 @@ sleep 1
 kill "$orch_pid"; wait "$orch_pid" 2>/dev/null || true; orch_pid=""
 
 : > "$work/floor.txt"
-export BENCH_STARTS=$work/floor-starts.txt
-: > "$BENCH_STARTS"
+mv "$work/starts.txt" "$work/chain-starts.txt"
+: > "$work/starts.txt"
 for ((i = 1; i <= chain; i++)); do
   t0=$(date +%s%N)
   git -C "$repo" worktree add -q -b "floor-$i" "$work/floor-$i" main
   (cd "$work/floor-$i" && "$work/agent.sh" < /dev/null > /dev/null)
-  t1=$(tail -1 "$BENCH_STARTS" | cut -d' ' -f1)
+  t1=$(tail -1 "$work/starts.txt" | cut -d' ' -f1)
   echo "scale=3; ($t1 - $t0) / 1000000" | bc >> "$work/floor.txt"
 done
 echo "== launch overhead ($(nproc) cores, chain of $chain tasks, one agent at a time)"
-java -cp bench/target/orch-bench.jar dev.orch.bench.LaunchOverhead "$repo/.orch/orch.db" "$work/starts.txt" "$work/floor.txt"
+java -cp bench/target/orch-bench.jar dev.orch.bench.LaunchOverhead "$repo/.orch/orch.db" "$work/chain-starts.txt" "$work/floor.txt"
 
 # ---- 2. twenty agents flooding output
 repo=$work/flood

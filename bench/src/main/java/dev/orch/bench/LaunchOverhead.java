@@ -55,6 +55,10 @@ public final class LaunchOverhead {
         floor.add(Double.parseDouble(line.trim()));
       }
     }
+    if (overhead.isEmpty() || floor.isEmpty()) {
+      throw new IllegalStateException("nothing to compare: " + overhead.size() + " launches matched in " + args[1]
+          + " and " + floor.size() + " floor timings in " + args[2] + " (did the stand-in agent write its start time?)");
+    }
     Collections.sort(overhead);
     Collections.sort(floor);
     System.out.printf("floor: git worktree add + spawn the agent    n=%2d  min %6.1f ms  median %6.1f ms  max %6.1f ms%n",

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 // A bound on each test, so a hang fails it instead of the whole CI run.
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class McpToolsIT {
+  // The inspector gives a server 15 s to start and answer; a JVM on a loaded 2-core CI machine can take longer.
+  private static final String CONNECT_MILLIS = "100000";
   private static final String MAKEFILE = "test:\n\t@echo running tests $(FILTER)\n"
       + "\t@test ! -f broken || (echo 'error: broken is here' >&2; exit 1)\n";
 
@@ -84,18 +86,18 @@ class McpToolsIT {
       BuildPoolIT.await(() -> Files.exists(mcpFile) && new JsonObject(Files.readString(mcpFile)).getInteger("port", 0) > 0
           ? BuildPoolIT.status(orch) : new JsonObject(), s -> s.getBoolean("coordinating", false), orch);
       // After "--" everything is the server's command line (the inspector has a --config of its own).
-      List<String> stdio = new ArrayList<>(List.of(inspector(), "--cli", "--", Path.of(System.getProperty("java.home"), "bin",
+      List<String> stdio = new ArrayList<>(List.of(inspector(), "--cli", "--connect-timeout", CONNECT_MILLIS, "--", Path.of(System.getProperty("java.home"), "bin",
           "java").toString(), "-jar", OrchProcess.jar().toString(), "--config", orch.configFile.toString(), "mcp"));
 
-      List<String> listCommand = new ArrayList<>(List.of(inspector(), "--cli", "--method", "tools/list"));
-      listCommand.addAll(stdio.subList(2, stdio.size()));
+      List<String> listCommand = new ArrayList<>(List.of(inspector(), "--cli", "--connect-timeout", CONNECT_MILLIS, "--method", "tools/list"));
+      listCommand.addAll(stdio.subList(4, stdio.size()));
       JsonArray tools = json(run(orch.tree.root(), listCommand)).getJsonArray("tools");
       assertThat(tools.stream().map(t -> ((JsonObject) t).getString("name")))
           .contains("build", "test", "lint", "clippy", "run_command", "worker_status", "get_job_logs");
 
-      List<String> callCommand = new ArrayList<>(List.of(inspector(), "--cli", "--method", "tools/call", "--tool-name", "test",
+      List<String> callCommand = new ArrayList<>(List.of(inspector(), "--cli", "--connect-timeout", CONNECT_MILLIS, "--method", "tools/call", "--tool-name", "test",
           "--tool-arg", "filter=Parser"));
-      callCommand.addAll(stdio.subList(2, stdio.size()));
+      callCommand.addAll(stdio.subList(4, stdio.size()));
       JsonObject passed = json(run(orch.tree.root(), callCommand));
       assertThat(passed.getBoolean("isError")).isFalse();
       assertThat(passed.getJsonArray("content").getJsonObject(0).getString("text")).startsWith("test succeeded")
@@ -103,7 +105,7 @@ class McpToolsIT {
 
       Files.writeString(orch.tree.root().resolve("broken"), "not committed\n");
       JsonObject access = new JsonObject(Files.readString(mcpFile));
-      List<String> http = List.of(inspector(), "--cli", "http://127.0.0.1:" + access.getInteger("port") + "/mcp",
+      List<String> http = List.of(inspector(), "--cli", "--connect-timeout", CONNECT_MILLIS, "http://127.0.0.1:" + access.getInteger("port") + "/mcp",
           "--transport", "http", "--header", "Authorization: Bearer " + access.getString("token"),
           "X-Orch-Worktree: " + orch.tree.root(), "--method", "tools/call", "--tool-name", "test");
       JsonObject failed = json(run(orch.tree.root(), http, true));

@@ -198,10 +198,13 @@ class WebApiIT {
     assertThat(merged.bodyAsJsonObject().getString("state")).isEqualTo("merged");
     assertError(post("/api/prs/" + number + "/merge", new JsonObject().toBuffer()), 409, "is merged");
     orch.awaitTasks(t -> "complete".equals(t.get("app/E03").getString("status")), TIMEOUT);
-    assertThat(events).anySatisfy(line -> assertThat(line).contains("event: orch.scheduler.evt.task"));
-    assertThat(events).anySatisfy(line -> assertThat(line).startsWith("data: ").contains("\"task_id\":\"app/E03\"")
-        .contains("\"to\":\"complete\""));
-    assertThat(events).anySatisfy(line -> assertThat(line).isEqualTo("event: orch.prbot.evt.merged"));
+    // The stream may deliver the last transition a moment after the store has it: wait for the line itself.
+    Awaitility.await("the server-sent events").atMost(TIMEOUT).untilAsserted(() -> {
+      assertThat(events).anySatisfy(line -> assertThat(line).contains("event: orch.scheduler.evt.task"));
+      assertThat(events).anySatisfy(line -> assertThat(line).startsWith("data: ").contains("\"task_id\":\"app/E03\"")
+          .contains("\"to\":\"complete\""));
+      assertThat(events).anySatisfy(line -> assertThat(line).isEqualTo("event: orch.prbot.evt.merged"));
+    });
   }
 
   private int prNumber(String taskId) throws Exception {

@@ -19,6 +19,7 @@ import dev.orch.contract.TaskStatus;
 import dev.orch.contract.TaskView;
 import dev.orch.contract.WireJson;
 import dev.orch.db.Database;
+import dev.orch.flow.SerialQueue;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -72,7 +73,7 @@ public final class BatchVerticle extends VerticleBase {
   private ExecutorClient executor;
   private PrbotClient prbot;
   private long timer = -1;
-  private Future<Void> serial = Future.succeededFuture();
+  private final SerialQueue steps = new SerialQueue();
 
   public BatchVerticle() {
     this(Clock.systemDefaultZone());
@@ -122,9 +123,7 @@ public final class BatchVerticle extends VerticleBase {
 
   /** Runs one step at a time, in order: steps read and write the same state. */
   private <T> Future<T> step(java.util.function.Supplier<Future<T>> work) {
-    Future<T> result = serial.transform(v -> work.get());
-    serial = result.transform(v -> Future.succeededFuture());
-    return result;
+    return steps.run(work);
   }
 
   private static String name(JsonObject body) {

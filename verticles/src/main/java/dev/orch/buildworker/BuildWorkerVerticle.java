@@ -19,6 +19,7 @@ import dev.orch.contract.buildagent.WorkerOutput;
 import dev.orch.process.ChildEnvironment;
 import dev.orch.process.JobProcess;
 import io.vertx.core.Context;
+import dev.orch.flow.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -26,6 +27,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BuildWorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BuildWorkerVerticle.class);
-  private static final long MIN_BACKOFF = 1_000;
-  private static final long MAX_BACKOFF = 60_000;
+  private static final Backoff REGISTRATION_BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1));
   private static final long SEND_TIMEOUT = 10_000;
 
   /**
@@ -105,7 +106,6 @@ public final class BuildWorkerVerticle extends VerticleBase {
   private final Map<Long, Job> jobs = new HashMap<>();
   private boolean registered;
   private boolean registering;
-  private long backoff = MIN_BACKOFF;
   private long timer = -1;
   private boolean stopped;
   private Runnable slotsChanged;
@@ -177,16 +177,15 @@ public final class BuildWorkerVerticle extends VerticleBase {
         long heartbeatMillis = AgentWelcome.fromJson((JsonObject) done.result()).heartbeatIntervalSecs() * 1000L;
         LOG.info("joined {} as {} with {} slots", settings.serverName(), settings.workerId(), slots.size());
         registered = true;
-        backoff = MIN_BACKOFF;
         failedRegistrations = 0;
         timer = vertx.setPeriodic(heartbeatMillis, id -> heartbeat());
         listener.joined();
       } else {
+        long wait = REGISTRATION_BACKOFF.after(++failedRegistrations).toMillis();
         LOG.info("{} is not answering ({}); trying again in {} s", settings.serverName(), done.cause().getMessage(),
-            backoff / 1000);
-        timer = vertx.setTimer(backoff, id -> register());
-        backoff = Math.min(MAX_BACKOFF, backoff * 2);
-        listener.unanswered(++failedRegistrations);
+            wait / 1000);
+        timer = vertx.setTimer(wait, id -> register());
+        listener.unanswered(failedRegistrations);
       }
     });
   }

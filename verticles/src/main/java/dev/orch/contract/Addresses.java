@@ -8,7 +8,6 @@ package dev.orch.contract;
  */
 public final class Addresses {
   public static final String ACTION_HEADER = "action";
-  public static final String CORRELATION_HEADER = "correlation-id";
 
   private Addresses() {
   }

@@ -199,13 +199,15 @@ public final class Database {
   }
 
   /**
-   * {@code synchronous=FULL}: in WAL mode a commit is on disk before it returns, so a power loss or an OS crash cannot
-   * undo a merge or a run's final state that orch already acted on (NORMAL is only safe against a process crash).
+   * {@code synchronous=NORMAL}: in WAL mode a commit survives a killed process (kill -9) without waiting for the disk,
+   * which keeps an fsync off every step of a task's way to its agent. The writes orch acts on beyond the machine (a
+   * merge, a run's final state) go through {@link #durably}, which makes that commit, and with it every commit before it
+   * in the one write-ahead log, survive a power loss or an OS crash too.
    */
   static SQLiteDataSource dataSource(Path file) {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
     config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
     config.enforceForeignKeys(true);
     SQLiteDataSource ds = new SQLiteDataSource(config);
@@ -220,7 +222,27 @@ public final class Database {
    * every later statement on it would then sit in a transaction nobody commits.
    */
   public static <T> Future<T> inTransaction(Pool pool, Function<SqlConnection, Future<T>> work) {
-    return pool.withConnection(conn -> conn.query("BEGIN IMMEDIATE").execute()
+    return pool.withConnection(conn -> inTransaction(conn, work));
+  }
+
+  /**
+   * Runs {@code write} on a connection whose commits reach the disk before they return ({@code synchronous=FULL}), for
+   * a state of record that others act on beyond this machine; the connection goes back to the pool as it was.
+   */
+  public static <T> Future<T> durably(Pool pool, Function<SqlConnection, Future<T>> write) {
+    return pool.withConnection(conn -> conn.query("PRAGMA synchronous = FULL").execute().compose(full -> {
+      Future<T> written;
+      try {
+        written = write.apply(conn);
+      } catch (RuntimeException e) {
+        written = Future.failedFuture(e);
+      }
+      return written.eventually(() -> conn.query("PRAGMA synchronous = NORMAL").execute());
+    }));
+  }
+
+  private static <T> Future<T> inTransaction(SqlConnection conn, Function<SqlConnection, Future<T>> work) {
+    return conn.query("BEGIN IMMEDIATE").execute()
         .compose(begun -> {
           Future<T> result;
           try {
@@ -234,7 +256,7 @@ public final class Database {
               value -> conn.query("COMMIT").execute().map(v -> value)
                   .recover(failure -> conn.query("ROLLBACK").execute().transform(v -> Future.<T>failedFuture(failure))),
               failure -> conn.query("ROLLBACK").execute().transform(v -> Future.<T>failedFuture(failure)));
-        }));
+        });
   }
 
   /** Applies the owner's migrations it has not applied yet, each in its own transaction. */

@@ -1,5 +1,6 @@
 package dev.orch.db;
 
+import dev.orch.flow.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -17,8 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class UntilWritten {
   private static final Logger LOG = LoggerFactory.getLogger(UntilWritten.class);
-  static final Duration FIRST = Duration.ofMillis(500);
-  static final Duration MAX = Duration.ofSeconds(30);
+  static final Backoff BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
 
   private UntilWritten() {
   }
@@ -46,10 +46,6 @@ public final class UntilWritten {
     return attempt(delay, what, write, retryable, 0);
   }
 
-  static Duration waitAfter(int failures) {
-    return Duration.ofMillis(Math.min(MAX.toMillis(), FIRST.toMillis() << Math.min(10, failures)));
-  }
-
   private static <T> Future<T> attempt(Delay delay, String what, Supplier<Future<T>> write,
       Predicate<Throwable> retryable, int failures) {
     Future<T> tried;
@@ -62,7 +58,7 @@ public final class UntilWritten {
       if (!retryable.test(failure)) {
         return Future.failedFuture(failure);
       }
-      Duration wait = waitAfter(failures);
+      Duration wait = BACKOFF.after(failures + 1);
       LOG.warn("{}: {}; writing it again in {} ms", what, failure.getMessage(), wait.toMillis());
       return delay.after(wait).compose(v -> attempt(delay, what, write, retryable, failures + 1));
     });

@@ -49,7 +49,8 @@ final class OsProcesses implements AgentProcesses {
     Path target = dir.toAbsolutePath().normalize();
     Path proc = Path.of("/proc");
     List<AgentProcess> found = new ArrayList<>();
-    if (!Files.isDirectory(proc)) {
+    // A folder that is not there has nobody working in it: a task's first launch skips reading every process's cwd.
+    if (!Files.isDirectory(proc) || !Files.isDirectory(target)) {
       return found;
     }
     long self = ProcessHandle.current().pid();

@@ -106,14 +106,15 @@ final class RunStore implements RunRecords {
   @Override
   public Future<Boolean> finish(RunView settled) {
     RunUsage u = settled.usage();
-    return pool.preparedQuery("UPDATE runs SET status = ?, stop_cause = ?, exit_code = ?, reason = ?, ended_at = ?,"
+    // A run's end is what the scheduler retries or gives up on: it must outlive a power loss.
+    return Database.durably(pool, conn -> conn.preparedQuery("UPDATE runs SET status = ?, stop_cause = ?, exit_code = ?, reason = ?, ended_at = ?,"
             + " log_file = ?, input_tokens = ?, output_tokens = ?, cache_read_tokens = ?,"
             + " cache_creation_tokens = ?, cost_usd = ?, num_turns = ?, last_output_at = ? WHERE id = ? AND status IN ('starting', 'running')")
         .execute(Tuple.tuple().addValue(settled.status().wire())
             .addValue(settled.stopCause() == null ? null : settled.stopCause().wire()).addValue(settled.exitCode())
             .addValue(settled.reason()).addValue(settled.endedAt()).addValue(settled.logFile()).addValue(u.inputTokens()).addValue(u.outputTokens())
             .addValue(u.cacheReadTokens()).addValue(u.cacheCreationTokens()).addValue(u.costUsd())
-            .addValue(u.numTurns()).addValue(u.lastOutputAt()).addValue(settled.runId()))
+            .addValue(u.numTurns()).addValue(u.lastOutputAt()).addValue(settled.runId())))
         .map(rows -> rows.rowCount() > 0);
   }
 

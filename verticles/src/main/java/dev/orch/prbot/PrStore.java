@@ -11,10 +11,12 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** prbot's table of pull requests. At most one open or flagged pull request per task. */
 final class PrStore implements PullRequests {
@@ -107,7 +109,8 @@ final class PrStore implements PullRequests {
 
   /** Writes every field that changes over a pull request's life, and returns it as stored. */
   public Future<PullRequestView> save(PullRequestView pr) {
-    return pool.preparedQuery("UPDATE pull_requests SET run_id = ?, body = ?, state = ?, reason = ?, head_commit = ?,"
+    // A merge is on the project's main branch for good: its record must outlive a power loss as well.
+    Function<SqlConnection, Future<RowSet<Row>>> write = conn -> conn.preparedQuery("UPDATE pull_requests SET run_id = ?, body = ?, state = ?, reason = ?, head_commit = ?,"
             + " merge_commit = ?, files_changed = ?, additions = ?, deletions = ?, diff_stat = ?, cost_usd = ?, tokens = ?,"
             + " merged_at = ?, stage = ?, fix_rounds = ?, labels = ?, routing = ?, checks = ?, url = ?, remote_number = ?,"
             + " checks_state = ?, follow_up = ?, task_title = ?, task_file = ?, worktree = ?, needs_review = ? WHERE number = ?")
@@ -118,7 +121,8 @@ final class PrStore implements PullRequests {
             .addValue(new io.vertx.core.json.JsonArray(pr.labels()).encode()).addValue(pr.routing()).addValue(pr.checks())
             .addValue(pr.url()).addValue(pr.remoteNumber()).addValue(pr.checksState().wire())
             .addValue(pr.followUp() == null ? null : pr.followUp().wire()).addValue(pr.taskTitle()).addValue(pr.taskFile())
-            .addValue(pr.worktree()).addValue(pr.needsReview() ? 1 : 0).addValue(pr.number()))
+            .addValue(pr.worktree()).addValue(pr.needsReview() ? 1 : 0).addValue(pr.number()));
+    return (pr.state() == PrState.MERGED ? Database.durably(pool, write) : pool.withConnection(write))
         .compose(v -> get(pr.number()))
         .map(Optional::orElseThrow);
   }

@@ -13,6 +13,7 @@ import dev.orch.contract.RunView;
 import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskView;
 import dev.orch.contract.WriteStatusRequest;
+import dev.orch.flow.SerialQueue;
 import io.vertx.core.Future;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -91,7 +92,7 @@ final class PullRequestPipeline {
   /** Open pull requests found at start: one may have landed just before a crash, so its first step looks for that. */
   private final Set<Integer> mayHaveLanded = new HashSet<>();
   /** Merges run one after another: each starts from the main branch the previous one left. */
-  private Future<Step> mergeQueue = Future.succeededFuture();
+  private final SerialQueue merges = new SerialQueue();
 
   PullRequestPipeline(Settings settings, Clock clock, PullRequests store, Forge forge, PipelinePorts.Repository repo,
       PipelinePorts.Agent agent, PipelinePorts.TaskSource tasks, PipelinePorts.StatusWriter status,
@@ -484,9 +485,7 @@ final class PullRequestPipeline {
   }
 
   private Future<Step> enqueueMerge(int number, boolean byPerson) {
-    Future<Step> next = mergeQueue.transform(previous -> merge(number, byPerson, 1));
-    mergeQueue = next;
-    return next;
+    return merges.run(() -> merge(number, byPerson, 1));
   }
 
   private Future<Step> merge(int number, boolean byPerson, int attempt) {

@@ -1,5 +1,6 @@
 package dev.orch.prbot;
 
+import dev.orch.flow.Backoff;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,16 +11,13 @@ import java.util.Map;
  * as it takes; such a failure is never a reason to ask a person. A step that gets through forgets the count.
  */
 final class TransientRetries {
-  static final Duration FIRST = Duration.ofSeconds(1);
-  static final Duration MAX = Duration.ofMinutes(1);
+  static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1));
 
   private final Map<Integer, Integer> failures = new HashMap<>();
 
   /** Counts one more passing failure of {@code number} and says how long to wait before the next try. */
   Duration failed(int number) {
-    int count = failures.merge(number, 1, Integer::sum);
-    long factor = 1L << Math.min(16, count - 1);
-    return Duration.ofMillis(Math.min(MAX.toMillis(), FIRST.toMillis() * factor));
+    return BACKOFF.after(failures.merge(number, 1, Integer::sum));
   }
 
   void succeeded(int number) {

@@ -1,5 +1,6 @@
 package dev.orch.scheduler;
 
+import dev.orch.flow.Backoff;
 import java.time.Duration;
 
 /** Exponential backoff between attempts: base, 2 × base, 4 × base... capped; after {@code maxRetries} retries, none. */
@@ -12,8 +13,6 @@ public record RetryPolicy(int maxRetries, Duration base, Duration max) {
 
   /** The wait before the attempt after {@code attempts} failed ones. */
   Duration delayAfter(int attempts) {
-    long factor = 1L << Math.min(20, Math.max(0, attempts - 1));
-    long millis = Math.min(max.toMillis(), base.toMillis() * factor);
-    return Duration.ofMillis(millis);
+    return new Backoff(base, max).after(attempts);
   }
 }

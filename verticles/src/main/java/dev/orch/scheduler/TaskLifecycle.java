@@ -17,6 +17,8 @@ import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskStatus;
 import dev.orch.contract.TaskTransition;
 import dev.orch.db.UntilWritten;
+import dev.orch.flow.Backoff;
+import dev.orch.flow.SerialQueue;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -90,8 +92,9 @@ public final class TaskLifecycle {
   private final Map<String, String> overBudget = new LinkedHashMap<>();
   private LocalDate pausedOn;
   private String pauseReason;
-  private Future<?> queue = Future.succeededFuture();
-  private long executorAwayFor;
+  private final SerialQueue decisions = new SerialQueue();
+  private static final Backoff EXECUTOR_AWAY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+  private int executorRefusals;
   private long executorAwayUntil;
 
   public TaskLifecycle(Clock clock, TaskStore store, Runs runs, PullRequests pullRequests,
@@ -108,15 +111,7 @@ public final class TaskLifecycle {
 
   /** Runs one decision after the ones before it. */
   public <T> Future<T> serial(Supplier<Future<T>> step) {
-    Future<T> next = queue.transform(v -> {
-      try {
-        return step.get();
-      } catch (RuntimeException e) {
-        return Future.failedFuture(e);
-      }
-    });
-    queue = next;
-    return next;
+    return decisions.run(step);
   }
 
   /** Why no new agent starts today, or null. */
@@ -161,7 +156,7 @@ public final class TaskLifecycle {
       runs.launch(new LaunchRequest(task.taskId(), attempt, task.spec().title(), task.spec().file(), deps,
           task.spec().needsReview()))
           .onSuccess(run -> {
-            executorAwayFor = 0;
+            executorRefusals = 0;
             serial(() -> unrequest(task.id()));
           })
           .onFailure(e -> serial(() -> notLaunched(task, e)));
@@ -174,9 +169,8 @@ public final class TaskLifecycle {
    */
   private Future<Void> notLaunched(StoredTask task, Throwable failure) {
     if (ErrorCode.of(failure).retryable()) {
-      // Wait before asking again (1 s doubling to 30 s), or every event would ask a missing executor at once.
-      executorAwayFor = executorAwayFor == 0 ? 1_000 : Math.min(30_000, executorAwayFor * 2);
-      executorAwayUntil = clock.millis() + executorAwayFor;
+      // Wait before asking again, or every event would ask a missing executor at once.
+      executorAwayUntil = clock.millis() + EXECUTOR_AWAY.after(++executorRefusals).toMillis();
       LOG.warn("{}: the executor did not take it ({}); it waits for the next dispatch", task.id(), failure.getMessage());
       return change(task.id(), TaskStatus.NOT_STARTED, "waiting for the executor: " + failure.getMessage(),
           task.attempts(), task.retryAt(), task.lastError()).mapEmpty();

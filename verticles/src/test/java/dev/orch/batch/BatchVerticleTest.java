@@ -138,6 +138,7 @@ class BatchVerticleTest {
     assertThat(started).hasSize(2);
     clock.set("2026-11-25T02:00:00Z");
     await(batches.wakeUpNow());
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> started.size() >= 4);
     assertThat(started).hasSize(4);
   }
 

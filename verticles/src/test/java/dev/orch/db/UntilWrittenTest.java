@@ -34,8 +34,8 @@ class UntilWrittenTest {
 
   @Test
   void m2_waits_double_and_stop_at_thirty_seconds() {
-    assertThat(UntilWritten.waitAfter(0)).isEqualTo(Duration.ofMillis(500));
-    assertThat(UntilWritten.waitAfter(1)).isEqualTo(Duration.ofSeconds(1));
-    assertThat(UntilWritten.waitAfter(30)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(UntilWritten.BACKOFF.after(1)).isEqualTo(Duration.ofMillis(500));
+    assertThat(UntilWritten.BACKOFF.after(2)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(UntilWritten.BACKOFF.after(31)).isEqualTo(Duration.ofSeconds(30));
   }
 }
