@@ -19,11 +19,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,6 +94,11 @@ final class PullRequestPipeline {
   private final TransientRetries retries = new TransientRetries();
   /** Open pull requests found at start: one may have landed just before a crash, so its first step looks for that. */
   private final Set<Integer> mayHaveLanded = new HashSet<>();
+  /**
+   * Pull requests being opened, by run: the run's end event and the scheduler's open after a restart may ask for the
+   * same run at once, and the second must get the first's pull request, not a duplicate the store refuses.
+   */
+  private final Map<Long, Future<PullRequestView>> opening = new HashMap<>();
   /** Merges run one after another: each starts from the main branch the previous one left. */
   private final SerialQueue merges = new SerialQueue();
 
@@ -120,8 +128,8 @@ final class PullRequestPipeline {
       }
       if (active.isEmpty() && run.succeeded()) {
         // The event carries the run, and the run carries the task as it was launched: nothing is asked for.
-        return store.forRun(run.runId()).compose(existing -> existing.isPresent() ? Future.succeededFuture(existing.get())
-                : taskOf(run).compose(task -> create(task, run)))
+        return once(run.runId(), () -> store.forRun(run.runId()).compose(existing -> existing.isPresent()
+                ? Future.succeededFuture(existing.get()) : taskOf(run).compose(task -> create(task, run))))
             .<Void>mapEmpty()
             .recover(e -> {
               LOG.warn("{} run {}: no pull request: {}", run.taskId(), run.runId(), e.getMessage());
@@ -134,9 +142,23 @@ final class PullRequestPipeline {
 
   /** Idempotent: a run that already has a pull request, or a task with an active one, gets that one back. */
   Future<PullRequestView> open(TaskId taskId, long runId) {
-    return store.forRun(runId).compose(existing -> existing.isPresent() ? Future.succeededFuture(existing.get())
+    return once(runId, () -> store.forRun(runId).compose(existing -> existing.isPresent()
+        ? Future.succeededFuture(existing.get())
         : store.activeForTask(taskId).compose(active -> active.isPresent() ? Future.succeededFuture(active.get())
-            : tasks.run(runId).compose(run -> taskOf(run).compose(task -> create(task, run)))));
+            : tasks.run(runId).compose(run -> taskOf(run).compose(task -> create(task, run))))));
+  }
+
+  private Future<PullRequestView> once(long runId, Supplier<Future<PullRequestView>> open) {
+    Future<PullRequestView> inFlight = opening.get(runId);
+    if (inFlight != null) {
+      return inFlight;
+    }
+    Future<PullRequestView> opened = open.get();
+    if (!opened.isComplete()) {
+      opening.put(runId, opened);
+      opened.onComplete(done -> opening.remove(runId));
+    }
+    return opened;
   }
 
   /** The task a pull request is opened from: the run's own record of it, or, for a run older than that, the scheduler's. */

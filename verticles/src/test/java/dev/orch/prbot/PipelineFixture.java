@@ -315,9 +315,15 @@ final class PipelineFixture {
       return Future.succeededFuture(tasks.get(taskId));
     }
 
+    /** When set, the executor's answer about a run waits until the test completes it. */
+    io.vertx.core.Promise<RunView> held;
+
     @Override
     public Future<RunView> run(long runId) {
       asked++;
+      if (held != null) {
+        return held.future();
+      }
       return Future.succeededFuture(runs.get(runId));
     }
   }

@@ -260,6 +260,19 @@ class PullRequestPipelineTest {
   }
 
   @Test
+  void theRunsEndAndTheSchedulersOpenForTheSameRunAtOnceOpenOnePullRequest() {
+    f.tasks.held = io.vertx.core.Promise.promise();
+    io.vertx.core.Future<PullRequestView> byScheduler = pipeline.open(TASK, 1);
+    io.vertx.core.Future<Void> byEvent = pipeline.onRunFinished(f.run(1, RunStatus.SUCCEEDED, true));
+    f.tasks.held.complete(f.run(1, RunStatus.SUCCEEDED, true));
+
+    assertThat(result(byScheduler).number()).isEqualTo(1);
+    result(byEvent);
+    assertThat(f.store.rows).hasSize(1);
+    assertThat(f.events.seen).containsExactly("opened #1", "flagged #1");
+  }
+
+  @Test
   void aRowFromBeforeTheSnapshotGetsItOnceAndCarriesOn() {
     PullRequestView legacy = open(1, TASK, PrStage.CHECKING);
     f.store.rows.put(1, new PullRequestView(1, TASK, 1, BRANCH, legacy.title(), "body", PrState.OPEN, null, "head-0",
