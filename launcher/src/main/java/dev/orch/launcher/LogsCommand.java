@@ -35,7 +35,7 @@ final class LogsCommand extends LocalCommand {
 
   @Override
   int run(OrchSession orch, OrchConfig config) {
-    String task = TaskId.parseFull(id).toString();
+    TaskId task = TaskId.parseFull(id);
     List<RunView> runs = orch.await(orch.executor().runs(task, false));
     RunView run = runs.stream().filter(r -> runId == null || r.runId() == runId).findFirst()
         .orElseThrow(() -> OrchException.notFound(runId == null ? task + " has no runs yet" : task + " has no run " + runId));

@@ -4,6 +4,7 @@ import dev.orch.text.CommandText;
 import dev.orch.config.OrchConfig;
 import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestView;
+import dev.orch.contract.TaskId;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -96,7 +97,7 @@ final class PrCommand {
     if (which.matches("\\d+")) {
       return Integer.parseInt(which);
     }
-    String task = dev.orch.contract.TaskId.parseFull(which).toString();
+    dev.orch.contract.TaskId task = dev.orch.contract.TaskId.parseFull(which);
     return orch.await(orch.prbot().list(null)).stream()
         .filter(pr -> pr.taskId().equals(task) && (pr.state() == PrState.OPEN || pr.state() == PrState.FLAGGED))
         .map(PullRequestView::number).findFirst()

@@ -5,6 +5,7 @@ import dev.orch.config.ConfigLoader;
 import dev.orch.config.OrchConfig;
 import dev.orch.contract.StartRequest;
 import dev.orch.contract.StartResult;
+import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskStatus;
 import dev.orch.contract.TaskView;
 import java.io.PrintWriter;
@@ -60,12 +61,12 @@ final class StartCommand implements Callable<Integer> {
         return ExitCodes.USAGE;
       }
       Set<String> waiting = new LinkedHashSet<>(result.started());
-      TransitionPrinter.attach(session.vertx(), out, t -> waiting.contains(t.taskId()));
+      TransitionPrinter.attach(session.vertx(), out, t -> waiting.contains(t.taskId().toString()));
       List<TaskView> ended = new ArrayList<>();
       while (!waiting.isEmpty()) {
         Thread.sleep(500);
         for (String id : List.copyOf(waiting)) {
-          TaskView task = session.await(session.scheduler().get(id));
+          TaskView task = session.await(session.scheduler().get(TaskId.parseFull(id)));
           endState(task).ifPresent(state -> {
             waiting.remove(id);
             ended.add(task);

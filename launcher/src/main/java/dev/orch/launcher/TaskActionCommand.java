@@ -3,6 +3,7 @@ package dev.orch.launcher;
 import dev.orch.text.CommandText;
 import dev.orch.config.OrchConfig;
 import dev.orch.contract.SchedulerClient;
+import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskRef;
 import dev.orch.contract.TaskView;
 import io.vertx.core.Future;
@@ -20,7 +21,7 @@ abstract class TaskActionCommand extends LocalCommand {
 
   @Override
   int run(OrchSession orch, OrchConfig config) {
-    TaskView task = orch.await(act(orch.scheduler(), TaskRef.of(id)));
+    TaskView task = orch.await(act(orch.scheduler(), TaskRef.of(TaskId.parseFull(id))));
     CommandText.taskChanged(out(), task, done());
     return ExitCodes.OK;
   }

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.LoggingEvent;
 import dev.orch.contract.AgentEvent;
 import dev.orch.contract.PrState;
 import dev.orch.contract.Priority;
+import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskStatus;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.StartResult;
@@ -33,7 +34,7 @@ class TerminalOutputTest {
   void l3_the_shared_renderers_print_titles_reasons_and_agent_text_inert() {
     TaskView task = new TaskView("mod/E01", "mod", "", 1, EVIL, TaskStatus.FAILED, Priority.HIGH, List.of(), false, EVIL,
         "docs/plans/mod/epic-01.md", false, 0, 0, 0, 1, 0, EVIL);
-    PullRequestView pr = new PullRequestView(3, "mod/E01", 1, "orch/mod-E01", EVIL, EVIL, PrState.FLAGGED, EVIL, null,
+    PullRequestView pr = new PullRequestView(3, TaskId.parseFull("mod/E01"), 1, "orch/mod-E01", EVIL, EVIL, PrState.FLAGGED, EVIL, null,
         null, 1, 1, 0, "", 0, 0, 0, 0, null, 0, List.of(), null, null, null, 0);
     StatusSummary summary = new StatusSummary(1, Map.of("failed", 1), 0, List.of(new StatusSummary.BlockedTask("mod/E01",
         EVIL)), List.of(), 0, List.of(EVIL), List.of(task));

@@ -6,6 +6,7 @@ import dev.orch.contract.JobProgress;
 import dev.orch.contract.JobRequest;
 import dev.orch.contract.JobView;
 import dev.orch.contract.PoolStatus;
+import dev.orch.contract.TaskId;
 import dev.orch.contract.WorkerView;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -125,7 +126,8 @@ public final class BuildTools {
     JobReport.Verbosity verbosity = JobReport.Verbosity.of(args.get("verbosity"));
     int timeoutSecs = integer(args, "timeout_secs", 0);
     WorktreeSnapshot.Snapshot snapshot = WorktreeSnapshot.take(worktree);
-    JobView job = await(pool.submit(new JobRequest(snapshot.commit(), snapshot.ref(), command, timeoutSecs, tool, taskId)));
+    JobView job = await(pool.submit(new JobRequest(snapshot.commit(), snapshot.ref(), command, timeoutSecs, tool,
+        TaskId.parse(taskId, null).orElse(null))));
     StringBuilder output = new StringBuilder();
     long offset = 0;
     JobProgress progress;

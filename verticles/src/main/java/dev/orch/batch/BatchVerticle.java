@@ -219,7 +219,7 @@ public final class BatchVerticle extends VerticleBase {
     Future<List<PullRequestView>> flagged = prbot.list(PrState.FLAGGED).otherwise(List.of());
     return Future.all(tasks, flagged).compose(both -> {
       Map<String, TaskView> byId = tasks.result().stream().collect(Collectors.toMap(TaskView::id, t -> t, (a, b) -> a));
-      Set<String> waitingForAPerson = flagged.result().stream().map(PullRequestView::taskId).collect(Collectors.toSet());
+      Set<String> waitingForAPerson = flagged.result().stream().map(pr -> pr.taskId().toString()).collect(Collectors.toSet());
       Future<Void> chain = Future.succeededFuture();
       for (BatchSpec spec : running) {
         chain = chain.compose(v -> advance(spec, byId, waitingForAPerson));
@@ -278,7 +278,7 @@ public final class BatchVerticle extends VerticleBase {
     return saved.compose(v -> scheduler.list(TaskQuery.ALL)).compose(tasks -> {
       List<Future<TaskView>> stops = tasks.stream()
           .filter(t -> stopping.tasks().contains(t.id()) && (t.status() == TaskStatus.RUNNING || t.status() == TaskStatus.QUEUED))
-          .map(t -> scheduler.stop(new TaskRef(t.id(), "batch " + spec.name() + ": " + why)))
+          .map(t -> scheduler.stop(new TaskRef(t.taskId(), "batch " + spec.name() + ": " + why)))
           .toList();
       return Future.join(new ArrayList<>(stops)).mapEmpty();
     });

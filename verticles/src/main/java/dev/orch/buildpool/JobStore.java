@@ -2,6 +2,7 @@ package dev.orch.buildpool;
 
 import dev.orch.contract.JobRequest;
 import dev.orch.contract.JobView;
+import dev.orch.contract.TaskId;
 import dev.orch.db.Database;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -49,7 +50,7 @@ final class JobStore {
   Future<JobView> insert(JobRequest request, int timeoutSecs, long now) {
     return pool.withConnection(conn -> conn.preparedQuery("INSERT INTO build_jobs (label, command, commit_id, ref, task_id,"
             + " state, timeout_secs, created_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)")
-        .execute(Tuple.of(request.label(), request.command(), request.commit(), request.ref(), request.taskId(), timeoutSecs,
+        .execute(Tuple.of(request.label(), request.command(), request.commit(), request.ref(), request.taskId() == null ? null : request.taskId().toString(), timeoutSecs,
             now))
         .compose(v -> conn.query("SELECT last_insert_rowid() AS id").execute())
         .map(rows -> rows.iterator().next().getLong("id")))
@@ -85,7 +86,7 @@ final class JobStore {
     List<JobView> out = new ArrayList<>();
     for (Row r : rows) {
       out.add(new JobView(r.getLong("id"), r.getString("label"), r.getString("command"), r.getString("commit_id"),
-          r.getString("ref"), r.getString("task_id"), JobView.State.fromWire(r.getString("state")), r.getString("worker"),
+          r.getString("ref"), r.getString("task_id") == null ? null : TaskId.parseFull(r.getString("task_id")), JobView.State.fromWire(r.getString("state")), r.getString("worker"),
           r.getInteger("attempts"), r.getInteger("exit_code"), r.getString("reason"), r.getInteger("timeout_secs"),
           r.getLong("output_bytes"), r.getLong("created_at"), r.getLong("started_at"), r.getLong("ended_at"),
           r.getInteger("output_truncated") != 0));

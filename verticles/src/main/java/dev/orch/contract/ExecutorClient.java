@@ -29,10 +29,10 @@ public final class ExecutorClient extends BusClient {
   }
 
   /** Runs, newest first; of one task when {@code taskId} is given, only live ones when {@code liveOnly}. */
-  public Future<List<RunView>> runs(String taskId, boolean liveOnly) {
+  public Future<List<RunView>> runs(TaskId taskId, boolean liveOnly) {
     JsonObject body = new JsonObject().put("live_only", liveOnly);
     if (taskId != null) {
-      body.put("task_id", taskId);
+      body.put("task_id", taskId.toString());
     }
     return requestList(Addresses.Executor.Action.RUNS, body, "runs", RunView::fromJson);
   }
@@ -47,8 +47,8 @@ public final class ExecutorClient extends BusClient {
         .put("limit", limit)).map(RunLogPage::fromJson);
   }
 
-  public Future<Void> removeWorktree(String taskId, String reason) {
-    return request(Addresses.Executor.Action.REMOVE_WORKTREE, new JsonObject().put("task_id", taskId).put("reason", reason))
+  public Future<Void> removeWorktree(TaskId taskId, String reason) {
+    return request(Addresses.Executor.Action.REMOVE_WORKTREE, new JsonObject().put("task_id", taskId.toString()).put("reason", reason))
         .mapEmpty();
   }
 

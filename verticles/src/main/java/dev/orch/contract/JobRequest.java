@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
  * A build job: a shell command to run at a commit of the project. {@code ref} names where the commit can be fetched
  * (a hidden snapshot ref); {@code timeoutSecs} 0 means the pool's default; {@code label} says what it is for (build, test).
  */
-public record JobRequest(String commit, String ref, String command, int timeoutSecs, String label, String taskId)
+public record JobRequest(String commit, String ref, String command, int timeoutSecs, String label, TaskId taskId)
     implements Command {
   public JobRequest {
     WireJson.require("commit", commit);

@@ -15,7 +15,7 @@ public record JobView(
     String command,
     String commit,
     String ref,
-    String taskId,
+    TaskId taskId,
     State state,
     String worker,
     int attempts,

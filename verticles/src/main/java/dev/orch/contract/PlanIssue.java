@@ -4,7 +4,7 @@ package dev.orch.contract;
  * One problem found in the plans: the file (relative to the project root), the 1-based line when there is
  * one (0 when not), the task it concerns when known, and what is wrong.
  */
-public record PlanIssue(String file, int line, String taskId, String message) implements BusMessage {
+public record PlanIssue(String file, int line, TaskId taskId, String message) implements BusMessage {
   public PlanIssue {
     WireJson.require("file", file);
     WireJson.require("message", message);
@@ -14,7 +14,7 @@ public record PlanIssue(String file, int line, String taskId, String message) im
     return new PlanIssue(file, line, null, message);
   }
 
-  public PlanIssue forTask(String id) {
+  public PlanIssue forTask(TaskId id) {
     return new PlanIssue(file, line, id, message);
   }
 

@@ -17,8 +17,8 @@ public final class PrbotClient extends BusClient {
   }
 
   /** Turns a task's finished run into a pull request (idempotent: an open one is returned as it is). */
-  public Future<PullRequestView> open(String taskId, long runId) {
-    return requestObject(Addresses.Prbot.Action.OPEN, new JsonObject().put("task_id", taskId).put("run_id", runId))
+  public Future<PullRequestView> open(TaskId taskId, long runId) {
+    return requestObject(Addresses.Prbot.Action.OPEN, new JsonObject().put("task_id", taskId.toString()).put("run_id", runId))
         .map(PullRequestView::fromJson);
   }
 

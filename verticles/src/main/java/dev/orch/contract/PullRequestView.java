@@ -12,7 +12,7 @@ import java.util.List;
  */
 public record PullRequestView(
     int number,
-    String taskId,
+    TaskId taskId,
     long runId,
     String branch,
     String title,
@@ -52,7 +52,7 @@ public record PullRequestView(
   }
 
   /** Without the typed decisions and the snapshot: a pull request that has not been checked yet, from no known task. */
-  public PullRequestView(int number, String taskId, long runId, String branch, String title, String body, PrState state,
+  public PullRequestView(int number, TaskId taskId, long runId, String branch, String title, String body, PrState state,
       String reason, String headCommit, String mergeCommit, int filesChanged, int additions, int deletions,
       String diffStat, double costUsd, long tokens, long createdAt, long mergedAt, PrStage stage, int fixRounds,
       List<String> labels, String routing, String checks, String url, int remoteNumber) {

@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
  * Continue a task's latest run in the same agent session and worktree with a follow-up prompt: the text itself, or a
  * prompt template (such as {@code review/checks-failed.md}, overridable like every prompt) and its values.
  */
-public record ResumeRequest(String taskId, String prompt, String template, java.util.Map<String, String> values)
+public record ResumeRequest(TaskId taskId, String prompt, String template, java.util.Map<String, String> values)
     implements Command {
   public ResumeRequest {
     WireJson.require("task_id", taskId);
@@ -16,11 +16,11 @@ public record ResumeRequest(String taskId, String prompt, String template, java.
     values = values == null ? java.util.Map.of() : java.util.Map.copyOf(values);
   }
 
-  public static ResumeRequest withPrompt(String taskId, String prompt) {
+  public static ResumeRequest withPrompt(TaskId taskId, String prompt) {
     return new ResumeRequest(taskId, prompt, null, null);
   }
 
-  public static ResumeRequest withTemplate(String taskId, String template, java.util.Map<String, String> values) {
+  public static ResumeRequest withTemplate(TaskId taskId, String template, java.util.Map<String, String> values) {
     return new ResumeRequest(taskId, null, template, values);
   }
 

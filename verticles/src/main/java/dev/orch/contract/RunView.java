@@ -5,13 +5,14 @@ import io.vertx.core.json.JsonObject;
 /**
  * One agent run: where it works (worktree, branch), where its output goes (log file), its process, and what it
  * cost. {@code resumedFrom} is the run whose session this one continues, or 0. {@code stopCause} is set when orch
- * stopped the run, and null when the agent ended on its own. {@code title} and {@code file} are the task's, as the
- * launch carried them, so a consumer of the run need not ask for the task again (null on rows older than them).
+ * stopped the run, and null when the agent ended on its own. {@code title}, {@code file} and {@code needsReview} are
+ * the task's, as the launch carried them, so a consumer of the run need not ask for the task again (null on rows older
+ * than them).
  * Built positionally only by the store's row mapping and {@link #starting}; every change goes through a wither.
  */
 public record RunView(
     long runId,
-    String taskId,
+    TaskId taskId,
     int attempt,
     RunStatus status,
     String sessionId,
@@ -33,7 +34,8 @@ public record RunView(
     long lastOutputAt,
     StopCause stopCause,
     String title,
-    String file) implements BusMessage {
+    String file,
+    Boolean needsReview) implements BusMessage {
 
   public RunView {
     WireJson.require("task_id", taskId);
@@ -41,10 +43,10 @@ public record RunView(
   }
 
   /** A run just recorded, before its agent is spawned. */
-  public static RunView starting(long runId, String taskId, int attempt, String sessionId, long resumedFrom,
-      String branch, String worktree, String logFile, long startedAt, String title, String file) {
+  public static RunView starting(long runId, TaskId taskId, int attempt, String sessionId, long resumedFrom,
+      String branch, String worktree, String logFile, long startedAt, String title, String file, Boolean needsReview) {
     return new RunView(runId, taskId, attempt, RunStatus.STARTING, sessionId, resumedFrom, branch, worktree, logFile, 0,
-        startedAt, 0, null, null, 0, 0, 0, 0, 0, 0, 0, null, title, file);
+        startedAt, 0, null, null, 0, 0, 0, 0, 0, 0, 0, null, title, file, needsReview);
   }
 
   public static RunView fromJson(JsonObject json) {
@@ -55,6 +57,11 @@ public record RunView(
     return status == RunStatus.SUCCEEDED;
   }
 
+  /** Whether the run carries what a pull request is opened from (title, plan file, needs_review). */
+  public boolean hasTaskSnapshot() {
+    return title != null && file != null && needsReview != null;
+  }
+
   public RunUsage usage() {
     return new RunUsage(inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns, lastOutputAt);
   }
@@ -63,31 +70,31 @@ public record RunView(
   public RunView recordedAs(long id, String log) {
     return new RunView(id, taskId, attempt, status, sessionId, resumedFrom, branch, worktree, log, pid, startedAt,
         endedAt, exitCode, reason, inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns,
-        lastOutputAt, stopCause, title, file);
+        lastOutputAt, stopCause, title, file, needsReview);
   }
 
   public RunView withStatus(RunStatus next) {
     return new RunView(runId, taskId, attempt, next, sessionId, resumedFrom, branch, worktree, logFile, pid, startedAt,
         endedAt, exitCode, reason, inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns,
-        lastOutputAt, stopCause, title, file);
+        lastOutputAt, stopCause, title, file, needsReview);
   }
 
   public RunView withPid(long next) {
     return new RunView(runId, taskId, attempt, status, sessionId, resumedFrom, branch, worktree, logFile, next, startedAt,
         endedAt, exitCode, reason, inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns,
-        lastOutputAt, stopCause, title, file);
+        lastOutputAt, stopCause, title, file, needsReview);
   }
 
   public RunView withSessionId(String next) {
     return new RunView(runId, taskId, attempt, status, next, resumedFrom, branch, worktree, logFile, pid, startedAt,
         endedAt, exitCode, reason, inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns,
-        lastOutputAt, stopCause, title, file);
+        lastOutputAt, stopCause, title, file, needsReview);
   }
 
   public RunView withUsage(RunUsage u) {
     return new RunView(runId, taskId, attempt, status, sessionId, resumedFrom, branch, worktree, logFile, pid, startedAt,
         endedAt, exitCode, reason, u.inputTokens(), u.outputTokens(), u.cacheReadTokens(), u.cacheCreationTokens(),
-        u.costUsd(), u.numTurns(), u.lastOutputAt(), stopCause, title, file);
+        u.costUsd(), u.numTurns(), u.lastOutputAt(), stopCause, title, file, needsReview);
   }
 
   /** The run over: how it ended ({@code cause} only when orch stopped it), when, and with which exit code if known. */
@@ -97,6 +104,6 @@ public record RunView(
     }
     return new RunView(runId, taskId, attempt, outcome, sessionId, resumedFrom, branch, worktree, logFile, pid, startedAt,
         endedAtMillis, exit, why, inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns,
-        lastOutputAt, cause, title, file);
+        lastOutputAt, cause, title, file, needsReview);
   }
 }

@@ -28,8 +28,8 @@ public final class SchedulerClient extends BusClient {
     return requestList(Addresses.Scheduler.Action.LIST, query.toJson(), "tasks", TaskView::fromJson);
   }
 
-  public Future<TaskView> get(String id) {
-    return requestObject(Addresses.Scheduler.Action.GET, new JsonObject().put("id", id)).map(TaskView::fromJson);
+  public Future<TaskView> get(TaskId id) {
+    return requestObject(Addresses.Scheduler.Action.GET, new JsonObject().put("id", id.toString())).map(TaskView::fromJson);
   }
 
   public Future<StartResult> start(StartRequest request) {

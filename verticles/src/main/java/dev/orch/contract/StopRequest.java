@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
  * Stop a task's live run. {@code outcome} is what the run is recorded as (stopped, stuck, failed), {@code cause} says
  * why (and decides whether the task is retried), {@code reason} is the detail shown to people.
  */
-public record StopRequest(String taskId, RunStatus outcome, StopCause cause, String reason) implements Command {
+public record StopRequest(TaskId taskId, RunStatus outcome, StopCause cause, String reason) implements Command {
 
   public StopRequest {
     WireJson.require("task_id", taskId);
@@ -18,7 +18,7 @@ public record StopRequest(String taskId, RunStatus outcome, StopCause cause, Str
     reason = reason == null || reason.isBlank() ? cause.describe() : reason;
   }
 
-  public static StopRequest byPerson(String taskId) {
+  public static StopRequest byPerson(TaskId taskId) {
     return new StopRequest(taskId, RunStatus.STOPPED, StopCause.PERSON, null);
   }
 

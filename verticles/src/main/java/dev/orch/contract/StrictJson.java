@@ -77,6 +77,9 @@ public final class StrictJson {
     if (type == String.class) {
       return value instanceof String;
     }
+    if (type == TaskId.class) {
+      return value instanceof String text && text.contains("/") && TaskId.parse(text, null).isPresent();
+    }
     if (type instanceof ParameterizedType list && list.getRawType() == List.class) {
       List<?> items = value instanceof JsonArray array ? array.getList() : value instanceof List<?> l ? l : null;
       return items != null && items.stream().allMatch(item -> item != null && fits(list.getActualTypeArguments()[0], item));
@@ -94,6 +97,9 @@ public final class StrictJson {
     }
     if (type == boolean.class || type == Boolean.class) {
       return "true or false";
+    }
+    if (type == TaskId.class) {
+      return "a task id (module/E05)";
     }
     return type == String.class ? "text" : "a list of whole numbers";
   }

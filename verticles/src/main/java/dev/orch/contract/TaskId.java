@@ -1,5 +1,7 @@
 package dev.orch.contract;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -7,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * A task's identity: module, sequence prefix ({@code E} for epics, {@code CLI} for {@code epic-cli-02-x.md})
- * and number. Prints zero-padded: {@code billing/E05}, {@code cli-impl/CLI02}. Modules are lower case.
+ * and number. Prints zero-padded: {@code billing/E05}, {@code cli-impl/CLI02}. Modules are lower case. On the wire it
+ * is that full text, a JSON string; reading anything else is refused as a bad request naming the field.
  */
 public record TaskId(String module, String prefix, int number) implements Comparable<TaskId> {
   public static final String DEFAULT_PREFIX = "E";
@@ -88,6 +91,7 @@ public record TaskId(String module, String prefix, int number) implements Compar
   }
 
   /** Reads a full id ({@code module/E05}); anything else is an {@link OrchException} with BAD_REQUEST. */
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static TaskId parseFull(String text) {
     if (text == null || !text.contains("/")) {
       throw OrchException.badRequest("'" + text + "' is not a task id (expected module/E05)");
@@ -100,6 +104,15 @@ public record TaskId(String module, String prefix, int number) implements Compar
     return prefix + (number < 10 ? "0" : "") + number;
   }
 
+  /**
+   * {@code module-E05}: the task's part of its branch ({@code orch/billing-E05}), worktree folder and refs. Not read
+   * back into an id: a module may itself contain '-', so whoever needs the task keeps it next to the name.
+   */
+  public String slug() {
+    return module + "-" + local();
+  }
+
+  @JsonValue
   @Override
   public String toString() {
     return module + "/" + local();

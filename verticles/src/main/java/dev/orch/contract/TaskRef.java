@@ -3,12 +3,12 @@ package dev.orch.contract;
 import io.vertx.core.json.JsonObject;
 
 /** A command about one task ({@code stop}, {@code retry}, {@code reset}, {@code get}), with an optional reason. */
-public record TaskRef(String id, String reason) implements Command {
+public record TaskRef(TaskId id, String reason) implements Command {
   public TaskRef {
-    id = TaskId.parseFull(id).toString();
+    WireJson.require("id", id);
   }
 
-  public static TaskRef of(String id) {
+  public static TaskRef of(TaskId id) {
     return new TaskRef(id, null);
   }
 

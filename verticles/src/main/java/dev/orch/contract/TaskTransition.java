@@ -3,7 +3,7 @@ package dev.orch.contract;
 import io.vertx.core.json.JsonObject;
 
 /** One stored change of a task's status, published on {@link Addresses.Scheduler#EVT_TASK}. */
-public record TaskTransition(String taskId, TaskStatus from, TaskStatus to, String reason, long at) implements BusMessage {
+public record TaskTransition(TaskId taskId, TaskStatus from, TaskStatus to, String reason, long at) implements BusMessage {
   public TaskTransition {
     WireJson.require("task_id", taskId);
     WireJson.require("to", to);

@@ -1,5 +1,6 @@
 package dev.orch.contract;
 
+import dev.orch.contract.TaskId;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -32,6 +33,11 @@ public record TaskView(
     WireJson.require("status", status);
     WireJson.require("priority", priority);
     dependsOn = WireJson.listOrEmpty(dependsOn);
+  }
+
+  /** The id as a value, built from its parts (they always agree with {@code id}). */
+  public TaskId taskId() {
+    return new TaskId(module, prefix, epic);
   }
 
   public static TaskView fromJson(JsonObject json) {

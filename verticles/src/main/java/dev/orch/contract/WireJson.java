@@ -79,7 +79,10 @@ public final class WireJson {
 
   static String describe(Throwable failure) {
     if (failure instanceof ValueInstantiationException vie && vie.getCause() != null) {
-      return vie.getCause().getMessage();
+      // A task id inside a message: its own message says what is wrong with the text, the path says which field.
+      return vie.getType() != null && vie.getType().hasRawClass(TaskId.class) && !vie.getPath().isEmpty()
+          ? "field '" + path(vie) + "': " + vie.getCause().getMessage()
+          : vie.getCause().getMessage();
     }
     if (failure instanceof InvalidFormatException ife) {
       return "field '" + path(ife) + "': cannot read " + quote(ife.getValue()) + " as " + ife.getTargetType().getSimpleName();

@@ -176,7 +176,7 @@ public final class ExecutorVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> runs(JsonObject body) {
-    String taskId = body.getValue("task_id") instanceof String s ? TaskId.parseFull(s).toString() : null;
+    TaskId taskId = body.getValue("task_id") instanceof String s ? TaskId.parseFull(s) : null;
     boolean liveOnly = Boolean.TRUE.equals(body.getValue("live_only"));
     return store.list(taskId, liveOnly, 500).map(rows -> new JsonObject().put("runs",
         new JsonArray(rows.stream().map(r -> supervisor.current(r.view()).toJson()).toList())));
@@ -212,7 +212,7 @@ public final class ExecutorVerticle extends VerticleBase {
   private Future<JsonObject> cleanup(JsonObject body) {
     boolean dryRun = Boolean.TRUE.equals(body.getValue("dry_run"));
     return Future.all(prbot.list(PrState.OPEN), prbot.list(PrState.FLAGGED)).compose(all -> {
-      Set<String> keep = new HashSet<>();
+      Set<TaskId> keep = new HashSet<>();
       for (int i = 0; i < 2; i++) {
         List<PullRequestView> prs = all.resultAt(i);
         prs.forEach(pr -> keep.add(pr.taskId()));

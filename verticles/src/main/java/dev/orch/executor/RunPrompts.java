@@ -77,7 +77,8 @@ final class RunPrompts {
   }
 
   /** Owner-only: it may carry the token of orch's MCP endpoint. */
-  void writeMcpConfig(Path file, Path worktree, String taskId) throws IOException {
+  void writeMcpConfig(Path file, Path worktree, TaskId task) throws IOException {
+    String taskId = task.toString();
     JsonObject servers = fillIn(mcpServers, Map.of("${worktree}", worktree.toString(), "${task_id}", taskId,
         "${mcp_token}", McpRunToken.of(mcpSecret, worktree.toString(), taskId)));
     Files.deleteIfExists(file);

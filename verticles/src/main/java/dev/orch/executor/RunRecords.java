@@ -1,5 +1,6 @@
 package dev.orch.executor;
 
+import dev.orch.contract.TaskId;
 import dev.orch.contract.RunUsage;
 import dev.orch.contract.RunView;
 import io.vertx.core.Future;
@@ -25,7 +26,7 @@ interface RunRecords {
 
   Future<Optional<StoredRun>> get(long runId);
 
-  Future<Optional<StoredRun>> latestForTask(String taskId);
+  Future<Optional<StoredRun>> latestForTask(TaskId taskId);
 
   /** Rows that say starting or running. */
   Future<List<StoredRun>> live();

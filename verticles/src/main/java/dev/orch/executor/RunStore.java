@@ -7,6 +7,7 @@ import dev.orch.contract.RunUsage;
 import dev.orch.contract.RunView;
 import dev.orch.contract.SpendSummary;
 import dev.orch.contract.StopCause;
+import dev.orch.contract.TaskId;
 import dev.orch.db.Database;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -59,11 +60,13 @@ final class RunStore implements RunRecords {
           "UPDATE runs SET stop_cause = 'shutdown' WHERE reason = 'orch shut down while the agent was running'",
           "UPDATE runs SET stop_cause = 'stuck' WHERE status = 'stuck'"),
       // A run carries its task's title and plan file forward, so its consumers need not ask for the task again.
-      Database.Migration.of(3, "ALTER TABLE runs ADD COLUMN title TEXT", "ALTER TABLE runs ADD COLUMN file TEXT"));
+      Database.Migration.of(3, "ALTER TABLE runs ADD COLUMN title TEXT", "ALTER TABLE runs ADD COLUMN file TEXT"),
+      // And whether the plan asks for a person's review: prbot opens the pull request from the run alone (NULL: older).
+      Database.Migration.of(4, "ALTER TABLE runs ADD COLUMN needs_review INTEGER"));
 
   private static final String COLUMNS = "id, task_id, attempt, status, session_id, resumed_from, branch, worktree, log_file,"
       + " pid, pid_started_at, started_at, ended_at, exit_code, reason, input_tokens, output_tokens, cache_read_tokens,"
-      + " cache_creation_tokens, cost_usd, num_turns, last_output_at, stop_cause, title, file";
+      + " cache_creation_tokens, cost_usd, num_turns, last_output_at, stop_cause, title, file, needs_review";
 
   private final Pool pool;
 
@@ -74,12 +77,13 @@ final class RunStore implements RunRecords {
   @Override
   public Future<Long> insert(RunView starting) {
     return pool.withConnection(conn -> conn.preparedQuery("INSERT INTO runs (task_id, attempt, status, session_id,"
-            + " resumed_from, branch, worktree, log_file, started_at, title, file)"
-            + " VALUES (?, ?, 'starting', ?, ?, ?, ?, ?, ?, ?, ?)")
-        .execute(Tuple.tuple().addValue(starting.taskId()).addValue(starting.attempt()).addValue(starting.sessionId())
+            + " resumed_from, branch, worktree, log_file, started_at, title, file, needs_review)"
+            + " VALUES (?, ?, 'starting', ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .execute(Tuple.tuple().addValue(starting.taskId().toString()).addValue(starting.attempt()).addValue(starting.sessionId())
             .addValue(starting.resumedFrom()).addValue(starting.branch()).addValue(starting.worktree())
             .addValue(starting.logFile()).addValue(starting.startedAt()).addValue(starting.title())
-            .addValue(starting.file()))
+            .addValue(starting.file())
+            .addValue(starting.needsReview() == null ? null : starting.needsReview() ? 1 : 0))
         .compose(v -> conn.query("SELECT last_insert_rowid() AS id").execute())
         .map(rows -> rows.iterator().next().getLong("id")))
         // The partial unique index is what guarantees one live run per task, even against a second orch process.
@@ -131,9 +135,9 @@ final class RunStore implements RunRecords {
   }
 
   @Override
-  public Future<Optional<StoredRun>> latestForTask(String taskId) {
+  public Future<Optional<StoredRun>> latestForTask(TaskId taskId) {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM runs WHERE task_id = ? ORDER BY id DESC LIMIT 1")
-        .execute(Tuple.of(taskId)).map(RunStore::first);
+        .execute(Tuple.of(taskId.toString())).map(RunStore::first);
   }
 
   @Override
@@ -142,10 +146,10 @@ final class RunStore implements RunRecords {
         .map(RunStore::all);
   }
 
-  Future<List<StoredRun>> list(String taskId, boolean liveOnly, int limit) {
+  Future<List<StoredRun>> list(TaskId taskId, boolean liveOnly, int limit) {
     String where = (taskId != null ? " WHERE task_id = ?" : " WHERE 1 = 1")
         + (liveOnly ? " AND status IN ('starting', 'running')" : "");
-    Tuple params = taskId != null ? Tuple.of(taskId, limit) : Tuple.of(limit);
+    Tuple params = taskId != null ? Tuple.of(taskId.toString(), limit) : Tuple.of(limit);
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM runs" + where + " ORDER BY id DESC LIMIT ?").execute(params)
         .map(RunStore::all);
   }
@@ -181,14 +185,15 @@ final class RunStore implements RunRecords {
   private static List<StoredRun> all(RowSet<Row> rows) {
     List<StoredRun> out = new ArrayList<>();
     for (Row r : rows) {
-      out.add(new StoredRun(new RunView(r.getLong("id"), r.getString("task_id"), r.getInteger("attempt"),
+      out.add(new StoredRun(new RunView(r.getLong("id"), TaskId.parseFull(r.getString("task_id")), r.getInteger("attempt"),
           RunStatus.fromWire(r.getString("status")), r.getString("session_id"), r.getLong("resumed_from"),
           r.getString("branch"), r.getString("worktree"), r.getString("log_file"), r.getLong("pid"),
           r.getLong("started_at"), r.getLong("ended_at"), r.getInteger("exit_code"), r.getString("reason"),
           r.getLong("input_tokens"), r.getLong("output_tokens"), r.getLong("cache_read_tokens"),
           r.getLong("cache_creation_tokens"), r.getDouble("cost_usd"), r.getInteger("num_turns"),
           r.getLong("last_output_at"), r.getString("stop_cause") == null ? null : StopCause.fromWire(r.getString("stop_cause")),
-          r.getString("title"), r.getString("file")), r.getLong("pid_started_at")));
+          r.getString("title"), r.getString("file"),
+          r.getInteger("needs_review") == null ? null : r.getInteger("needs_review") != 0), r.getLong("pid_started_at")));
     }
     return out;
   }

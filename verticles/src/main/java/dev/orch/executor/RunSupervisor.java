@@ -58,7 +58,7 @@ final class RunSupervisor {
   /** Runs that are over but whose end is not written yet (a full disk): announced once it is. */
   private final Map<Long, RunView> recording = new HashMap<>();
   /** Tasks whose launch is between its row's insert and its agent's spawn. */
-  private final Set<String> launching = new HashSet<>();
+  private final Set<TaskId> launching = new HashSet<>();
   /** Unfollowed runs being stopped or settled right now. */
   private final Set<Long> settling = new HashSet<>();
   private boolean polling;
@@ -81,14 +81,15 @@ final class RunSupervisor {
   // ---- launching
 
   Future<RunView> launch(LaunchRequest request) {
-    TaskId task = TaskId.parseFull(request.taskId());
+    TaskId task = request.taskId();
     RunView draft = RunView.starting(0, request.taskId(), request.attempt(), UUID.randomUUID().toString(), 0,
-        workspace.branchOf(task), workspace.pathOf(task).toString(), "", clock.millis(), request.title(), request.file());
+        workspace.branchOf(task), workspace.pathOf(task).toString(), "", clock.millis(), request.title(), request.file(),
+        request.needsReview());
     return start(task, draft, true, (starting, files) -> workspace.fresh(task, request, starting, files));
   }
 
   Future<RunView> resume(ResumeRequest request) {
-    TaskId task = TaskId.parseFull(request.taskId());
+    TaskId task = request.taskId();
     Optional<Future<RunView>> refused = refusal(request.taskId());
     if (refused.isPresent()) {
       return refused.get();
@@ -104,7 +105,8 @@ final class RunSupervisor {
               + previous.runId() + " is gone, so its session cannot be resumed"));
         }
         RunView draft = RunView.starting(0, request.taskId(), previous.attempt(), previous.sessionId(), previous.runId(),
-            previous.branch(), previous.worktree(), "", clock.millis(), previous.title(), previous.file());
+            previous.branch(), previous.worktree(), "", clock.millis(), previous.title(), previous.file(),
+            previous.needsReview());
         return start(task, draft, false, (starting, files) -> workspace.resumed(request, starting, files));
       });
     });
@@ -114,7 +116,7 @@ final class RunSupervisor {
     AgentLauncher.Launch prepare(RunView starting, RunFiles files) throws IOException;
   }
 
-  private Optional<Future<RunView>> refusal(String taskId) {
+  private Optional<Future<RunView>> refusal(TaskId taskId) {
     if (!orchestrating) {
       return Optional.of(Future.failedFuture(OrchException.conflict("this orch process does not run agents")));
     }
@@ -372,7 +374,7 @@ final class RunSupervisor {
       }
       if (row.pid() > 0 && !found.agents().isEmpty() && row.status() == RunStatus.RUNNING) {
         settling.remove(row.runId());
-        follow(row, TaskId.parseFull(row.taskId()), found.agents().get(0), found.totals());
+        follow(row, row.taskId(), found.agents().get(0), found.totals());
         LOG.info("{} run {}: re-attached to agent pid {}", row.taskId(), row.runId(), row.pid());
         events.started(row);
         return Future.<Void>succeededFuture();
@@ -454,8 +456,8 @@ final class RunSupervisor {
   }
 
   /** Tasks with a run this supervisor follows or is starting. */
-  Set<String> liveTasks() {
-    Set<String> tasks = new HashSet<>(launching);
+  Set<TaskId> liveTasks() {
+    Set<TaskId> tasks = new HashSet<>(launching);
     live.values().forEach(r -> tasks.add(r.started.taskId()));
     return tasks;
   }
@@ -465,7 +467,7 @@ final class RunSupervisor {
         || launching.contains(row.taskId());
   }
 
-  private Optional<LiveRun> liveRunOf(String taskId) {
+  private Optional<LiveRun> liveRunOf(TaskId taskId) {
     return live.values().stream().filter(r -> r.started.taskId().equals(taskId)).findFirst();
   }
 

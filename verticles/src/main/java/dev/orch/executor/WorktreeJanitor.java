@@ -25,11 +25,11 @@ final class WorktreeJanitor {
   private final Worktrees worktrees;
   private final RunRecords store;
   private final AgentProcesses processes;
-  private final Supplier<Set<String>> followed;
+  private final Supplier<Set<TaskId>> followed;
   private final Host host;
 
   /** {@code followed}: the tasks whose run the supervisor is following or starting right now. */
-  WorktreeJanitor(Worktrees worktrees, RunRecords store, AgentProcesses processes, Supplier<Set<String>> followed,
+  WorktreeJanitor(Worktrees worktrees, RunRecords store, AgentProcesses processes, Supplier<Set<TaskId>> followed,
       Host host) {
     this.worktrees = worktrees;
     this.store = store;
@@ -40,7 +40,7 @@ final class WorktreeJanitor {
 
   /** Archives and removes one task's worktree and branch; returns what was saved. */
   Future<List<String>> remove(TaskId task, String label) {
-    if (followed.get().contains(task.toString())) {
+    if (followed.get().contains(task)) {
       return Future.failedFuture(OrchException.conflict(task + " has a live run; stop it first"));
     }
     // Checked and removed holding the repository, so another orch process cannot start work there in between.
@@ -54,8 +54,8 @@ final class WorktreeJanitor {
   }
 
   /** Removes every worktree and orch branch whose task has no live run and none of {@code keep} (open pull requests). */
-  Future<Cleanup> cleanup(boolean dryRun, Set<String> keep) {
-    Set<String> kept = new HashSet<>(keep);
+  Future<Cleanup> cleanup(boolean dryRun, Set<TaskId> keep) {
+    Set<TaskId> kept = new HashSet<>(keep);
     kept.addAll(followed.get());
     return store.live().compose(rows -> {
       rows.forEach(r -> kept.add(r.view().taskId()));
@@ -64,7 +64,7 @@ final class WorktreeJanitor {
         List<String> saved = new ArrayList<>();
         List<String> busy = new ArrayList<>();
         for (TaskId task : worktrees.tasksOnDisk()) {
-          if (kept.contains(task.toString())) {
+          if (kept.contains(task)) {
             continue;
           }
           worktrees.exclusively(() -> {
@@ -87,7 +87,7 @@ final class WorktreeJanitor {
   /** Blocking: who still works in the task's worktree, in words, or null when nobody does. */
   private String whoWorksIn(TaskId task, List<StoredRun> liveRows) {
     for (StoredRun row : liveRows) {
-      if (row.view().taskId().equals(task.toString()) && row.view().pid() > 0
+      if (row.view().taskId().equals(task) && row.view().pid() > 0
           && processes.find(row.view().pid(), row.pidStartedAt()).isPresent()) {
         return "run " + row.view().runId() + "'s agent, pid " + row.view().pid();
       }

@@ -117,14 +117,14 @@ public final class NotifierVerticle extends VerticleBase {
     Future.join(task, cost).onComplete(done -> {
       String title = task.succeeded() ? task.result().title() : null;
       String text = kind == Notice.Kind.TASK_COMPLETE ? "merged" : transition.reason();
-      notify(new Notice(kind, transition.taskId(), title, text, null, cost.succeeded() ? cost.result() : 0));
+      notify(new Notice(kind, transition.taskId().toString(), title, text, null, cost.succeeded() ? cost.result() : 0));
     });
   }
 
   private void onFlagged(JsonObject body) {
     try {
       PullRequestView pr = PullRequestView.fromJson(body);
-      notify(new Notice(Notice.Kind.PR_FLAGGED, pr.taskId(), pr.title(), "#" + pr.number() + " " + pr.reason(), pr.url(),
+      notify(new Notice(Notice.Kind.PR_FLAGGED, pr.taskId().toString(), pr.title(), "#" + pr.number() + " " + pr.reason(), pr.url(),
           pr.costUsd()));
     } catch (RuntimeException e) {
       LOG.warn("ignoring a malformed pull request event: {}", e.getMessage());

@@ -1,5 +1,6 @@
 package dev.orch.observer;
 
+import dev.orch.contract.TaskId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,10 +9,10 @@ import java.util.Map;
 
 /** Which followed runs have gone quiet for too long or run for too long. Plain state; the verticle owns the clock. */
 final class Liveness {
-  record Tracked(long runId, String taskId, long startedAt, long lastHeardAt) {
+  record Tracked(long runId, TaskId taskId, long startedAt, long lastHeardAt) {
   }
 
-  record Verdict(long runId, String taskId, String reason) {
+  record Verdict(long runId, TaskId taskId, String reason) {
   }
 
   private final Duration idleTimeout;
@@ -23,7 +24,7 @@ final class Liveness {
     this.runTimeout = runTimeout;
   }
 
-  void track(long runId, String taskId, long startedAt, long now) {
+  void track(long runId, TaskId taskId, long startedAt, long now) {
     runs.put(runId, new Tracked(runId, taskId, startedAt, now));
   }
 

@@ -12,6 +12,7 @@ import dev.orch.contract.RunStatus;
 import dev.orch.contract.RunView;
 import dev.orch.contract.StopCause;
 import dev.orch.contract.StopRequest;
+import dev.orch.contract.TaskId;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -84,7 +85,7 @@ public final class ObserverVerticle extends VerticleBase {
     liveness.heard(output.runId(), clock.millis());
     for (AgentEvent event : output.events()) {
       if (event.kind() == AgentEvent.Kind.RESULT && event.costUsd() > 0) {
-        spend.add(output.taskId(), event.costUsd(), LocalDate.now(clock.withZone(ZoneId.systemDefault())));
+        spend.add(output.taskId().toString(), event.costUsd(), LocalDate.now(clock.withZone(ZoneId.systemDefault())));
         checkBudgets(output.runId(), output.taskId());
       }
     }
@@ -100,15 +101,15 @@ public final class ObserverVerticle extends VerticleBase {
     }
   }
 
-  private void checkBudgets(long runId, String taskId) {
+  private void checkBudgets(long runId, TaskId taskId) {
     checkTaskBudget(runId, taskId);
     checkDayBudget();
   }
 
-  private void checkTaskBudget(long runId, String taskId) {
-    String reason = taskOverBudget(taskId);
+  private void checkTaskBudget(long runId, TaskId taskId) {
+    String reason = taskOverBudget(taskId.toString());
     if (reason != null) {
-      double taskSpent = spend.ofTask(taskId);
+      double taskSpent = spend.ofTask(taskId.toString());
       double perTask = settings.maxCostUsdPerTask();
       alert(new RunAlert(runId, taskId, reason, taskSpent, perTask));
       liveness.all().stream().filter(run -> run.taskId().equals(taskId))

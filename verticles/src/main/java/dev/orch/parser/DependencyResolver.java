@@ -67,7 +67,7 @@ public final class DependencyResolver {
         String all = files.stream().map(ParsedFile::file).collect(Collectors.joining(" and "));
         for (ParsedFile file : files) {
           String others = files.stream().filter(f -> f != file).map(ParsedFile::file).collect(Collectors.joining(", "));
-          issues.add(new PlanIssue(file.file(), 0, id.toString(), "task id " + id + " is also claimed by " + others));
+          issues.add(new PlanIssue(file.file(), 0, id, "task id " + id + " is also claimed by " + others));
         }
         block(id, "two files claim " + id + ": " + all);
       }
@@ -116,7 +116,7 @@ public final class DependencyResolver {
           ? " (also caught in it: " + component.stream().filter(id -> !cycle.contains(id)).sorted()
               .map(TaskId::toString).collect(Collectors.joining(", ")) + ")"
           : "";
-      issues.add(new PlanIssue(startFile.file(), line, start.toString(), "dependency cycle: " + path + others));
+      issues.add(new PlanIssue(startFile.file(), line, start, "dependency cycle: " + path + others));
       for (TaskId member : component) {
         block(member, "dependency cycle: " + path + others);
       }
@@ -212,7 +212,7 @@ public final class DependencyResolver {
   }
 
   private void report(ParsedFile file, int line, TaskId id, String message) {
-    PlanIssue issue = new PlanIssue(file.file(), line, id.toString(), message);
+    PlanIssue issue = new PlanIssue(file.file(), line, id, message);
     issues.add(issue);
     block(id, describeInFile(issue));
   }

@@ -118,7 +118,7 @@ public final class ParserVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> writeStatus(WriteStatusRequest request) {
-    TaskId id = TaskId.parseFull(request.taskId());
+    TaskId id = request.taskId();
     Path plansRelative = projectRoot.relativize(plansDir);
     Path root = MessagePaths.statusRoot("root", request.root(), projectRoot,
         worktreeDir == null ? null : Path.of(worktreeDir));

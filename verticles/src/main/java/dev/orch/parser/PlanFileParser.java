@@ -112,7 +112,7 @@ public final class PlanFileParser {
 
     List<PlanIssue> forTask = issues.stream()
         .sorted(java.util.Comparator.comparingInt(PlanIssue::line))
-        .map(i -> i.forTask(id.toString()))
+        .map(i -> i.forTask(id))
         .toList();
     return new ParsedFile(file, ParsedFile.Kind.TASK, id, title, priority, deps, needsReview, status,
         body.criteriaDone, body.criteriaTotal, body.testSummary, hash(text), forTask, standalone);

@@ -8,6 +8,7 @@ import dev.orch.contract.PullRequestView;
 import dev.orch.contract.ResumeRequest;
 import dev.orch.contract.RunView;
 import dev.orch.contract.SchedulerClient;
+import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskView;
 import dev.orch.contract.WriteStatusRequest;
 import io.vertx.core.Future;
@@ -29,12 +30,12 @@ final class BusPorts {
       }
 
       @Override
-      public Future<Optional<RunView>> latestRun(String taskId) {
+      public Future<Optional<RunView>> latestRun(TaskId taskId) {
         return executor.runs(taskId, false).map(runs -> runs.stream().findFirst());
       }
 
       @Override
-      public Future<Void> removeWorktree(String taskId, String reason) {
+      public Future<Void> removeWorktree(TaskId taskId, String reason) {
         return executor.removeWorktree(taskId, reason);
       }
     };
@@ -43,7 +44,7 @@ final class BusPorts {
   static PipelinePorts.TaskSource tasks(SchedulerClient scheduler, ExecutorClient executor) {
     return new PipelinePorts.TaskSource() {
       @Override
-      public Future<TaskView> task(String taskId) {
+      public Future<TaskView> task(TaskId taskId) {
         return scheduler.get(taskId);
       }
 

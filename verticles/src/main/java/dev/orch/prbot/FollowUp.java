@@ -32,7 +32,7 @@ sealed interface FollowUp {
 
   default ResumeRequest request(PullRequestView pr) {
     Map<String, String> values = new java.util.HashMap<>(variables(pr));
-    values.put("TaskID", pr.taskId());
+    values.put("TaskID", pr.taskId().toString());
     values.put("Title", pr.taskTitle() == null ? pr.title() : pr.taskTitle());
     return ResumeRequest.withTemplate(pr.taskId(), template(), values);
   }

@@ -158,7 +158,7 @@ final class GitHubForge implements Forge {
 
   @Override
   public Future<Completed> completeMerge(PullRequestView pr, MergeAttempt attempt, String message) {
-    TaskId task = TaskId.parseFull(pr.taskId());
+    TaskId task = pr.taskId();
     return vertx.executeBlocking(() -> {
       LocalOnlyFiles.stageAll(git, attempt.checkout());
       if (LocalOnlyFiles.anythingStaged(git, attempt.checkout())) {

@@ -46,11 +46,11 @@ final class GitRepository implements PipelinePorts.Repository {
   }
 
   @Override
-  public Future<PipelinePorts.Update> update(Path worktree, String archiveLabel, String taskId, String method) {
+  public Future<PipelinePorts.Update> update(Path worktree, String archiveLabel, TaskId taskId, String method) {
     return offload.blocking(() -> {
       String main = git.mainBranch(configuredMain);
       String mainTip = git.resolve(main).orElseThrow(() -> new IllegalStateException("no main branch '" + main + "'"));
-      String archive = ARCHIVE_REFS + slug(taskId) + "/" + archiveLabel;
+      String archive = ARCHIVE_REFS + taskId.slug() + "/" + archiveLabel;
       return new PipelinePorts.Update(main, BranchUpdate.update(git, worktree, mainTip, method, archive));
     });
   }
@@ -79,7 +79,7 @@ final class GitRepository implements PipelinePorts.Repository {
               + SquashMessage.PR_TRAILER + ",valueonly,separator=%x2c)%x1e");
       for (String entry : log.split("\u001e")) {
         String[] fields = entry.strip().split("\u001f", -1);
-        if (fields.length == 3 && fields[1].strip().equals(pr.taskId())
+        if (fields.length == 3 && fields[1].strip().equals(pr.taskId().toString())
             && fields[2].strip().equals(String.valueOf(pr.number()))) {
           return Optional.of(fields[0].strip());
         }
@@ -89,17 +89,11 @@ final class GitRepository implements PipelinePorts.Repository {
   }
 
   @Override
-  public Future<Void> markMerged(String taskId, String branchTip) {
+  public Future<Void> markMerged(TaskId taskId, String branchTip) {
     return offload.blocking(() -> {
-      git.run("update-ref", MERGED_REFS + slug(taskId), branchTip);
+      git.run("update-ref", MERGED_REFS + taskId.slug(), branchTip);
       return null;
     });
-  }
-
-  /** {@code app-E01} for {@code app/E01}: the name the executor gives the task's branch, worktree and refs. */
-  private static String slug(String taskId) {
-    TaskId id = TaskId.parseFull(taskId);
-    return id.module() + "-" + id.local();
   }
 
   /** The pull request's change, or the merged commit once it landed (for {@code orch pr show}). */

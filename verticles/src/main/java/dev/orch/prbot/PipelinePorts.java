@@ -4,6 +4,7 @@ import dev.orch.contract.PullRequestFailure;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.ResumeRequest;
 import dev.orch.contract.RunView;
+import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskView;
 import dev.orch.contract.WriteStatusRequest;
 import io.vertx.core.Future;
@@ -26,14 +27,17 @@ final class PipelinePorts {
     Future<RunView> resume(ResumeRequest request);
 
     /** The task's most recent run, if it has one. */
-    Future<Optional<RunView>> latestRun(String taskId);
+    Future<Optional<RunView>> latestRun(TaskId taskId);
 
-    Future<Void> removeWorktree(String taskId, String reason);
+    Future<Void> removeWorktree(TaskId taskId, String reason);
   }
 
-  /** The scheduler and the executor, asked once when a pull request is opened (or for a row from before snapshots). */
+  /**
+   * The scheduler and the executor: asked only when a person opens a pull request for a run (the executor), or for a
+   * run or pull request row recorded before they carried the task's snapshot (the scheduler).
+   */
   interface TaskSource {
-    Future<TaskView> task(String taskId);
+    Future<TaskView> task(TaskId taskId);
 
     Future<RunView> run(long runId);
   }
@@ -76,7 +80,7 @@ final class PipelinePorts {
     Future<List<BranchSecrets.Finding>> secrets(String branch);
 
     /** Brings the branch in {@code worktree} up to date with the main branch, keeping its old commits under archive. */
-    Future<Update> update(Path worktree, String archiveLabel, String taskId, String method);
+    Future<Update> update(Path worktree, String archiveLabel, TaskId taskId, String method);
 
     Future<ReviewRouter.Decision> route(String branch, boolean needsReview, String taskFile);
 
@@ -86,7 +90,7 @@ final class PipelinePorts {
     Future<Optional<String>> mergedOnMain(PullRequestView pr);
 
     /** Records that the task's branch at {@code branchTip} is merged (the executor may then delete its worktree). */
-    Future<Void> markMerged(String taskId, String branchTip);
+    Future<Void> markMerged(TaskId taskId, String branchTip);
   }
 
   /** A branch update's outcome and the main branch it was brought to. */

@@ -1,14 +1,13 @@
 package dev.orch.prbot;
 
 import dev.orch.contract.RunView;
-import dev.orch.contract.TaskView;
 
 /** The pull request's description: what the plan asked for, what changed, what the agent cost. */
 final class PrBody {
   private PrBody() {
   }
 
-  static String of(TaskView task, RunView run, BranchInspection inspection) {
+  static String of(TaskSnapshot task, RunView run, BranchInspection inspection) {
     StringBuilder body = new StringBuilder();
     body.append("Implements ").append(task.id()).append(": ").append(task.title()).append("\n\n");
     body.append("Plan: `").append(task.file()).append("`\n\n");

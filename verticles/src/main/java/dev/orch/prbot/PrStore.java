@@ -5,6 +5,7 @@ import dev.orch.contract.FollowUpKind;
 import dev.orch.contract.PrStage;
 import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestView;
+import dev.orch.contract.TaskId;
 import dev.orch.db.Database;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -93,7 +94,7 @@ final class PrStore implements PullRequests {
           int number = rows.iterator().next().getInteger("next");
           return conn.preparedQuery("INSERT INTO pull_requests (" + INSERT_COLUMNS + ", task_title, task_file, worktree,"
                   + " needs_review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-              .execute(Tuple.tuple().addValue(number).addValue(draft.taskId()).addValue(draft.runId())
+              .execute(Tuple.tuple().addValue(number).addValue(draft.taskId().toString()).addValue(draft.runId())
                   .addValue(draft.branch()).addValue(draft.title()).addValue(draft.body()).addValue(PrState.OPEN.wire())
                   .addValue(null).addValue(draft.headCommit()).addValue(null).addValue(draft.filesChanged())
                   .addValue(draft.additions()).addValue(draft.deletions()).addValue(draft.diffStat())
@@ -131,9 +132,9 @@ final class PrStore implements PullRequests {
         .map(PrStore::first);
   }
 
-  public Future<Optional<PullRequestView>> activeForTask(String taskId) {
+  public Future<Optional<PullRequestView>> activeForTask(TaskId taskId) {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM pull_requests WHERE task_id = ? AND state IN ('open', 'flagged')")
-        .execute(Tuple.of(taskId)).map(PrStore::first);
+        .execute(Tuple.of(taskId.toString())).map(PrStore::first);
   }
 
   public Future<Optional<PullRequestView>> forRun(long runId) {
@@ -157,7 +158,7 @@ final class PrStore implements PullRequests {
   private static List<PullRequestView> all(RowSet<Row> rows) {
     List<PullRequestView> out = new ArrayList<>();
     for (Row r : rows) {
-      out.add(new PullRequestView(r.getInteger("number"), r.getString("task_id"), r.getLong("run_id"), r.getString("branch"),
+      out.add(new PullRequestView(r.getInteger("number"), TaskId.parseFull(r.getString("task_id")), r.getLong("run_id"), r.getString("branch"),
           r.getString("title"), r.getString("body"), PrState.fromWire(r.getString("state")), r.getString("reason"),
           r.getString("head_commit"), r.getString("merge_commit"), r.getInteger("files_changed"), r.getInteger("additions"),
           r.getInteger("deletions"), r.getString("diff_stat"), r.getDouble("cost_usd"), r.getLong("tokens"),

@@ -155,7 +155,7 @@ public final class PrbotVerticle extends VerticleBase {
   // ---- commands
 
   private Future<PullRequestView> openCommand(JsonObject body) {
-    String taskId = TaskId.parseFull(body.getValue("task_id") instanceof String s ? s : null).toString();
+    TaskId taskId = TaskId.parseFull(body.getValue("task_id") instanceof String s ? s : null);
     if (!(body.getValue("run_id") instanceof Number runId)) {
       return Future.failedFuture(OrchException.badRequest("field 'run_id' must be a number"));
     }

@@ -10,6 +10,7 @@ import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestFailure;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.RunView;
+import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskView;
 import dev.orch.contract.WriteStatusRequest;
 import dev.orch.db.Database;
@@ -19,11 +20,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,6 +95,11 @@ final class PullRequestPipeline {
   private final TransientRetries retries = new TransientRetries();
   /** Open pull requests found at start: one may have landed just before a crash, so its first step looks for that. */
   private final Set<Integer> mayHaveLanded = new HashSet<>();
+  /**
+   * Pull requests being opened, by run: the run's end event and the scheduler's open after a restart may ask for the
+   * same run at once, and the second must get the first's pull request, not a duplicate the store refuses.
+   */
+  private final Map<Long, Future<PullRequestView>> opening = new HashMap<>();
   /** Merges run one after another: each starts from the main branch the previous one left. */
   private final SerialQueue merges = new SerialQueue();
 
@@ -119,9 +128,9 @@ final class PullRequestPipeline {
         return afterFix(active.get(), run);
       }
       if (active.isEmpty() && run.succeeded()) {
-        // The event carries the run; only the task's title and file are asked for, once, and kept on the row.
-        return store.forRun(run.runId()).compose(existing -> existing.isPresent() ? Future.succeededFuture(existing.get())
-                : tasks.task(run.taskId()).compose(task -> create(task, run)))
+        // The event carries the run, and the run carries the task as it was launched: nothing is asked for.
+        return once(run.runId(), () -> store.forRun(run.runId()).compose(existing -> existing.isPresent()
+                ? Future.succeededFuture(existing.get()) : taskOf(run).compose(task -> create(task, run))))
             .<Void>mapEmpty()
             .recover(e -> {
               if (passing(e)) {
@@ -139,10 +148,30 @@ final class PullRequestPipeline {
   }
 
   /** Idempotent: a run that already has a pull request, or a task with an active one, gets that one back. */
-  Future<PullRequestView> open(String taskId, long runId) {
-    return store.forRun(runId).compose(existing -> existing.isPresent() ? Future.succeededFuture(existing.get())
+  Future<PullRequestView> open(TaskId taskId, long runId) {
+    return once(runId, () -> store.forRun(runId).compose(existing -> existing.isPresent()
+        ? Future.succeededFuture(existing.get())
         : store.activeForTask(taskId).compose(active -> active.isPresent() ? Future.succeededFuture(active.get())
-            : Future.all(tasks.task(taskId), tasks.run(runId)).compose(both -> create(both.resultAt(0), both.resultAt(1)))));
+            : tasks.run(runId).compose(run -> taskOf(run).compose(task -> create(task, run))))));
+  }
+
+  private Future<PullRequestView> once(long runId, Supplier<Future<PullRequestView>> open) {
+    Future<PullRequestView> inFlight = opening.get(runId);
+    if (inFlight != null) {
+      return inFlight;
+    }
+    Future<PullRequestView> opened = open.get();
+    if (!opened.isComplete()) {
+      opening.put(runId, opened);
+      opened.onComplete(done -> opening.remove(runId));
+    }
+    return opened;
+  }
+
+  /** The task a pull request is opened from: the run's own record of it, or, for a run older than that, the scheduler's. */
+  private Future<TaskSnapshot> taskOf(RunView run) {
+    TaskSnapshot carried = TaskSnapshot.of(run);
+    return carried != null ? Future.succeededFuture(carried) : tasks.task(run.taskId()).map(TaskSnapshot::of);
   }
 
   /** After a restart: each open pull request carries on at its stage; one with the agent waits for its run to end. */
@@ -222,7 +251,7 @@ final class PullRequestPipeline {
 
   // ---- opening
 
-  private Future<PullRequestView> create(TaskView task, RunView run) {
+  private Future<PullRequestView> create(TaskSnapshot task, RunView run) {
     return repo.inspect(run.branch(), Path.of(run.worktree()), task.file()).compose(inspection -> {
       if (inspection.commits() == 0) {
         String reason = "the agent finished without committing anything on " + run.branch();

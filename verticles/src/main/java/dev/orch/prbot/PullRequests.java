@@ -2,6 +2,7 @@ package dev.orch.prbot;
 
 import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestView;
+import dev.orch.contract.TaskId;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +17,7 @@ interface PullRequests {
 
   Future<Optional<PullRequestView>> get(int number);
 
-  Future<Optional<PullRequestView>> activeForTask(String taskId);
+  Future<Optional<PullRequestView>> activeForTask(TaskId taskId);
 
   Future<Optional<PullRequestView>> forRun(long runId);
 

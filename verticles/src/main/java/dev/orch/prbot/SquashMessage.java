@@ -1,6 +1,7 @@
 package dev.orch.prbot;
 
 import dev.orch.contract.PullRequestView;
+import dev.orch.contract.TaskId;
 import java.util.regex.Pattern;
 
 /**
@@ -28,10 +29,10 @@ final class SquashMessage {
   }
 
   /** One line, never empty, never so long that tools cut it. */
-  static String subject(String title, String taskId) {
+  static String subject(String title, TaskId taskId) {
     String line = oneLine(title);
     if (line.isEmpty()) {
-      return taskId;
+      return taskId.toString();
     }
     return line.length() <= SUBJECT_MAX ? line : line.substring(0, SUBJECT_MAX - 1) + "…";
   }

@@ -16,6 +16,7 @@ import dev.orch.contract.RunAlert;
 import dev.orch.contract.RunView;
 import dev.orch.contract.StartRequest;
 import dev.orch.contract.StopRequest;
+import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskQuery;
 import dev.orch.contract.TaskRef;
 import dev.orch.contract.TaskTransition;
@@ -124,13 +125,13 @@ public final class SchedulerVerticle extends VerticleBase {
             .handle(Action.STATUS, body -> queries.status())
             .handle(Action.LIST, body -> queries.list(TaskQuery.fromJson(body)).map(tasks -> new JsonObject()
                 .put("tasks", new JsonArray(tasks.stream().map(TaskView::toJson).toList()))))
-            .handle(Action.GET, body -> queries.get(TaskRef.fromJson(body).id()))
+            .handle(Action.GET, body -> queries.get(TaskRef.fromJson(body).id().toString()))
             // A person's start dispatches even in an instance that does not orchestrate by itself.
             .handle(Action.START, body -> lifecycle.start(StartRequest.fromJson(body)).onSuccess(r -> dispatch()))
             .handle(Action.STOP, body -> answer(body, lifecycle::stop))
             .handle(Action.RETRY, body -> answer(body, lifecycle::retry).onSuccess(r -> dispatch()))
             .handle(Action.RESET, body -> answer(body, lifecycle::reset))
-            .handle(Action.HISTORY, body -> queries.history(TaskRef.fromJson(body).id()).map(list -> new JsonObject()
+            .handle(Action.HISTORY, body -> queries.history(TaskRef.fromJson(body).id().toString()).map(list -> new JsonObject()
                 .put("transitions", new JsonArray(list.stream().map(TaskTransition::toJson).toList()))))
             .registerLocal(vertx))
         .onSuccess(v -> {
@@ -161,7 +162,7 @@ public final class SchedulerVerticle extends VerticleBase {
 
   /** A command on one task, answered with the task as it is afterwards. */
   private Future<TaskView> answer(JsonObject body, Function<String, Future<Void>> command) {
-    String id = TaskRef.fromJson(body).id();
+    String id = TaskRef.fromJson(body).id().toString();
     return command.apply(id).compose(v -> queries.get(id));
   }
 
@@ -230,7 +231,7 @@ public final class SchedulerVerticle extends VerticleBase {
       }
 
       @Override
-      public Future<List<RunView>> ofTask(String taskId) {
+      public Future<List<RunView>> ofTask(TaskId taskId) {
         return executor.runs(taskId, false);
       }
     };
@@ -239,12 +240,12 @@ public final class SchedulerVerticle extends VerticleBase {
   private static TaskLifecycle.PullRequests pullRequests(PrbotClient prbot) {
     return new TaskLifecycle.PullRequests() {
       @Override
-      public Future<PullRequestView> open(String taskId, long runId) {
+      public Future<PullRequestView> open(TaskId taskId, long runId) {
         return prbot.open(taskId, runId);
       }
 
       @Override
-      public Future<Optional<PullRequestView>> latestOf(String taskId) {
+      public Future<Optional<PullRequestView>> latestOf(TaskId taskId) {
         return prbot.list(null).map(prs -> TaskLifecycle.newest(prs, taskId));
       }
     };

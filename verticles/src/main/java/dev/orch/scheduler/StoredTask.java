@@ -2,6 +2,7 @@ package dev.orch.scheduler;
 
 import dev.orch.contract.PlanStatus;
 import dev.orch.contract.Priority;
+import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskSpec;
 import dev.orch.contract.TaskStatus;
 import java.util.List;
@@ -17,6 +18,10 @@ record StoredTask(TaskSpec spec, TaskStatus status, long createdAt, long updated
 
   String id() {
     return spec.id();
+  }
+
+  TaskId taskId() {
+    return spec.taskId();
   }
 
   List<String> dependsOn() {

@@ -45,7 +45,7 @@ final class SyncPlanner {
         TaskStatus status = spec.blockedReason() != null ? TaskStatus.BLOCKED
             : spec.planStatus() == null ? TaskStatus.NOT_STARTED : TaskStatus.fromPlan(spec.planStatus());
         inserts.add(new StoredTask(spec, status, now, now));
-        transitions.add(new TaskTransition(spec.id(), null, status, reasonFor(status, spec, "new in the plan"), now));
+        transitions.add(new TaskTransition(spec.taskId(), null, status, reasonFor(status, spec, "new in the plan"), now));
         continue;
       }
       Decision decision = decide(old, spec);
@@ -62,7 +62,7 @@ final class SyncPlanner {
       }
       updates.add(old.with(spec, decision.status, now));
       if (statusChanged) {
-        transitions.add(new TaskTransition(spec.id(), old.status(), decision.status, decision.reason, now));
+        transitions.add(new TaskTransition(spec.taskId(), old.status(), decision.status, decision.reason, now));
       }
     }
 
@@ -74,7 +74,7 @@ final class SyncPlanner {
       }
       List<PlanIssue> fileIssues = issuesByFile.get(old.spec().file());
       if (old.status().live()) {
-        conflicts.add(new StatusConflict(old.id(), old.status().planEquivalent(), old.status(), old.status(),
+        conflicts.add(new StatusConflict(old.taskId(), old.status().planEquivalent(), old.status(), old.status(),
             "its plan file " + (fileIssues != null ? "has errors" : "is gone") + " while a run is live; kept until the run ends"));
         continue;
       }
@@ -83,7 +83,7 @@ final class SyncPlanner {
         if (old.status() != TaskStatus.BLOCKED || !reason.equals(old.blockedReason())) {
           updates.add(old.with(old.spec().withBlockedReason(reason), TaskStatus.BLOCKED, now));
           if (old.status() != TaskStatus.BLOCKED) {
-            transitions.add(new TaskTransition(old.id(), old.status(), TaskStatus.BLOCKED, reason, now));
+            transitions.add(new TaskTransition(old.taskId(), old.status(), TaskStatus.BLOCKED, reason, now));
           }
         } else {
           unchanged++;
@@ -92,7 +92,7 @@ final class SyncPlanner {
       }
       removed++;
       updates.add(old.with(old.spec(), TaskStatus.REMOVED, now));
-      transitions.add(new TaskTransition(old.id(), old.status(), TaskStatus.REMOVED,
+      transitions.add(new TaskTransition(old.taskId(), old.status(), TaskStatus.REMOVED,
           "plan file " + old.spec().file() + " no longer defines it", now));
     }
     return new Plan(inserts, updates, transitions, conflicts, unchanged, removed, restored);
@@ -105,7 +105,7 @@ final class SyncPlanner {
     TaskStatus current = old.status();
     if (current.live()) {
       StatusConflict conflict = spec.planStatus() != null && spec.planStatus() != current.planEquivalent()
-          ? new StatusConflict(spec.id(), spec.planStatus(), current, current, "a run is live; the plan's status applies after it ends")
+          ? new StatusConflict(spec.taskId(), spec.planStatus(), current, current, "a run is live; the plan's status applies after it ends")
           : null;
       return new Decision(current, null, conflict);
     }
@@ -119,7 +119,7 @@ final class SyncPlanner {
     if (spec.planStatus() != null && spec.planStatus() != current.planEquivalent()) {
       TaskStatus next = TaskStatus.fromPlan(spec.planStatus());
       return new Decision(next, "plan file says " + spec.planStatus().wire(),
-          new StatusConflict(spec.id(), spec.planStatus(), current, next, "no run is live, so the plan file wins"));
+          new StatusConflict(spec.taskId(), spec.planStatus(), current, next, "no run is live, so the plan file wins"));
     }
     return new Decision(current, null, null);
   }

@@ -51,14 +51,14 @@ public final class TaskLifecycle {
     Future<RunView> stop(StopRequest request);
 
     /** The task's runs, newest first. */
-    Future<List<RunView>> ofTask(String taskId);
+    Future<List<RunView>> ofTask(TaskId taskId);
   }
 
   /** prbot, as this class uses it. */
   public interface PullRequests {
-    Future<PullRequestView> open(String taskId, long runId);
+    Future<PullRequestView> open(TaskId taskId, long runId);
 
-    Future<Optional<PullRequestView>> latestOf(String taskId);
+    Future<Optional<PullRequestView>> latestOf(TaskId taskId);
   }
 
   /** What the observer knows of spending limits when orch starts. */
@@ -153,7 +153,8 @@ public final class TaskLifecycle {
     String reason = "starting attempt " + attempt + (task.retryDue(clock.millis()) ? " (retry)" : "");
     return change(task.id(), TaskStatus.QUEUED, reason, attempt, 0, task.lastError()).onSuccess(t -> {
       List<String> deps = task.dependsOn().stream().filter(all::containsKey).toList();
-      runs.launch(new LaunchRequest(task.id(), attempt, task.spec().title(), task.spec().file(), deps))
+      runs.launch(new LaunchRequest(task.taskId(), attempt, task.spec().title(), task.spec().file(), deps,
+          task.spec().needsReview()))
           .onSuccess(run -> {
             executorRefusals = 0;
             serial(() -> unrequest(task.id()));
@@ -245,7 +246,7 @@ public final class TaskLifecycle {
   }
 
   public Future<Void> onPullRequestFailed(PullRequestFailure failure) {
-    return serial(() -> failed(failure.taskId(), TaskStatus.FAILED, "run " + failure.runId() + ": " + failure.reason(),
+    return serial(() -> failed(failure.taskId().toString(), TaskStatus.FAILED, "run " + failure.runId() + ": " + failure.reason(),
         true));
   }
 
@@ -327,7 +328,7 @@ public final class TaskLifecycle {
     return serial(() -> task(taskId).compose(task -> unrequest(taskId).compose(v -> {
       if (task.status() == TaskStatus.QUEUED || task.status() == TaskStatus.RUNNING) {
         // The run may end on its own meanwhile; its end event then settles the task either way.
-        return runs.stop(StopRequest.byPerson(taskId)).<Void>mapEmpty().otherwiseEmpty();
+        return runs.stop(StopRequest.byPerson(task.taskId())).<Void>mapEmpty().otherwiseEmpty();
       }
       if (task.retryDue(Long.MAX_VALUE)) {
         return change(taskId, task.status(), "retry cancelled by a person", task.attempts(), 0, task.lastError())
@@ -401,7 +402,7 @@ public final class TaskLifecycle {
   }
 
   private Future<Void> reconcileRun(StoredTask task) {
-    return runs.ofTask(task.id()).compose(list -> {
+    return runs.ofTask(task.taskId()).compose(list -> {
       RunView latest = list.isEmpty() ? null : list.get(0);
       if (latest == null || latest.attempt() < task.attempts() && task.status() == TaskStatus.QUEUED) {
         return change(task.id(), TaskStatus.NOT_STARTED, "orch restarted before the agent started",
@@ -414,7 +415,7 @@ public final class TaskLifecycle {
             : Future.succeededFuture();
       }
       if (latest.succeeded()) {
-        return pullRequests.open(task.id(), latest.runId()).compose(pr -> pr.state() == PrState.MERGED
+        return pullRequests.open(task.taskId(), latest.runId()).compose(pr -> pr.state() == PrState.MERGED
             ? change(task.id(), TaskStatus.COMPLETE, "pull request #" + pr.number() + " merged", task.attempts(), 0, null)
             : change(task.id(), TaskStatus.IN_REVIEW, "pull request #" + pr.number() + " open", task.attempts(), 0,
                 pr.state() == PrState.FLAGGED ? pr.reason() : null))
@@ -427,7 +428,7 @@ public final class TaskLifecycle {
   }
 
   private Future<Void> reconcileReview(StoredTask task) {
-    return pullRequests.latestOf(task.id()).compose(found -> {
+    return pullRequests.latestOf(task.taskId()).compose(found -> {
       PullRequestView latest = found.orElse(null);
       if (latest != null && latest.state() == PrState.MERGED) {
         return change(task.id(), TaskStatus.COMPLETE, "pull request #" + latest.number() + " merged", task.attempts(), 0,
@@ -446,6 +447,10 @@ public final class TaskLifecycle {
   }
 
   // ---- state helpers
+
+  private Future<StoredTask> task(TaskId id) {
+    return task(id.toString());
+  }
 
   private Future<StoredTask> task(String id) {
     return store.find(id).map(found -> found.orElseThrow(() -> OrchException.notFound("no task " + id)));
@@ -493,7 +498,7 @@ public final class TaskLifecycle {
   }
 
   /** The newest of a task's pull requests. */
-  public static Optional<PullRequestView> newest(List<PullRequestView> prs, String taskId) {
+  public static Optional<PullRequestView> newest(List<PullRequestView> prs, TaskId taskId) {
     return prs.stream().filter(pr -> pr.taskId().equals(taskId)).max(Comparator.comparingInt(PullRequestView::number));
   }
 }

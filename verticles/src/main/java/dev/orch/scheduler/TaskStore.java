@@ -5,6 +5,7 @@ import dev.orch.contract.PlanSnapshot;
 import dev.orch.contract.PlanStatus;
 import dev.orch.contract.Priority;
 import dev.orch.contract.SyncReport;
+import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskSpec;
 import dev.orch.contract.TaskStatus;
 import dev.orch.contract.TaskTransition;
@@ -133,7 +134,7 @@ public final class TaskStore {
           .compose(v -> batch(conn, INSERT_TRANSITION, plan.transitions().stream().map(TaskStore::transitionTuple).toList()))
           .compose(v -> conn.query("DELETE FROM plan_errors").execute())
           .compose(v -> batch(conn, "INSERT INTO plan_errors (file, line, task_id, message) VALUES (?, ?, ?, ?)",
-              snapshot.errors().stream().map(e -> Tuple.of(e.file(), e.line(), e.taskId(), e.message())).toList()))
+              snapshot.errors().stream().map(e -> Tuple.of(e.file(), e.line(), e.taskId() == null ? null : e.taskId().toString(), e.message())).toList()))
           .compose(v -> {
             SyncReport report = new SyncReport(snapshot.tasks().size(), plan.inserts().size(),
                 plan.updates().size() - plan.removed(), plan.unchanged(), plan.removed(), plan.restored(), plan.conflicts(),
@@ -161,7 +162,7 @@ public final class TaskStore {
             return Future.failedFuture(dev.orch.contract.OrchException.notFound("no task " + change.taskId()));
           }
           TaskStatus from = TaskStatus.fromWire(rows.iterator().next().getString("status"));
-          TaskTransition transition = new TaskTransition(change.taskId(), from, change.to(), change.reason(), now);
+          TaskTransition transition = new TaskTransition(TaskId.parseFull(change.taskId()), from, change.to(), change.reason(), now);
           return conn.preparedQuery("UPDATE tasks SET status = ?, attempts = ?, retry_at = ?, last_error = ?, updated_at = ?"
                   + " WHERE id = ?")
               .execute(Tuple.tuple().addValue(change.to().wire()).addValue(change.attempts()).addValue(change.retryAt())
@@ -178,7 +179,7 @@ public final class TaskStore {
         .execute(Tuple.of(taskId))
         .map(rows -> {
           List<TaskTransition> out = new ArrayList<>();
-          rows.forEach(r -> out.add(new TaskTransition(r.getString("task_id"),
+          rows.forEach(r -> out.add(new TaskTransition(TaskId.parseFull(r.getString("task_id")),
               r.getString("from_status") == null ? null : TaskStatus.fromWire(r.getString("from_status")),
               TaskStatus.fromWire(r.getString("to_status")), r.getString("reason"), r.getLong("at"))));
           return out;
@@ -242,7 +243,7 @@ public final class TaskStore {
     return pool.query("SELECT file, line, task_id, message FROM plan_errors ORDER BY file, line").execute()
         .map(rows -> {
           List<PlanIssue> out = new ArrayList<>();
-          rows.forEach(r -> out.add(new PlanIssue(r.getString("file"), r.getInteger("line"), r.getString("task_id"),
+          rows.forEach(r -> out.add(new PlanIssue(r.getString("file"), r.getInteger("line"), taskIdOrNull(r.getString("task_id")),
               r.getString("message"))));
           return out;
         });
@@ -383,7 +384,7 @@ public final class TaskStore {
   }
 
   private static Tuple transitionTuple(TaskTransition t) {
-    return Tuple.tuple().addValue(t.taskId()).addValue(t.from() == null ? null : t.from().wire())
+    return Tuple.tuple().addValue(t.taskId().toString()).addValue(t.from() == null ? null : t.from().wire())
         .addValue(t.to().wire()).addValue(t.reason()).addValue(t.at());
   }
 
@@ -407,5 +408,9 @@ public final class TaskStore {
       out.add(row);
     });
     return out;
+  }
+
+  private static TaskId taskIdOrNull(String stored) {
+    return stored == null ? null : TaskId.parseFull(stored);
   }
 }

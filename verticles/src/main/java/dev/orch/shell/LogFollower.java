@@ -37,7 +37,7 @@ final class LogFollower {
   }
 
   void start(Args args) {
-    String task = TaskId.parseFull(args.only("task id")).toString();
+    TaskId task = TaskId.parseFull(args.only("task id"));
     boolean follow = args.flag("--follow");
     executor.runs(task, false).compose(runs -> {
       if (runs.isEmpty()) {

@@ -185,7 +185,7 @@ final class ShellCommands {
   }
 
   private Future<String> show(CommandProcess process, Args args) {
-    String id = TaskId.parseFull(args.only("task id")).toString();
+    TaskId id = TaskId.parseFull(args.only("task id"));
     return scheduler.get(id).compose(task -> Future.all(executor.runs(id, false), prbot.list(null)).map(both -> render(out -> {
       out.printf("%s  %s%n", task.id(), task.title());
       out.printf("  status %s%s, priority %s, %s%n", task.status().wire(), task.ready() ? " (ready)" : "",
@@ -233,7 +233,7 @@ final class ShellCommands {
   }
 
   private Future<String> taskAction(Args args, String done, java.util.function.Function<TaskRef, Future<TaskView>> action) {
-    String id = TaskId.parseFull(args.only("task id")).toString();
+    TaskId id = TaskId.parseFull(args.only("task id"));
     return action.apply(new TaskRef(id, "asked for in the shell")).map(task -> render(out -> CommandText.taskChanged(out,
         task, done)));
   }

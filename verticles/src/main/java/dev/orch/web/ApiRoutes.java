@@ -105,7 +105,7 @@ final class ApiRoutes {
     return summary.result().failedOrStuck().stream().filter(t -> t.status() == status).toList();
   }
 
-  private Future<JsonObject> task(String id) {
+  private Future<JsonObject> task(TaskId id) {
     Future<TaskView> task = scheduler.get(id);
     return task.compose(found -> {
       Future<List<RunView>> runs = executor.runs(id, false);
@@ -117,7 +117,7 @@ final class ApiRoutes {
   }
 
   private void taskAction(RoutingContext ctx) {
-    String id;
+    TaskId id;
     JsonObject body;
     try {
       id = taskId(ctx.pathParam("id"));
@@ -128,7 +128,7 @@ final class ApiRoutes {
     }
     String reason = body.getValue("reason") instanceof String text ? text : "asked for in the web dashboard";
     Future<?> done = switch (ctx.pathParam("action")) {
-      case "start" -> scheduler.start(new StartRequest(List.of(id), 0, null));
+      case "start" -> scheduler.start(new StartRequest(List.of(id.toString()), 0, null));
       case "stop" -> scheduler.stop(new TaskRef(id, reason));
       case "retry" -> scheduler.retry(new TaskRef(id, reason));
       case "reset" -> scheduler.reset(new TaskRef(id, reason));
@@ -170,8 +170,8 @@ final class ApiRoutes {
         ready == null ? null : Boolean.valueOf(ready));
   }
 
-  private static String taskId(String raw) {
-    return TaskId.parseFull(URLDecoder.decode(raw, StandardCharsets.UTF_8)).toString();
+  private static TaskId taskId(String raw) {
+    return TaskId.parseFull(URLDecoder.decode(raw, StandardCharsets.UTF_8));
   }
 
   private static int prNumber(RoutingContext ctx) {

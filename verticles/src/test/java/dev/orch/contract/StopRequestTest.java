@@ -1,5 +1,6 @@
 package dev.orch.contract;
 
+import dev.orch.contract.TaskId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +11,7 @@ class StopRequestTest {
 
   @Test
   void theCauseTravelsAsATypeAndTheReasonDefaultsToItsDescription() {
-    StopRequest request = StopRequest.fromJson(StopRequest.byPerson("m/E01").toJson());
+    StopRequest request = StopRequest.fromJson(StopRequest.byPerson(TaskId.parseFull("m/E01")).toJson());
     assertThat(request.cause()).isEqualTo(StopCause.PERSON);
     assertThat(request.reason()).isEqualTo("stopped by a person");
     assertThat(request.toJson().getString("cause")).isEqualTo("person");
@@ -37,7 +38,7 @@ class StopRequestTest {
         .add("m/E01")).put("count", 0).put("cuont", 2)))
         .isInstanceOfSatisfying(OrchException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
         .hasMessageContaining("field 'cuont' is not known").hasMessageContaining("count");
-    TaskTransition event = TaskTransition.fromJson(new TaskTransition("m/E01", TaskStatus.NOT_STARTED, TaskStatus.QUEUED,
+    TaskTransition event = TaskTransition.fromJson(new TaskTransition(TaskId.parseFull("m/E01"), TaskStatus.NOT_STARTED, TaskStatus.QUEUED,
         "starting", 1).toJson().put("added_by_a_newer_orch", true));
     assertThat(event.to()).isEqualTo(TaskStatus.QUEUED);
   }

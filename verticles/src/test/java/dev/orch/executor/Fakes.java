@@ -164,7 +164,7 @@ final class Fakes {
     }
 
     @Override
-    public Future<Optional<StoredRun>> latestForTask(String taskId) {
+    public Future<Optional<StoredRun>> latestForTask(TaskId taskId) {
       return Future.succeededFuture(rows.values().stream().filter(r -> r.view().taskId().equals(taskId))
           .max(Comparator.comparingLong(r -> r.view().runId())));
     }

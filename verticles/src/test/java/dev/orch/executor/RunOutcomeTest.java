@@ -6,6 +6,7 @@ import dev.orch.contract.AgentEvent;
 import dev.orch.contract.RunStatus;
 import dev.orch.contract.StopCause;
 import dev.orch.contract.StopRequest;
+import dev.orch.contract.TaskId;
 import org.junit.jupiter.api.Test;
 
 class RunOutcomeTest {
@@ -34,7 +35,7 @@ class RunOutcomeTest {
 
   @Test
   void aStopRequestDecides() {
-    var stop = new StopRequest("m/E01", RunStatus.STUCK, StopCause.STUCK, "stuck: no output for 600 s");
+    var stop = new StopRequest(TaskId.parseFull("m/E01"), RunStatus.STUCK, StopCause.STUCK, "stuck: no output for 600 s");
     assertThat(RunOutcome.decide(stop, 143, RunTotals.empty(), "")).isEqualTo(new RunOutcome(RunStatus.STUCK, StopCause.STUCK,
         "stuck: no output for 600 s"));
   }

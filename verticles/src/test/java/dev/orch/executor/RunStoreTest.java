@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.orch.contract.RunStatus;
 import dev.orch.contract.RunView;
 import dev.orch.contract.StopCause;
+import dev.orch.contract.TaskId;
 import dev.orch.db.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,12 +47,12 @@ class RunStoreTest {
   }
 
   private static RunView starting(String taskId) {
-    return RunView.starting(0, taskId, 1, "s", 0, "orch/" + taskId.replace('/', '-'), "/w/" + taskId.replace('/', '-'),
-        "", 1_000, "Title of " + taskId, "plans/" + taskId + ".md");
+    return RunView.starting(0, TaskId.parseFull(taskId), 1, "s", 0, "orch/" + taskId.replace('/', '-'), "/w/" + taskId.replace('/', '-'),
+        "", 1_000, "Title of " + taskId, "plans/" + taskId + ".md", true);
   }
 
   @Test
-  void aRunKeepsItsTasksTitleAndFileAndOlderRowsLoadWithout(Vertx vertx) throws Exception {
+  void aRunKeepsItsTasksTitleFileAndNeedsReviewAndOlderRowsLoadWithout(Vertx vertx) throws Exception {
     Pool pool = await(Database.open(vertx, tmp.resolve("orch.db")));
     await(Database.migrate(pool, RunStore.OWNER, RunStore.MIGRATIONS.subList(0, 2)));
     await(pool.query("INSERT INTO runs (task_id, attempt, status, session_id, branch, worktree, log_file, started_at)"
@@ -60,11 +61,14 @@ class RunStoreTest {
     RunStore store = new RunStore(pool);
     long id = await(store.insert(starting("m/E02")));
 
-    assertThat(await(store.latestForTask("m/E01")).orElseThrow().view()).extracting(RunView::title, RunView::file)
-        .containsExactly(null, null);
+    RunView old = await(store.latestForTask(TaskId.parseFull("m/E01"))).orElseThrow().view();
+    assertThat(old).extracting(RunView::title, RunView::file, RunView::needsReview).containsExactly(null, null, null);
+    assertThat(old.hasTaskSnapshot()).as("prbot asks the scheduler for such a run's task").isFalse();
     RunView fresh = await(store.get(id)).orElseThrow().view();
     assertThat(fresh.title()).isEqualTo("Title of m/E02");
     assertThat(fresh.file()).isEqualTo("plans/m/E02.md");
+    assertThat(fresh.needsReview()).isTrue();
+    assertThat(fresh.hasTaskSnapshot()).isTrue();
     assertThat(RunView.fromJson(fresh.toJson())).isEqualTo(fresh);
   }
 

@@ -57,8 +57,8 @@ class RunSupervisorTest {
   }
 
   private RunView launch(String taskId) {
-    return done(supervisor.launch(new LaunchRequest(taskId, 1, "Title of " + taskId, "plans/" + taskId + ".md",
-        List.of())));
+    return done(supervisor.launch(new LaunchRequest(TaskId.parseFull(taskId), 1, "Title of " + taskId, "plans/" + taskId + ".md",
+        List.of(), true)));
   }
 
   private void writeLog(RunView run, String line) throws Exception {
@@ -78,6 +78,7 @@ class RunSupervisorTest {
     assertThat(events.started).singleElement().satisfies(started -> {
       assertThat(started.title()).isEqualTo("Title of app/E01");
       assertThat(started.file()).isEqualTo("plans/app/E01.md");
+      assertThat(started.needsReview()).as("carried from the launch, for prbot").isTrue();
     });
     assertThat(processes.spawned.get(0).worktree()).isEqualTo(workspace.pathOf(TaskId.parseFull("app/E01")));
   }
@@ -147,7 +148,7 @@ class RunSupervisorTest {
     FakeProcess agent = processes.last();
     assertThat(agent.alive()).isFalse();
 
-    Future<RunView> again = supervisor.launch(new LaunchRequest("app/E01", 2, "t", "f.md", List.of()));
+    Future<RunView> again = supervisor.launch(new LaunchRequest(TaskId.parseFull("app/E01"), 2, "t", "f.md", List.of(), false));
 
     assertThat(again.cause()).isInstanceOf(OrchException.class).hasMessageContaining("already has a live run");
     assertThat(store.view(run.runId()).status()).as("settled only by the poll that sees the exit")
@@ -161,7 +162,7 @@ class RunSupervisorTest {
     FakeProcess leftover = processes.running(worktree.resolve("src"), clock.millis() - 60_000);
     processes.hangs = false;
 
-    Future<RunView> launched = supervisor.launch(new LaunchRequest("app/E01", 2, "t", "f.md", List.of()));
+    Future<RunView> launched = supervisor.launch(new LaunchRequest(TaskId.parseFull("app/E01"), 2, "t", "f.md", List.of(), false));
 
     assertThat(leftover.kills).containsExactly("force");
     assertThat(processes.spawned).as("no new agent while the old process lives").isEmpty();
@@ -180,7 +181,7 @@ class RunSupervisorTest {
     done(supervisor.poll());
     FakeProcess server = processes.running(Path.of(first.worktree()), clock.millis());
 
-    done(supervisor.resume(ResumeRequest.withPrompt("app/E01", "fix it")));
+    done(supervisor.resume(ResumeRequest.withPrompt(TaskId.parseFull("app/E01"), "fix it")));
 
     assertThat(server.kills).isEmpty();
     assertThat(processes.spawned).hasSize(2);
@@ -192,7 +193,7 @@ class RunSupervisorTest {
     RunView run = launch("app/E01");
     FakeProcess agent = processes.last();
 
-    done(supervisor.stop(StopRequest.byPerson("app/E01")));
+    done(supervisor.stop(StopRequest.byPerson(TaskId.parseFull("app/E01"))));
     assertThat(agent.kills).containsExactly("term");
     assertThat(store.view(run.runId()).status()).isEqualTo(RunStatus.RUNNING);
     host.fireTimers();
@@ -208,8 +209,8 @@ class RunSupervisorTest {
   /** A live row as an earlier orch left it. */
   private RunView row(String taskId, RunStatus status, long pid) {
     String name = taskId.replace('/', '-');
-    return RunView.starting(0, taskId, 1, "s", 0, "orch/" + name, workspace.root.resolve(name).toString(),
-        tmp.resolve("logs/" + name + ".jsonl").toString(), clock.millis(), "T", "f.md").withStatus(status).withPid(pid);
+    return RunView.starting(0, TaskId.parseFull(taskId), 1, "s", 0, "orch/" + name, workspace.root.resolve(name).toString(),
+        tmp.resolve("logs/" + name + ".jsonl").toString(), clock.millis(), "T", "f.md", false).withStatus(status).withPid(pid);
   }
 
   @Test
@@ -269,7 +270,7 @@ class RunSupervisorTest {
     long run = store.put(row("app/E01", RunStatus.RUNNING, orphan.pid), orphan.startedAt);
     writeLog(store.view(run), RESULT);
 
-    RunView stopped = done(supervisor.stop(StopRequest.byPerson("app/E01")));
+    RunView stopped = done(supervisor.stop(StopRequest.byPerson(TaskId.parseFull("app/E01"))));
 
     assertThat(orphan.kills).containsExactly("force");
     assertThat(stopped.status()).isEqualTo(RunStatus.STOPPED);
@@ -284,11 +285,11 @@ class RunSupervisorTest {
     FakeProcess agent = processes.running(tmp.resolve("worktrees/app-E01"), clock.millis());
     long run = store.put(row("app/E01", RunStatus.RUNNING, agent.pid), agent.startedAt);
 
-    done(supervisor.stop(StopRequest.byPerson("app/E01")));
+    done(supervisor.stop(StopRequest.byPerson(TaskId.parseFull("app/E01"))));
 
     assertThat(agent.alive()).isFalse();
     assertThat(store.view(run).status()).isEqualTo(RunStatus.STOPPED);
-    assertThat(supervisor.launch(new LaunchRequest("app/E02", 1, "t", "f.md", List.of())).cause())
+    assertThat(supervisor.launch(new LaunchRequest(TaskId.parseFull("app/E02"), 1, "t", "f.md", List.of(), false)).cause())
         .hasMessageContaining("does not run agents");
   }
 
@@ -299,11 +300,12 @@ class RunSupervisorTest {
     processes.last().end(0);
     done(supervisor.poll());
 
-    RunView second = done(supervisor.resume(ResumeRequest.withPrompt("app/E01", "fix the checks")));
+    RunView second = done(supervisor.resume(ResumeRequest.withPrompt(TaskId.parseFull("app/E01"), "fix the checks")));
 
     assertThat(second.resumedFrom()).isEqualTo(first.runId());
     assertThat(second.worktree()).isEqualTo(first.worktree());
     assertThat(second.title()).isEqualTo("Title of app/E01");
+    assertThat(second.needsReview()).isTrue();
     assertThat(processes.spawned.get(1).resume()).isTrue();
     assertThat(store.view(second.runId()).status()).isEqualTo(RunStatus.RUNNING);
   }
@@ -326,6 +328,6 @@ class RunSupervisorTest {
     done(supervisor.poll());
 
     assertThat(supervisor.current(store.view(run.runId())).costUsd()).isEqualTo(0.5);
-    assertThat(supervisor.liveTasks()).containsExactly("app/E01");
+    assertThat(supervisor.liveTasks()).containsExactly(TaskId.parseFull("app/E01"));
   }
 }

@@ -217,7 +217,7 @@ public final class SupervisedRuns implements TaskLifecycle.Runs {
   }
 
   @Override
-  public Future<List<RunView>> ofTask(String taskId) {
+  public Future<List<RunView>> ofTask(TaskId taskId) {
     return store.list(taskId, false, 100).map(rows -> rows.stream().map(RunRecords.StoredRun::view).toList());
   }
 
@@ -230,14 +230,13 @@ public final class SupervisedRuns implements TaskLifecycle.Runs {
    * The executor's remove-worktree command (prbot sends it after a merge): refused while a run of the task is live, as
    * the janitor does; otherwise the worktree and branch go, unmerged commits archived first.
    */
-  public Future<List<String>> removeWorktree(String taskId, String label) {
+  public Future<List<String>> removeWorktree(TaskId task, String label) {
     return store.live().compose(live -> {
-      if (live.stream().anyMatch(row -> row.view().taskId().equals(taskId))) {
-        return Future.failedFuture(dev.orch.contract.OrchException.conflict(taskId + " has a live run; stop it first"));
+      if (live.stream().anyMatch(row -> row.view().taskId().equals(task))) {
+        return Future.failedFuture(dev.orch.contract.OrchException.conflict(task + " has a live run; stop it first"));
       }
-      TaskId task = TaskId.parseFull(taskId);
       try {
-        return Future.succeededFuture(agents.removeWorktree(taskId, "refs/heads/" + workspace.branchOf(task),
+        return Future.succeededFuture(agents.removeWorktree(task.toString(), "refs/heads/" + workspace.branchOf(task),
             workspace.pathOf(task), label));
       } catch (IOException e) {
         return Future.failedFuture(e);

@@ -44,7 +44,7 @@ class WorktreeJanitorTest {
     worktrees = new Worktrees(new GitWorkspace(git), tmp.resolve("worktrees"), tmp.resolve("bundles"), "", "orch/");
   }
 
-  private WorktreeJanitor janitor(Set<String> followed) {
+  private WorktreeJanitor janitor(Set<TaskId> followed) {
     return new WorktreeJanitor(worktrees, store, processes, () -> followed,
         new Fakes.InlineHost(MovableClock.at("2026-11-28T10:00:00Z")));
   }
@@ -53,7 +53,7 @@ class WorktreeJanitorTest {
   void aFollowedRunsWorktreeIsNotRemoved() {
     worktrees.create(task, "before-run-1");
 
-    Future<List<String>> removed = janitor(Set.of("app/E01")).remove(task, "removed");
+    Future<List<String>> removed = janitor(Set.of(TaskId.parseFull("app/E01"))).remove(task, "removed");
 
     assertThat(removed.cause()).isInstanceOf(OrchException.class).hasMessageContaining("has a live run");
     assertThat(worktrees.pathOf(task)).isDirectory();

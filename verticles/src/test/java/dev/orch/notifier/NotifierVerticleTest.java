@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestView;
+import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskStatus;
 import dev.orch.contract.TaskTransition;
 import io.vertx.core.Vertx;
@@ -85,7 +86,7 @@ class NotifierVerticleTest {
   void aFlaggedPullRequestReachesTheDesktopAndSlackAfterARetryWithNothingInjected(Vertx vertx) throws Exception {
     String webhook = "http://127.0.0.1:" + slack.actualPort() + "/services/T000/B000/very-secret-token";
     deploy(vertx, webhook);
-    PullRequestView pr = new PullRequestView(7, "app/E02", 3, "orch/app-E02", EVIL_TITLE, "body", PrState.FLAGGED,
+    PullRequestView pr = new PullRequestView(7, TaskId.parseFull("app/E02"), 3, "orch/app-E02", EVIL_TITLE, "body", PrState.FLAGGED,
         "review needed: security: src/auth/Login.java", "abc", null, 1, 1, 0, "", 0.4321, 1000, 0, 0, null, 0,
         List.of("needs-human-review"), null, null, "https://forge.example/pr/7", 0);
     vertx.eventBus().publish(Addresses.Prbot.EVT_FLAGGED, pr.toJson());
@@ -113,13 +114,13 @@ class NotifierVerticleTest {
     deploy(vertx, "http://127.0.0.1:" + slack.actualPort() + "/hook");
     requests.set(1);
     vertx.eventBus().publish(Addresses.Scheduler.EVT_TASK,
-        new TaskTransition("app/E01", TaskStatus.IN_REVIEW, TaskStatus.COMPLETE, "merged", 1).toJson());
+        new TaskTransition(TaskId.parseFull("app/E01"), TaskStatus.IN_REVIEW, TaskStatus.COMPLETE, "merged", 1).toJson());
     await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
     assertThat(received.get(0).getString("text")).isEqualTo("orch: app/E01 complete");
     assertThat(recorded).as("task_complete is not a desktop event here").doesNotExist();
 
     vertx.eventBus().publish(Addresses.Scheduler.EVT_TASK,
-        new TaskTransition("app/E01", TaskStatus.RUNNING, TaskStatus.FAILED, "the agent exited with 1", 2).toJson());
+        new TaskTransition(TaskId.parseFull("app/E01"), TaskStatus.RUNNING, TaskStatus.FAILED, "the agent exited with 1", 2).toJson());
     await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2 && Files.exists(recorded));
     assertThat(received.get(1).getJsonArray("attachments").getJsonObject(0).getString("color")).isEqualTo("danger");
     assertThat(Files.readString(recorded)).contains("orch: app/E01 failed", "the agent exited with 1");

@@ -1,5 +1,6 @@
 package dev.orch.observer;
 
+import dev.orch.contract.TaskId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -9,8 +10,8 @@ class LivenessTest {
   @Test
   void quietRunsAndLongRunsAreOverdueOnce() {
     Liveness liveness = new Liveness(Duration.ofMinutes(10), Duration.ofMinutes(60));
-    liveness.track(1, "a/E01", 0, 0);
-    liveness.track(2, "a/E02", 0, 0);
+    liveness.track(1, TaskId.parseFull("a/E01"), 0, 0);
+    liveness.track(2, TaskId.parseFull("a/E02"), 0, 0);
     liveness.heard(2, 9 * 60_000);
     assertThat(liveness.overdue(10 * 60_000)).singleElement().satisfies(v -> {
       assertThat(v.runId()).isEqualTo(1);
@@ -27,7 +28,7 @@ class LivenessTest {
   @Test
   void finishedRunsAreForgotten() {
     Liveness liveness = new Liveness(Duration.ofSeconds(1), Duration.ofSeconds(10));
-    liveness.track(1, "a/E01", 0, 0);
+    liveness.track(1, TaskId.parseFull("a/E01"), 0, 0);
     liveness.forget(1);
     assertThat(liveness.overdue(5_000)).isEmpty();
   }

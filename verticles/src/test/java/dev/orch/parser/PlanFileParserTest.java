@@ -137,7 +137,7 @@ class PlanFileParserTest {
     assertThat(file.issues()).singleElement().satisfies(issue -> {
       assertThat(issue.message()).startsWith("malformed YAML frontmatter");
       assertThat(issue.line()).isBetween(3, 5);
-      assertThat(issue.taskId()).isEqualTo("billing/E03");
+      assertThat(issue.taskId()).hasToString("billing/E03");
     });
   }
 

@@ -93,9 +93,9 @@ final class InProcessRepository implements PipelinePorts.Repository {
   }
 
   @Override
-  public Future<PipelinePorts.Update> update(Path worktree, String archiveLabel, String taskId, String method) {
-    return blocking(true, () -> new PipelinePorts.Update(InProcessGit.MAIN, update(branchOfTask.apply(taskId),
-        GitRefs.ARCHIVE + slug(taskId) + "/" + archiveLabel, method)));
+  public Future<PipelinePorts.Update> update(Path worktree, String archiveLabel, TaskId taskId, String method) {
+    return blocking(true, () -> new PipelinePorts.Update(InProcessGit.MAIN, update(branchOfTask.apply(taskId.toString()),
+        GitRefs.ARCHIVE + taskId.slug() + "/" + archiveLabel, method)));
   }
 
   private BranchUpdate.Outcome update(String branch, String archiveRef, String method) throws Exception {
@@ -159,7 +159,7 @@ final class InProcessRepository implements PipelinePorts.Repository {
         walk.markStart(walk.parseCommit(git.tip(InProcessGit.MAIN_REF)));
         for (RevCommit commit : walk) {
           if (commit.getFooterLines(SquashMessage.PR_TRAILER).contains(String.valueOf(pr.number()))
-              && commit.getFooterLines(SquashMessage.TASK_TRAILER).contains(pr.taskId())) {
+              && commit.getFooterLines(SquashMessage.TASK_TRAILER).contains(pr.taskId().toString())) {
             return Optional.of(commit.name());
           }
         }
@@ -169,15 +169,10 @@ final class InProcessRepository implements PipelinePorts.Repository {
   }
 
   @Override
-  public Future<Void> markMerged(String taskId, String branchTip) {
+  public Future<Void> markMerged(TaskId taskId, String branchTip) {
     return blocking(true, () -> {
-      git.move(GitRefs.MERGED + slug(taskId), null, ObjectId.fromString(branchTip));
+      git.move(GitRefs.MERGED + taskId.slug(), null, ObjectId.fromString(branchTip));
       return null;
     });
-  }
-
-  private static String slug(String taskId) {
-    TaskId id = TaskId.parseFull(taskId);
-    return id.module() + "-" + id.local();
   }
 }

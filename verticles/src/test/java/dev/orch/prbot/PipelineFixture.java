@@ -10,6 +10,7 @@ import dev.orch.contract.PullRequestView;
 import dev.orch.contract.ResumeRequest;
 import dev.orch.contract.RunStatus;
 import dev.orch.contract.RunView;
+import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskStatus;
 import dev.orch.contract.TaskView;
 import dev.orch.contract.WriteStatusRequest;
@@ -34,7 +35,7 @@ import java.util.TreeMap;
  * pipeline has run as far as it can when it returns; timers wait in {@link ManualTimers} until a test fires them.
  */
 final class PipelineFixture {
-  static final String TASK = "app/E01";
+  static final TaskId TASK = TaskId.parseFull("app/E01");
   static final String BRANCH = "orch/app-E01";
 
   final MovableClock clock = MovableClock.at("2026-11-29T04:00:00Z");
@@ -71,14 +72,28 @@ final class PipelineFixture {
         clock, store, withForge, withRepo, agent, tasks, status, checks, events, timers);
   }
 
-  static TaskView task(String id, boolean needsReview) {
-    return new TaskView(id, "app", "E", 1, "Do the thing", TaskStatus.RUNNING, Priority.MEDIUM, List.of(), true, null,
+  static TaskView task(TaskId id, boolean needsReview) {
+    return new TaskView(id.toString(), "app", "E", 1, "Do the thing", TaskStatus.RUNNING, Priority.MEDIUM, List.of(), true, null,
         "docs/plans/app/epic-01-x.md", needsReview, 0, 1, 0, 1, 0, null);
   }
 
+  /** A run as the executor records it now: it carries the task as launched (the same as {@link #task}). */
   RunView run(long runId, RunStatus status) {
+    return run(runId, status, false);
+  }
+
+  RunView run(long runId, RunStatus status, boolean needsReview) {
+    return run(runId, status, "Do the thing", "docs/plans/app/epic-01-x.md", needsReview);
+  }
+
+  /** A run recorded before runs carried their task's snapshot. */
+  RunView legacyRun(long runId, RunStatus status) {
+    return run(runId, status, null, null, null);
+  }
+
+  private RunView run(long runId, RunStatus status, String title, String file, Boolean needsReview) {
     return new RunView(runId, TASK, 1, status, "s", 0, BRANCH, worktree.toString(), "log", 0, 0, 0, 0, null, 10, 5, 0, 0,
-        0.25, 3, 0, null, "T " + TASK, "docs/plans/" + TASK + ".md");
+        0.25, 3, 0, null, title, file, needsReview);
   }
 
   static <T> T result(Future<T> future) {
@@ -138,7 +153,7 @@ final class PipelineFixture {
     }
 
     @Override
-    public Future<Optional<PullRequestView>> activeForTask(String taskId) {
+    public Future<Optional<PullRequestView>> activeForTask(TaskId taskId) {
       return Future.succeededFuture(rows.values().stream().filter(pr -> pr.taskId().equals(taskId)
           && (pr.state() == PrState.OPEN || pr.state() == PrState.FLAGGED)).findFirst());
     }
@@ -239,7 +254,7 @@ final class PipelineFixture {
     }
 
     @Override
-    public Future<PipelinePorts.Update> update(Path worktree, String archiveLabel, String taskId, String method) {
+    public Future<PipelinePorts.Update> update(Path worktree, String archiveLabel, TaskId taskId, String method) {
       return Future.succeededFuture(new PipelinePorts.Update("main", updates.isEmpty()
           ? new BranchUpdate.Outcome(BranchUpdate.Kind.UP_TO_DATE, "") : updates.poll()));
     }
@@ -261,7 +276,7 @@ final class PipelineFixture {
     }
 
     @Override
-    public Future<Void> markMerged(String taskId, String branchTip) {
+    public Future<Void> markMerged(TaskId taskId, String branchTip) {
       markedMerged.add(taskId + "@" + branchTip);
       return Future.succeededFuture();
     }
@@ -270,9 +285,9 @@ final class PipelineFixture {
   static final class FakeAgent implements PipelinePorts.Agent {
     final List<ResumeRequest> resumed = new ArrayList<>();
     final Deque<Throwable> failures = new ArrayDeque<>();
-    final Map<String, RunView> latest = new HashMap<>();
+    final Map<TaskId, RunView> latest = new HashMap<>();
     final Deque<Throwable> latestFailures = new ArrayDeque<>();
-    final List<String> removed = new ArrayList<>();
+    final List<TaskId> removed = new ArrayList<>();
     long nextRun = 100;
 
     @Override
@@ -282,11 +297,11 @@ final class PipelineFixture {
       }
       resumed.add(request);
       return Future.succeededFuture(new RunView(nextRun++, request.taskId(), 1, RunStatus.RUNNING, "s", 1, BRANCH, "wt",
-          "log", 0, 0, 0, null, null, 0, 0, 0, 0, 0, 0, 0, null, null, null));
+          "log", 0, 0, 0, null, null, 0, 0, 0, 0, 0, 0, 0, null, null, null, null));
     }
 
     @Override
-    public Future<Optional<RunView>> latestRun(String taskId) {
+    public Future<Optional<RunView>> latestRun(TaskId taskId) {
       if (!latestFailures.isEmpty()) {
         return Future.failedFuture(latestFailures.poll());
       }
@@ -294,26 +309,35 @@ final class PipelineFixture {
     }
 
     @Override
-    public Future<Void> removeWorktree(String taskId, String reason) {
+    public Future<Void> removeWorktree(TaskId taskId, String reason) {
       removed.add(taskId);
       return Future.succeededFuture();
     }
   }
 
   static final class FakeTasks implements PipelinePorts.TaskSource {
-    final Map<String, TaskView> tasks = new HashMap<>();
+    final Map<TaskId, TaskView> tasks = new HashMap<>();
     final Map<Long, RunView> runs = new HashMap<>();
     int asked;
+    /** The scheduler's share of {@link #asked}. */
+    int askedForTask;
 
     @Override
-    public Future<TaskView> task(String taskId) {
+    public Future<TaskView> task(TaskId taskId) {
       asked++;
+      askedForTask++;
       return Future.succeededFuture(tasks.get(taskId));
     }
+
+    /** When set, the executor's answer about a run waits until the test completes it. */
+    io.vertx.core.Promise<RunView> held;
 
     @Override
     public Future<RunView> run(long runId) {
       asked++;
+      if (held != null) {
+        return held.future();
+      }
       return Future.succeededFuture(runs.get(runId));
     }
   }

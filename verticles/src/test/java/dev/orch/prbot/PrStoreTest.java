@@ -7,6 +7,7 @@ import dev.orch.contract.FollowUpKind;
 import dev.orch.contract.PrStage;
 import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestView;
+import dev.orch.contract.TaskId;
 import dev.orch.db.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -71,7 +72,7 @@ class PrStoreTest {
     Pool pool = await(Database.open(vertx, tmp.resolve("orch.db")));
     await(Database.migrate(pool, PrStore.OWNER, PrStore.MIGRATIONS));
     PrStore store = new PrStore(pool);
-    PullRequestView draft = new PullRequestView(0, "app/E01", 7, "orch/app-E01", "X (app/E01)", "body", PrState.OPEN, null,
+    PullRequestView draft = new PullRequestView(0, TaskId.parseFull("app/E01"), 7, "orch/app-E01", "X (app/E01)", "body", PrState.OPEN, null,
         "abc", null, 1, 2, 3, "stat", 0.5, 10, 1, 0, PrStage.CHECKING, 0, List.of(), null, null, null, 0,
         ChecksState.NOT_RUN, null, "X", "docs/plans/app/epic-01-x.md", "/wt/app-E01", true);
 

@@ -13,6 +13,7 @@ import dev.orch.contract.PrStage;
 import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.RunStatus;
+import dev.orch.contract.TaskId;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +35,7 @@ class PullRequestPipelineTest {
   }
 
   @Test
-  void aSuccessfulRunBecomesAPullRequestThatIsCheckedAndMergedAskingForItsTaskOnce() {
+  void aSuccessfulRunBecomesAPullRequestThatIsCheckedAndMergedAskingNobodyForItsTask() {
     result(pipeline.onRunFinished(f.run(1, RunStatus.SUCCEEDED)));
 
     PullRequestView pr = f.store.only();
@@ -53,7 +54,7 @@ class PullRequestPipelineTest {
     assertThat(f.forge.merged).singleElement().asString().contains("Orch-Pull-Request: 1");
     assertThat(f.repo.markedMerged).containsExactly(TASK + "@head-1");
     assertThat(f.events.seen).containsExactly("opened #1", "merged #1");
-    assertThat(f.tasks.asked).as("the task fetched once at open, the run never (the event carried it)").isEqualTo(1);
+    assertThat(f.tasks.asked).as("the event carried the run, and the run the task as it was launched").isZero();
 
     f.timers.fireAll(f.clock);
     assertThat(f.agent.removed).containsExactly(TASK);
@@ -74,7 +75,7 @@ class PullRequestPipelineTest {
     assertThat(f.agent.resumed).singleElement().satisfies(request -> {
       assertThat(request.template()).isEqualTo(FollowUp.CHECKS_FAILED_TEMPLATE);
       assertThat(request.values()).containsEntry("Title", "Do the thing").containsEntry("Round", "1")
-          .containsEntry("MaxRounds", "2").containsEntry("Output", "FAIL: works").containsEntry("TaskID", TASK);
+          .containsEntry("MaxRounds", "2").containsEntry("Output", "FAIL: works").containsEntry("TaskID", TASK.toString());
     });
     assertThat(f.events.seen).containsExactly("opened #1", "fixing #1");
 
@@ -86,7 +87,7 @@ class PullRequestPipelineTest {
     assertThat(merged.headCommit()).isEqualTo("head-2");
     assertThat(merged.costUsd()).isEqualTo(0.5);
     assertThat(f.checks.runs).isEqualTo(2);
-    assertThat(f.tasks.asked).isEqualTo(1);
+    assertThat(f.tasks.asked).isZero();
   }
 
   @Test
@@ -144,9 +145,7 @@ class PullRequestPipelineTest {
 
   @Test
   void aChangeThatNeedsReviewIsFlaggedAndWaitsForAPersonAcrossARestart() {
-    f.tasks.tasks.put(TASK, PipelineFixture.task(TASK, true));
-
-    result(pipeline.onRunFinished(f.run(1, RunStatus.SUCCEEDED)));
+    result(pipeline.onRunFinished(f.run(1, RunStatus.SUCCEEDED, true)));
 
     PullRequestView flagged = f.store.only();
     assertThat(flagged.state()).isEqualTo(PrState.FLAGGED);
@@ -199,12 +198,12 @@ class PullRequestPipelineTest {
 
   @Test
   void aRestartResumesEachOpenPullRequestAtItsStage() {
-    f.store.rows.put(1, open(1, "app/E01", PrStage.CHECKING).withChecks(ChecksState.PASSED, null));
-    f.store.rows.put(2, open(2, "app/E02", PrStage.FIXING));
-    f.agent.latest.put("app/E02", f.run(200, RunStatus.SUCCEEDED));
-    f.store.rows.put(3, open(3, "app/E03", PrStage.FIXING));
-    f.agent.latest.put("app/E03", f.run(300, RunStatus.RUNNING));
-    f.store.rows.put(4, open(4, "app/E04", PrStage.WAITING).flagged("review needed: security"));
+    f.store.rows.put(1, open(1, TaskId.parseFull("app/E01"), PrStage.CHECKING).withChecks(ChecksState.PASSED, null));
+    f.store.rows.put(2, open(2, TaskId.parseFull("app/E02"), PrStage.FIXING));
+    f.agent.latest.put(TaskId.parseFull("app/E02"), f.run(200, RunStatus.SUCCEEDED));
+    f.store.rows.put(3, open(3, TaskId.parseFull("app/E03"), PrStage.FIXING));
+    f.agent.latest.put(TaskId.parseFull("app/E03"), f.run(300, RunStatus.RUNNING));
+    f.store.rows.put(4, open(4, TaskId.parseFull("app/E04"), PrStage.WAITING).flagged("review needed: security"));
 
     result(f.pipeline().resumeAll());
 
@@ -220,8 +219,8 @@ class PullRequestPipelineTest {
 
   @Test
   void aPullRequestWithTheAgentWaitsForAnExecutorNotYetDeployedAfterARestart() {
-    f.store.rows.put(2, open(2, "app/E02", PrStage.FIXING));
-    f.agent.latest.put("app/E02", f.run(200, RunStatus.SUCCEEDED));
+    f.store.rows.put(2, open(2, TaskId.parseFull("app/E02"), PrStage.FIXING));
+    f.agent.latest.put(TaskId.parseFull("app/E02"), f.run(200, RunStatus.SUCCEEDED));
     f.agent.latestFailures.add(transientFailure("no handler for orch.executor.cmd"));
 
     result(f.pipeline().resumeAll());
@@ -230,6 +229,47 @@ class PullRequestPipelineTest {
 
     assertThat(f.store.rows.get(2).state()).isEqualTo(PrState.MERGED);
     assertThat(f.events.seen).containsExactly("merged #2");
+  }
+
+  @Test
+  void aRunRecordedBeforeRunsCarriedTheirTaskAsksTheSchedulerOnce() {
+    f.tasks.tasks.put(TASK, PipelineFixture.task(TASK, true));
+
+    result(pipeline.onRunFinished(f.legacyRun(1, RunStatus.SUCCEEDED)));
+
+    PullRequestView flagged = f.store.only();
+    assertThat(flagged.title()).isEqualTo("Do the thing (app/E01)");
+    assertThat(flagged.needsReview()).isTrue();
+    assertThat(flagged.state()).as("needs_review came from the scheduler's task").isEqualTo(PrState.FLAGGED);
+    assertThat(f.tasks.askedForTask).isEqualTo(1);
+    assertThat(f.tasks.asked).isEqualTo(1);
+  }
+
+  @Test
+  void aPersonOpeningForARunAsksTheExecutorForItButNeverTheScheduler() {
+    f.checks.results.add(PipelineFixture.FakeChecks.red());
+    f.tasks.runs.put(1L, f.run(1, RunStatus.SUCCEEDED, true));
+
+    PullRequestView pr = result(pipeline.open(TASK, 1));
+
+    assertThat(pr.needsReview()).isTrue();
+    assertThat(pr.taskFile()).isEqualTo("docs/plans/app/epic-01-x.md");
+    assertThat(pr.body()).contains("Implements app/E01: Do the thing").contains("Plan: `docs/plans/app/epic-01-x.md`");
+    assertThat(f.tasks.askedForTask).isZero();
+    assertThat(f.tasks.asked).as("the run, once").isEqualTo(1);
+  }
+
+  @Test
+  void theRunsEndAndTheSchedulersOpenForTheSameRunAtOnceOpenOnePullRequest() {
+    f.tasks.held = io.vertx.core.Promise.promise();
+    io.vertx.core.Future<PullRequestView> byScheduler = pipeline.open(TASK, 1);
+    io.vertx.core.Future<Void> byEvent = pipeline.onRunFinished(f.run(1, RunStatus.SUCCEEDED, true));
+    f.tasks.held.complete(f.run(1, RunStatus.SUCCEEDED, true));
+
+    assertThat(result(byScheduler).number()).isEqualTo(1);
+    result(byEvent);
+    assertThat(f.store.rows).hasSize(1);
+    assertThat(f.events.seen).containsExactly("opened #1", "flagged #1");
   }
 
   @Test
@@ -293,8 +333,8 @@ class PullRequestPipelineTest {
     assertThat(f.forge.opened).isEqualTo(1);
   }
 
-  private PullRequestView open(int number, String taskId, PrStage stage) {
-    return new PullRequestView(number, taskId, number, "orch/" + taskId.replace('/', '-'), "T (" + taskId + ")", "body",
+  private PullRequestView open(int number, TaskId taskId, PrStage stage) {
+    return new PullRequestView(number, taskId, number, "orch/" + taskId.slug(), "T (" + taskId + ")", "body",
         PrState.OPEN, null, "head-0", null, 1, 1, 0, "", 0.25, 15, 0, 0, stage, 0, List.of(), null, null, null, 0,
         ChecksState.NOT_RUN, null, "T", "docs/plans/app/epic-01-x.md", tmp.toString(), false);
   }

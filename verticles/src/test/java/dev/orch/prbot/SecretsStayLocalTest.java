@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.orch.contract.PrStage;
 import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestView;
+import dev.orch.contract.TaskId;
 import dev.orch.git.GitCli;
 import dev.orch.git.LocalOnlyFiles;
 import dev.orch.git.SecretFiles;
@@ -136,7 +137,7 @@ class SecretsStayLocalTest {
   }
 
   private static PullRequestView pr(String branch) {
-    return new PullRequestView(1, "app/E01", 1, branch, "X (app/E01)", "body", PrState.OPEN, null, null, null, 1, 1, 0,
+    return new PullRequestView(1, TaskId.parseFull("app/E01"), 1, branch, "X (app/E01)", "body", PrState.OPEN, null, null, null, 1, 1, 0,
         "", 0, 0, 0, 0, PrStage.CHECKING, 0, List.of(), null, null, null, 0, null, null, "X", "docs/plans/app/epic-01-x.md",
         null, false);
   }

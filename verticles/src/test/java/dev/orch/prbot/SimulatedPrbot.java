@@ -6,6 +6,7 @@ import dev.orch.contract.PullRequestFailure;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.ResumeRequest;
 import dev.orch.contract.RunView;
+import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskView;
 import dev.orch.db.Database;
 import dev.orch.scheduler.TaskLifecycle;
@@ -39,11 +40,11 @@ public final class SimulatedPrbot {
   public interface Surroundings {
     Future<RunView> resume(ResumeRequest request);
 
-    Future<Optional<RunView>> latestRun(String taskId);
+    Future<Optional<RunView>> latestRun(TaskId taskId);
 
-    Future<Void> removeWorktree(String taskId, String reason);
+    Future<Void> removeWorktree(TaskId taskId, String reason);
 
-    Future<TaskView> task(String taskId);
+    Future<TaskView> task(TaskId taskId);
 
     Future<RunView> run(long runId);
 
@@ -81,18 +82,18 @@ public final class SimulatedPrbot {
       }
 
       @Override
-      public Future<Optional<RunView>> latestRun(String taskId) {
+      public Future<Optional<RunView>> latestRun(TaskId taskId) {
         return around.latestRun(taskId);
       }
 
       @Override
-      public Future<Void> removeWorktree(String taskId, String reason) {
+      public Future<Void> removeWorktree(TaskId taskId, String reason) {
         return around.removeWorktree(taskId, reason);
       }
     };
     PipelinePorts.TaskSource tasks = new PipelinePorts.TaskSource() {
       @Override
-      public Future<TaskView> task(String taskId) {
+      public Future<TaskView> task(TaskId taskId) {
         return around.task(taskId);
       }
 
@@ -172,12 +173,12 @@ public final class SimulatedPrbot {
   public TaskLifecycle.PullRequests commands() {
     return new TaskLifecycle.PullRequests() {
       @Override
-      public Future<PullRequestView> open(String taskId, long runId) {
+      public Future<PullRequestView> open(TaskId taskId, long runId) {
         return pipeline.open(taskId, runId);
       }
 
       @Override
-      public Future<Optional<PullRequestView>> latestOf(String taskId) {
+      public Future<Optional<PullRequestView>> latestOf(TaskId taskId) {
         return store.list(null).map(prs -> TaskLifecycle.newest(prs, taskId));
       }
     };

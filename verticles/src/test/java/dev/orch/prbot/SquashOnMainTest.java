@@ -9,6 +9,7 @@ import dev.orch.contract.ChecksState;
 import dev.orch.contract.PrStage;
 import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestView;
+import dev.orch.contract.TaskId;
 import dev.orch.git.GitCli;
 import dev.orch.testkit.FakeGitHub;
 import dev.orch.testkit.TestRepo;
@@ -87,7 +88,7 @@ class SquashOnMainTest {
   @Test
   void anotherTasksPullRequestWithTheSameNumberIsNotTakenForIt() throws Exception {
     landWithoutRecording(openPullRequest());
-    PullRequestView other = new PullRequestView(1, "app/E02", 2, "orch/app-E02", "Y (app/E02)", "body", PrState.OPEN,
+    PullRequestView other = new PullRequestView(1, TaskId.parseFull("app/E02"), 2, "orch/app-E02", "Y (app/E02)", "body", PrState.OPEN,
         null, "x", null, 0, 0, 0, "", 0, 0, 0, 0, PrStage.CHECKING, 0, List.of(), null, null, null, 0);
 
     assertThat(result(repo.mergedOnMain(other))).isEmpty();

@@ -12,6 +12,7 @@ import dev.orch.contract.RunView;
 import dev.orch.contract.StartRequest;
 import dev.orch.contract.StopCause;
 import dev.orch.contract.StopRequest;
+import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskSpec;
 import dev.orch.contract.TaskStatus;
 import dev.orch.contract.TaskTransition;
@@ -87,18 +88,18 @@ class TaskLifecycleTest {
       }
 
       @Override
-      public Future<List<RunView>> ofTask(String taskId) {
+      public Future<List<RunView>> ofTask(TaskId taskId) {
         return Future.succeededFuture(List.of());
       }
     };
     TaskLifecycle.PullRequests prs = new TaskLifecycle.PullRequests() {
       @Override
-      public Future<PullRequestView> open(String taskId, long runId) {
+      public Future<PullRequestView> open(TaskId taskId, long runId) {
         return Future.failedFuture("no forge in this test");
       }
 
       @Override
-      public Future<Optional<PullRequestView>> latestOf(String taskId) {
+      public Future<Optional<PullRequestView>> latestOf(TaskId taskId) {
         return Future.succeededFuture(Optional.empty());
       }
     };
@@ -117,10 +118,10 @@ class TaskLifecycleTest {
             Duration.ofMinutes(10))), wait -> Future.failedFuture("no retries in this test"));
   }
 
-  private static RunView run(String taskId, int attempt, RunStatus status, StopCause cause) {
+  private static RunView run(TaskId taskId, int attempt, RunStatus status, StopCause cause) {
     return new RunView(7, taskId, attempt, status, "s", 0, "orch/x", "/w/x", "/l/x", 42, 1, 2, null,
         cause == null ? (status == RunStatus.FAILED ? "the agent exited with code 1" : null) : cause.describe(), 0, 0, 0, 0,
-        0, 0, 0, cause, "T " + taskId, "docs/plans/" + taskId + ".md");
+        0, 0, 0, cause, "T " + taskId, "docs/plans/" + taskId + ".md", false);
   }
 
   private TaskStatus status(String id) throws Exception {
@@ -134,18 +135,18 @@ class TaskLifecycleTest {
     assertThat(await(first.start(new StartRequest(List.of("a/E01", "a/E02"), 0, null))).started())
         .containsExactly("a/E01", "a/E02");
     await(first.dispatch());
-    assertThat(launched).extracting(LaunchRequest::taskId).containsExactly("a/E01");
+    assertThat(launched).extracting(r -> r.taskId().toString()).containsExactly("a/E01");
 
     // kill -9 here: only the store is left.
     TaskLifecycle restarted = lifecycle(1, false, 0);
     await(restarted.reconcile());
-    await(restarted.onStarted(run("a/E01", 1, RunStatus.RUNNING, null)));
+    await(restarted.onStarted(run(TaskId.parseFull("a/E01"), 1, RunStatus.RUNNING, null)));
     await(restarted.onMerged(PullRequestView.fromJson(new io.vertx.core.json.JsonObject().put("number", 1)
         .put("task_id", "a/E01").put("run_id", 7).put("state", "merged").put("files_changed", 1).put("additions", 1)
         .put("deletions", 0).put("cost_usd", 0.0).put("tokens", 0).put("created_at", 0).put("merged_at", 0)
         .put("fix_rounds", 0).put("remote_number", 0).put("needs_review", false))));
     await(restarted.dispatch());
-    assertThat(launched).extracting(LaunchRequest::taskId).containsExactly("a/E01", "a/E02");
+    assertThat(launched).extracting(r -> r.taskId().toString()).containsExactly("a/E01", "a/E02");
     await(restarted.serial(() -> Future.succeededFuture()));
     assertThat(await(store.startRequests())).as("a launched task's request is done").isEmpty();
   }
@@ -154,13 +155,13 @@ class TaskLifecycleTest {
   void whyOrchStoppedARunDecidesWhatHappensToTheTaskNotTheReasonsWording() throws Exception {
     TaskLifecycle lifecycle = lifecycle(3, true, 2);
     await(lifecycle.dispatch());
-    assertThat(launched).extracting(LaunchRequest::taskId).containsExactly("a/E01", "a/E02");
+    assertThat(launched).extracting(r -> r.taskId().toString()).containsExactly("a/E01", "a/E02");
 
-    await(lifecycle.onFinished(run("a/E01", 1, RunStatus.STOPPED, StopCause.SHUTDOWN)));
+    await(lifecycle.onFinished(run(TaskId.parseFull("a/E01"), 1, RunStatus.STOPPED, StopCause.SHUTDOWN)));
     assertThat(status("a/E01")).isEqualTo(TaskStatus.NOT_STARTED);
     assertThat(await(store.find("a/E01")).orElseThrow().attempts()).as("a shutdown is not held against the task").isZero();
 
-    await(lifecycle.onFinished(run("a/E02", 1, RunStatus.STOPPED, StopCause.PERSON)));
+    await(lifecycle.onFinished(run(TaskId.parseFull("a/E02"), 1, RunStatus.STOPPED, StopCause.PERSON)));
     StoredTask byPerson = await(store.find("a/E02")).orElseThrow();
     assertThat(byPerson.status()).isEqualTo(TaskStatus.FAILED);
     assertThat(byPerson.retryAt()).as("a person's stop is not retried").isZero();
@@ -170,7 +171,7 @@ class TaskLifecycleTest {
   void aFailedRunIsRetriedAfterTheBackoffOnTheInjectedClockAndNotBefore() throws Exception {
     TaskLifecycle lifecycle = lifecycle(3, true, 2);
     await(lifecycle.dispatch());
-    await(lifecycle.onFinished(run("a/E01", 1, RunStatus.FAILED, null)));
+    await(lifecycle.onFinished(run(TaskId.parseFull("a/E01"), 1, RunStatus.FAILED, null)));
     StoredTask failed = await(store.find("a/E01")).orElseThrow();
     assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
     assertThat(failed.retryAt()).isEqualTo(clock.millis() + 30_000);
@@ -181,7 +182,7 @@ class TaskLifecycleTest {
     clock.advance(Duration.ofSeconds(30));
     await(lifecycle.dispatch());
     assertThat(launched).extracting(LaunchRequest::taskId, LaunchRequest::attempt).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("a/E01", 2));
+        org.assertj.core.groups.Tuple.tuple(TaskId.parseFull("a/E01"), 2));
   }
 
   @Test
@@ -201,7 +202,7 @@ class TaskLifecycleTest {
       }
 
       @Override
-      public Future<List<RunView>> ofTask(String taskId) {
+      public Future<List<RunView>> ofTask(TaskId taskId) {
         return Future.succeededFuture(List.of());
       }
     }, null, () -> Future.succeededFuture(TaskLifecycle.Limits.NONE), new TaskLifecycle.Listener() {
@@ -216,7 +217,7 @@ class TaskLifecycleTest {
         wait -> Future.failedFuture("no retries in this test"));
     await(lifecycle.dispatch());
     await(lifecycle.serial(() -> Future.succeededFuture()));
-    StoredTask waiting = await(store.find(refused.get(0).taskId())).orElseThrow();
+    StoredTask waiting = await(store.find(refused.get(0).taskId().toString())).orElseThrow();
     assertThat(waiting.status()).isEqualTo(TaskStatus.NOT_STARTED);
     assertThat(waiting.attempts()).as("no attempt counted").isZero();
 
@@ -236,7 +237,7 @@ class TaskLifecycleTest {
     assertThat(lifecycle.pauseReason()).isEqualTo("daily cost limit reached");
     clock.advance(Duration.ofDays(1));
     await(lifecycle.dispatch());
-    assertThat(launched).extracting(LaunchRequest::taskId).containsExactly("a/E01", "a/E02");
+    assertThat(launched).extracting(r -> r.taskId().toString()).containsExactly("a/E01", "a/E02");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.orch.sim;
 
 import dev.orch.contract.PlanSnapshot;
+import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskTransition;
 import dev.orch.db.Database;
 import dev.orch.db.UntilWritten;
@@ -125,7 +126,7 @@ final class Life {
       }
 
       @Override
-      public Future<java.util.List<dev.orch.contract.RunView>> ofTask(String taskId) {
+      public Future<java.util.List<dev.orch.contract.RunView>> ofTask(dev.orch.contract.TaskId taskId) {
         return request(() -> executor.ofTask(taskId));
       }
     };
@@ -135,12 +136,12 @@ final class Life {
   private TaskLifecycle.PullRequests neighbour(TaskLifecycle.PullRequests prbotCommands) {
     return new TaskLifecycle.PullRequests() {
       @Override
-      public Future<dev.orch.contract.PullRequestView> open(String taskId, long runId) {
+      public Future<dev.orch.contract.PullRequestView> open(dev.orch.contract.TaskId taskId, long runId) {
         return request(() -> prbotCommands.open(taskId, runId));
       }
 
       @Override
-      public Future<java.util.Optional<dev.orch.contract.PullRequestView>> latestOf(String taskId) {
+      public Future<java.util.Optional<dev.orch.contract.PullRequestView>> latestOf(dev.orch.contract.TaskId taskId) {
         return request(() -> prbotCommands.latestOf(taskId));
       }
     };
@@ -155,18 +156,18 @@ final class Life {
       }
 
       @Override
-      public Future<java.util.Optional<dev.orch.contract.RunView>> latestRun(String taskId) {
+      public Future<java.util.Optional<dev.orch.contract.RunView>> latestRun(dev.orch.contract.TaskId taskId) {
         return request(() -> runs.ofTask(taskId).map(all -> all.stream().findFirst()));
       }
 
       @Override
-      public Future<Void> removeWorktree(String taskId, String reason) {
+      public Future<Void> removeWorktree(dev.orch.contract.TaskId taskId, String reason) {
         return request(() -> runs.removeWorktree(taskId, reason).mapEmpty());
       }
 
       @Override
-      public Future<dev.orch.contract.TaskView> task(String taskId) {
-        return ask(() -> queries.get(taskId));
+      public Future<dev.orch.contract.TaskView> task(dev.orch.contract.TaskId taskId) {
+        return ask(() -> queries.get(taskId.toString()));
       }
 
       @Override

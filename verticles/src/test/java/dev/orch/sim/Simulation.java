@@ -246,7 +246,7 @@ final class Simulation {
       if (task.status() == TaskStatus.FAILED || task.status() == TaskStatus.STUCK) {
         return reason && task.retryAt() == 0;
       }
-      PullRequestView latest = dev.orch.scheduler.TaskLifecycle.newest(pullRequests, task.id()).orElse(null);
+      PullRequestView latest = dev.orch.scheduler.TaskLifecycle.newest(pullRequests, task.taskId()).orElse(null);
       return task.status() == TaskStatus.IN_REVIEW && reason && latest != null && latest.state() == PrState.FLAGGED
           && latest.reason() != null && !latest.reason().isBlank();
     }
