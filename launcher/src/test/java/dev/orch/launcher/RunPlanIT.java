@@ -153,6 +153,7 @@ class RunPlanIT {
       awaitOutput(orch, "alive/E01");
       awaitOutput(orch, "dead/E01");
       long alivePid = orch.runs("alive/E01").get(0).getLong("pid");
+      Path aliveWorktree = Path.of(orch.runs("alive/E01").get(0).getString("worktree"));
       long deadPid = orch.runs("dead/E01").get(0).getLong("pid");
 
       first.destroyForcibly().waitFor();
@@ -166,7 +167,7 @@ class RunPlanIT {
       Process second = orch.startRun();
       Awaitility.await("orch re-attaches to the agent that outlived it").atMost(PLAN_TIMEOUT)
           .pollInterval(Duration.ofMillis(200)).until(() -> orch.runLog(1).contains("re-attached to agent pid " + alivePid));
-      Files.writeString(Path.of(orch.runs("alive/E01").get(0).getString("worktree")).resolve(".release"), "");
+      Files.writeString(aliveWorktree.resolve(".release"), "");
       Map<String, JsonObject> tasks = orch.awaitTasks(t -> OrchHarness.all(t, "complete"), PLAN_TIMEOUT);
       assertThat(tasks).hasSize(2);
       assertThat(orch.runs("alive/E01")).as("re-attached, not run twice").hasSize(1);
