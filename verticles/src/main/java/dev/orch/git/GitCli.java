@@ -25,6 +25,8 @@ public final class GitCli {
 
   private final Path repo;
   private volatile Repository jgit;
+  /** Where git keeps a file of the repository ({@code git rev-parse --git-path}): fixed for the repository's life. */
+  private final Map<String, Path> gitPaths = new java.util.concurrent.ConcurrentHashMap<>();
 
   public GitCli(Path repo) {
     this.repo = repo;
@@ -50,6 +52,15 @@ public final class GitCli {
 
   public Path repo() {
     return repo;
+  }
+
+  /**
+   * The file git uses for {@code relative} under its directory ({@code info/exclude} lives in the common directory of
+   * linked worktrees), asked of git once: a process per launch was a measurable part of starting an agent.
+   */
+  public Path gitPath(String relative) {
+    return gitPaths.computeIfAbsent(relative,
+        r -> repo.resolve(run("rev-parse", "--git-path", r)).toAbsolutePath().normalize());
   }
 
   /** The command's trimmed stdout; a non-zero exit is a {@link GitException}. */

@@ -48,6 +48,9 @@ public final class LocalOnlyFiles {
       kept.add(BEGIN);
       all.forEach(path -> kept.add("/" + escape(path)));
       kept.add(END);
+      if (Files.isRegularFile(exclude) && Files.readAllLines(exclude, StandardCharsets.UTF_8).equals(kept)) {
+        return;
+      }
       Files.createDirectories(exclude.getParent());
       Files.write(exclude, kept, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -117,8 +120,7 @@ public final class LocalOnlyFiles {
   }
 
   private static Path excludeFile(GitCli git) {
-    String relative = git.run("rev-parse", "--git-path", "info/exclude");
-    return git.repo().resolve(relative).toAbsolutePath().normalize();
+    return git.gitPath("info/exclude");
   }
 
   private static String normalise(String path) {
