@@ -87,7 +87,15 @@ public final class TaskStore {
       Database.Migration.of(3, "CREATE TABLE start_requests (task_id TEXT PRIMARY KEY, at INTEGER NOT NULL)"),
       // A digest of the plan's columns as written, so a sync compares one value per row instead of reading every column
       // back; NULL (rows from before, or written elsewhere) means "compare in full".
-      Database.Migration.of(4, "ALTER TABLE tasks ADD COLUMN spec_hash TEXT"));
+      Database.Migration.of(4, "ALTER TABLE tasks ADD COLUMN spec_hash TEXT"),
+      // A counter every change to the tasks table moves, in whichever process or connection: the mirror dispatch reads
+      // is trusted while it still matches, so a dispatch reads one value instead of every row.
+      Database.Migration.of(5,
+          "CREATE TABLE tasks_version (n INTEGER NOT NULL)",
+          "INSERT INTO tasks_version (n) VALUES (0)",
+          "CREATE TRIGGER tasks_version_insert AFTER INSERT ON tasks BEGIN UPDATE tasks_version SET n = n + 1; END",
+          "CREATE TRIGGER tasks_version_update AFTER UPDATE ON tasks BEGIN UPDATE tasks_version SET n = n + 1; END",
+          "CREATE TRIGGER tasks_version_delete AFTER DELETE ON tasks BEGIN UPDATE tasks_version SET n = n + 1; END"));
 
   private static final String INSERT_COLUMNS = "id, module, prefix, number, title, file, priority, depends_on, needs_review,"
       + " plan_status, status, blocked_reason, criteria_done, criteria_total, test_summary, content_hash, created_at, updated_at";
@@ -104,6 +112,11 @@ public final class TaskStore {
 
   private final Pool pool;
   private final Clock clock;
+  /** The table as of {@code tasks_version} = {@code version}; replaced, never changed in place. */
+  private record Mirror(long version, Map<String, StoredTask> tasks) {
+  }
+
+  private volatile Mirror mirror;
 
   public TaskStore(Pool pool, Clock clock) {
     this.pool = pool;
@@ -155,13 +168,17 @@ public final class TaskStore {
 
   Future<TaskTransition> apply(Change change) {
     long now = clock.millis();
-    return Database.inTransaction(pool, conn -> conn.preparedQuery("SELECT status FROM tasks WHERE id = ?")
+    long[] versionBefore = new long[1];
+    return Database.inTransaction(pool, conn -> conn.preparedQuery(
+            "SELECT status, (SELECT n FROM tasks_version) AS version FROM tasks WHERE id = ?")
         .execute(Tuple.of(change.taskId()))
         .compose(rows -> {
           if (!rows.iterator().hasNext()) {
             return Future.failedFuture(dev.orch.contract.OrchException.notFound("no task " + change.taskId()));
           }
-          TaskStatus from = TaskStatus.fromWire(rows.iterator().next().getString("status"));
+          Row row = rows.iterator().next();
+          TaskStatus from = TaskStatus.fromWire(row.getString("status"));
+          versionBefore[0] = row.getLong("version");
           TaskTransition transition = new TaskTransition(TaskId.parseFull(change.taskId()), from, change.to(), change.reason(), now);
           return conn.preparedQuery("UPDATE tasks SET status = ?, attempts = ?, retry_at = ?, last_error = ?, updated_at = ?"
                   + " WHERE id = ?")
@@ -170,7 +187,25 @@ public final class TaskStore {
               .compose(v -> from == change.to() ? Future.succeededFuture()
                   : conn.preparedQuery(INSERT_TRANSITION).execute(transitionTuple(transition)).mapEmpty())
               .map(v -> transition);
-        }));
+        }))
+        .onSuccess(transition -> followInMirror(change, now, versionBefore[0]));
+  }
+
+  /**
+   * Brings the mirror along with a change this store just committed: the write lock held from the version read to the
+   * commit means the one-row update moved the counter by exactly one. A mirror of any other version is left to be
+   * reloaded.
+   */
+  private void followInMirror(Change change, long now, long versionBefore) {
+    Mirror seen = mirror;
+    StoredTask before = seen == null ? null : seen.tasks().get(change.taskId());
+    if (before == null || seen.version() != versionBefore) {
+      return;
+    }
+    Map<String, StoredTask> tasks = new LinkedHashMap<>(seen.tasks());
+    tasks.put(change.taskId(), new StoredTask(before.spec(), change.to(), before.createdAt(), now, change.attempts(),
+        change.retryAt(), change.lastError()));
+    mirror = new Mirror(versionBefore + 1, Collections.unmodifiableMap(tasks));
   }
 
   Future<List<TaskTransition>> history(String taskId) {
@@ -186,8 +221,23 @@ public final class TaskStore {
         });
   }
 
+  /**
+   * Every task, from the mirror while the table has not changed since it was read (one value read instead of every
+   * row: dispatch runs after every event). The counter is read before the rows, so a mirror is never newer than its
+   * version says, only possibly older, which the next read corrects.
+   */
   Future<Map<String, StoredTask>> loadAll() {
-    return pool.withConnection(this::loadAll);
+    return pool.withConnection(conn -> conn.query("SELECT n FROM tasks_version").execute().compose(rows -> {
+      long version = rows.iterator().next().getLong(0);
+      Mirror seen = mirror;
+      if (seen != null && seen.version() == version) {
+        return Future.succeededFuture(new LinkedHashMap<>(seen.tasks()));
+      }
+      return loadAll(conn).map(tasks -> {
+        mirror = new Mirror(version, Collections.unmodifiableMap(new LinkedHashMap<>(tasks)));
+        return tasks;
+      });
+    }));
   }
 
   Future<java.util.Optional<StoredTask>> find(String id) {
