@@ -4,7 +4,7 @@
 #     prompt, spawn), against the floor of `git worktree add` plus spawning the same agent; a chain of tasks, one at a time.
 #  2. following output: 20 agents at once, each printing 1,000 stream-json lines a second; orch's CPU and memory.
 # Both use stand-in agents (shell scripts), so they measure orch, not a model.
-#   bench/agent-bench.sh [chain_length=15] [flood_seconds=15]
+#   bench/agent-bench.sh [chain_length=15] [flood_seconds=15]   (flood_seconds=0: the launch figure only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 chain=${1:-15}
@@ -65,27 +65,39 @@ port = 0
 telnet_port = 0
 TOML
 : > "$work/starts.txt"
-java -jar "$jar" --config "$work/chain.toml" ${ORCH_BENCH_VERBOSE:-} run > "$work/chain.log" 2>&1 &
+# The floor: `git worktree add` of a new branch and spawning the same agent, timed the same way, in the same repository
+# before and after orch's run (this machine's timings drift; both ends of the run are sampled).
+: > "$work/floor.txt"
+floor() { # floor LABEL
+  for ((i = 1; i <= chain; i++)); do
+    t0=$(date +%s%N)
+    git -C "$repo" worktree add -q -b "floor-$1-$i" "$work/floor-$1-$i" main
+    (cd "$work/floor-$1-$i" && "$work/agent.sh" < /dev/null > /dev/null)
+    t1=$(tail -1 "$work/starts.txt" | cut -d' ' -f1)
+    echo "scale=3; ($t1 - $t0) / 1000000" | bc >> "$work/floor.txt"
+    git -C "$repo" worktree remove --force "$work/floor-$1-$i"
+    git -C "$repo" branch -q -D "floor-$1-$i"
+  done
+  : > "$work/starts.txt"
+}
+: > "$work/starts.txt"
+floor before
+# Through scripts/orch, as people run it (its JVM options for `orch run`).
+ORCH_JAR=$jar scripts/orch --config "$work/chain.toml" ${ORCH_BENCH_VERBOSE:-} run > "$work/chain.log" 2>&1 &
 orch_pid=$!
 all_complete() { [[ $(git -C "$repo" log --oneline main | wc -l) -ge $((chain + 1)) ]]; }
 wait_for 120 all_complete
 sleep 1
 kill "$orch_pid"; wait "$orch_pid" 2>/dev/null || true; orch_pid=""
 
-: > "$work/floor.txt"
 mv "$work/starts.txt" "$work/chain-starts.txt"
 : > "$work/starts.txt"
-for ((i = 1; i <= chain; i++)); do
-  t0=$(date +%s%N)
-  git -C "$repo" worktree add -q -b "floor-$i" "$work/floor-$i" main
-  (cd "$work/floor-$i" && "$work/agent.sh" < /dev/null > /dev/null)
-  t1=$(tail -1 "$work/starts.txt" | cut -d' ' -f1)
-  echo "scale=3; ($t1 - $t0) / 1000000" | bc >> "$work/floor.txt"
-done
+floor after
 echo "== launch overhead ($(nproc) cores, chain of $chain tasks, one agent at a time)"
 java -cp bench/target/orch-bench.jar dev.orch.bench.LaunchOverhead "$repo/.orch/orch.db" "$work/chain-starts.txt" "$work/floor.txt"
 
-# ---- 2. twenty agents flooding output
+# ---- 2. twenty agents flooding output (skipped with flood_seconds=0)
+if ((flood_seconds == 0)); then exit 0; fi
 repo=$work/flood
 new_repo "$repo"
 for ((i = 1; i <= 20; i++)); do
