@@ -76,16 +76,15 @@ final class RunStore implements RunRecords {
 
   @Override
   public Future<Long> insert(RunView starting) {
-    return pool.withConnection(conn -> conn.preparedQuery("INSERT INTO runs (task_id, attempt, status, session_id,"
+    return pool.preparedQuery("INSERT INTO runs (task_id, attempt, status, session_id,"
             + " resumed_from, branch, worktree, log_file, started_at, title, file, needs_review)"
-            + " VALUES (?, ?, 'starting', ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            + " VALUES (?, ?, 'starting', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")
         .execute(Tuple.tuple().addValue(starting.taskId().toString()).addValue(starting.attempt()).addValue(starting.sessionId())
             .addValue(starting.resumedFrom()).addValue(starting.branch()).addValue(starting.worktree())
             .addValue(starting.logFile()).addValue(starting.startedAt()).addValue(starting.title())
             .addValue(starting.file())
             .addValue(starting.needsReview() == null ? null : starting.needsReview() ? 1 : 0))
-        .compose(v -> conn.query("SELECT last_insert_rowid() AS id").execute())
-        .map(rows -> rows.iterator().next().getLong("id")))
+        .map(rows -> rows.iterator().next().getLong("id"))
         // The partial unique index is what guarantees one live run per task, even against a second orch process.
         .recover(e -> Future.failedFuture(Database.uniqueViolation(e)
             ? OrchException.conflict(starting.taskId() + " already has a live run")

@@ -141,20 +141,32 @@ final class RunSupervisor {
       RunFiles files = RunFiles.of(logDir, task, runId);
       RunView starting = draft.recordedAs(runId, files.log().toString());
       Path folder = Path.of(starting.worktree());
-      Future<Void> cleared = replacesWorktree ? host.blocking(() -> processes.workingIn(folder)).compose(left -> {
-        if (!left.isEmpty()) {
-          LOG.warn("{} run {}: ending process {} still working in {} before it is replaced", starting.taskId(),
-              starting.runId(), pids(left), folder);
-        }
-        return ended(left);
-      }) : Future.succeededFuture();
-      return cleared.compose(v -> host.blocking(() -> {
-            files.createDirectories();
-            return processes.spawn(preparation.prepare(starting, files));
-          }))
+      // One trip to a worker when nothing works in the folder (always so on a first launch): a launch waits on it.
+      return host.blocking(() -> {
+            List<AgentProcess> inTheWay = replacesWorktree ? processes.workingIn(folder) : List.of();
+            return inTheWay.isEmpty() ? new Spawn(List.of(), spawn(starting, files, preparation)) : new Spawn(inTheWay, null);
+          })
+          .compose(spawn -> {
+            if (spawn.agent() != null) {
+              return Future.succeededFuture(spawn.agent());
+            }
+            LOG.warn("{} run {}: ending process {} still working in {} before it is replaced", starting.taskId(),
+                starting.runId(), pids(spawn.inTheWay()), folder);
+            return ended(spawn.inTheWay()).compose(v -> host.blocking(() -> spawn(starting, files, preparation)));
+          })
           .transform(spawned -> spawned.succeeded() ? running(starting, task, spawned.result())
               : failedToStart(starting, spawned.cause()));
     }).onComplete(done -> launching.remove(draft.taskId()));
+  }
+
+  /** The agent, or what still works in the folder it is to replace (then nothing was spawned). */
+  private record Spawn(List<AgentProcess> inTheWay, AgentProcess agent) {
+  }
+
+  /** Blocking: the workspace made ready and the agent started in it. */
+  private AgentProcess spawn(RunView starting, RunFiles files, Preparation preparation) throws IOException {
+    files.createDirectories();
+    return processes.spawn(preparation.prepare(starting, files));
   }
 
   /**
