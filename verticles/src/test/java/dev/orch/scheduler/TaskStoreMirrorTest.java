@@ -6,6 +6,7 @@ import dev.orch.contract.PlanSnapshot;
 import dev.orch.contract.Priority;
 import dev.orch.contract.TaskSpec;
 import dev.orch.contract.TaskStatus;
+import dev.orch.contract.TaskTransition;
 import dev.orch.db.Database;
 import dev.orch.testkit.MovableClock;
 import io.vertx.core.Future;
@@ -119,5 +120,34 @@ class TaskStoreMirrorTest {
         .toCompletionStage().toCompletableFuture().handle((v, e) -> e).get(30, TimeUnit.SECONDS)).isNotNull();
 
     assertThat(await(store.loadAll())).isEqualTo(freshRead()).doesNotContainKey("a/E09");
+  }
+
+  @Test
+  void aChangeOfStatusRecordsItsTransitionOnceAndAnUnchangedStatusNone() throws Exception {
+    clock.advance(Duration.ofSeconds(5));
+    TaskTransition queued = await(store.apply(new TaskStore.Change("a/E01", TaskStatus.QUEUED, "starting attempt 1", 1, 0,
+        null)));
+    await(store.apply(new TaskStore.Change("a/E01", TaskStatus.QUEUED, "asked again", 1, 0, null)));
+
+    assertThat(queued.from()).isEqualTo(TaskStatus.NOT_STARTED);
+    assertThat(await(store.history("a/E01"))).extracting(TaskTransition::from, TaskTransition::to, TaskTransition::reason,
+            TaskTransition::at)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(null, TaskStatus.NOT_STARTED, "new in the plan", clock.millis() - 5_000),
+            org.assertj.core.groups.Tuple.tuple(TaskStatus.NOT_STARTED, TaskStatus.QUEUED, "starting attempt 1",
+                clock.millis()));
+  }
+
+  /** The mirror's safety rests on this: a change hands back the counter as it was before the change, not after. */
+  @Test
+  void aChangeSeesTheCounterAsItWasBeforeIt() throws Exception {
+    long before = await(pool.query("SELECT n FROM tasks_version").execute()).iterator().next().getLong(0);
+
+    await(store.apply(new TaskStore.Change("a/E01", TaskStatus.QUEUED, "starting attempt 1", 1, 0, null)));
+
+    assertThat(await(pool.query("SELECT version_before FROM tasks WHERE id = 'a/E01'").execute()).iterator().next()
+        .getLong(0)).isEqualTo(before);
+    assertThat(await(pool.query("SELECT n FROM tasks_version").execute()).iterator().next().getLong(0))
+        .isEqualTo(before + 1);
   }
 }
