@@ -352,7 +352,8 @@ final class RunSupervisor {
 
   /**
    * Every live row nobody here follows: re-attached when its recorded agent still runs; otherwise settled from its
-   * log once no agent of it is left (one that was never recorded is ended first). Runs at start and periodically.
+   * log once no agent of it is left. A row whose pid was never recorded is {@link StopCause#LOST}, once whatever was
+   * spawned for it is ended. Runs at start and periodically.
    */
   Future<Void> reconcile(boolean afterRestart) {
     if (!orchestrating || reconciling || shuttingDown) {
@@ -379,14 +380,13 @@ final class RunSupervisor {
         events.started(row);
         return Future.<Void>succeededFuture();
       }
-      boolean unrecorded = !found.agents().isEmpty();
       return ended(found.agents()).compose(v -> {
-        RunOutcome outcome = found.totals().resultSucceeded() && !unrecorded ? new RunOutcome(RunStatus.SUCCEEDED, null)
-            : new RunOutcome(RunStatus.FAILED, unrecorded
-                ? "orch lost the agent's pid while it was starting, so the agent was stopped"
-                : (afterRestart ? "the agent process was gone when orch restarted"
-                    : "the agent process ended while orch was not following it")
-                    + (found.totals().result() == null ? ", without a result" : ""));
+        // No pid recorded: orch stopped between the row and the spawn's record, so the run is lost, not failed.
+        RunOutcome outcome = row.pid() == 0 ? RunOutcome.lost(!found.agents().isEmpty())
+            : found.totals().resultSucceeded() ? new RunOutcome(RunStatus.SUCCEEDED, null)
+            : new RunOutcome(RunStatus.FAILED, (afterRestart ? "the agent process was gone when orch restarted"
+                : "the agent process ended while orch was not following it")
+                + (found.totals().result() == null ? ", without a result" : ""));
         RunView settled = settle(row, outcome, null, found.totals());
         LOG.info("{} run {}: settled unfollowed as {}", row.taskId(), row.runId(), outcome.status().wire());
         return record(settled);
