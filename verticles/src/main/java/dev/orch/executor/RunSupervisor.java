@@ -367,7 +367,7 @@ final class RunSupervisor {
   }
 
   private Future<Void> reconcile(StoredRun stored, boolean afterRestart) {
-    RunView row = stored.view();
+    RunView row = withLog(stored.view());
     settling.add(row.runId());
     return host.blocking(() -> new Found(agentsOf(stored), totalsFromLog(row))).compose(found -> {
       if (shuttingDown) {
@@ -380,9 +380,11 @@ final class RunSupervisor {
         events.started(row);
         return Future.<Void>succeededFuture();
       }
+      // No pid recorded: orch stopped between the row and the spawn's record, so the run is lost, not failed, unless
+      // its agent ran to its end meanwhile and said how it went.
+      boolean saidHowItEnded = found.agents().isEmpty() && found.totals().result() != null;
       return ended(found.agents()).compose(v -> {
-        // No pid recorded: orch stopped between the row and the spawn's record, so the run is lost, not failed.
-        RunOutcome outcome = row.pid() == 0 ? RunOutcome.lost(!found.agents().isEmpty())
+        RunOutcome outcome = row.pid() == 0 && !saidHowItEnded ? RunOutcome.lost(!found.agents().isEmpty())
             : found.totals().resultSucceeded() ? new RunOutcome(RunStatus.SUCCEEDED, null)
             : new RunOutcome(RunStatus.FAILED, (afterRestart ? "the agent process was gone when orch restarted"
                 : "the agent process ended while orch was not following it")
@@ -418,6 +420,12 @@ final class RunSupervisor {
       exits.add(agent.exit());
     }
     return Future.join(exits).mapEmpty();
+  }
+
+  /** A row recorded before its agent's start has no log file yet; its agent may have written one all the same. */
+  private RunView withLog(RunView row) {
+    return row.logFile() == null || row.logFile().isEmpty()
+        ? row.recordedAs(row.runId(), RunFiles.of(logDir, row.taskId(), row.runId()).log().toString()) : row;
   }
 
   /** Blocking: what a run's log says, for a run orch did not follow to its end. */

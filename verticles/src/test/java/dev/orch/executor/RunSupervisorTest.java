@@ -284,6 +284,20 @@ class RunSupervisorTest {
   }
 
   @Test
+  void anUnrecordedAgentThatRanToItsEndWhileOrchWasDownIsSettledFromItsLogNotLost() throws Exception {
+    long run = store.put(row("app/E01", RunStatus.STARTING, 0).recordedAs(0, ""), 0);
+    Path log = RunFiles.of(tmp.resolve("logs"), TaskId.parseFull("app/E01"), run).log();
+    writeLog(store.view(run).recordedAs(run, log.toString()), RESULT);
+
+    done(supervisor.reconcile(true));
+
+    assertThat(store.view(run).status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(store.view(run).stopCause()).isNull();
+    assertThat(store.view(run).logFile()).isEqualTo(log.toString());
+    assertThat(store.view(run).costUsd()).isEqualTo(0.5);
+  }
+
+  @Test
   void aRecordedAgentGoneAtRestartIsItsOwnFailureNotLost() {
     long run = store.put(row("app/E01", RunStatus.RUNNING, 4242), clock.millis());
 
