@@ -109,6 +109,13 @@ public record PullRequestView(
         routing, checks, url, remoteNumber, checksState, kind, taskTitle, taskFile, worktree, needsReview);
   }
 
+  /** Its round with the agent never started (orch stopped first): back to the checks, with {@code rounds} used. */
+  public PullRequestView roundNotStarted(int rounds) {
+    return new PullRequestView(number, taskId, runId, branch, title, body, state, reason, headCommit, mergeCommit,
+        filesChanged, additions, deletions, diffStat, costUsd, tokens, createdAt, mergedAt, PrStage.CHECKING, rounds,
+        labels, routing, checks, url, remoteNumber, checksState, null, taskTitle, taskFile, worktree, needsReview);
+  }
+
   public PullRequestView withRouting(String newRouting, List<String> newLabels) {
     return new PullRequestView(number, taskId, runId, branch, title, body, state, reason, headCommit, mergeCommit,
         filesChanged, additions, deletions, diffStat, costUsd, tokens, createdAt, mergedAt, stage, fixRounds, newLabels,

@@ -15,6 +15,12 @@ record RunOutcome(RunStatus status, StopCause cause, String reason) {
     return new RunOutcome(stop.outcome(), stop.cause(), stop.reason());
   }
 
+  /** orch stopped before it recorded the agent's pid; {@code agentEnded}: an agent it could not tie to the run was ended. */
+  static RunOutcome lost(boolean agentEnded) {
+    return new RunOutcome(RunStatus.STOPPED, StopCause.LOST, agentEnded
+        ? StopCause.LOST.describe() + ", so the agent found in its worktree was ended" : StopCause.LOST.describe());
+  }
+
   static RunOutcome decide(StopRequest stop, Integer exitCode, RunTotals totals, String stderrTail) {
     if (stop != null) {
       return stopped(stop);

@@ -364,7 +364,8 @@ final class RunSupervisor {
 
   /**
    * Every live row nobody here follows: re-attached when its recorded agent still runs; otherwise settled from its
-   * log once no agent of it is left (one that was never recorded is ended first). Runs at start and periodically.
+   * log once no agent of it is left. A row whose pid was never recorded is {@link StopCause#LOST}, once whatever was
+   * spawned for it is ended. Runs at start and periodically.
    */
   Future<Void> reconcile(boolean afterRestart) {
     if (!orchestrating || reconciling || shuttingDown) {
@@ -378,7 +379,7 @@ final class RunSupervisor {
   }
 
   private Future<Void> reconcile(StoredRun stored, boolean afterRestart) {
-    RunView row = stored.view();
+    RunView row = withLog(stored.view());
     settling.add(row.runId());
     return host.blocking(() -> new Found(agentsOf(stored), totalsFromLog(row))).compose(found -> {
       if (shuttingDown) {
@@ -391,14 +392,15 @@ final class RunSupervisor {
         events.started(row);
         return Future.<Void>succeededFuture();
       }
-      boolean unrecorded = !found.agents().isEmpty();
+      // No pid recorded: orch stopped between the row and the spawn's record, so the run is lost, not failed, unless
+      // its agent ran to its end meanwhile and said how it went.
+      boolean saidHowItEnded = found.agents().isEmpty() && found.totals().result() != null;
       return ended(found.agents()).compose(v -> {
-        RunOutcome outcome = found.totals().resultSucceeded() && !unrecorded ? new RunOutcome(RunStatus.SUCCEEDED, null)
-            : new RunOutcome(RunStatus.FAILED, unrecorded
-                ? "orch lost the agent's pid while it was starting, so the agent was stopped"
-                : (afterRestart ? "the agent process was gone when orch restarted"
-                    : "the agent process ended while orch was not following it")
-                    + (found.totals().result() == null ? ", without a result" : ""));
+        RunOutcome outcome = row.pid() == 0 && !saidHowItEnded ? RunOutcome.lost(!found.agents().isEmpty())
+            : found.totals().resultSucceeded() ? new RunOutcome(RunStatus.SUCCEEDED, null)
+            : new RunOutcome(RunStatus.FAILED, (afterRestart ? "the agent process was gone when orch restarted"
+                : "the agent process ended while orch was not following it")
+                + (found.totals().result() == null ? ", without a result" : ""));
         RunView settled = settle(row, outcome, null, found.totals());
         LOG.info("{} run {}: settled unfollowed as {}", row.taskId(), row.runId(), outcome.status().wire());
         return record(settled);
@@ -430,6 +432,12 @@ final class RunSupervisor {
       exits.add(agent.exit());
     }
     return Future.join(exits).mapEmpty();
+  }
+
+  /** A row recorded before its agent's start has no log file yet; its agent may have written one all the same. */
+  private RunView withLog(RunView row) {
+    return row.logFile() == null || row.logFile().isEmpty()
+        ? row.recordedAs(row.runId(), RunFiles.of(logDir, row.taskId(), row.runId()).log().toString()) : row;
   }
 
   /** Blocking: what a run's log says, for a run orch did not follow to its end. */

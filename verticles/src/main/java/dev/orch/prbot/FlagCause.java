@@ -40,6 +40,17 @@ sealed interface FlagCause {
     }
   }
 
+  /**
+   * orch stopped before the agent started on what a person asked for, which lived only in that request; {@code request}
+   * is the pull request's reason as it was shown.
+   */
+  record RequestNotTakenUp(String request) implements FlagCause {
+    @Override
+    public String reason() {
+      return "orch stopped before the agent started on it (" + request + "); send the changes back again";
+    }
+  }
+
   record WorktreeGone(Path worktree) implements FlagCause {
     @Override
     public String reason() {

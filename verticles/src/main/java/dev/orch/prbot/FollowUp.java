@@ -27,7 +27,12 @@ sealed interface FollowUp {
 
   /** Whether it uses up one of the fix rounds a pull request gets ({@code [review] max_fix_rounds}). */
   default boolean countsAsFixRound() {
-    return false;
+    return countsAsFixRound(kind());
+  }
+
+  /** Only red checks use up a round: a conflict is the main branch's doing, a person's request the person's. */
+  static boolean countsAsFixRound(FollowUpKind kind) {
+    return kind == FollowUpKind.CHECKS_FAILED;
   }
 
   default ResumeRequest request(PullRequestView pr) {
@@ -82,11 +87,6 @@ sealed interface FollowUp {
     @Override
     public String reason() {
       return (forge ? "fixing the forge's red checks: " : "fixing red checks: ") + summary;
-    }
-
-    @Override
-    public boolean countsAsFixRound() {
-      return true;
     }
   }
 

@@ -10,6 +10,7 @@ import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestFailure;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.RunView;
+import dev.orch.contract.StopCause;
 import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskView;
 import dev.orch.contract.WriteStatusRequest;
@@ -100,6 +101,11 @@ final class PullRequestPipeline {
    * same run at once, and the second must get the first's pull request, not a duplicate the store refuses.
    */
   private final Map<Long, Future<PullRequestView>> opening = new HashMap<>();
+  /**
+   * Rounds started again because orch stopped before their agent started, by the run that says so: the run's end and
+   * the look at the executor after a restart may both bring one.
+   */
+  private final Set<Long> roundsStartedAgain = new HashSet<>();
   /** Merges run one after another: each starts from the main branch the previous one left. */
   private final SerialQueue merges = new SerialQueue();
 
@@ -192,13 +198,18 @@ final class PullRequestPipeline {
   }
 
   /**
-   * A pull request left with the agent: its run may have ended while orch was down. The executor is deployed after
-   * prbot, so it may not answer yet: then it is asked again later.
+   * A pull request left with the agent: its run may have ended while orch was down, or orch may have stopped before
+   * the executor recorded one (the task's latest run is still the one the pull request has). The executor is deployed
+   * after prbot, so it may not answer yet: then it is asked again later.
    */
   private Future<Void> resumeFixing(PullRequestView pr) {
-    return agent.latestRun(pr.taskId()).compose(
-        latest -> latest.isPresent() && !latest.get().status().live() ? afterFix(pr, latest.get())
-            : Future.<Void>succeededFuture(),
+    return agent.latestRun(pr.taskId()).compose(latest -> {
+          if (latest.isPresent() && latest.get().runId() <= pr.runId()) {
+            return startRoundAgain(pr, latest.get().runId());
+          }
+          return latest.isPresent() && !latest.get().status().live() ? afterFix(pr, latest.get())
+              : Future.<Void>succeededFuture();
+        },
         failure -> {
           if (passing(failure)) {
             retryLater(pr.number(), failure, () -> resumeFixing(pr));
@@ -296,6 +307,9 @@ final class PullRequestPipeline {
 
   /** The agent's turn on feedback ended: carry on with the updated branch, or hand the pull request to a person. */
   private Future<Void> afterFix(PullRequestView pr, RunView run) {
+    if (run.stopCause() == StopCause.LOST) {
+      return startRoundAgain(pr, run.runId());
+    }
     if (!run.succeeded()) {
       return flag(pr, new FlagCause.AgentGaveUp(run.reason() == null ? run.status().wire() : run.reason())).mapEmpty();
     }
@@ -310,6 +324,35 @@ final class PullRequestPipeline {
             return Future.succeededFuture();
           }
           return flag(pr, new FlagCause.Failed(FlagCause.Failed.READING_BRANCH, e.getMessage())).mapEmpty();
+        });
+  }
+
+  /**
+   * orch stopped before the agent started its round: the round starts again as if it had not been decided, and is not
+   * counted. Red checks and a conflict are found again on the branch as it is (a conflicted merge stays in progress); a
+   * person's requested changes lived only in the lost request, so they go back to the person. {@code runId} is the run
+   * that shows it: the lost one, or the pull request's own when the executor never recorded one.
+   */
+  private Future<Void> startRoundAgain(PullRequestView pr, long runId) {
+    if (!roundsStartedAgain.add(runId)) {
+      return Future.succeededFuture();
+    }
+    if (pr.followUp() == FollowUpKind.REJECTED) {
+      return flag(pr, new FlagCause.RequestNotTakenUp(pr.reason())).mapEmpty();
+    }
+    LOG.info("{}: pull request #{}: orch stopped before the agent started ({}); the round starts again", pr.taskId(),
+        pr.number(), pr.reason());
+    int rounds = pr.fixRounds() - (FollowUp.countsAsFixRound(pr.followUp()) ? 1 : 0);
+    return store.save(pr.roundNotStarted(Math.max(0, rounds)))
+        .<Void>mapEmpty()
+        .onSuccess(v -> advance(pr.number()))
+        .recover(e -> {
+          roundsStartedAgain.remove(runId);
+          if (passing(e)) {
+            retryLater(pr.number(), e, () -> startRoundAgain(pr, runId));
+            return Future.succeededFuture();
+          }
+          return flag(pr, new FlagCause.Failed(FlagCause.Failed.PROCESSING, e.getMessage())).mapEmpty();
         });
   }
 

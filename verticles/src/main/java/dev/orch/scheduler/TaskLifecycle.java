@@ -208,7 +208,7 @@ public final class TaskLifecycle {
         return Future.succeededFuture();
       }
       StopCause cause = run.stopCause();
-      if (cause == StopCause.SHUTDOWN) {
+      if (cause == StopCause.SHUTDOWN || cause == StopCause.LOST) {
         return change(task.id(), TaskStatus.NOT_STARTED, run.reason() + "; it starts again with orch",
             Math.max(0, task.attempts() - 1), 0, task.lastError()).mapEmpty();
       }

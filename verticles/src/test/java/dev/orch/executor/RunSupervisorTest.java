@@ -138,6 +138,8 @@ class RunSupervisorTest {
 
     assertThat(store.view(run.runId()).status()).isEqualTo(RunStatus.FAILED);
     assertThat(store.view(run.runId()).reason()).contains("could not record the agent's start");
+    assertThat(store.view(run.runId()).stopCause()).as("a store that refuses may go on refusing: the attempt counts")
+        .isNull();
     assertThat(events.finished).singleElement().extracting(RunView::status).isEqualTo(RunStatus.FAILED);
   }
 
@@ -260,8 +262,49 @@ class RunSupervisorTest {
 
     assertThat(agent.kills).containsExactly("force");
     assertThat(before.kills).as("a shell older than the run is not its agent").isEmpty();
+    assertThat(store.view(run).status()).isEqualTo(RunStatus.STOPPED);
+    assertThat(store.view(run).stopCause()).as("orch's end, not the agent's").isEqualTo(StopCause.LOST);
+    assertThat(store.view(run).reason()).contains("the agent found in its worktree was ended");
+  }
+
+  @Test
+  void aRunRecordedButNeverSpawnedBeforeAKillIsLostAtRestartAndAnnouncedWithThatCause() {
+    long run = store.put(row("app/E01", RunStatus.STARTING, 0), 0);
+
+    done(supervisor.reconcile(true));
+
+    RunView settled = store.view(run);
+    assertThat(settled.status()).isEqualTo(RunStatus.STOPPED);
+    assertThat(settled.stopCause()).isEqualTo(StopCause.LOST);
+    assertThat(settled.reason()).isEqualTo(StopCause.LOST.describe());
+    assertThat(events.finished).singleElement().satisfies(finished -> {
+      assertThat(finished.runId()).isEqualTo(run);
+      assertThat(finished.stopCause()).isEqualTo(StopCause.LOST);
+    });
+  }
+
+  @Test
+  void anUnrecordedAgentThatRanToItsEndWhileOrchWasDownIsSettledFromItsLogNotLost() throws Exception {
+    long run = store.put(row("app/E01", RunStatus.STARTING, 0).recordedAs(0, ""), 0);
+    Path log = RunFiles.of(tmp.resolve("logs"), TaskId.parseFull("app/E01"), run).log();
+    writeLog(store.view(run).recordedAs(run, log.toString()), RESULT);
+
+    done(supervisor.reconcile(true));
+
+    assertThat(store.view(run).status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(store.view(run).stopCause()).isNull();
+    assertThat(store.view(run).logFile()).isEqualTo(log.toString());
+    assertThat(store.view(run).costUsd()).isEqualTo(0.5);
+  }
+
+  @Test
+  void aRecordedAgentGoneAtRestartIsItsOwnFailureNotLost() {
+    long run = store.put(row("app/E01", RunStatus.RUNNING, 4242), clock.millis());
+
+    done(supervisor.reconcile(true));
+
     assertThat(store.view(run).status()).isEqualTo(RunStatus.FAILED);
-    assertThat(store.view(run).reason()).contains("lost the agent's pid");
+    assertThat(store.view(run).stopCause()).as("orch's end does not end its agents").isNull();
   }
 
   @Test

@@ -13,6 +13,8 @@ import dev.orch.contract.PrStage;
 import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.RunStatus;
+import dev.orch.contract.RunView;
+import dev.orch.contract.StopCause;
 import dev.orch.contract.TaskId;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,6 +90,83 @@ class PullRequestPipelineTest {
     assertThat(merged.costUsd()).isEqualTo(0.5);
     assertThat(f.checks.runs).isEqualTo(2);
     assertThat(f.tasks.asked).isZero();
+  }
+
+  /** A fix round's run that orch stopped before its agent started (a kill -9 between its record and its spawn). */
+  private RunView lost(long runId) {
+    return f.run(runId, RunStatus.STARTING).settled(RunStatus.STOPPED, StopCause.LOST, StopCause.LOST.describe(), null, 0);
+  }
+
+  @Test
+  void aChecksRoundLostToAKillStartsAgainUncountedAndIsNotHandedToAPerson() {
+    f.checks.results.addAll(List.of(PipelineFixture.FakeChecks.red(), PipelineFixture.FakeChecks.red()));
+    result(pipeline.onRunFinished(f.run(1, RunStatus.SUCCEEDED)));
+    assertThat(f.store.only().fixRounds()).isEqualTo(1);
+
+    result(pipeline.onRunFinished(lost(100)));
+    // The restart's look at the executor finds the same lost run: the round starts again once.
+    f.agent.latest.put(TASK, lost(100));
+    result(pipeline.resumeAll());
+
+    PullRequestView again = f.store.only();
+    assertThat(again.state()).isEqualTo(PrState.OPEN);
+    assertThat(again.stage()).isEqualTo(PrStage.FIXING);
+    assertThat(again.followUp()).isEqualTo(FollowUpKind.CHECKS_FAILED);
+    assertThat(again.fixRounds()).as("the lost round is not a round used").isEqualTo(1);
+    assertThat(f.agent.resumed).hasSize(2).allSatisfy(request ->
+        assertThat(request.values()).containsEntry("Round", "1").containsEntry("MaxRounds", "2"));
+    assertThat(f.events.seen).containsExactly("opened #1", "fixing #1", "fixing #1");
+
+    result(pipeline.onRunFinished(f.run(101, RunStatus.SUCCEEDED)));
+    assertThat(f.store.only().state()).isEqualTo(PrState.MERGED);
+  }
+
+  @Test
+  void aConflictRoundLostToAKillStartsAgainInsteadOfCountingAsTheAgentsAttempt() {
+    f.repo.updates.addAll(List.of(new BranchUpdate.Outcome(BranchUpdate.Kind.CONFLICT, "a.txt"),
+        new BranchUpdate.Outcome(BranchUpdate.Kind.CONFLICT, "a.txt")));
+    result(pipeline.onRunFinished(f.run(1, RunStatus.SUCCEEDED)));
+
+    result(pipeline.onRunFinished(lost(100)));
+
+    PullRequestView again = f.store.only();
+    assertThat(again.state()).as("not 'it still conflicts after the agent's attempt'").isEqualTo(PrState.OPEN);
+    assertThat(again.followUp()).isEqualTo(FollowUpKind.CONFLICT);
+    assertThat(f.agent.resumed).hasSize(2)
+        .allSatisfy(request -> assertThat(request.template()).isEqualTo(FollowUp.CONFLICT_TEMPLATE));
+
+    result(pipeline.onRunFinished(f.run(101, RunStatus.SUCCEEDED)));
+    assertThat(f.store.only().state()).isEqualTo(PrState.MERGED);
+  }
+
+  @Test
+  void aRoundTheExecutorNeverRecordedBeforeAKillStartsAgainAfterTheRestart() {
+    f.checks.results.addAll(List.of(PipelineFixture.FakeChecks.red(), PipelineFixture.FakeChecks.red()));
+    result(pipeline.onRunFinished(f.run(1, RunStatus.SUCCEEDED)));
+    // Killed after the pull request went to the agent, before the executor recorded a run: its latest is still run 1.
+    f.agent.latest.put(TASK, f.run(1, RunStatus.SUCCEEDED));
+
+    result(f.pipeline().resumeAll());
+
+    assertThat(f.store.only().stage()).isEqualTo(PrStage.FIXING);
+    assertThat(f.store.only().fixRounds()).isEqualTo(1);
+    assertThat(f.agent.resumed).hasSize(2);
+    assertThat(f.checks.runs).as("the branch is checked again, not taken as the agent's fix").isEqualTo(2);
+  }
+
+  @Test
+  void changesAPersonAskedForThatALostRoundNeverStartedGoBackToThePerson() {
+    result(pipeline.onRunFinished(f.run(1, RunStatus.SUCCEEDED, true)));
+    assertThat(f.store.only().state()).isEqualTo(PrState.FLAGGED);
+    result(pipeline.reject(1, "rename the flag"));
+
+    result(pipeline.onRunFinished(lost(100)));
+
+    PullRequestView back = f.store.only();
+    assertThat(back.state()).isEqualTo(PrState.FLAGGED);
+    assertThat(back.reason()).isEqualTo("orch stopped before the agent started on it (changes requested by a person:"
+        + " rename the flag); send the changes back again");
+    assertThat(f.forge.merged).isEmpty();
   }
 
   @Test

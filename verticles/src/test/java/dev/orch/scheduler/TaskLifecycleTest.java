@@ -168,6 +168,23 @@ class TaskLifecycleTest {
   }
 
   @Test
+  void aFirstRunLostToAKillBeforeItsAgentStartedIsGivenBackWithoutCountingTheAttempt() throws Exception {
+    TaskLifecycle lifecycle = lifecycle(3, true, 2);
+    await(lifecycle.dispatch());
+    assertThat(await(store.find("a/E01")).orElseThrow().attempts()).isEqualTo(1);
+
+    await(lifecycle.onFinished(run(TaskId.parseFull("a/E01"), 1, RunStatus.STOPPED, StopCause.LOST)));
+
+    StoredTask lost = await(store.find("a/E01")).orElseThrow();
+    assertThat(lost.status()).isEqualTo(TaskStatus.NOT_STARTED);
+    assertThat(lost.attempts()).as("orch's kill is not held against the task").isZero();
+    assertThat(lost.retryAt()).as("it starts again at once, no backoff").isZero();
+    launched.clear();
+    await(lifecycle.dispatch());
+    assertThat(launched).extracting(r -> r.taskId().toString()).contains("a/E01");
+  }
+
+  @Test
   void aFailedRunIsRetriedAfterTheBackoffOnTheInjectedClockAndNotBefore() throws Exception {
     TaskLifecycle lifecycle = lifecycle(3, true, 2);
     await(lifecycle.dispatch());

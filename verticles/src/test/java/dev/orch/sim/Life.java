@@ -178,6 +178,9 @@ final class Life {
       @Override
       public void announced(String event, dev.orch.contract.PullRequestView pr) {
         world.walked.add(event + (event.equals("fixing") ? " " + pr.followUp().wire() : ""));
+        if (event.equals("flagged")) {
+          world.flagged.add(pr.taskId() + ": " + pr.reason());
+        }
         deliver(() -> switch (event) {
           case "opened" -> lifecycle.onOpened(pr);
           case "fixing" -> lifecycle.onFixing(pr);

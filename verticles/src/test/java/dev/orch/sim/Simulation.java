@@ -316,6 +316,11 @@ final class Simulation {
               + world.onMain(World.SHARED).lines().skip(1).findFirst().orElse(""));
         }
       }
+      if (!schedule.faults()) {
+        // A kill -9 alone is orch's doing: only the plan's change that needs review goes to a person.
+        world.flagged.stream().filter(f -> NEED_REVIEW.stream().noneMatch(id -> f.startsWith(id + ": ")))
+            .forEach(f -> violations.add("flagged after a kill -9 alone: " + f));
+      }
       world.unreachableAgentCommits().forEach(c -> violations.add("agent commit " + c + " is unreachable"));
       if (world.liveAgents() > 0) {
         violations.add(world.liveAgents() + " agents still alive at the end");

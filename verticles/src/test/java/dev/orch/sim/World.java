@@ -118,6 +118,8 @@ final class World implements AutoCloseable, SupervisedRuns.Agents {
   final List<String> violations = new ArrayList<>();
   /** What the walk went through: prbot's events ("flagged", "fixing conflict", ...). */
   final Set<String> walked = new java.util.TreeSet<>();
+  /** Every pull request flagged for a person, as "task: reason". */
+  final Set<String> flagged = new LinkedHashSet<>();
   private long nextAgent = 1;
   private final Set<Long> agentsToKill;
   /** The forge answers 5xx (or 409) to merges until then. */
