@@ -1,6 +1,7 @@
 package dev.orch.launcher;
 
 import dev.orch.batch.BatchVerticle;
+import dev.orch.buildpool.BuildPoolSettings;
 import dev.orch.buildpool.BuildPoolVerticle;
 import dev.orch.config.OrchConfig;
 import dev.orch.executor.ExecutorVerticle;
@@ -89,7 +90,7 @@ final class Wiring {
   private static Future<Void> deployRest(Vertx vertx, OrchConfig config, Mode mode, Map<String, String> agentEnv,
       JsonObject mcpServers, String mcpSecret) {
     Future<String> chain = vertx.deployVerticle(new ParserVerticle(ParserVerticle.Settings.from(config, mode.watch())))
-        .compose(id -> vertx.deployVerticle(new BuildPoolVerticle(BuildPoolVerticle.Settings.from(config,
+        .compose(id -> vertx.deployVerticle(new BuildPoolVerticle(BuildPoolSettings.from(config,
             mode.pool()))))
         .compose(id -> vertx.deployVerticle(new PrbotVerticle(PrbotVerticle.Settings.from(config, mode.orchestrate()))))
         .compose(id -> vertx.deployVerticle(new ExecutorVerticle(

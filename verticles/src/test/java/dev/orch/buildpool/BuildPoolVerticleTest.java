@@ -51,8 +51,8 @@ class BuildPoolVerticleTest {
     pool = new BuildPoolClient(vertx);
   }
 
-  private BuildPoolVerticle.Settings settings(boolean localFallback, boolean gitDaemon) {
-    return new BuildPoolVerticle.Settings(repo.root().toString(), tmp.resolve("state/orch.db").toString(),
+  private BuildPoolSettings settings(boolean localFallback, boolean gitDaemon) {
+    return new BuildPoolSettings(repo.root().toString(), tmp.resolve("state/orch.db").toString(),
         tmp.resolve("state/build-jobs").toString(), localFallback, 2, tmp.resolve("local").toString(), 60, 1, 2, 3,
         gitDaemon, "127.0.0.1", 0, "127.0.0.1", true);
   }
@@ -211,7 +211,7 @@ class BuildPoolVerticleTest {
     Vertx otherOrch = Vertx.vertx();
     try {
       Path otherState = tmp.resolve("other");
-      var otherSettings = new BuildPoolVerticle.Settings(repo.root().toString(), otherState.resolve("orch.db").toString(),
+      var otherSettings = new BuildPoolSettings(repo.root().toString(), otherState.resolve("orch.db").toString(),
           otherState.resolve("build-jobs").toString(), false, 2, otherState.resolve("local").toString(), 60, 30, 90, 3,
           true, "127.0.0.1", 0, "127.0.0.1", true);
       deploy(otherOrch, new BuildPoolVerticle(otherSettings));

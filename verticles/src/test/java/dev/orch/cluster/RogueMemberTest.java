@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.orch.buildpool.BuildPoolSettings;
 import dev.orch.buildpool.BuildPoolVerticle;
 import dev.orch.buildworker.BuildWorkerVerticle;
 import dev.orch.buildworker.SlotPool;
@@ -85,7 +86,7 @@ class RogueMemberTest {
         m.reply(new JsonObject());
       }).completion());
     }
-    var pool = new BuildPoolVerticle.Settings(repo.root().toString(), tmp.resolve("state/orch.db").toString(),
+    var pool = new BuildPoolSettings(repo.root().toString(), tmp.resolve("state/orch.db").toString(),
         tmp.resolve("state/build-jobs").toString(), true, 2, tmp.resolve("local").toString(), 60, 1, 5, 10, true,
         "127.0.0.1", 0, "127.0.0.1", true);
     sync(orch.deployVerticle(new BuildPoolVerticle(pool)));

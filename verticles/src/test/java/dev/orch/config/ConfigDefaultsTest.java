@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orch.batch.BatchVerticle;
-import dev.orch.buildpool.BuildPoolVerticle;
+import dev.orch.buildpool.BuildPoolSettings;
 import dev.orch.executor.ExecutorVerticle;
 import dev.orch.notifier.NotifierVerticle;
 import dev.orch.parser.ParserVerticle;
@@ -95,7 +95,7 @@ class ConfigDefaultsTest {
     assertThat(scheduler.maxParallelAgents()).isEqualTo(schemaDefault("general.max_parallel_agents"));
     assertThat(SchedulerVerticle.Settings.storeOnly(root.resolve("orch.db")).retries()).isEqualTo(defaults.scheduler());
 
-    var pool = BuildPoolVerticle.Settings.from(defaults, true);
+    var pool = BuildPoolSettings.from(defaults, true);
     assertThat(pool.keepJobs()).isEqualTo(schemaDefault("build_pool.keep_jobs"));
     assertThat(pool.defaultTimeoutSecs()).isEqualTo(schemaDefault("build_pool.timeouts.job_default_secs"));
     assertThat(pool.heartbeatIntervalSecs()).isEqualTo(schemaDefault("build_pool.timeouts.heartbeat_interval_secs"));
@@ -104,7 +104,7 @@ class ConfigDefaultsTest {
     assertThat(pool.maxJobOutputBytes()).isEqualTo((long) (int) schemaDefault("build_pool.max_job_output_mib") << 20);
     assertThat(pool.keepJobsBytes()).isEqualTo((long) (int) schemaDefault("build_pool.keep_jobs_mib") << 20);
     assertThat(pool.localMaxJobs()).isEqualTo(schemaDefault("build_pool.local_fallback.max_jobs"));
-    var shortPool = new BuildPoolVerticle.Settings(root.toString(), "db", "logs", true, 1, "local", 1, 1, 2, 1, false,
+    var shortPool = new BuildPoolSettings(root.toString(), "db", "logs", true, 1, "local", 1, 1, 2, 1, false,
         "127.0.0.1", 0, "127.0.0.1", true);
     assertThat(List.of(shortPool.maxJobSecs(), shortPool.maxJobOutputBytes(), shortPool.keepJobsBytes()))
         .containsExactly(pool.maxJobSecs(), pool.maxJobOutputBytes(), pool.keepJobsBytes());
@@ -135,7 +135,7 @@ class ConfigDefaultsTest {
     assertThatThrownBy(() -> new ExecutorVerticle.Settings(defaults.general(), defaults.claude(), defaults.executor(), null,
         new JsonObject(), "", Map.of(), true, defaults.childEnvironment()))
         .hasMessageContaining("prompts.override_dir");
-    assertThatThrownBy(() -> new BuildPoolVerticle.Settings(root.toString(), "db", "logs", true, 1, "local", 0, 1, 2, 1,
+    assertThatThrownBy(() -> new BuildPoolSettings(root.toString(), "db", "logs", true, 1, "local", 0, 1, 2, 1,
         false, "127.0.0.1", 0, "127.0.0.1", true))
         .hasMessageContaining("build_pool.timeouts.job_default_secs");
   }
