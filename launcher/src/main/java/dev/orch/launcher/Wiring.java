@@ -10,6 +10,7 @@ import dev.orch.notifier.NotifierVerticle;
 import dev.orch.observer.ObserverVerticle;
 import dev.orch.parser.ParserVerticle;
 import dev.orch.prbot.PrbotVerticle;
+import dev.orch.scheduler.SchedulerSettings;
 import dev.orch.scheduler.SchedulerVerticle;
 import dev.orch.shell.ShellVerticle;
 import dev.orch.web.WebVerticle;
@@ -101,7 +102,7 @@ final class Wiring {
               NotifierVerticle.Settings.from(config.notifications()))));
     }
     return chain.compose(id -> vertx.deployVerticle(new SchedulerVerticle(
-            SchedulerVerticle.Settings.from(config, mode.orchestrate(), mode.auto()))))
+            SchedulerSettings.from(config, mode.orchestrate(), mode.auto()))))
         .compose(id -> vertx.deployVerticle(new BatchVerticle(BatchVerticle.Settings.from(config, mode.orchestrate()))))
         .mapEmpty();
   }

@@ -10,6 +10,7 @@ import dev.orch.contract.BatchSummary;
 import dev.orch.contract.BatchView;
 import dev.orch.contract.SchedulerClient;
 import dev.orch.parser.ParserVerticle;
+import dev.orch.scheduler.SchedulerSettings;
 import dev.orch.scheduler.SchedulerVerticle;
 import dev.orch.testkit.PlanTree;
 import io.vertx.core.Future;
@@ -76,7 +77,7 @@ class BatchVerticleTest {
         """);
     var parser = new ParserVerticle.Settings(tree.root().toString(), tree.plans().toString(), false);
     // Three may be dispatched at once, so no started task waits behind another.
-    var scheduler = new SchedulerVerticle.Settings(tmp.resolve("state/orch.db"), 3,
+    var scheduler = new SchedulerSettings(tmp.resolve("state/orch.db"), 3,
         ConfigLoader.defaults(tree.root()).scheduler().withMaxRetries(0), false, false);
     await(vertx.deployVerticle(new ParserVerticle(parser)));
     await(vertx.eventBus().<JsonObject>consumer(Addresses.Executor.CMD,

@@ -9,7 +9,7 @@ import dev.orch.executor.ExecutorVerticle;
 import dev.orch.notifier.NotifierVerticle;
 import dev.orch.parser.ParserVerticle;
 import dev.orch.prbot.PrbotVerticle;
-import dev.orch.scheduler.SchedulerVerticle;
+import dev.orch.scheduler.SchedulerSettings;
 import dev.orch.shell.ShellVerticle;
 import dev.orch.web.WebVerticle;
 import io.vertx.core.json.JsonObject;
@@ -86,14 +86,14 @@ class ConfigDefaultsTest {
     assertThat(prbot.review().maxChangedLines()).isEqualTo(schemaDefault("review.max_changed_lines"));
     assertThat(prbot.github()).isSameAs(defaults.github());
 
-    var scheduler = SchedulerVerticle.Settings.from(defaults, true, true);
+    var scheduler = SchedulerSettings.from(defaults, true, true);
     assertThat(scheduler.retries()).isSameAs(defaults.scheduler());
     assertThat(scheduler.retries().retryBaseDelay())
         .isEqualTo(ConfigLoader.parseDuration((String) schemaDefault("scheduler.retry_base_delay")));
     assertThat(scheduler.retries().retryMaxDelay())
         .isEqualTo(ConfigLoader.parseDuration((String) schemaDefault("scheduler.retry_max_delay")));
     assertThat(scheduler.maxParallelAgents()).isEqualTo(schemaDefault("general.max_parallel_agents"));
-    assertThat(SchedulerVerticle.Settings.storeOnly(root.resolve("orch.db")).retries()).isEqualTo(defaults.scheduler());
+    assertThat(SchedulerSettings.storeOnly(root.resolve("orch.db")).retries()).isEqualTo(defaults.scheduler());
 
     var pool = BuildPoolSettings.from(defaults, true);
     assertThat(pool.keepJobs()).isEqualTo(schemaDefault("build_pool.keep_jobs"));
@@ -130,7 +130,7 @@ class ConfigDefaultsTest {
   @Test
   void aSettingWithoutItsValueNamesTheKey() {
     OrchConfig defaults = ConfigLoader.defaults(root);
-    assertThatThrownBy(() -> new SchedulerVerticle.Settings(root.resolve("orch.db"), 0, defaults.scheduler(), true, true))
+    assertThatThrownBy(() -> new SchedulerSettings(root.resolve("orch.db"), 0, defaults.scheduler(), true, true))
         .hasMessageContaining("general.max_parallel_agents");
     assertThatThrownBy(() -> new ExecutorVerticle.Settings(defaults.general(), defaults.claude(), defaults.executor(), null,
         new JsonObject(), "", Map.of(), true, defaults.childEnvironment()))
