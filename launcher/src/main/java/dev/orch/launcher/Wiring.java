@@ -4,6 +4,7 @@ import dev.orch.batch.BatchVerticle;
 import dev.orch.buildpool.BuildPoolSettings;
 import dev.orch.buildpool.BuildPoolVerticle;
 import dev.orch.config.OrchConfig;
+import dev.orch.executor.ExecutorSettings;
 import dev.orch.executor.ExecutorVerticle;
 import dev.orch.mcp.McpHttpVerticle;
 import dev.orch.notifier.NotifierVerticle;
@@ -95,7 +96,7 @@ final class Wiring {
             mode.pool()))))
         .compose(id -> vertx.deployVerticle(new PrbotVerticle(PrbotVerticle.Settings.from(config, mode.orchestrate()))))
         .compose(id -> vertx.deployVerticle(new ExecutorVerticle(
-            ExecutorVerticle.Settings.from(config, mcpServers, mcpSecret, agentEnv, mode.orchestrate()))));
+            ExecutorSettings.from(config, mcpServers, mcpSecret, agentEnv, mode.orchestrate()))));
     if (mode.orchestrate()) {
       chain = chain.compose(id -> vertx.deployVerticle(new ObserverVerticle(config.observer())))
           .compose(id -> vertx.deployVerticle(new NotifierVerticle(

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orch.batch.BatchVerticle;
 import dev.orch.buildpool.BuildPoolSettings;
-import dev.orch.executor.ExecutorVerticle;
+import dev.orch.executor.ExecutorSettings;
 import dev.orch.notifier.NotifierVerticle;
 import dev.orch.parser.ParserVerticle;
 import dev.orch.prbot.PrbotVerticle;
@@ -70,7 +70,7 @@ class ConfigDefaultsTest {
   void everyVerticleIsBuiltFromTheSchemasDefaultsAndAddsNoneOfItsOwn() {
     OrchConfig defaults = ConfigLoader.defaults(root);
 
-    var executor = ExecutorVerticle.Settings.from(defaults, null, "", Map.of(), true);
+    var executor = ExecutorSettings.from(defaults, null, "", Map.of(), true);
     assertThat(executor.general()).isSameAs(defaults.general());
     assertThat(executor.general().branchPrefix()).isEqualTo(schemaDefault("general.branch_prefix"));
     assertThat(executor.claude()).isSameAs(defaults.claude());
@@ -132,7 +132,7 @@ class ConfigDefaultsTest {
     OrchConfig defaults = ConfigLoader.defaults(root);
     assertThatThrownBy(() -> new SchedulerSettings(root.resolve("orch.db"), 0, defaults.scheduler(), true, true))
         .hasMessageContaining("general.max_parallel_agents");
-    assertThatThrownBy(() -> new ExecutorVerticle.Settings(defaults.general(), defaults.claude(), defaults.executor(), null,
+    assertThatThrownBy(() -> new ExecutorSettings(defaults.general(), defaults.claude(), defaults.executor(), null,
         new JsonObject(), "", Map.of(), true, defaults.childEnvironment()))
         .hasMessageContaining("prompts.override_dir");
     assertThatThrownBy(() -> new BuildPoolSettings(root.toString(), "db", "logs", true, 1, "local", 0, 1, 2, 1,
