@@ -3,6 +3,7 @@ package dev.orch.buildpool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.orch.buildworker.BuildWorkerSettings;
 import dev.orch.buildworker.BuildWorkerVerticle;
 import dev.orch.buildworker.SlotPool;
 import dev.orch.contract.Addresses;
@@ -66,7 +67,7 @@ class BuildPoolVerticleTest {
   }
 
   private String deployWorker(Vertx vertx, String id, SlotPool slots) throws Exception {
-    var worker = new BuildWorkerVerticle.Settings(id, "127.0.0.1", tmp.resolve(id + "/cache").toString(),
+    var worker = new BuildWorkerSettings(id, "127.0.0.1", tmp.resolve(id + "/cache").toString(),
         tmp.resolve(id + "/jobs").toString(), false, "test");
     return deploy(vertx, new BuildWorkerVerticle(worker, slots));
   }
@@ -215,7 +216,7 @@ class BuildPoolVerticleTest {
           otherState.resolve("build-jobs").toString(), false, 2, otherState.resolve("local").toString(), 60, 30, 90, 3,
           true, "127.0.0.1", 0, "127.0.0.1", true);
       deploy(otherOrch, new BuildPoolVerticle(otherSettings));
-      var worker = new BuildWorkerVerticle.Settings("w1", "127.0.0.1", tmp.resolve("w1/cache").toString(),
+      var worker = new BuildWorkerSettings("w1", "127.0.0.1", tmp.resolve("w1/cache").toString(),
           tmp.resolve("w1/jobs-other").toString(), false, "other");
       deploy(otherOrch, new BuildWorkerVerticle(worker, shared));
       BuildPoolClient other = new BuildPoolClient(otherOrch);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.orch.buildpool.BuildPoolSettings;
 import dev.orch.buildpool.BuildPoolVerticle;
+import dev.orch.buildworker.BuildWorkerSettings;
 import dev.orch.buildworker.BuildWorkerVerticle;
 import dev.orch.buildworker.SlotPool;
 import dev.orch.contract.Addresses;
@@ -167,7 +168,7 @@ class RogueMemberTest {
     ClusterSettings agentCluster = new ClusterSettings("127.0.0.1", freePort(), true, name, SECRET,
         List.of("127.0.0.1:" + orchCluster.port()), 0, null, "", "", "", "");
     buses.add(0, sync(AgentBus.agent(agent, agentCluster, new VertxOptions(), "w1")));
-    var worker = new BuildWorkerVerticle.Settings("w1", "127.0.0.1", tmp.resolve("w1/cache").toString(),
+    var worker = new BuildWorkerSettings("w1", "127.0.0.1", tmp.resolve("w1/cache").toString(),
         tmp.resolve("w1/jobs").toString(), false, "test");
     sync(agent.deployVerticle(new BuildWorkerVerticle(worker, new SlotPool(2))));
     BuildPoolClient pool = new BuildPoolClient(orch);
