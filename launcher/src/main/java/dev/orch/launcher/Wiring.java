@@ -1,5 +1,6 @@
 package dev.orch.launcher;
 
+import dev.orch.batch.BatchSettings;
 import dev.orch.batch.BatchVerticle;
 import dev.orch.buildpool.BuildPoolSettings;
 import dev.orch.buildpool.BuildPoolVerticle;
@@ -104,7 +105,7 @@ final class Wiring {
     }
     return chain.compose(id -> vertx.deployVerticle(new SchedulerVerticle(
             SchedulerSettings.from(config, mode.orchestrate(), mode.auto()))))
-        .compose(id -> vertx.deployVerticle(new BatchVerticle(BatchVerticle.Settings.from(config, mode.orchestrate()))))
+        .compose(id -> vertx.deployVerticle(new BatchVerticle(BatchSettings.from(config, mode.orchestrate()))))
         .mapEmpty();
   }
 

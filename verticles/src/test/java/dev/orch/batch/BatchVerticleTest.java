@@ -90,7 +90,7 @@ class BatchVerticleTest {
   }
 
   private void deployBatches(Vertx vertx) throws Exception {
-    var settings = new BatchVerticle.Settings(schedule.toString(), tmp.resolve("state/orch.db").toString(), false, true);
+    var settings = new BatchSettings(schedule.toString(), tmp.resolve("state/orch.db").toString(), false, true);
     batches = new BatchVerticle(settings, clock);
     batchDeployment = await(vertx.deployVerticle(batches));
   }

@@ -3,7 +3,7 @@ package dev.orch.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.orch.batch.BatchVerticle;
+import dev.orch.batch.BatchSettings;
 import dev.orch.buildpool.BuildPoolSettings;
 import dev.orch.executor.ExecutorSettings;
 import dev.orch.notifier.NotifierVerticle;
@@ -122,7 +122,7 @@ class ConfigDefaultsTest {
     assertThat(notifier.desktopEvents()).isEqualTo(schemaDefault("notifications.desktop_events"));
     assertThat(notifier.slackEvents()).isEqualTo(schemaDefault("notifications.slack_events"));
 
-    assertThat(BatchVerticle.Settings.from(defaults, true).stopAtDeadline()).isFalse();
+    assertThat(BatchSettings.from(defaults, true).stopAtDeadline()).isFalse();
     assertThat(ParserVerticle.Settings.from(defaults, false).plansDir())
         .isEqualTo(defaults.general().plansDir().toString());
   }
