@@ -54,8 +54,8 @@ class ConfigDefaultsTest {
     Map<String, Object> fields = new LinkedHashMap<>();
     flatten("", defaults, fields);
     Path home = Path.of(System.getProperty("user.home"));
-    for (ConfigKey key : ConfigSchema.keys()) {
-      if (key.kind() == ConfigKey.Kind.RETIRED || key.path().equals(ConfigSchema.PROJECT_ROOT)) {
+    for (ConfigKey<?> key : ConfigSchema.keys()) {
+      if (key.kind() == ConfigKey.Kind.RETIRED || key == ConfigSchema.PROJECT_ROOT) {
         continue;
       }
       String field = FIELD_OF.getOrDefault(key.path(), key.path().matches("review\\.\\w+\\.\\w+")
@@ -145,7 +145,7 @@ class ConfigDefaultsTest {
   }
 
   /** The schema's default in the type its field holds. */
-  private Object typed(ConfigKey key, Path home) {
+  private Object typed(ConfigKey<?> key, Path home) {
     Object value = key.defaultValue();
     return switch (key.kind()) {
       case DURATION -> ConfigLoader.parseDuration((String) value);
