@@ -3,17 +3,18 @@ package dev.orch.batch;
 import dev.orch.config.OrchConfig;
 
 /**
- * The batches' slice of the config. {@code stopAtDeadline}: stop a batch's running tasks when its time is up (else
- * they may finish); {@code orchestrate}: this instance runs batches, else it only lists them.
+ * The batches' slice of the config: the [general] and [batch] sections as {@link OrchConfig} typed them.
+ * {@code orchestrate}: this instance runs batches, else it only lists them.
  */
-public record BatchSettings(String scheduleFile, String databasePath, boolean stopAtDeadline, boolean orchestrate) {
+public record BatchSettings(OrchConfig.General general, OrchConfig.Batch batch, boolean orchestrate) {
   public BatchSettings {
-    OrchConfig.required("batch.schedule_file", scheduleFile);
-    OrchConfig.required("general.database_path", databasePath);
+    OrchConfig.required("general", general);
+    OrchConfig.required("general.database_path", general.databasePath());
+    OrchConfig.required("batch", batch);
+    OrchConfig.required("batch.schedule_file", batch.scheduleFile());
   }
 
   public static BatchSettings from(OrchConfig config, boolean orchestrate) {
-    return new BatchSettings(config.batch().scheduleFile().toString(), config.general().databasePath().toString(),
-        config.batch().stopAtDeadline(), orchestrate);
+    return new BatchSettings(config.general(), config.batch(), orchestrate);
   }
 }

@@ -49,15 +49,15 @@ public final class BatchVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Path file = Path.of(settings.scheduleFile());
+    Path file = settings.batch().scheduleFile();
     return vertx.executeBlocking(() -> ScheduleFile.read(file), false).compose(read -> {
       read.errors().forEach(error -> LOG.warn("{}", error));
-      return Database.open(vertx, Path.of(settings.databasePath())).compose(opened -> {
+      return Database.open(vertx, settings.general().databasePath()).compose(opened -> {
         pool = opened;
         BatchStore store = new BatchStore(pool);
         return Database.migrate(pool, BatchStore.OWNER, BatchStore.MIGRATIONS).compose(v -> store.load())
             .map(loaded -> batches = new Batches(clock, store::save, new ClientNeighbours(vertx), events(),
-                settings.scheduleFile(), read, loaded, settings.stopAtDeadline(), settings.orchestrate()));
+                file.toString(), read, loaded, settings.batch().stopAtDeadline(), settings.orchestrate()));
       });
     }).compose(v -> CommandEndpoint.on(Addresses.Batch.CMD, Action.class)
         .handle(Action.LIST, body -> step(() -> Future.succeededFuture(batches.list())))

@@ -40,6 +40,14 @@ public record OrchConfig(
           v.get(GENERAL_MAIN_BRANCH), v.get(GENERAL_BRANCH_PREFIX));
     }
 
+    public General withDatabasePath(Path path) {
+      return new General(projectRoot, plansDir, worktreeDir, maxParallelAgents, path, logDir, mainBranch, branchPrefix);
+    }
+
+    public General withMaxParallelAgents(int agents) {
+      return new General(projectRoot, plansDir, worktreeDir, agents, databasePath, logDir, mainBranch, branchPrefix);
+    }
+
     /** Where orch keeps its own small files (the run lock, the running instance's address): beside the database. */
     public Path stateDir() {
       return databasePath.toAbsolutePath().getParent();

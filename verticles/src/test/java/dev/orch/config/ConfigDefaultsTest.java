@@ -87,12 +87,13 @@ class ConfigDefaultsTest {
     assertThat(prbot.github()).isSameAs(defaults.github());
 
     var scheduler = SchedulerSettings.from(defaults, true, true);
+    assertThat(scheduler.general()).isSameAs(defaults.general());
     assertThat(scheduler.retries()).isSameAs(defaults.scheduler());
     assertThat(scheduler.retries().retryBaseDelay())
         .isEqualTo(ConfigLoader.parseDuration((String) schemaDefault("scheduler.retry_base_delay")));
     assertThat(scheduler.retries().retryMaxDelay())
         .isEqualTo(ConfigLoader.parseDuration((String) schemaDefault("scheduler.retry_max_delay")));
-    assertThat(scheduler.maxParallelAgents()).isEqualTo(schemaDefault("general.max_parallel_agents"));
+    assertThat(scheduler.general().maxParallelAgents()).isEqualTo(schemaDefault("general.max_parallel_agents"));
     assertThat(SchedulerSettings.storeOnly(root.resolve("orch.db")).retries()).isEqualTo(defaults.scheduler());
 
     var pool = BuildPoolSettings.from(defaults, true);
@@ -122,7 +123,9 @@ class ConfigDefaultsTest {
     assertThat(notifier.desktopEvents()).isEqualTo(schemaDefault("notifications.desktop_events"));
     assertThat(notifier.slackEvents()).isEqualTo(schemaDefault("notifications.slack_events"));
 
-    assertThat(BatchSettings.from(defaults, true).stopAtDeadline()).isFalse();
+    var batch = BatchSettings.from(defaults, true);
+    assertThat(batch.batch()).isSameAs(defaults.batch());
+    assertThat(batch.batch().stopAtDeadline()).isFalse();
     assertThat(ParserVerticle.Settings.from(defaults, false).plansDir())
         .isEqualTo(defaults.general().plansDir().toString());
   }
@@ -130,7 +133,8 @@ class ConfigDefaultsTest {
   @Test
   void aSettingWithoutItsValueNamesTheKey() {
     OrchConfig defaults = ConfigLoader.defaults(root);
-    assertThatThrownBy(() -> new SchedulerSettings(root.resolve("orch.db"), 0, defaults.scheduler(), true, true))
+    assertThatThrownBy(() -> new SchedulerSettings(defaults.general().withMaxParallelAgents(0), defaults.scheduler(),
+        true, true))
         .hasMessageContaining("general.max_parallel_agents");
     assertThatThrownBy(() -> new ExecutorSettings(defaults.general(), defaults.claude(), defaults.executor(), null,
         new JsonObject(), "", Map.of(), true, defaults.childEnvironment()))
