@@ -1,5 +1,6 @@
 package dev.orch.agent;
 
+import dev.orch.buildworker.BuildWorkerSettings;
 import dev.orch.buildworker.BuildWorkerVerticle;
 import dev.orch.buildworker.SlotPool;
 import dev.orch.cluster.AgentBus;
@@ -70,7 +71,7 @@ final class ServerLink {
         restarting = false;
       }
       // Per agent id: two agents on one host must not clean up each other's checkouts.
-      var settings = new BuildWorkerVerticle.Settings(config.workerId(), hostName(),
+      var settings = new BuildWorkerSettings(config.workerId(), hostName(),
           config.gitCacheDir().resolve(config.workerId()).toString(),
           config.worktreeDir().resolve(config.workerId()).resolve(safe(server.name())).toString(), config.useNix(),
           server.name());

@@ -1,5 +1,6 @@
 package dev.orch.bench;
 
+import dev.orch.buildpool.BuildPoolSettings;
 import dev.orch.buildpool.BuildPoolVerticle;
 import dev.orch.cluster.ClusterSettings;
 import dev.orch.cluster.AgentBus;
@@ -64,7 +65,7 @@ public final class BuildPoolBench {
       ClusterSettings cluster = new ClusterSettings("127.0.0.1", port, false, name, secret, List.of(), 0, null, "", "", "", "");
       vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8));
       agentBus = await(AgentBus.coordinator(vertx, cluster, new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4)));
-      var settings = new BuildPoolVerticle.Settings(repo.toString(), work.resolve("state/orch.db").toString(),
+      var settings = new BuildPoolSettings(repo.toString(), work.resolve("state/orch.db").toString(),
           work.resolve("state/jobs").toString(), false, 2, work.resolve("local").toString(), 600, 2, 10, 1000, true,
           "127.0.0.1", 0, "127.0.0.1", true);
       await(vertx.deployVerticle(new BuildPoolVerticle(settings)));

@@ -5,6 +5,7 @@ import dev.orch.contract.SchedulerClient;
 import dev.orch.contract.SyncReport;
 import dev.orch.parser.ParserVerticle;
 import dev.orch.parser.PlanReader;
+import dev.orch.scheduler.SchedulerSettings;
 import dev.orch.scheduler.SchedulerVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -88,7 +89,7 @@ public final class SyncBench {
       Vertx vertx = Vertx.vertx();
       try {
         var parser = new ParserVerticle.Settings(root.toString(), plans.toString(), false);
-        var scheduler = SchedulerVerticle.Settings.storeOnly(db);
+        var scheduler = SchedulerSettings.storeOnly(db);
         await(vertx.deployVerticle(new ParserVerticle(parser)));
         await(vertx.deployVerticle(new SchedulerVerticle(scheduler)));
         SchedulerClient client = new SchedulerClient(vertx);

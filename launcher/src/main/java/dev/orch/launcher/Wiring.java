@@ -1,14 +1,18 @@
 package dev.orch.launcher;
 
+import dev.orch.batch.BatchSettings;
 import dev.orch.batch.BatchVerticle;
+import dev.orch.buildpool.BuildPoolSettings;
 import dev.orch.buildpool.BuildPoolVerticle;
 import dev.orch.config.OrchConfig;
+import dev.orch.executor.ExecutorSettings;
 import dev.orch.executor.ExecutorVerticle;
 import dev.orch.mcp.McpHttpVerticle;
 import dev.orch.notifier.NotifierVerticle;
 import dev.orch.observer.ObserverVerticle;
 import dev.orch.parser.ParserVerticle;
 import dev.orch.prbot.PrbotVerticle;
+import dev.orch.scheduler.SchedulerSettings;
 import dev.orch.scheduler.SchedulerVerticle;
 import dev.orch.shell.ShellVerticle;
 import dev.orch.web.WebVerticle;
@@ -89,19 +93,19 @@ final class Wiring {
   private static Future<Void> deployRest(Vertx vertx, OrchConfig config, Mode mode, Map<String, String> agentEnv,
       JsonObject mcpServers, String mcpSecret) {
     Future<String> chain = vertx.deployVerticle(new ParserVerticle(ParserVerticle.Settings.from(config, mode.watch())))
-        .compose(id -> vertx.deployVerticle(new BuildPoolVerticle(BuildPoolVerticle.Settings.from(config,
+        .compose(id -> vertx.deployVerticle(new BuildPoolVerticle(BuildPoolSettings.from(config,
             mode.pool()))))
         .compose(id -> vertx.deployVerticle(new PrbotVerticle(PrbotVerticle.Settings.from(config, mode.orchestrate()))))
         .compose(id -> vertx.deployVerticle(new ExecutorVerticle(
-            ExecutorVerticle.Settings.from(config, mcpServers, mcpSecret, agentEnv, mode.orchestrate()))));
+            ExecutorSettings.from(config, mcpServers, mcpSecret, agentEnv, mode.orchestrate()))));
     if (mode.orchestrate()) {
       chain = chain.compose(id -> vertx.deployVerticle(new ObserverVerticle(config.observer())))
           .compose(id -> vertx.deployVerticle(new NotifierVerticle(
               NotifierVerticle.Settings.from(config.notifications()))));
     }
     return chain.compose(id -> vertx.deployVerticle(new SchedulerVerticle(
-            SchedulerVerticle.Settings.from(config, mode.orchestrate(), mode.auto()))))
-        .compose(id -> vertx.deployVerticle(new BatchVerticle(BatchVerticle.Settings.from(config, mode.orchestrate()))))
+            SchedulerSettings.from(config, mode.orchestrate(), mode.auto()))))
+        .compose(id -> vertx.deployVerticle(new BatchVerticle(BatchSettings.from(config, mode.orchestrate()))))
         .mapEmpty();
   }
 

@@ -2,6 +2,7 @@ package dev.orch.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orch.buildpool.BuildPoolSettings;
 import dev.orch.buildpool.BuildPoolVerticle;
 import dev.orch.contract.McpRunToken;
 import dev.orch.git.GitCli;
@@ -50,7 +51,7 @@ class McpHttpVerticleTest {
         "test:\n\t@echo running tests $(FILTER)\n\t@test ! -f broken || (echo 'error: broken is here' >&2; exit 1)\n");
     git.run("add", "-A");
     git.run("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "first");
-    var pool = new BuildPoolVerticle.Settings(repo.toString(), tmp.resolve("state/orch.db").toString(),
+    var pool = new BuildPoolSettings(repo.toString(), tmp.resolve("state/orch.db").toString(),
         tmp.resolve("state/jobs").toString(), true, 2, tmp.resolve("local").toString(), 60, 30, 90, 50, false, "127.0.0.1",
         0, "127.0.0.1", true);
     sync(vertx.deployVerticle(new BuildPoolVerticle(pool)));

@@ -1,39 +1,20 @@
 package dev.orch.batch;
 
-import dev.orch.config.OrchConfig;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.Batch.Action;
 import dev.orch.contract.BatchSummary;
 import dev.orch.contract.BatchView;
 import dev.orch.contract.CommandEndpoint;
-import dev.orch.contract.ExecutorClient;
 import dev.orch.contract.OrchException;
-import dev.orch.contract.PrState;
-import dev.orch.contract.PrbotClient;
-import dev.orch.contract.PullRequestView;
-import dev.orch.contract.SchedulerClient;
-import dev.orch.contract.StartRequest;
-import dev.orch.contract.TaskQuery;
-import dev.orch.contract.TaskRef;
-import dev.orch.contract.TaskStatus;
-import dev.orch.contract.TaskView;
 import dev.orch.db.Database;
 import dev.orch.flow.SerialQueue;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZonedDateTime;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,79 +24,52 @@ import org.slf4j.LoggerFactory;
  * ready, never a task another running batch has; the scheduler still holds them to {@code max_parallel_agents}. After
  * {@code max_duration} it starts nothing more and, as configured, stops its running tasks or lets them finish; when
  * none of its tasks is still going it publishes its summary. Every step is stored, so kill -9 loses nothing, and a
- * batch whose slot passed while orch was down runs once at start-up, not once per missed slot. Time comes from an
- * injected {@link Clock}; a timer wakes it at the next due instant, and task events wake it in between.
+ * batch whose slot passed while orch was down runs once at start-up, not once per missed slot. {@link Batches} decides
+ * all that; this class binds it to the bus, runs its steps one at a time, and wakes it with a timer at the next due
+ * instant and on task events in between.
  */
 public final class BatchVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BatchVerticle.class);
-  private static final long MAX_SLEEP_MILLIS = 3_600_000;
-  private static final Set<TaskStatus> GOING = Set.of(TaskStatus.QUEUED, TaskStatus.RUNNING, TaskStatus.IN_PROGRESS,
-      TaskStatus.IN_REVIEW);
-
-  /** {@code stopAtDeadline}: stop a batch's running tasks when its time is up (else they may finish). */
-  public record Settings(String scheduleFile, String databasePath, boolean stopAtDeadline, boolean orchestrate) {
-    public Settings {
-      OrchConfig.required("batch.schedule_file", scheduleFile);
-      OrchConfig.required("general.database_path", databasePath);
-    }
-
-    public static Settings from(OrchConfig config, boolean orchestrate) {
-      return new Settings(config.batch().scheduleFile().toString(), config.general().databasePath().toString(),
-          config.batch().stopAtDeadline(), orchestrate);
-    }
-  }
 
   private final Clock clock;
-  private final Settings settings;
-  private BatchStore store;
+  private final BatchSettings settings;
   private Pool pool;
-  private final Map<String, BatchSpec> specs = new LinkedHashMap<>();
-  private final Map<String, BatchStore.State> states = new LinkedHashMap<>();
-  private List<String> scheduleErrors = List.of();
-  private SchedulerClient scheduler;
-  private ExecutorClient executor;
-  private PrbotClient prbot;
+  private Batches batches;
   private long timer = -1;
   private final SerialQueue steps = new SerialQueue();
 
-  public BatchVerticle(Settings settings) {
+  public BatchVerticle(BatchSettings settings) {
     this(settings, Clock.systemDefaultZone());
   }
 
-  public BatchVerticle(Settings settings, Clock clock) {
+  public BatchVerticle(BatchSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
-    scheduler = new SchedulerClient(vertx);
-    executor = new ExecutorClient(vertx);
-    prbot = new PrbotClient(vertx);
-    Path file = Path.of(settings.scheduleFile());
+    Path file = settings.batch().scheduleFile();
     return vertx.executeBlocking(() -> ScheduleFile.read(file), false).compose(read -> {
-      read.batches().forEach(spec -> specs.put(spec.name(), spec));
-      scheduleErrors = read.errors();
-      scheduleErrors.forEach(error -> LOG.warn("{}", error));
-      return Database.open(vertx, Path.of(settings.databasePath()));
-    }).compose(opened -> {
-      pool = opened;
-      store = new BatchStore(pool);
-      return Database.migrate(pool, BatchStore.OWNER, BatchStore.MIGRATIONS);
-    }).compose(v -> store.load()).compose(loaded -> {
-      states.putAll(loaded);
-      return CommandEndpoint.on(Addresses.Batch.CMD, Action.class)
-          .handle(Action.LIST, body -> step(this::list))
-          .handle(Action.RUN, body -> step(() -> runNow(name(body))))
-          .handle(Action.STOP, body -> step(() -> stopNow(name(body))))
-          .registerLocal(vertx);
-    }).compose(v -> {
-      if (!settings.orchestrate()) {
-        return Future.succeededFuture();
-      }
-      vertx.eventBus().consumer(Addresses.Scheduler.EVT_TASK, message -> step(this::progress));
-      return step(this::wakeUp);
-    }).onSuccess(v -> LOG.info("{} scheduled batch(es) from {}", specs.size(), file));
+      read.errors().forEach(error -> LOG.warn("{}", error));
+      return Database.open(vertx, settings.general().databasePath()).compose(opened -> {
+        pool = opened;
+        BatchStore store = new BatchStore(pool);
+        return Database.migrate(pool, BatchStore.OWNER, BatchStore.MIGRATIONS).compose(v -> store.load())
+            .map(loaded -> batches = new Batches(clock, store::save, new ClientNeighbours(vertx), events(),
+                file.toString(), read, loaded, settings.batch().stopAtDeadline(), settings.orchestrate()));
+      });
+    }).compose(v -> CommandEndpoint.on(Addresses.Batch.CMD, Action.class)
+        .handle(Action.LIST, body -> step(() -> Future.succeededFuture(batches.list())))
+        .handle(Action.RUN, body -> step(() -> batches.runNow(name(body)).onComplete(done -> arm())))
+        .handle(Action.STOP, body -> step(() -> batches.stopNow(name(body))))
+        .registerLocal(vertx)).compose(v -> {
+          if (!settings.orchestrate()) {
+            return Future.succeededFuture();
+          }
+          vertx.eventBus().consumer(Addresses.Scheduler.EVT_TASK, message -> step(batches::progress));
+          return step(this::wakeUp);
+        }).onSuccess(v -> LOG.info("{} scheduled batch(es) from {}", batches.size(), file));
   }
 
   @Override
@@ -125,7 +79,7 @@ public final class BatchVerticle extends VerticleBase {
   }
 
   /** Runs one step at a time, in order: steps read and write the same state. */
-  private <T> Future<T> step(java.util.function.Supplier<Future<T>> work) {
+  private <T> Future<T> step(Supplier<Future<T>> work) {
     return steps.run(work);
   }
 
@@ -137,59 +91,13 @@ public final class BatchVerticle extends VerticleBase {
     return text;
   }
 
-  private ZonedDateTime now() {
-    return ZonedDateTime.now(clock);
-  }
-
-  // ---- time
-
-  /** Fires due and missed batches, handles deadlines, then sleeps until the next due instant. */
   private Future<Void> wakeUp() {
-    ZonedDateTime now = now();
-    List<Future<Void>> work = new ArrayList<>();
-    for (BatchSpec spec : specs.values()) {
-      BatchStore.State state = states.get(spec.name());
-      if (state == null) {
-        // First sight of this batch: its earlier slots were before anyone asked for it.
-        BatchStore.State fresh = new BatchStore.State(spec.name(), now.toInstant().toEpochMilli(), false, 0, 0, List.of(),
-            false, null);
-        states.put(spec.name(), fresh);
-        work.add(store.save(fresh));
-        continue;
-      }
-      if (state.running()) {
-        if (!state.stopping() && now.toInstant().toEpochMilli() >= state.deadline()) {
-          work.add(timeUp(spec, "its max_duration of " + spec.maxDuration() + " ran out", settings.stopAtDeadline()));
-        }
-        continue;
-      }
-      ZonedDateTime lastFire = ZonedDateTime.ofInstant(java.time.Instant.ofEpochMilli(state.lastFire()), clock.getZone());
-      boolean due = spec.lastAtOrBefore(now).map(slot -> slot.isAfter(lastFire)).orElse(false);
-      if (due) {
-        work.add(fire(spec, "its schedule (" + spec.cron() + ")"));
-      }
-    }
-    return Future.all(work).compose(v -> progress()).onComplete(v -> arm());
+    return batches.wakeUp().onComplete(done -> arm());
   }
 
   private void arm() {
     vertx.cancelTimer(timer);
-    ZonedDateTime now = now();
-    long wait = MAX_SLEEP_MILLIS;
-    for (BatchSpec spec : specs.values()) {
-      BatchStore.State state = states.get(spec.name());
-      if (state != null && state.running()) {
-        if (!state.stopping()) {
-          wait = Math.min(wait, state.deadline() - now.toInstant().toEpochMilli());
-        }
-      } else {
-        var next = spec.nextAfter(now);
-        if (next.isPresent()) {
-          wait = Math.min(wait, java.time.Duration.between(now, next.get()).toMillis());
-        }
-      }
-    }
-    timer = vertx.setTimer(Math.max(1, wait), id -> step(this::wakeUp));
+    timer = vertx.setTimer(batches.untilNextWake(), id -> step(this::wakeUp));
   }
 
   /** For tests that move an injected clock: what the timer would do when it went off. */
@@ -197,174 +105,17 @@ public final class BatchVerticle extends VerticleBase {
     return step(this::wakeUp);
   }
 
-  // ---- running
-
-  private Future<Void> fire(BatchSpec spec, String why) {
-    long now = now().toInstant().toEpochMilli();
-    BatchStore.State running = states.get(spec.name()).withRun(now, now + spec.maxDuration().toMillis());
-    states.put(spec.name(), running);
-    LOG.info("batch {} starts ({}): up to {} task(s) for {}", spec.name(), why, spec.maxTasks(), spec.maxDuration());
-    return store.save(running).onSuccess(v -> vertx.eventBus().publish(Addresses.Batch.EVT_STARTED, view(spec).toJson()));
-  }
-
-  /** Starts more tasks for running batches where they may, and finishes the ones that are done. */
-  private Future<Void> progress() {
-    List<BatchSpec> running = specs.values().stream().filter(s -> states.get(s.name()) != null
-        && states.get(s.name()).running()).toList();
-    if (running.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    Future<List<TaskView>> tasks = scheduler.list(TaskQuery.ALL);
-    // Without a forge answering, nothing can be waiting for a review.
-    Future<List<PullRequestView>> flagged = prbot.list(PrState.FLAGGED).otherwise(List.of());
-    return Future.all(tasks, flagged).compose(both -> {
-      Map<String, TaskView> byId = tasks.result().stream().collect(Collectors.toMap(TaskView::id, t -> t, (a, b) -> a));
-      Set<String> waitingForAPerson = flagged.result().stream().map(pr -> pr.taskId().toString()).collect(Collectors.toSet());
-      Future<Void> chain = Future.succeededFuture();
-      for (BatchSpec spec : running) {
-        chain = chain.compose(v -> advance(spec, byId, waitingForAPerson));
+  private Batches.Events events() {
+    return new Batches.Events() {
+      @Override
+      public void started(BatchView batch) {
+        vertx.eventBus().publish(Addresses.Batch.EVT_STARTED, batch.toJson());
       }
-      return chain;
-    });
-  }
 
-  private Future<Void> advance(BatchSpec spec, Map<String, TaskView> tasks, Set<String> waitingForAPerson) {
-    BatchStore.State state = states.get(spec.name());
-    long now = now().toInstant().toEpochMilli();
-    Set<String> claimed = new HashSet<>();
-    states.values().stream().filter(BatchStore.State::running).forEach(s -> claimed.addAll(s.tasks()));
-    List<String> candidates = tasks.values().stream()
-        .filter(t -> t.ready() && t.status() == TaskStatus.NOT_STARTED && !claimed.contains(t.id())
-            && (spec.module() == null || spec.module().equals(t.module())))
-        .map(TaskView::id).sorted().toList();
-    int room = spec.maxTasks() - state.tasks().size();
-    boolean mayStart = !state.stopping() && now < state.deadline() && room > 0;
-    if (mayStart && !candidates.isEmpty()) {
-      List<String> wanted = candidates.subList(0, Math.min(room, candidates.size()));
-      return scheduler.start(new StartRequest(wanted, 0, null)).compose(result -> {
-        List<String> all = new ArrayList<>(state.tasks());
-        all.addAll(result.started());
-        BatchStore.State more = new BatchStore.State(state.name(), state.lastFire(), true, state.startedAt(),
-            state.deadline(), all, false, state.lastSummary());
-        states.put(spec.name(), more);
-        LOG.info("batch {} started {}", spec.name(), result.started());
-        return store.save(more);
-      });
-    }
-    // A task the batch asked for is "not started" until the scheduler dispatches it; once the batch is stopping, one
-    // that never got going will not.
-    boolean going = state.tasks().stream().map(tasks::get).anyMatch(t -> t != null && !waitingForAPerson.contains(t.id())
-        && (GOING.contains(t.status()) || (t.status() == TaskStatus.NOT_STARTED && !state.stopping())));
-    if (going) {
-      return Future.succeededFuture();
-    }
-    String reason = state.stopping() ? "stopped at its deadline or by a person"
-        : room <= 0 ? "it started its max_tasks of " + spec.maxTasks()
-        : now >= state.deadline() ? "its max_duration ran out" : "no more tasks were ready";
-    return finish(spec, state, tasks, waitingForAPerson, reason);
-  }
-
-  private Future<Void> timeUp(BatchSpec spec, String why, boolean stopTasks) {
-    BatchStore.State state = states.get(spec.name());
-    BatchStore.State stopping = new BatchStore.State(state.name(), state.lastFire(), true, state.startedAt(),
-        state.deadline(), state.tasks(), true, state.lastSummary());
-    states.put(spec.name(), stopping);
-    LOG.info("batch {}: {}; {}", spec.name(), why, stopTasks ? "stopping its running tasks"
-        : "starting no more tasks, letting the running ones finish");
-    Future<Void> saved = store.save(stopping);
-    if (!stopTasks) {
-      return saved;
-    }
-    return saved.compose(v -> scheduler.list(TaskQuery.ALL)).compose(tasks -> {
-      List<Future<TaskView>> stops = tasks.stream()
-          .filter(t -> stopping.tasks().contains(t.id()) && (t.status() == TaskStatus.RUNNING || t.status() == TaskStatus.QUEUED))
-          .map(t -> scheduler.stop(new TaskRef(t.taskId(), "batch " + spec.name() + ": " + why)))
-          .toList();
-      return Future.join(new ArrayList<>(stops)).mapEmpty();
-    });
-  }
-
-  private Future<Void> finish(BatchSpec spec, BatchStore.State state, Map<String, TaskView> tasks,
-      Set<String> waitingForAPerson, String reason) {
-    int done = 0;
-    int failed = 0;
-    int flagged = 0;
-    for (String id : state.tasks()) {
-      TaskView task = tasks.get(id);
-      if (task == null) {
-        continue;
+      @Override
+      public void finished(BatchSummary summary) {
+        vertx.eventBus().publish(Addresses.Batch.EVT_FINISHED, summary.toJson());
       }
-      if (task.status() == TaskStatus.COMPLETE) {
-        done++;
-      } else if (waitingForAPerson.contains(id) || task.status() == TaskStatus.IN_REVIEW) {
-        flagged++;
-      } else {
-        failed++;
-      }
-    }
-    int doneCount = done;
-    int failedCount = failed;
-    int flaggedCount = flagged;
-    return executor.spend().otherwiseEmpty().compose(spend -> {
-      double usd = spend == null ? 0 : state.tasks().stream().mapToDouble(id -> spend.byTaskUsd().getOrDefault(id, 0.0)).sum();
-      BatchSummary summary = new BatchSummary(spec.name(), state.startedAt(), now().toInstant().toEpochMilli(),
-          state.tasks(), doneCount, failedCount, flaggedCount, usd, spec.notifyOnComplete(), reason);
-      BatchStore.State ended = new BatchStore.State(state.name(), state.lastFire(), false, state.startedAt(),
-          state.deadline(), state.tasks(), false, summary);
-      states.put(spec.name(), ended);
-      LOG.info("batch {} finished ({}): {} done, {} failed, {} waiting for a person, ${}", spec.name(), reason, doneCount,
-          failedCount, flaggedCount, String.format("%.2f", usd));
-      return store.save(ended).onSuccess(v -> vertx.eventBus().publish(Addresses.Batch.EVT_FINISHED, summary.toJson()));
-    });
-  }
-
-  // ---- commands
-
-  private Future<JsonObject> list() {
-    JsonArray batches = new JsonArray();
-    specs.values().forEach(spec -> batches.add(view(spec).toJson()));
-    return Future.succeededFuture(new JsonObject().put("batches", batches)
-        .put("errors", new JsonArray(scheduleErrors)).put("schedule_file", settings.scheduleFile()));
-  }
-
-  private BatchView view(BatchSpec spec) {
-    BatchStore.State state = states.get(spec.name());
-    long next = spec.nextAfter(now()).map(t -> t.toInstant().toEpochMilli()).orElse(0L);
-    return new BatchView(spec.name(), spec.cron(), spec.maxTasks(), spec.maxDuration().toMillis(), spec.notifyOnComplete(),
-        spec.module(), next, state != null && state.running(), state == null ? 0 : state.startedAt(),
-        state == null ? null : state.lastSummary());
-  }
-
-  private BatchSpec spec(String name) {
-    BatchSpec spec = specs.get(name);
-    if (spec == null) {
-      throw OrchException.notFound("no batch '" + name + "' in " + settings.scheduleFile() + " (batches: "
-          + (specs.isEmpty() ? "none" : String.join(", ", specs.keySet())) + ")");
-    }
-    return spec;
-  }
-
-  private Future<BatchView> runNow(String name) {
-    BatchSpec spec = spec(name);
-    if (!settings.orchestrate()) {
-      return Future.failedFuture(OrchException.conflict("batches run inside orch run; start it first"));
-    }
-    BatchStore.State state = states.get(name);
-    if (state != null && state.running()) {
-      return Future.failedFuture(OrchException.conflict("batch " + name + " is already running"));
-    }
-    if (state == null) {
-      states.put(name, new BatchStore.State(name, 0, false, 0, 0, List.of(), false, null));
-    }
-    return fire(spec, "asked for").compose(v -> progress()).map(v -> view(spec)).onComplete(v -> arm());
-  }
-
-  private Future<BatchView> stopNow(String name) {
-    BatchSpec spec = spec(name);
-    BatchStore.State state = states.get(name);
-    if (state == null || !state.running()) {
-      return Future.failedFuture(OrchException.conflict("batch " + name + " is not running"));
-    }
-    return timeUp(spec, "stopped by a person", true).compose(v -> progress()).map(v -> view(spec));
+    };
   }
 }

@@ -40,7 +40,7 @@ final class JobRunner {
   private final Vertx vertx;
   private final Context context;
   private final Clock clock;
-  private final BuildPoolVerticle.Settings settings;
+  private final BuildPoolSettings settings;
   private final JobStore store;
   private final JobLogs logs;
   private final JobFeed feed;
@@ -50,7 +50,7 @@ final class JobRunner {
   private final Supplier<String> gitUrl;
   private final Map<Long, JobProcess> processes = new HashMap<>();
 
-  JobRunner(Vertx vertx, Clock clock, BuildPoolVerticle.Settings settings, JobStore store, JobLogs logs, JobFeed feed,
+  JobRunner(Vertx vertx, Clock clock, BuildPoolSettings settings, JobStore store, JobLogs logs, JobFeed feed,
       JobDispatcher dispatcher, GitDaemonServer daemon, Supplier<String> gitUrl) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();

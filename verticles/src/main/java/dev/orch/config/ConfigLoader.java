@@ -80,36 +80,28 @@ public final class ConfigLoader {
     Path baseDir = file.map(f -> f.toAbsolutePath().getParent()).orElse(cwd);
     Map<String, Object> values = new HashMap<>();
     Source source = new Source(where, lines, written);
-    Object root = resolve(ConfigSchema.key(ConfigSchema.PROJECT_ROOT).orElseThrow(), source, baseDir, null, errors);
+    Object root = resolve(ConfigSchema.PROJECT_ROOT, source, baseDir, null, errors);
     Path projectRoot = root != null ? (Path) root : givenRoot != null ? givenRoot : gitTopLevel(cwd);
     if (projectRoot == null) {
-      errors.add(where + ": general.project_root is not set and " + cwd + " is not inside a git repository"
+      errors.add(where + ": " + ConfigSchema.PROJECT_ROOT.path() + " is not set and " + cwd + " is not inside a git repository"
           + " (set it in the config, or run orch inside your project)");
     }
-    values.put(ConfigSchema.PROJECT_ROOT, projectRoot);
-    for (ConfigKey key : ConfigSchema.keys()) {
+    values.put(ConfigSchema.PROJECT_ROOT.path(), projectRoot);
+    for (ConfigKey<?> key : ConfigSchema.keys()) {
       if (key.kind() == ConfigKey.Kind.RETIRED) {
         if (written.containsKey(key.path())) {
           warnings.add(locate(where, lines, key.path()) + ": '" + key.path() + "' is no longer used: " + key.note());
         }
-      } else if (!key.path().equals(ConfigSchema.PROJECT_ROOT)) {
+      } else if (key != ConfigSchema.PROJECT_ROOT) {
         values.put(key.path(), resolve(key, source, projectRoot == null ? cwd : projectRoot, projectRoot, errors));
       }
     }
     warnUnknownEnv(warnings);
     if (errors.isEmpty()) {
-      checkRelations(values, source, errors);
+      checkRelations(new ConfigValues(values), source, errors);
     }
-    if (errors.isEmpty() && "github".equals(values.get("forge.kind"))) {
-      for (String key : java.util.List.of("github.owner", "github.repo")) {
-        if (((String) values.get(key)).isBlank()) {
-          errors.add(locate(where, lines, "forge.kind") + ": forge.kind is github, so '" + key + "' must be set");
-        }
-      }
-      if (((String) values.get("github.token")).isBlank() && !env.containsKey("GH_TOKEN") && !env.containsKey("GITHUB_TOKEN")) {
-        errors.add(locate(where, lines, "forge.kind") + ": forge.kind is github but there is no token:"
-            + " set github.token, GH_TOKEN or GITHUB_TOKEN");
-      }
+    if (errors.isEmpty()) {
+      checkForge(new ConfigValues(values), source, errors);
     }
     if (!errors.isEmpty()) {
       throw new ConfigException(errors, warnings);
@@ -207,7 +199,7 @@ public final class ConfigLoader {
     return where + (line > 0 ? ":" + line : "");
   }
 
-  private Object resolve(ConfigKey key, Source source, Path baseDir, Path projectRoot, List<String> errors) {
+  private Object resolve(ConfigKey<?> key, Source source, Path baseDir, Path projectRoot, List<String> errors) {
     String envValue = env.get(key.envName());
     try {
       if (envValue != null) {
@@ -221,13 +213,13 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       String origin = envValue != null ? "environment variable " + key.envName()
           : locate(source.where(), source.lines(), key.path());
-      errors.add(origin + ": '" + key.path() + "' " + (ConfigSchema.SECRET_KEYS.contains(key.path())
+      errors.add(origin + ": '" + key.path() + "' " + (ConfigSchema.SECRET_KEYS.contains(key)
           ? "must be " + key.describeKind() + " (the value is not repeated here: it is a secret)" : e.getMessage()));
       return null;
     }
   }
 
-  private Object defaultValue(ConfigKey key, Path projectRoot) {
+  private Object defaultValue(ConfigKey<?> key, Path projectRoot) {
     if (key.kind() == ConfigKey.Kind.PATH) {
       String template = (String) key.defaultValue();
       boolean needsRoot = template != null && template.contains("${project_root}");
@@ -239,7 +231,7 @@ public final class ConfigLoader {
     return key.defaultValue();
   }
 
-  private Object fromToml(ConfigKey key, JsonNode node, Path baseDir, Path projectRoot) {
+  private Object fromToml(ConfigKey<?> key, JsonNode node, Path baseDir, Path projectRoot) {
     return switch (key.kind()) {
       case STRING -> requireText(key, node);
       case PATH -> toPath(requireText(key, node), baseDir, projectRoot);
@@ -275,7 +267,7 @@ public final class ConfigLoader {
     };
   }
 
-  private Object fromText(ConfigKey key, String text, Path baseDir, Path projectRoot) {
+  private Object fromText(ConfigKey<?> key, String text, Path baseDir, Path projectRoot) {
     String trimmed = text.trim();
     return switch (key.kind()) {
       case STRING -> text;
@@ -307,27 +299,27 @@ public final class ConfigLoader {
     };
   }
 
-  private static String requireText(ConfigKey key, JsonNode node) {
+  private static String requireText(ConfigKey<?> key, JsonNode node) {
     if (!node.isTextual()) {
       throw wrongType(key, node);
     }
     return node.asText();
   }
 
-  private static IllegalArgumentException wrongType(ConfigKey key, JsonNode node) {
+  private static IllegalArgumentException wrongType(ConfigKey<?> key, JsonNode node) {
     String got = node.isTextual() ? "the string \"" + node.asText() + "\"" : node.isArray() ? "a list"
         : node.isObject() ? "a table" : node.toString();
     return new IllegalArgumentException("must be " + key.describeKind() + ", got " + got);
   }
 
-  private static Integer checkRange(ConfigKey key, long value) {
+  private static Integer checkRange(ConfigKey<?> key, long value) {
     if (value < key.min() || value > key.max()) {
       throw new IllegalArgumentException("must be " + key.describeKind() + ", got " + value);
     }
     return (int) value;
   }
 
-  private static List<String> checkEntries(ConfigKey key, List<String> entries) {
+  private static List<String> checkEntries(ConfigKey<?> key, List<String> entries) {
     for (int i = 0; i < entries.size(); i++) {
       String entry = entries.get(i);
       try {
@@ -345,14 +337,14 @@ public final class ConfigLoader {
     return entries;
   }
 
-  private static Double checkDecimal(ConfigKey key, double value) {
+  private static Double checkDecimal(ConfigKey<?> key, double value) {
     if (value < 0 || Double.isNaN(value) || Double.isInfinite(value)) {
       throw new IllegalArgumentException("must be " + key.describeKind() + ", got " + value);
     }
     return value;
   }
 
-  private static String checkChoice(ConfigKey key, String value) {
+  private static String checkChoice(ConfigKey<?> key, String value) {
     if (!key.choices().contains(value)) {
       throw new IllegalArgumentException("must be " + key.describeKind() + ", got \"" + value + "\"");
     }
@@ -427,13 +419,31 @@ public final class ConfigLoader {
     return builder.getWorkTree() == null ? null : builder.getWorkTree().toPath().toAbsolutePath().normalize();
   }
 
+  /** A GitHub forge needs its repository and a token. */
+  private void checkForge(ConfigValues values, Source source, List<String> errors) {
+    if (!"github".equals(values.get(ConfigSchema.FORGE_KIND))) {
+      return;
+    }
+    String kind = ConfigSchema.FORGE_KIND.path();
+    for (ConfigKey<String> key : List.of(ConfigSchema.GITHUB_OWNER, ConfigSchema.GITHUB_REPO)) {
+      if (values.get(key).isBlank()) {
+        errors.add(locate(source.where(), source.lines(), kind) + ": " + kind + " is github, so '" + key.path()
+            + "' must be set");
+      }
+    }
+    if (values.get(ConfigSchema.GITHUB_TOKEN).isBlank() && !env.containsKey("GH_TOKEN") && !env.containsKey("GITHUB_TOKEN")) {
+      errors.add(locate(source.where(), source.lines(), kind) + ": " + kind + " is github but there is no token:"
+          + " set " + ConfigSchema.GITHUB_TOKEN.path() + ", GH_TOKEN or GITHUB_TOKEN");
+    }
+  }
+
   /** {@code executor.env} may not hand out what orch withholds from its children: tokens, ORCH_*, configured secrets. */
-  @SuppressWarnings("unchecked")
-  private static void checkChildEnvironment(Map<String, Object> values, Source source, List<String> errors) {
-    List<String> entries = (List<String>) values.get("executor.env");
+  private static void checkChildEnvironment(ConfigValues values, Source source, List<String> errors) {
+    List<String> entries = values.get(ConfigSchema.EXECUTOR_ENV);
+    String key = ConfigSchema.EXECUTOR_ENV.path();
     for (int i = 0; i < entries.size(); i++) {
       String entry = entries.get(i);
-      String where = locate(source.where(), source.lines(), "executor.env") + ": 'executor.env' entry " + (i + 1);
+      String where = locate(source.where(), source.lines(), key) + ": '" + key + "' entry " + (i + 1);
       java.util.Optional<String> why = dev.orch.process.ChildEnvironment.forbidden(entry);
       if (why.isPresent()) {
         errors.add(where + ": " + why.get());
@@ -457,22 +467,27 @@ public final class ConfigLoader {
         .forEach(name -> warnings.add("environment variable " + name + " names no config key (ignored)"));
   }
 
-  private static void checkRelations(Map<String, Object> values, Source source, List<String> errors) {
+  private static void checkRelations(ConfigValues values, Source source, List<String> errors) {
     checkChildEnvironment(values, source, errors);
-    int interval = (Integer) values.get("build_pool.timeouts.heartbeat_interval_secs");
-    int timeout = (Integer) values.get("build_pool.timeouts.heartbeat_timeout_secs");
+    ConfigKey<Integer> intervalKey = ConfigSchema.BUILD_POOL_TIMEOUTS_HEARTBEAT_INTERVAL_SECS;
+    ConfigKey<Integer> timeoutKey = ConfigSchema.BUILD_POOL_TIMEOUTS_HEARTBEAT_TIMEOUT_SECS;
+    int interval = values.get(intervalKey);
+    int timeout = values.get(timeoutKey);
     if (timeout <= interval) {
-      errors.add(locate(source.where(), source.lines(), "build_pool.timeouts.heartbeat_timeout_secs")
-          + ": 'build_pool.timeouts.heartbeat_timeout_secs' (" + timeout + ") must be greater than heartbeat_interval_secs ("
-          + interval + ")");
+      errors.add(locate(source.where(), source.lines(), timeoutKey.path()) + ": '" + timeoutKey.path() + "' (" + timeout
+          + ") must be greater than " + intervalKey.leaf() + " (" + interval + ")");
     }
-    int jobDefault = (Integer) values.get("build_pool.timeouts.job_default_secs");
-    int jobMax = (Integer) values.get("build_pool.timeouts.job_max_secs");
+    ConfigKey<Integer> jobDefaultKey = ConfigSchema.BUILD_POOL_TIMEOUTS_JOB_DEFAULT_SECS;
+    ConfigKey<Integer> jobMaxKey = ConfigSchema.BUILD_POOL_TIMEOUTS_JOB_MAX_SECS;
+    int jobDefault = values.get(jobDefaultKey);
+    int jobMax = values.get(jobMaxKey);
     if (jobDefault > jobMax) {
-      errors.add(locate(source.where(), source.lines(), "build_pool.timeouts.job_default_secs")
-          + ": 'build_pool.timeouts.job_default_secs' (" + jobDefault + ") must not exceed job_max_secs (" + jobMax + ")");
+      errors.add(locate(source.where(), source.lines(), jobDefaultKey.path()) + ": '" + jobDefaultKey.path() + "' ("
+          + jobDefault + ") must not exceed " + jobMaxKey.leaf() + " (" + jobMax + ")");
     }
-    dev.orch.cluster.ClusterSecret.problem((String) values.get("build_pool.cluster_secret"), "'build_pool.cluster_secret'")
-        .ifPresent(p -> errors.add(locate(source.where(), source.lines(), "build_pool.cluster_secret") + ": " + p));
+    String secret = ConfigSchema.BUILD_POOL_CLUSTER_SECRET.path();
+    dev.orch.cluster.ClusterSecret.problem(values.get(ConfigSchema.BUILD_POOL_CLUSTER_SECRET), "'" + secret + "'")
+        .ifPresent(p -> errors.add(locate(source.where(), source.lines(), secret) + ": " + p));
   }
+
 }

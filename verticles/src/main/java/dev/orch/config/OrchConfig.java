@@ -1,5 +1,7 @@
 package dev.orch.config;
 
+import static dev.orch.config.ConfigSchema.*;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -33,9 +35,17 @@ public record OrchConfig(
   public record General(Path projectRoot, Path plansDir, Path worktreeDir, int maxParallelAgents, Path databasePath,
       Path logDir, String mainBranch, String branchPrefix) {
     static General from(ConfigValues v) {
-      return new General(v.path("general.project_root"), v.path("general.plans_dir"), v.path("general.worktree_dir"),
-          v.integer("general.max_parallel_agents"), v.path("general.database_path"), v.path("general.log_dir"),
-          v.string("general.main_branch"), v.string("general.branch_prefix"));
+      return new General(v.get(PROJECT_ROOT), v.get(GENERAL_PLANS_DIR), v.get(GENERAL_WORKTREE_DIR),
+          v.get(GENERAL_MAX_PARALLEL_AGENTS), v.get(GENERAL_DATABASE_PATH), v.get(GENERAL_LOG_DIR),
+          v.get(GENERAL_MAIN_BRANCH), v.get(GENERAL_BRANCH_PREFIX));
+    }
+
+    public General withDatabasePath(Path path) {
+      return new General(projectRoot, plansDir, worktreeDir, maxParallelAgents, path, logDir, mainBranch, branchPrefix);
+    }
+
+    public General withMaxParallelAgents(int agents) {
+      return new General(projectRoot, plansDir, worktreeDir, agents, databasePath, logDir, mainBranch, branchPrefix);
     }
 
     /** Where orch keeps its own small files (the run lock, the running instance's address): beside the database. */
@@ -46,8 +56,8 @@ public record OrchConfig(
 
   public record Scheduler(int maxRetries, Duration retryBaseDelay, Duration retryMaxDelay) {
     static Scheduler from(ConfigValues v) {
-      return new Scheduler(v.integer("scheduler.max_retries"), v.duration("scheduler.retry_base_delay"),
-          v.duration("scheduler.retry_max_delay"));
+      return new Scheduler(v.get(SCHEDULER_MAX_RETRIES), v.get(SCHEDULER_RETRY_BASE_DELAY),
+          v.get(SCHEDULER_RETRY_MAX_DELAY));
     }
 
     public Scheduler withMaxRetries(int retries) {
@@ -58,9 +68,9 @@ public record OrchConfig(
   public record Claude(String model, int maxTokens, String command, List<String> args, int maxTurns, String permissionMode,
       List<String> allowedTools) {
     static Claude from(ConfigValues v) {
-      return new Claude(v.string("claude.model"), v.integer("claude.max_tokens"), v.string("claude.command"),
-          v.strings("claude.args"), v.integer("claude.max_turns"), v.string("claude.permission_mode"),
-          v.strings("claude.allowed_tools"));
+      return new Claude(v.get(CLAUDE_MODEL), v.get(CLAUDE_MAX_TOKENS), v.get(CLAUDE_COMMAND),
+          v.get(CLAUDE_ARGS), v.get(CLAUDE_MAX_TURNS), v.get(CLAUDE_PERMISSION_MODE),
+          v.get(CLAUDE_ALLOWED_TOOLS));
     }
   }
 
@@ -71,8 +81,8 @@ public record OrchConfig(
    */
   public record Executor(List<String> copyFiles, String setupCommand, boolean buildTools, List<String> env) {
     static Executor from(ConfigValues v) {
-      return new Executor(v.strings("executor.copy_files"), v.string("executor.setup_command"),
-          v.bool("executor.build_tools"), v.strings("executor.env"));
+      return new Executor(v.get(EXECUTOR_COPY_FILES), v.get(EXECUTOR_SETUP_COMMAND),
+          v.get(EXECUTOR_BUILD_TOOLS), v.get(EXECUTOR_ENV));
     }
 
     @Override
@@ -91,14 +101,14 @@ public record OrchConfig(
   /** Costs of 0 mean no limit. */
   public record Observer(Duration idleTimeout, Duration runTimeout, double maxCostUsdPerTask, double maxCostUsdPerDay) {
     static Observer from(ConfigValues v) {
-      return new Observer(v.duration("observer.idle_timeout"), v.duration("observer.run_timeout"),
-          v.decimal("observer.max_cost_usd_per_task"), v.decimal("observer.max_cost_usd_per_day"));
+      return new Observer(v.get(OBSERVER_IDLE_TIMEOUT), v.get(OBSERVER_RUN_TIMEOUT),
+          v.get(OBSERVER_MAX_COST_USD_PER_TASK), v.get(OBSERVER_MAX_COST_USD_PER_DAY));
     }
   }
 
   public record Forge(String kind, String mergeMethod, String updateMethod) {
     static Forge from(ConfigValues v) {
-      return new Forge(v.string("forge.kind"), v.string("forge.merge_method"), v.string("forge.update_method"));
+      return new Forge(v.get(FORGE_KIND), v.get(FORGE_MERGE_METHOD), v.get(FORGE_UPDATE_METHOD));
     }
   }
 
@@ -109,12 +119,12 @@ public record OrchConfig(
    */
   public record GitHub(String owner, String repo, String apiUrl, String token, String remote, Duration pollInterval) {
     static GitHub from(ConfigValues v, Map<String, String> env) {
-      String token = v.string("github.token");
+      String token = v.get(GITHUB_TOKEN);
       if (token.isBlank()) {
         token = env.getOrDefault("GH_TOKEN", env.getOrDefault("GITHUB_TOKEN", ""));
       }
-      return new GitHub(v.string("github.owner"), v.string("github.repo"), v.string("github.api_url"), token,
-          v.string("github.remote"), v.duration("github.poll_interval"));
+      return new GitHub(v.get(GITHUB_OWNER), v.get(GITHUB_REPO), v.get(GITHUB_API_URL), token,
+          v.get(GITHUB_REMOTE), v.get(GITHUB_POLL_INTERVAL));
     }
 
     @Override
@@ -126,8 +136,8 @@ public record OrchConfig(
   /** Commands run against a pull request's head before it may merge; none configured means no checks. */
   public record Checks(List<String> commands, Duration timeout, int maxFixRounds, int outputBudgetChars) {
     static Checks from(ConfigValues v) {
-      return new Checks(v.strings("checks.commands"), v.duration("checks.timeout"), v.integer("checks.max_fix_rounds"),
-          v.integer("checks.output_budget_chars"));
+      return new Checks(v.get(CHECKS_COMMANDS), v.get(CHECKS_TIMEOUT), v.get(CHECKS_MAX_FIX_ROUNDS),
+          v.get(CHECKS_OUTPUT_BUDGET_CHARS));
     }
   }
 
@@ -138,10 +148,16 @@ public record OrchConfig(
 
     static Review from(ConfigValues v) {
       Map<String, Category> categories = new LinkedHashMap<>();
-      for (String name : List.of("security", "architecture", "migrations")) {
-        categories.put(name, new Category(v.strings("review." + name + ".paths"), v.strings("review." + name + ".patterns")));
-      }
-      return new Review(v.integer("review.max_changed_lines"), categories);
+      category(categories, v, REVIEW_SECURITY_PATHS, REVIEW_SECURITY_PATTERNS);
+      category(categories, v, REVIEW_ARCHITECTURE_PATHS, REVIEW_ARCHITECTURE_PATTERNS);
+      category(categories, v, REVIEW_MIGRATIONS_PATHS, REVIEW_MIGRATIONS_PATTERNS);
+      return new Review(v.get(REVIEW_MAX_CHANGED_LINES), categories);
+    }
+
+    /** A category is named by its keys' table: review.security.paths belongs to "security". */
+    private static void category(Map<String, Category> categories, ConfigValues v, ConfigKey<List<String>> paths,
+        ConfigKey<List<String>> patterns) {
+      categories.put(paths.path().split("\\.")[1], new Category(v.get(paths), v.get(patterns)));
     }
   }
 
@@ -149,9 +165,9 @@ public record OrchConfig(
   public record Notifications(boolean desktop, String slackWebhook, String desktopCommand, List<String> desktopEvents,
       List<String> slackEvents) {
     static Notifications from(ConfigValues v) {
-      return new Notifications(v.bool("notifications.desktop"), v.string("notifications.slack_webhook"),
-          v.string("notifications.desktop_command"), v.strings("notifications.desktop_events"),
-          v.strings("notifications.slack_events"));
+      return new Notifications(v.get(NOTIFICATIONS_DESKTOP), v.get(NOTIFICATIONS_SLACK_WEBHOOK),
+          v.get(NOTIFICATIONS_DESKTOP_COMMAND), v.get(NOTIFICATIONS_DESKTOP_EVENTS),
+          v.get(NOTIFICATIONS_SLACK_EVENTS));
     }
 
     @Override
@@ -163,7 +179,7 @@ public record OrchConfig(
   /** Scheduled batches: where schedule.toml is, and whether a batch's running tasks stop when its time is up. */
   public record Batch(Path scheduleFile, boolean stopAtDeadline) {
     static Batch from(ConfigValues v) {
-      return new Batch(v.path("batch.schedule_file"), v.string("batch.at_deadline").equals("stop"));
+      return new Batch(v.get(BATCH_SCHEDULE_FILE), v.get(BATCH_AT_DEADLINE).equals("stop"));
     }
   }
 
@@ -174,9 +190,9 @@ public record OrchConfig(
   public record Shell(boolean telnetEnabled, int telnetPort, boolean sshEnabled, String sshHost, int sshPort, String sshUser,
       String sshPassword, Path sshAuthorizedKeys, String hostKey) {
     static Shell from(ConfigValues v) {
-      return new Shell(v.bool("shell.telnet_enabled"), v.integer("shell.telnet_port"), v.bool("shell.ssh_enabled"),
-          v.string("shell.ssh_host"), v.integer("shell.ssh_port"), v.string("shell.ssh_user"), v.string("shell.ssh_password"),
-          v.path("shell.ssh_authorized_keys"), v.string("shell.host_key"));
+      return new Shell(v.get(SHELL_TELNET_ENABLED), v.get(SHELL_TELNET_PORT), v.get(SHELL_SSH_ENABLED),
+          v.get(SHELL_SSH_HOST), v.get(SHELL_SSH_PORT), v.get(SHELL_SSH_USER), v.get(SHELL_SSH_PASSWORD),
+          v.get(SHELL_SSH_AUTHORIZED_KEYS), v.get(SHELL_HOST_KEY));
     }
 
     @Override
@@ -192,8 +208,8 @@ public record OrchConfig(
    */
   public record Web(String host, int port, String token, boolean requireToken, List<String> allowedHosts) {
     static Web from(ConfigValues v) {
-      return new Web(v.string("web.host"), v.integer("web.port"), v.string("web.token"), v.bool("web.require_token"),
-          v.strings("web.allowed_hosts"));
+      return new Web(v.get(WEB_HOST), v.get(WEB_PORT), v.get(WEB_TOKEN), v.get(WEB_REQUIRE_TOKEN),
+          v.get(WEB_ALLOWED_HOSTS));
     }
 
     @Override
@@ -205,7 +221,7 @@ public record OrchConfig(
 
   public record Prompts(Path overrideDir) {
     static Prompts from(ConfigValues v) {
-      return new Prompts(v.path("prompts.override_dir"));
+      return new Prompts(v.get(PROMPTS_OVERRIDE_DIR));
     }
   }
 
@@ -219,23 +235,25 @@ public record OrchConfig(
       int maxJobOutputMib, int keepJobsMib) {
     static BuildPool from(ConfigValues v) {
       Map<String, String> commands = new LinkedHashMap<>();
-      for (String kind : List.of("build", "test", "lint")) {
-        commands.put(kind, v.string("build_pool.commands." + kind));
+      // Each command is named by its key's last part: build_pool.commands.build is "build".
+      for (ConfigKey<String> key : List.of(BUILD_POOL_COMMANDS_BUILD, BUILD_POOL_COMMANDS_TEST,
+          BUILD_POOL_COMMANDS_LINT)) {
+        commands.put(key.leaf(), v.get(key));
       }
-      return new BuildPool(v.bool("build_pool.enabled"), v.integer("build_pool.git_daemon_port"),
-          v.string("build_pool.git_daemon_listen_addr"),
-          new LocalFallback(v.bool("build_pool.local_fallback.enabled"), v.integer("build_pool.local_fallback.max_jobs"),
-              v.path("build_pool.local_fallback.worktree_dir")),
-          new Timeouts(v.integer("build_pool.timeouts.job_default_secs"),
-              v.integer("build_pool.timeouts.heartbeat_interval_secs"),
-              v.integer("build_pool.timeouts.heartbeat_timeout_secs"), v.integer("build_pool.timeouts.job_max_secs")),
-          new Cluster(v.string("build_pool.cluster_host"), v.integer("build_pool.cluster_port"),
-              v.string("build_pool.cluster_name"), v.string("build_pool.cluster_secret"), v.strings("build_pool.cluster_members"),
-              v.integer("build_pool.eventbus_port"), v.string("build_pool.advertise_host"),
-              v.string("build_pool.tls.key_store"), v.string("build_pool.tls.key_store_password"),
-              v.string("build_pool.tls.trust_store"), v.string("build_pool.tls.trust_store_password")),
-          v.integer("build_pool.keep_jobs"), v.string("build_pool.preset"), commands, v.integer("build_pool.mcp_port"),
-          v.integer("build_pool.max_job_output_mib"), v.integer("build_pool.keep_jobs_mib"));
+      return new BuildPool(v.get(BUILD_POOL_ENABLED), v.get(BUILD_POOL_GIT_DAEMON_PORT),
+          v.get(BUILD_POOL_GIT_DAEMON_LISTEN_ADDR),
+          new LocalFallback(v.get(BUILD_POOL_LOCAL_FALLBACK_ENABLED), v.get(BUILD_POOL_LOCAL_FALLBACK_MAX_JOBS),
+              v.get(BUILD_POOL_LOCAL_FALLBACK_WORKTREE_DIR)),
+          new Timeouts(v.get(BUILD_POOL_TIMEOUTS_JOB_DEFAULT_SECS),
+              v.get(BUILD_POOL_TIMEOUTS_HEARTBEAT_INTERVAL_SECS),
+              v.get(BUILD_POOL_TIMEOUTS_HEARTBEAT_TIMEOUT_SECS), v.get(BUILD_POOL_TIMEOUTS_JOB_MAX_SECS)),
+          new Cluster(v.get(BUILD_POOL_CLUSTER_HOST), v.get(BUILD_POOL_CLUSTER_PORT),
+              v.get(BUILD_POOL_CLUSTER_NAME), v.get(BUILD_POOL_CLUSTER_SECRET), v.get(BUILD_POOL_CLUSTER_MEMBERS),
+              v.get(BUILD_POOL_EVENTBUS_PORT), v.get(BUILD_POOL_ADVERTISE_HOST),
+              v.get(BUILD_POOL_TLS_KEY_STORE), v.get(BUILD_POOL_TLS_KEY_STORE_PASSWORD),
+              v.get(BUILD_POOL_TLS_TRUST_STORE), v.get(BUILD_POOL_TLS_TRUST_STORE_PASSWORD)),
+          v.get(BUILD_POOL_KEEP_JOBS), v.get(BUILD_POOL_PRESET), commands, v.get(BUILD_POOL_MCP_PORT),
+          v.get(BUILD_POOL_MAX_JOB_OUTPUT_MIB), v.get(BUILD_POOL_KEEP_JOBS_MIB));
     }
   }
 

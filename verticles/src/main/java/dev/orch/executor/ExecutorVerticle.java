@@ -2,7 +2,6 @@ package dev.orch.executor;
 
 import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.Executor.Action;
-import dev.orch.contract.AgentOutput;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.LaunchRequest;
 import dev.orch.contract.MessagePaths;
@@ -15,12 +14,9 @@ import dev.orch.contract.RunLogPage;
 import dev.orch.contract.RunView;
 import dev.orch.contract.StopRequest;
 import dev.orch.contract.TaskId;
-import dev.orch.config.OrchConfig;
 import dev.orch.db.Database;
-import dev.orch.db.UntilWritten;
 import dev.orch.git.GitCli;
 import dev.orch.git.GitWorkspace;
-import dev.orch.process.ChildEnvironment;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -29,15 +25,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
  * Owns worktrees, agent processes and their logs: binds the {@link RunSupervisor} (a run's life) and the
@@ -49,59 +40,7 @@ public final class ExecutorVerticle extends VerticleBase {
   /** How often live rows nobody follows are looked for (a full disk lost a run's end, an agent died unrecorded). */
   private static final long SWEEP_MILLIS = 30_000;
 
-  /**
-   * This verticle's slice of the config: the [general], [claude] and [executor] sections as {@link OrchConfig} typed
-   * them, and what the launcher adds. {@code mcpServers} is the JSON object written as each run's MCP config, with
-   * {@code ${worktree}} and {@code ${task_id}} in its strings filled in for the run, and {@code ${mcp_token}} with the
-   * run's own token derived from {@code mcpSecret} ({@link dev.orch.contract.McpRunToken}). Without
-   * {@code orchestrate} the executor only answers questions about runs (a CLI process while no orch is running): it
-   * neither re-attaches to agents nor follows their output. A launch's plan file must be inside general.plans_dir.
-   */
-  public record Settings(OrchConfig.General general, OrchConfig.Claude claude, OrchConfig.Executor executor,
-      Path promptOverrideDir, JsonObject mcpServers, String mcpSecret, Map<String, String> env, boolean orchestrate,
-      ChildEnvironment commandEnv) {
-    public Settings {
-      OrchConfig.required("general", general);
-      OrchConfig.required("claude", claude);
-      OrchConfig.required("executor", executor);
-      OrchConfig.required("prompts.override_dir", promptOverrideDir);
-      // Not config keys: the launcher's own, so a missing one is a bug there.
-      mcpServers = java.util.Objects.requireNonNull(mcpServers, "mcpServers").copy();
-      java.util.Objects.requireNonNull(mcpSecret, "mcpSecret");
-      env = Map.copyOf(env);
-      OrchConfig.required("executor.env", commandEnv);
-    }
-
-    /**
-     * {@code mcpServers}: orch's MCP endpoint for agents, when this process serves one and executor.build_tools is on;
-     * {@code agentEnv}: what the launcher adds to each agent's environment.
-     */
-    public static Settings from(OrchConfig config, JsonObject mcpServers, String mcpSecret, Map<String, String> agentEnv,
-        boolean orchestrate) {
-      return new Settings(config.general(), config.claude(), config.executor(), config.prompts().overrideDir(),
-          config.executor().buildTools() && mcpServers != null ? mcpServers : new JsonObject(), mcpSecret, agentEnv,
-          orchestrate, config.childEnvironment());
-    }
-
-    List<String> copyFiles() {
-      return executor.copyFiles();
-    }
-
-    String setupCommand() {
-      return executor.setupCommand();
-    }
-
-    String logDir() {
-      return general.logDir().toString();
-    }
-
-    Path plansRelative() {
-      return general.projectRoot().toAbsolutePath().normalize()
-          .relativize(general.plansDir().toAbsolutePath().normalize());
-    }
-  }
-
-  private final Settings settings;
+  private final ExecutorSettings settings;
   private Pool pool;
   private RunStore store;
   private RunSupervisor supervisor;
@@ -111,7 +50,7 @@ public final class ExecutorVerticle extends VerticleBase {
   private long pollTimer = -1;
   private long sweepTimer = -1;
 
-  public ExecutorVerticle(Settings settings) {
+  public ExecutorVerticle(ExecutorSettings settings) {
     this.settings = settings;
   }
 
@@ -129,14 +68,14 @@ public final class ExecutorVerticle extends VerticleBase {
     RunPrompts prompts = new RunPrompts(library, root, settings.mcpServers(), settings.mcpSecret());
     Context context = vertx.getOrCreateContext();
     AgentProcesses processes = new OsProcesses(launcher, task -> context.runOnContext(v -> task.run()));
-    Host host = new VertxHost();
+    Host host = new VertxHost(vertx, () -> undeploying);
     prbot = new PrbotClient(vertx);
     return Database.open(vertx, general.databasePath())
         .compose(opened -> {
           pool = opened;
           store = new RunStore(pool);
           supervisor = new RunSupervisor(store, processes, new WorktreeWorkspace(worktrees, prompts,
-              settings.copyFiles(), settings.setupCommand(), settings.commandEnv()), new BusEvents(), host,
+              settings.copyFiles(), settings.setupCommand(), settings.commandEnv()), new BusEvents(vertx.eventBus()), host,
               Clock.systemUTC(), Path.of(settings.logDir()), settings.orchestrate());
           janitor = new WorktreeJanitor(worktrees, store, processes, supervisor::liveTasks, host);
           return Database.migrate(pool, RunStore.OWNER, RunStore.MIGRATIONS);
@@ -220,40 +159,5 @@ public final class ExecutorVerticle extends VerticleBase {
       return janitor.cleanup(dryRun, keep);
     }).map(done -> new JsonObject().put("dry_run", done.dryRun()).put("removed", new JsonArray(done.removed()))
         .put("saved", new JsonArray(done.saved())).put("busy", new JsonArray(done.busy())));
-  }
-
-  /** The supervisor's runtime: Vert.x workers, timers, and writes retried until they land or orch undeploys. */
-  private final class VertxHost implements Host {
-    @Override
-    public <T> Future<T> blocking(Callable<T> work) {
-      return vertx.executeBlocking(work, false);
-    }
-
-    @Override
-    public void later(Duration delay, Runnable action) {
-      vertx.setTimer(delay.toMillis(), id -> action.run());
-    }
-
-    @Override
-    public <T> Future<T> untilWritten(String what, Supplier<Future<T>> write, BooleanSupplier givingUp) {
-      return UntilWritten.write(vertx, what, write, () -> undeploying || givingUp.getAsBoolean());
-    }
-  }
-
-  private final class BusEvents implements RunEvents {
-    @Override
-    public void started(RunView run) {
-      vertx.eventBus().publish(Addresses.Executor.EVT_STARTED, run.toJson());
-    }
-
-    @Override
-    public void output(AgentOutput output) {
-      vertx.eventBus().publish(Addresses.Executor.EVT_OUTPUT, output.toJson());
-    }
-
-    @Override
-    public void finished(RunView run) {
-      vertx.eventBus().publish(Addresses.Executor.EVT_FINISHED, run.toJson());
-    }
   }
 }

@@ -1,12 +1,9 @@
 package dev.orch.scheduler;
 
-import dev.orch.config.ConfigLoader;
-import dev.orch.config.OrchConfig;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.Scheduler.Action;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.ExecutorClient;
-import dev.orch.contract.LaunchRequest;
 import dev.orch.contract.ObserverClient;
 import dev.orch.contract.ParserClient;
 import dev.orch.contract.PrbotClient;
@@ -15,8 +12,6 @@ import dev.orch.contract.PullRequestView;
 import dev.orch.contract.RunAlert;
 import dev.orch.contract.RunView;
 import dev.orch.contract.StartRequest;
-import dev.orch.contract.StopRequest;
-import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskQuery;
 import dev.orch.contract.TaskRef;
 import dev.orch.contract.TaskTransition;
@@ -28,14 +23,9 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,34 +38,8 @@ public final class SchedulerVerticle extends VerticleBase {
   /** A safety net (a new day, a clock change): dispatch otherwise runs on events and on the next due retry. */
   private static final long TICK_MILLIS = 30_000;
 
-  /**
-   * This verticle's slice of the config. {@code orchestrate} makes this instance start agents and follow them (orch run,
-   * orch start); without it the scheduler only syncs and answers. {@code auto} starts every ready task (orch run).
-   */
-  public record Settings(Path databasePath, int maxParallelAgents, OrchConfig.Scheduler retries, boolean orchestrate,
-      boolean auto) {
-    public Settings {
-      OrchConfig.required("general.database_path", databasePath);
-      OrchConfig.positive("general.max_parallel_agents", maxParallelAgents);
-      OrchConfig.required("scheduler", retries);
-      OrchConfig.positive("scheduler.retry_base_delay", retries.retryBaseDelay().toMillis());
-      OrchConfig.positive("scheduler.retry_max_delay", retries.retryMaxDelay().toMillis());
-    }
-
-    public static Settings from(OrchConfig config, boolean orchestrate, boolean auto) {
-      return new Settings(config.general().databasePath(), config.general().maxParallelAgents(), config.scheduler(),
-          orchestrate, auto);
-    }
-
-    /** Only the task table: for commands that read and sync, and start nothing. */
-    public static Settings storeOnly(Path databasePath) {
-      OrchConfig defaults = ConfigLoader.defaults(databasePath.toAbsolutePath().getParent());
-      return new Settings(databasePath, 1, defaults.scheduler(), false, false);
-    }
-  }
-
   private final Clock clock;
-  private final Settings settings;
+  private final SchedulerSettings settings;
   private Pool pool;
   private TaskStore store;
   private TaskLifecycle lifecycle;
@@ -86,11 +50,11 @@ public final class SchedulerVerticle extends VerticleBase {
   private boolean dispatchPending;
   private volatile boolean stopping;
 
-  public SchedulerVerticle(Settings settings) {
+  public SchedulerVerticle(SchedulerSettings settings) {
     this(settings, Clock.systemDefaultZone());
   }
 
-  public SchedulerVerticle(Settings settings, Clock clock) {
+  public SchedulerVerticle(SchedulerSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
   }
@@ -102,10 +66,10 @@ public final class SchedulerVerticle extends VerticleBase {
         .compose(opened -> {
           pool = opened;
           store = new TaskStore(pool, clock);
-          lifecycle = new TaskLifecycle(clock, store, runs(new ExecutorClient(vertx)), pullRequests(new PrbotClient(vertx)),
-              limits(new ObserverClient(vertx)), listener(), new TaskLifecycle.Policy(settings.maxParallelAgents(),
-                  settings.auto(), new RetryPolicy(settings.retries().maxRetries(), settings.retries().retryBaseDelay(),
-                      settings.retries().retryMaxDelay())),
+          lifecycle = new TaskLifecycle(clock, store, new ExecutorRuns(new ExecutorClient(vertx)),
+              new PrbotPullRequests(new PrbotClient(vertx)), new ObserverLimits(new ObserverClient(vertx)), listener(),
+              new TaskLifecycle.Policy(settings.maxParallelAgents(), settings.auto(), new RetryPolicy(
+                  settings.retries().maxRetries(), settings.retries().retryBaseDelay(), settings.retries().retryMaxDelay())),
               wait -> stopping ? Future.failedFuture("the scheduler is stopping") : UntilWritten.Delay.of(vertx).after(wait));
           queries = new TaskQueries(store, lifecycle::pauseReason);
           return Database.migrate(pool, TaskStore.OWNER, TaskStore.MIGRATIONS);
@@ -216,46 +180,5 @@ public final class SchedulerVerticle extends VerticleBase {
         dispatchSoon();
       }
     };
-  }
-
-  private static TaskLifecycle.Runs runs(ExecutorClient executor) {
-    return new TaskLifecycle.Runs() {
-      @Override
-      public Future<RunView> launch(LaunchRequest request) {
-        return executor.launch(request);
-      }
-
-      @Override
-      public Future<RunView> stop(StopRequest request) {
-        return executor.stop(request);
-      }
-
-      @Override
-      public Future<List<RunView>> ofTask(TaskId taskId) {
-        return executor.runs(taskId, false);
-      }
-    };
-  }
-
-  private static TaskLifecycle.PullRequests pullRequests(PrbotClient prbot) {
-    return new TaskLifecycle.PullRequests() {
-      @Override
-      public Future<PullRequestView> open(TaskId taskId, long runId) {
-        return prbot.open(taskId, runId);
-      }
-
-      @Override
-      public Future<Optional<PullRequestView>> latestOf(TaskId taskId) {
-        return prbot.list(null).map(prs -> TaskLifecycle.newest(prs, taskId));
-      }
-    };
-  }
-
-  private static Supplier<Future<TaskLifecycle.Limits>> limits(ObserverClient observer) {
-    return () -> observer.budgets().map(budgets -> {
-      Map<String, String> tasks = new LinkedHashMap<>();
-      budgets.getJsonObject("tasks", new JsonObject()).forEach(e -> tasks.put(e.getKey(), String.valueOf(e.getValue())));
-      return new TaskLifecycle.Limits(tasks, budgets.getString("day"));
-    });
   }
 }

@@ -3,6 +3,7 @@ package dev.orch.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orch.config.ConfigLoader;
+import dev.orch.config.OrchConfig;
 import dev.orch.contract.Addresses;
 import dev.orch.testkit.MovableClock;
 import dev.orch.contract.ErrorCode;
@@ -10,6 +11,7 @@ import dev.orch.contract.BatchSummary;
 import dev.orch.contract.BatchView;
 import dev.orch.contract.SchedulerClient;
 import dev.orch.parser.ParserVerticle;
+import dev.orch.scheduler.SchedulerSettings;
 import dev.orch.scheduler.SchedulerVerticle;
 import dev.orch.testkit.PlanTree;
 import io.vertx.core.Future;
@@ -76,8 +78,9 @@ class BatchVerticleTest {
         """);
     var parser = new ParserVerticle.Settings(tree.root().toString(), tree.plans().toString(), false);
     // Three may be dispatched at once, so no started task waits behind another.
-    var scheduler = new SchedulerVerticle.Settings(tmp.resolve("state/orch.db"), 3,
-        ConfigLoader.defaults(tree.root()).scheduler().withMaxRetries(0), false, false);
+    var defaults = ConfigLoader.defaults(tree.root());
+    var scheduler = new SchedulerSettings(defaults.general().withDatabasePath(tmp.resolve("state/orch.db"))
+        .withMaxParallelAgents(3), defaults.scheduler().withMaxRetries(0), false, false);
     await(vertx.deployVerticle(new ParserVerticle(parser)));
     await(vertx.eventBus().<JsonObject>consumer(Addresses.Executor.CMD,
         m -> m.fail(ErrorCode.TERMINAL.code(), "the agent could not start")).completion());
@@ -89,7 +92,9 @@ class BatchVerticleTest {
   }
 
   private void deployBatches(Vertx vertx) throws Exception {
-    var settings = new BatchVerticle.Settings(schedule.toString(), tmp.resolve("state/orch.db").toString(), false, true);
+    var defaults = ConfigLoader.defaults(tree.root());
+    var settings = new BatchSettings(defaults.general().withDatabasePath(tmp.resolve("state/orch.db")),
+        new OrchConfig.Batch(schedule, false), true);
     batches = new BatchVerticle(settings, clock);
     batchDeployment = await(vertx.deployVerticle(batches));
   }

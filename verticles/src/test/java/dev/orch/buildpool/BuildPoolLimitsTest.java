@@ -89,8 +89,8 @@ class BuildPoolLimitsTest {
     return git.resolve("HEAD").orElseThrow();
   }
 
-  private BuildPoolVerticle.Settings limited(int maxJobSecs, long maxOutputBytes) {
-    return new BuildPoolVerticle.Settings(tmp.resolve("repo").toString(), tmp.resolve("state/orch.db").toString(),
+  private BuildPoolSettings limited(int maxJobSecs, long maxOutputBytes) {
+    return new BuildPoolSettings(tmp.resolve("repo").toString(), tmp.resolve("state/orch.db").toString(),
         tmp.resolve("state/build-jobs").toString(), true, 2, tmp.resolve("local").toString(), 60, 1, 2, 3, false,
         "127.0.0.1", 0, "127.0.0.1", true, dev.orch.process.ChildEnvironment.allowListOnly(), maxJobSecs, maxOutputBytes,
         1L << 30);

@@ -3,6 +3,7 @@ package dev.orch.buildpool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.orch.buildworker.BuildWorkerSettings;
 import dev.orch.buildworker.BuildWorkerVerticle;
 import dev.orch.buildworker.SlotPool;
 import dev.orch.contract.Addresses;
@@ -51,8 +52,8 @@ class BuildPoolVerticleTest {
     pool = new BuildPoolClient(vertx);
   }
 
-  private BuildPoolVerticle.Settings settings(boolean localFallback, boolean gitDaemon) {
-    return new BuildPoolVerticle.Settings(repo.root().toString(), tmp.resolve("state/orch.db").toString(),
+  private BuildPoolSettings settings(boolean localFallback, boolean gitDaemon) {
+    return new BuildPoolSettings(repo.root().toString(), tmp.resolve("state/orch.db").toString(),
         tmp.resolve("state/build-jobs").toString(), localFallback, 2, tmp.resolve("local").toString(), 60, 1, 2, 3,
         gitDaemon, "127.0.0.1", 0, "127.0.0.1", true);
   }
@@ -66,7 +67,7 @@ class BuildPoolVerticleTest {
   }
 
   private String deployWorker(Vertx vertx, String id, SlotPool slots) throws Exception {
-    var worker = new BuildWorkerVerticle.Settings(id, "127.0.0.1", tmp.resolve(id + "/cache").toString(),
+    var worker = new BuildWorkerSettings(id, "127.0.0.1", tmp.resolve(id + "/cache").toString(),
         tmp.resolve(id + "/jobs").toString(), false, "test");
     return deploy(vertx, new BuildWorkerVerticle(worker, slots));
   }
@@ -211,11 +212,11 @@ class BuildPoolVerticleTest {
     Vertx otherOrch = Vertx.vertx();
     try {
       Path otherState = tmp.resolve("other");
-      var otherSettings = new BuildPoolVerticle.Settings(repo.root().toString(), otherState.resolve("orch.db").toString(),
+      var otherSettings = new BuildPoolSettings(repo.root().toString(), otherState.resolve("orch.db").toString(),
           otherState.resolve("build-jobs").toString(), false, 2, otherState.resolve("local").toString(), 60, 30, 90, 3,
           true, "127.0.0.1", 0, "127.0.0.1", true);
       deploy(otherOrch, new BuildPoolVerticle(otherSettings));
-      var worker = new BuildWorkerVerticle.Settings("w1", "127.0.0.1", tmp.resolve("w1/cache").toString(),
+      var worker = new BuildWorkerSettings("w1", "127.0.0.1", tmp.resolve("w1/cache").toString(),
           tmp.resolve("w1/jobs-other").toString(), false, "other");
       deploy(otherOrch, new BuildWorkerVerticle(worker, shared));
       BuildPoolClient other = new BuildPoolClient(otherOrch);

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.orch.buildpool.BuildPoolSettings;
 import dev.orch.buildpool.BuildPoolVerticle;
+import dev.orch.buildworker.BuildWorkerSettings;
 import dev.orch.buildworker.BuildWorkerVerticle;
 import dev.orch.buildworker.SlotPool;
 import dev.orch.contract.Addresses;
@@ -85,7 +87,7 @@ class RogueMemberTest {
         m.reply(new JsonObject());
       }).completion());
     }
-    var pool = new BuildPoolVerticle.Settings(repo.root().toString(), tmp.resolve("state/orch.db").toString(),
+    var pool = new BuildPoolSettings(repo.root().toString(), tmp.resolve("state/orch.db").toString(),
         tmp.resolve("state/build-jobs").toString(), true, 2, tmp.resolve("local").toString(), 60, 1, 5, 10, true,
         "127.0.0.1", 0, "127.0.0.1", true);
     sync(orch.deployVerticle(new BuildPoolVerticle(pool)));
@@ -166,7 +168,7 @@ class RogueMemberTest {
     ClusterSettings agentCluster = new ClusterSettings("127.0.0.1", freePort(), true, name, SECRET,
         List.of("127.0.0.1:" + orchCluster.port()), 0, null, "", "", "", "");
     buses.add(0, sync(AgentBus.agent(agent, agentCluster, new VertxOptions(), "w1")));
-    var worker = new BuildWorkerVerticle.Settings("w1", "127.0.0.1", tmp.resolve("w1/cache").toString(),
+    var worker = new BuildWorkerSettings("w1", "127.0.0.1", tmp.resolve("w1/cache").toString(),
         tmp.resolve("w1/jobs").toString(), false, "test");
     sync(agent.deployVerticle(new BuildWorkerVerticle(worker, new SlotPool(2))));
     BuildPoolClient pool = new BuildPoolClient(orch);

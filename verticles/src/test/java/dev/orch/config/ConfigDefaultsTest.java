@@ -3,13 +3,13 @@ package dev.orch.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.orch.batch.BatchVerticle;
-import dev.orch.buildpool.BuildPoolVerticle;
-import dev.orch.executor.ExecutorVerticle;
+import dev.orch.batch.BatchSettings;
+import dev.orch.buildpool.BuildPoolSettings;
+import dev.orch.executor.ExecutorSettings;
 import dev.orch.notifier.NotifierVerticle;
 import dev.orch.parser.ParserVerticle;
 import dev.orch.prbot.PrbotVerticle;
-import dev.orch.scheduler.SchedulerVerticle;
+import dev.orch.scheduler.SchedulerSettings;
 import dev.orch.shell.ShellVerticle;
 import dev.orch.web.WebVerticle;
 import io.vertx.core.json.JsonObject;
@@ -54,8 +54,8 @@ class ConfigDefaultsTest {
     Map<String, Object> fields = new LinkedHashMap<>();
     flatten("", defaults, fields);
     Path home = Path.of(System.getProperty("user.home"));
-    for (ConfigKey key : ConfigSchema.keys()) {
-      if (key.kind() == ConfigKey.Kind.RETIRED || key.path().equals(ConfigSchema.PROJECT_ROOT)) {
+    for (ConfigKey<?> key : ConfigSchema.keys()) {
+      if (key.kind() == ConfigKey.Kind.RETIRED || key == ConfigSchema.PROJECT_ROOT) {
         continue;
       }
       String field = FIELD_OF.getOrDefault(key.path(), key.path().matches("review\\.\\w+\\.\\w+")
@@ -70,7 +70,7 @@ class ConfigDefaultsTest {
   void everyVerticleIsBuiltFromTheSchemasDefaultsAndAddsNoneOfItsOwn() {
     OrchConfig defaults = ConfigLoader.defaults(root);
 
-    var executor = ExecutorVerticle.Settings.from(defaults, null, "", Map.of(), true);
+    var executor = ExecutorSettings.from(defaults, null, "", Map.of(), true);
     assertThat(executor.general()).isSameAs(defaults.general());
     assertThat(executor.general().branchPrefix()).isEqualTo(schemaDefault("general.branch_prefix"));
     assertThat(executor.claude()).isSameAs(defaults.claude());
@@ -86,16 +86,17 @@ class ConfigDefaultsTest {
     assertThat(prbot.review().maxChangedLines()).isEqualTo(schemaDefault("review.max_changed_lines"));
     assertThat(prbot.github()).isSameAs(defaults.github());
 
-    var scheduler = SchedulerVerticle.Settings.from(defaults, true, true);
+    var scheduler = SchedulerSettings.from(defaults, true, true);
+    assertThat(scheduler.general()).isSameAs(defaults.general());
     assertThat(scheduler.retries()).isSameAs(defaults.scheduler());
     assertThat(scheduler.retries().retryBaseDelay())
         .isEqualTo(ConfigLoader.parseDuration((String) schemaDefault("scheduler.retry_base_delay")));
     assertThat(scheduler.retries().retryMaxDelay())
         .isEqualTo(ConfigLoader.parseDuration((String) schemaDefault("scheduler.retry_max_delay")));
-    assertThat(scheduler.maxParallelAgents()).isEqualTo(schemaDefault("general.max_parallel_agents"));
-    assertThat(SchedulerVerticle.Settings.storeOnly(root.resolve("orch.db")).retries()).isEqualTo(defaults.scheduler());
+    assertThat(scheduler.general().maxParallelAgents()).isEqualTo(schemaDefault("general.max_parallel_agents"));
+    assertThat(SchedulerSettings.storeOnly(root.resolve("orch.db")).retries()).isEqualTo(defaults.scheduler());
 
-    var pool = BuildPoolVerticle.Settings.from(defaults, true);
+    var pool = BuildPoolSettings.from(defaults, true);
     assertThat(pool.keepJobs()).isEqualTo(schemaDefault("build_pool.keep_jobs"));
     assertThat(pool.defaultTimeoutSecs()).isEqualTo(schemaDefault("build_pool.timeouts.job_default_secs"));
     assertThat(pool.heartbeatIntervalSecs()).isEqualTo(schemaDefault("build_pool.timeouts.heartbeat_interval_secs"));
@@ -104,7 +105,7 @@ class ConfigDefaultsTest {
     assertThat(pool.maxJobOutputBytes()).isEqualTo((long) (int) schemaDefault("build_pool.max_job_output_mib") << 20);
     assertThat(pool.keepJobsBytes()).isEqualTo((long) (int) schemaDefault("build_pool.keep_jobs_mib") << 20);
     assertThat(pool.localMaxJobs()).isEqualTo(schemaDefault("build_pool.local_fallback.max_jobs"));
-    var shortPool = new BuildPoolVerticle.Settings(root.toString(), "db", "logs", true, 1, "local", 1, 1, 2, 1, false,
+    var shortPool = new BuildPoolSettings(root.toString(), "db", "logs", true, 1, "local", 1, 1, 2, 1, false,
         "127.0.0.1", 0, "127.0.0.1", true);
     assertThat(List.of(shortPool.maxJobSecs(), shortPool.maxJobOutputBytes(), shortPool.keepJobsBytes()))
         .containsExactly(pool.maxJobSecs(), pool.maxJobOutputBytes(), pool.keepJobsBytes());
@@ -122,7 +123,9 @@ class ConfigDefaultsTest {
     assertThat(notifier.desktopEvents()).isEqualTo(schemaDefault("notifications.desktop_events"));
     assertThat(notifier.slackEvents()).isEqualTo(schemaDefault("notifications.slack_events"));
 
-    assertThat(BatchVerticle.Settings.from(defaults, true).stopAtDeadline()).isFalse();
+    var batch = BatchSettings.from(defaults, true);
+    assertThat(batch.batch()).isSameAs(defaults.batch());
+    assertThat(batch.batch().stopAtDeadline()).isFalse();
     assertThat(ParserVerticle.Settings.from(defaults, false).plansDir())
         .isEqualTo(defaults.general().plansDir().toString());
   }
@@ -130,12 +133,13 @@ class ConfigDefaultsTest {
   @Test
   void aSettingWithoutItsValueNamesTheKey() {
     OrchConfig defaults = ConfigLoader.defaults(root);
-    assertThatThrownBy(() -> new SchedulerVerticle.Settings(root.resolve("orch.db"), 0, defaults.scheduler(), true, true))
+    assertThatThrownBy(() -> new SchedulerSettings(defaults.general().withMaxParallelAgents(0), defaults.scheduler(),
+        true, true))
         .hasMessageContaining("general.max_parallel_agents");
-    assertThatThrownBy(() -> new ExecutorVerticle.Settings(defaults.general(), defaults.claude(), defaults.executor(), null,
+    assertThatThrownBy(() -> new ExecutorSettings(defaults.general(), defaults.claude(), defaults.executor(), null,
         new JsonObject(), "", Map.of(), true, defaults.childEnvironment()))
         .hasMessageContaining("prompts.override_dir");
-    assertThatThrownBy(() -> new BuildPoolVerticle.Settings(root.toString(), "db", "logs", true, 1, "local", 0, 1, 2, 1,
+    assertThatThrownBy(() -> new BuildPoolSettings(root.toString(), "db", "logs", true, 1, "local", 0, 1, 2, 1,
         false, "127.0.0.1", 0, "127.0.0.1", true))
         .hasMessageContaining("build_pool.timeouts.job_default_secs");
   }
@@ -145,7 +149,7 @@ class ConfigDefaultsTest {
   }
 
   /** The schema's default in the type its field holds. */
-  private Object typed(ConfigKey key, Path home) {
+  private Object typed(ConfigKey<?> key, Path home) {
     Object value = key.defaultValue();
     return switch (key.kind()) {
       case DURATION -> ConfigLoader.parseDuration((String) value);

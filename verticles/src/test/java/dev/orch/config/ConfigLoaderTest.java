@@ -59,6 +59,33 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void keysThatMustAgreeAreReportedAtTheKeyToChangeWithItsLine() throws IOException {
+    Files.writeString(repo.resolve(ConfigLoader.PROJECT_FILE), """
+        [forge]
+        kind = "github"
+
+        [build_pool.timeouts]
+        heartbeat_interval_secs = 60
+        heartbeat_timeout_secs = 60
+        job_default_secs = 900
+        job_max_secs = 600
+        """);
+    assertThatThrownBy(() -> load(repo, Map.of(), null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ConfigLoader.PROJECT_FILE + ":6: 'build_pool.timeouts.heartbeat_timeout_secs' (60) must be"
+            + " greater than heartbeat_interval_secs (60)")
+        .hasMessageContaining(ConfigLoader.PROJECT_FILE + ":7: 'build_pool.timeouts.job_default_secs' (900) must not"
+            + " exceed job_max_secs (600)");
+
+    Files.writeString(repo.resolve(ConfigLoader.PROJECT_FILE), "[forge]\nkind = \"github\"\n");
+    assertThatThrownBy(() -> load(repo, Map.of(), null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ConfigLoader.PROJECT_FILE + ":2: forge.kind is github, so 'github.owner' must be set")
+        .hasMessageContaining(":2: forge.kind is github, so 'github.repo' must be set")
+        .hasMessageContaining(":2: forge.kind is github but there is no token: set github.token, GH_TOKEN or GITHUB_TOKEN");
+  }
+
+  @Test
   void outsideAGitRepositoryWithoutProjectRootIsAnError() {
     assertThatThrownBy(() -> load(home, Map.of(), null))
         .isInstanceOf(ConfigException.class)

@@ -49,7 +49,7 @@ class SchedulerVerticleTest {
         .plan("cli/epic-01-c.md", PlanTree.task("C", "depends_on: [core/E02]"));
     scheduler = new SchedulerClient(vertx);
     var parser = new ParserVerticle.Settings(tree.root().toString(), tree.plans().toString(), false);
-    var settings = SchedulerVerticle.Settings.storeOnly(tmp.resolve("state/orch.db"));
+    var settings = SchedulerSettings.storeOnly(tmp.resolve("state/orch.db"));
     vertx.deployVerticle(new ParserVerticle(parser))
         .compose(id -> vertx.deployVerticle(new SchedulerVerticle(settings)))
         .onComplete(ctx.succeedingThenComplete());
@@ -150,7 +150,7 @@ class SchedulerVerticleTest {
     Vertx second = Vertx.vertx();
     try {
       var parser = new ParserVerticle.Settings(tree.root().toString(), tree.plans().toString(), false);
-      var settings = SchedulerVerticle.Settings.storeOnly(tmp.resolve("state/orch.db"));
+      var settings = SchedulerSettings.storeOnly(tmp.resolve("state/orch.db"));
       await(second.deployVerticle(new ParserVerticle(parser)));
       await(second.deployVerticle(new SchedulerVerticle(settings)));
       SyncReport report = await(new SchedulerClient(second).sync());

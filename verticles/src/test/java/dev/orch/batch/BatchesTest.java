@@ -1,0 +1,173 @@
+package dev.orch.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.cronutils.model.CronType;
+import com.cronutils.model.definition.CronDefinitionBuilder;
+import com.cronutils.model.time.ExecutionTime;
+import com.cronutils.parser.CronParser;
+import dev.orch.contract.BatchSummary;
+import dev.orch.contract.BatchView;
+import dev.orch.contract.Priority;
+import dev.orch.contract.PullRequestView;
+import dev.orch.contract.SpendSummary;
+import dev.orch.contract.StartRequest;
+import dev.orch.contract.StartResult;
+import dev.orch.contract.TaskRef;
+import dev.orch.contract.TaskStatus;
+import dev.orch.contract.TaskView;
+import dev.orch.testkit.MovableClock;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** The batches' state machine without Vert.x: in-memory tasks and store, time moved by a clock. */
+class BatchesTest {
+  private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+
+  private final MovableClock clock = MovableClock.at("2026-11-24T01:00:00Z");
+  private final Map<String, TaskView> tasks = new TreeMap<>();
+  private final Map<String, BatchStore.State> saved = new HashMap<>();
+  private final List<StartRequest> starts = new ArrayList<>();
+  private final List<TaskRef> stops = new ArrayList<>();
+  private final List<BatchView> started = new ArrayList<>();
+  private final List<BatchSummary> finished = new ArrayList<>();
+
+  @Test
+  void aNewBatchWaitsForItsNextSlotThenStartsItsModulesReadyTasksUpToMaxTasks() {
+    task("alpha/E01", TaskStatus.NOT_STARTED, true);
+    task("alpha/E02", TaskStatus.NOT_STARTED, true);
+    task("alpha/E03", TaskStatus.NOT_STARTED, true);
+    task("alpha/E04", TaskStatus.NOT_STARTED, false);
+    task("beta/E01", TaskStatus.NOT_STARTED, true);
+    Batches batches = batches(Map.of(), false, spec("nightly", "0 2 * * *", 2, "1h", "alpha"));
+
+    batches.wakeUp();
+    assertThat(started).isEmpty();
+    assertThat(saved.get("nightly").running()).isFalse();
+    assertThat(batches.untilNextWake()).isEqualTo(Duration.ofHours(1).toMillis());
+
+    clock.set("2026-11-24T02:00:00Z");
+    batches.wakeUp();
+    assertThat(started).extracting(BatchView::name).containsExactly("nightly");
+    assertThat(starts).extracting(StartRequest::ids).containsExactly(List.of("alpha/E01", "alpha/E02"));
+    assertThat(saved.get("nightly").tasks()).containsExactly("alpha/E01", "alpha/E02");
+    assertThat(batches.untilNextWake()).isEqualTo(Duration.ofHours(1).toMillis());
+  }
+
+  @Test
+  void slotsMissedWhileDownFireOnceAndTheDeadlineStopsTheRunningTasksThenSumsUp() {
+    task("alpha/E01", TaskStatus.NOT_STARTED, true);
+    task("alpha/E02", TaskStatus.NOT_STARTED, true);
+    long threeDaysAgo = Instant.parse("2026-11-21T01:00:00Z").toEpochMilli();
+    var before = new BatchStore.State("nightly", threeDaysAgo, false, 0, 0, List.of(), false, null);
+    Batches batches = batches(Map.of("nightly", before), true, spec("nightly", "0 2 * * *", 5, "1h", null));
+
+    batches.wakeUp();
+    batches.wakeUp();
+    assertThat(started).hasSize(1);
+    assertThat(starts).hasSize(1);
+
+    task("alpha/E01", TaskStatus.COMPLETE, true);
+    task("alpha/E02", TaskStatus.RUNNING, true);
+    clock.advance(Duration.ofMinutes(61));
+    batches.wakeUp();
+    assertThat(stops).extracting(TaskRef::id).extracting(Object::toString).containsExactly("alpha/E02");
+    assertThat(saved.get("nightly").stopping()).isTrue();
+    assertThat(finished).isEmpty();
+
+    task("alpha/E02", TaskStatus.FAILED, true);
+    batches.progress();
+    assertThat(finished).singleElement().satisfies(summary -> {
+      assertThat(summary.done()).isEqualTo(1);
+      assertThat(summary.failed()).isEqualTo(1);
+      assertThat(summary.reason()).isEqualTo("stopped at its deadline or by a person");
+    });
+    assertThat(saved.get("nightly").running()).isFalse();
+  }
+
+  @Test
+  void aPersonsRunNeedsAnOrchestratingInstanceAndAKnownBatch() {
+    Batches listing = new Batches(clock, this::save, neighbours(), events(), "schedule.toml",
+        new ScheduleFile.Result(List.of(spec("nightly", "0 2 * * *", 1, "1h", null)), List.of()), Map.of(), false, false);
+    assertThatThrownBy(() -> listing.runNow("weekly"))
+        .hasMessageContaining("no batch 'weekly' in schedule.toml (batches: nightly)");
+    assertThat(listing.runNow("nightly").failed()).isTrue();
+    assertThat(listing.list().getJsonArray("batches")).hasSize(1);
+  }
+
+  private Batches batches(Map<String, BatchStore.State> before, boolean stopAtDeadline, BatchSpec... specs) {
+    saved.putAll(before);
+    return new Batches(clock, this::save, neighbours(), events(), "schedule.toml",
+        new ScheduleFile.Result(List.of(specs), List.of()), before, stopAtDeadline, true);
+  }
+
+  private Future<Void> save(BatchStore.State state) {
+    saved.put(state.name(), state);
+    return Future.succeededFuture();
+  }
+
+  private static BatchSpec spec(String name, String cron, int maxTasks, String maxDuration, String module) {
+    return new BatchSpec(name, cron, ExecutionTime.forCron(CRON.parse(cron)), maxTasks, ScheduleFile.duration(maxDuration),
+        true, module);
+  }
+
+  private void task(String id, TaskStatus status, boolean ready) {
+    String module = id.substring(0, id.indexOf('/'));
+    tasks.put(id, new TaskView(id, module, "E", Integer.parseInt(id.substring(id.indexOf('/') + 2)), "title of " + id,
+        status, Priority.MEDIUM, List.of(), ready, null, "docs/plans/" + id + ".md", false, 0, 1, 0, 0, 0, null));
+  }
+
+  private Batches.Neighbours neighbours() {
+    return new Batches.Neighbours() {
+      @Override
+      public Future<List<TaskView>> tasks() {
+        return Future.succeededFuture(List.copyOf(tasks.values()));
+      }
+
+      @Override
+      public Future<StartResult> start(StartRequest request) {
+        starts.add(request);
+        request.ids().forEach(id -> task(id, TaskStatus.QUEUED, true));
+        return Future.succeededFuture(new StartResult(request.ids(), List.of()));
+      }
+
+      @Override
+      public Future<TaskView> stop(TaskRef task) {
+        stops.add(task);
+        return Future.succeededFuture(tasks.get(task.id().toString()));
+      }
+
+      @Override
+      public Future<List<PullRequestView>> flagged() {
+        return Future.succeededFuture(List.of());
+      }
+
+      @Override
+      public Future<SpendSummary> spend() {
+        return Future.failedFuture("no executor");
+      }
+    };
+  }
+
+  private Batches.Events events() {
+    return new Batches.Events() {
+      @Override
+      public void started(BatchView batch) {
+        started.add(batch);
+      }
+
+      @Override
+      public void finished(BatchSummary summary) {
+        finished.add(summary);
+      }
+    };
+  }
+}
