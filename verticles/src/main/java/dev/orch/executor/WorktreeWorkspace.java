@@ -6,13 +6,26 @@ import dev.orch.contract.RunView;
 import dev.orch.contract.TaskId;
 import dev.orch.process.ChildEnvironment;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /** A run's workspace as a git worktree ({@link Worktrees}) with the project's files copied in and its setup run. */
 final class WorktreeWorkspace implements RunWorkspace {
+  /** Threads for what a launch does beside {@code git worktree add}; idle ones end after a minute. */
+  private static final ExecutorService BESIDE_GIT = Executors.newCachedThreadPool(work -> {
+    Thread thread = new Thread(work, "orch-launch-beside-git");
+    thread.setDaemon(true);
+    return thread;
+  });
+
   private final Worktrees worktrees;
   private final RunPrompts prompts;
   private final List<String> copyFiles;
@@ -41,14 +54,53 @@ final class WorktreeWorkspace implements RunWorkspace {
   @Override
   public AgentLauncher.Launch fresh(TaskId task, LaunchRequest request, RunView starting, RunFiles files)
       throws IOException {
-    Path worktree = worktrees.create(task, "before-run-" + starting.runId());
+    // The MCP config and git's identity need only the worktree's path, not its files: they are made while git makes
+    // the worktree, which is most of a launch's time.
+    Path path = worktrees.pathOf(task);
+    CompletableFuture<Boolean> beside = CompletableFuture.supplyAsync(() -> {
+      try {
+        prompts.writeMcpConfig(files.mcpConfig(), path, request.taskId());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return worktrees.hasGitIdentity(path);
+    }, BESIDE_GIT);
+    Path worktree;
+    try {
+      worktree = worktrees.create(task, "before-run-" + starting.runId());
+    } finally {
+      settled(beside);
+    }
+    boolean hasGitIdentity = joined(beside);
     worktrees.copyFiles(worktree, copyFiles);
     worktrees.runSetup(worktree, setupCommand, files.setupLog(), commandEnv);
     Files.writeString(files.prompt(), prompts.taskPrompt(task, request, worktree, starting.branch()),
         StandardCharsets.UTF_8);
-    prompts.writeMcpConfig(files.mcpConfig(), worktree, request.taskId());
     return new AgentLauncher.Launch(worktree, files.prompt(), files.log(), files.stderr(), files.mcpConfig(),
-        starting.sessionId(), false, worktrees.hasGitIdentity(worktree));
+        starting.sessionId(), false, hasGitIdentity);
+  }
+
+  /** Waits for the side work however it ended, so nothing of a failed launch is still being written afterwards. */
+  private static void settled(CompletableFuture<?> work) {
+    try {
+      work.handle((v, e) -> null).join();
+    } catch (CancellationException e) {
+      // Nothing left running.
+    }
+  }
+
+  private static boolean joined(CompletableFuture<Boolean> work) throws IOException {
+    try {
+      return work.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof UncheckedIOException io) {
+        throw io.getCause();
+      }
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw e;
+    }
   }
 
   @Override

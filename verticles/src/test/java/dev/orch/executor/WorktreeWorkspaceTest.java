@@ -1,0 +1,87 @@
+package dev.orch.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.orch.contract.LaunchRequest;
+import dev.orch.contract.RunView;
+import dev.orch.contract.TaskId;
+import dev.orch.git.GitCli;
+import dev.orch.git.GitWorkspace;
+import dev.orch.process.ChildEnvironment;
+import dev.orch.testkit.TestRepo;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A fresh launch's workspace with real git: the MCP config and git's identity are made while git makes the worktree,
+ * and a launch that fails leaves nothing of that side work still running.
+ */
+class WorktreeWorkspaceTest {
+  @TempDir
+  Path tmp;
+  Path repo;
+  GitCli git;
+  WorktreeWorkspace workspace;
+  final TaskId task = TaskId.parseFull("app/E01");
+
+  @BeforeEach
+  void repository() throws Exception {
+    repo = tmp.resolve("repo");
+    git = TestRepo.init(repo);
+    Files.createDirectories(repo.resolve("docs/plans/app"));
+    Files.writeString(repo.resolve("docs/plans/app/epic-01-hello.md"), "# Hello\n\nSay hello.\n");
+    git.run("add", "-A");
+    git.run("commit", "-q", "-m", "plan");
+    Worktrees worktrees = new Worktrees(new GitWorkspace(git), repo.resolve(".orch/worktrees"),
+        repo.resolve(".orch/bundles"), "", "orch/");
+    JsonObject servers = new JsonObject().put("orch", new JsonObject().put("type", "http")
+        .put("url", "http://127.0.0.1:1/mcp?task=${task_id}").put("cwd", "${worktree}"));
+    workspace = new WorktreeWorkspace(worktrees, new RunPrompts(new PromptLibrary(repo, tmp.resolve("no-overrides")), repo,
+        servers, "secret"), List.of(), "", ChildEnvironment.allowListOnly());
+  }
+
+  private RunView starting() {
+    return RunView.starting(7, task, 1, "session-1", 0, workspace.branchOf(task), workspace.pathOf(task).toString(),
+        "", 0, "Hello", "docs/plans/app/epic-01-hello.md", false);
+  }
+
+  private LaunchRequest request() {
+    return new LaunchRequest(task, 1, "Hello", "docs/plans/app/epic-01-hello.md", List.of(), false);
+  }
+
+  @Test
+  void aFreshLaunchHasItsWorktreePromptAndOwnerOnlyMcpConfig() throws Exception {
+    RunFiles files = RunFiles.of(tmp.resolve("logs"), task, 7);
+    files.createDirectories();
+
+    AgentLauncher.Launch launch = workspace.fresh(task, request(), starting(), files);
+
+    assertThat(launch.worktree()).isEqualTo(workspace.pathOf(task)).isDirectory();
+    assertThat(launch.worktree().resolve("docs/plans/app/epic-01-hello.md")).exists();
+    assertThat(Files.readString(launch.promptFile())).contains("Say hello.");
+    JsonObject mcp = new JsonObject(Files.readString(launch.mcpConfig()));
+    assertThat(mcp.getJsonObject("mcpServers").getJsonObject("orch").getString("cwd"))
+        .isEqualTo(launch.worktree().toString());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(launch.mcpConfig()))).isEqualTo("rw-------");
+    assertThat(launch.hasGitIdentity()).isTrue();
+  }
+
+  @Test
+  void aWorktreeThatCannotBeMadeFailsTheLaunchWithItsReasonAfterTheSideWorkEnded() throws Exception {
+    RunFiles files = RunFiles.of(tmp.resolve("logs"), task, 7);
+    files.createDirectories();
+    Files.createDirectories(repo.resolve(".orch"));
+    Files.writeString(repo.resolve(".orch/worktrees"), "a file where the worktrees' folder goes\n");
+
+    assertThatThrownBy(() -> workspace.fresh(task, request(), starting(), files))
+        .hasMessageContaining("cannot create").hasMessageContaining(".orch/worktrees");
+    assertThat(files.mcpConfig()).as("written beside git, and finished before the failure was reported").exists();
+  }
+}
