@@ -71,9 +71,31 @@ class CrashAndFaultSimulationTest {
     }
   }
 
+  /**
+   * The process's CPU time so far: the machine running this is often shared, so the wall time alone says little about
+   * what the run costs.
+   */
+  private static long cpuMillis() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime() / 1_000_000;
+  }
+
   @Test
   void aKillAfterEveryPersistedStepAndSeededFaultsBreakNoInvariant(Vertx vertx) throws Exception {
+    // orch's INFO lines (tens of thousands over the run) cost more than some steps; warnings and errors still show.
+    ch.qos.logback.classic.Logger orch = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.orch");
+    ch.qos.logback.classic.Level level = orch.getLevel();
+    orch.setLevel(ch.qos.logback.classic.Level.WARN);
+    try {
+      runAll(vertx);
+    } finally {
+      orch.setLevel(level);
+    }
+  }
+
+  private void runAll(Vertx vertx) throws Exception {
     long started = System.nanoTime();
+    long cpuAtStart = cpuMillis();
     Simulation.Outcome baseline = run(vertx, new Simulation.Schedule(SEED, 0, false));
     assertThat(baseline.violations()).as(baseline.schedule().toString()).isEmpty();
     assertThat(baseline.walked()).as("the plan walks a conflict, red checks fixed in a round and a flagged PR")
@@ -108,7 +130,8 @@ class CrashAndFaultSimulationTest {
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     System.out.printf("crash-and-fault simulation: %d schedules (%d crash points, %d fault schedules with and without"
-        + " a kill) in %d ms%n", schedules.size() + 1, steps, 2 * FAULT_SCHEDULES, millis);
+        + " a kill) in %d ms, %d ms of CPU%n", schedules.size() + 1, steps, 2 * FAULT_SCHEDULES, millis,
+        cpuMillis() - cpuAtStart);
     assertThat(broken).as("invariants broken (replay one with -Dorch.sim.seed=...)").isEmpty();
   }
 
