@@ -86,65 +86,10 @@ final class Simulation {
 
   private Simulation(Vertx vertx, Path dir, Schedule schedule) {
     this.vertx = vertx;
-    this.context = inlineContext(vertx);
+    this.context = vertx.getOrCreateContext();
     this.dir = dir;
     this.schedule = schedule;
     this.random = new Random(schedule.seed());
-  }
-
-  /**
-   * An event-loop context whose blocking work (the JDBC pool's statements, the store's opening) runs on its own event
-   * loop, as a later task of that thread, not on a worker thread: the simulation takes one step at a time anyway, and
-   * handing each of a schedule's hundreds of statements to a worker and its result back (two thread wake-ups) cost
-   * more CPU than the statement. It also keeps a schedule on one thread, so nothing in it races.
-   */
-  static Context inlineContext(Vertx vertx) {
-    io.vertx.core.internal.VertxInternal internal = (io.vertx.core.internal.VertxInternal) vertx;
-    io.netty.channel.EventLoop loop = internal.nettyEventLoopGroup().next();
-    return internal.contextBuilder().withThreadingModel(io.vertx.core.ThreadingModel.EVENT_LOOP).withEventLoop(loop)
-        .withWorkerPool(new io.vertx.core.internal.WorkerPool(new OnTheLoop(loop), null)).build();
-  }
-
-  /**
-   * The event loop as the context's worker pool. Never inline in the caller: Vert.x's ordered task queue hands the
-   * executor its runner before it queues the task.
-   */
-  private static final class OnTheLoop extends java.util.concurrent.AbstractExecutorService {
-    private final io.netty.channel.EventLoop loop;
-
-    OnTheLoop(io.netty.channel.EventLoop loop) {
-      this.loop = loop;
-    }
-
-    @Override
-    public void execute(Runnable command) {
-      loop.execute(command);
-    }
-
-    /** The event loop is Vert.x's: closing a context's pool must not stop it. */
-    @Override
-    public void shutdown() {
-    }
-
-    @Override
-    public List<Runnable> shutdownNow() {
-      return List.of();
-    }
-
-    @Override
-    public boolean isShutdown() {
-      return false;
-    }
-
-    @Override
-    public boolean isTerminated() {
-      return false;
-    }
-
-    @Override
-    public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit) {
-      return false;
-    }
   }
 
   /** Runs one schedule to its end and reports it; the caller's thread waits. */
@@ -241,7 +186,9 @@ final class Simulation {
         startFailed = false;
         time.clock.advance(Duration.ofSeconds(10));
       }
-      dead.bury().onComplete(v -> startLife(0));
+      // Back on the schedule's context: the closed pool answers elsewhere, and the next life's store must be opened
+      // from here to run its statements on this event loop.
+      dead.bury().onComplete(v -> context.runOnContext(x -> startLife(0)));
       return;
     }
     if (!life.quiet.quiet()) {
