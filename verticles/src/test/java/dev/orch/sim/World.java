@@ -131,6 +131,12 @@ final class World implements AutoCloseable, SupervisedRuns.Agents {
     this.random = random;
     this.agentsToKill = agentsToKill;
     this.git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").setBare(true).call().getRepository();
+    // An empty packed-refs file and pack folder, as git gc would leave them: without them JGit looks for both on
+    // nearly every ref and object read, and each miss costs it an exception and a regular expression.
+    Files.createDirectories(dir.resolve("objects").resolve("pack"));
+    if (!Files.exists(dir.resolve("packed-refs"))) {
+      Files.writeString(dir.resolve("packed-refs"), "# pack-refs with: peeled fully-peeled sorted \n");
+    }
     ObjectId first = commit(null, Map.of("README.md", "the project\n", SHARED, "shared by two tasks\nsetting = none\n"
         + "the end\n"), "initial commit");
     setRef(MAIN, first);
