@@ -108,7 +108,7 @@ class CrashAndFaultSimulationTest {
     ch.qos.logback.classic.Logger orch = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.orch");
     ch.qos.logback.classic.Level level = orch.getLevel();
     orch.setLevel(ch.qos.logback.classic.Level.WARN);
-    try {
+    try (AutoCloseable hermetic = World.withoutMachineConfig()) {
       runAll(vertx);
     } finally {
       orch.setLevel(level);
@@ -167,7 +167,7 @@ class CrashAndFaultSimulationTest {
     String[] parts = replay.split(":");
     Vertx vertx = OnTheLoop.vertx();
     Simulation.Outcome outcome;
-    try {
+    try (AutoCloseable hermetic = World.withoutMachineConfig()) {
       outcome = run(vertx, new Simulation.Schedule(Long.parseLong(parts[0]), Integer.parseInt(parts[1]),
           Boolean.parseBoolean(parts[2])));
     } finally {

@@ -406,4 +406,40 @@ final class World implements AutoCloseable, SupervisedRuns.Agents {
   public void close() {
     git.close();
   }
+
+  /**
+   * Until closed, JGit reads no git configuration of the machine or the user: every schedule's repository behaves the
+   * same wherever it runs, and JGit stops checking on nearly every ref and object access whether those files (most of
+   * them missing) changed, each missing one costing it a thrown exception.
+   */
+  static AutoCloseable withoutMachineConfig() {
+    org.eclipse.jgit.util.SystemReader previous = org.eclipse.jgit.util.SystemReader.getInstance();
+    org.eclipse.jgit.util.SystemReader.setInstance(new org.eclipse.jgit.util.SystemReader.Delegate(previous) {
+      private final org.eclipse.jgit.lib.StoredConfig none = new org.eclipse.jgit.lib.StoredConfig() {
+        @Override
+        public void load() {
+        }
+
+        @Override
+        public void save() {
+        }
+      };
+
+      @Override
+      public org.eclipse.jgit.lib.StoredConfig getUserConfig() {
+        return none;
+      }
+
+      @Override
+      public org.eclipse.jgit.lib.StoredConfig getSystemConfig() {
+        return none;
+      }
+
+      @Override
+      public org.eclipse.jgit.lib.StoredConfig getJGitConfig() {
+        return none;
+      }
+    });
+    return () -> org.eclipse.jgit.util.SystemReader.setInstance(previous);
+  }
 }
