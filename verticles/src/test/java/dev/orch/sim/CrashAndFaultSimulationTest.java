@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The crash-and-fault simulation: a kill -9 after every persisted step of a whole plan, and seeded fault schedules,
- * each checked against the invariants. A failure names its schedule; {@code -Dorch.sim.seed=N} replays one seed.
+ * each checked against the invariants. A failure names its schedule and how to replay it alone
+ * ({@code -Dorch.sim.replay=SEED:KILL_AFTER:FAULTS}); {@code -Dorch.sim.seed=N} runs the whole set from another seed.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class CrashAndFaultSimulationTest {
@@ -147,7 +148,10 @@ class CrashAndFaultSimulationTest {
       }
       for (Future<Simulation.Outcome> future : outcomes) {
         Simulation.Outcome outcome = future.get();
-        outcome.violations().forEach(v -> broken.add(outcome.schedule() + " " + outcome.faults() + ": " + v));
+        Simulation.Schedule s = outcome.schedule();
+        String replay = "-Dtest=CrashAndFaultSimulationTest#replayOneSchedule -Dorch.sim.replay=" + s.seed() + ":"
+            + s.killAfter() + ":" + s.faults();
+        outcome.violations().forEach(v -> broken.add(s + " " + outcome.faults() + ": " + v + " (replay: " + replay + ")"));
       }
     } finally {
       parallel.shutdownNow();
@@ -156,7 +160,7 @@ class CrashAndFaultSimulationTest {
     System.out.printf("crash-and-fault simulation: %d schedules (%d crash points, %d fault schedules with and without"
         + " a kill) in %d ms, %d ms of CPU (%d ms of it compiling)%n", schedules.size() + 1, steps, 2 * FAULT_SCHEDULES,
         millis, cpuMillis() - cpuAtStart, compilingMillis() - compilingAtStart);
-    assertThat(broken).as("invariants broken (replay one with -Dorch.sim.seed=...)").isEmpty();
+    assertThat(broken).as("invariants broken (each names how to replay its schedule)").isEmpty();
   }
 
   /** Replays one schedule: -Dorch.sim.replay=SEED:KILL_AFTER:FAULTS (for example 20261143:50:true). */
