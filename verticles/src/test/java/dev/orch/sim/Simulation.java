@@ -186,7 +186,9 @@ final class Simulation {
         startFailed = false;
         time.clock.advance(Duration.ofSeconds(10));
       }
-      dead.bury().onComplete(v -> startLife(0));
+      // Back on the schedule's context: the closed pool answers elsewhere, and the next life's store must be opened
+      // from here to run its statements on this event loop.
+      dead.bury().onComplete(v -> context.runOnContext(x -> startLife(0)));
       return;
     }
     if (!life.quiet.quiet()) {
@@ -206,6 +208,11 @@ final class Simulation {
     }
     if (time.now() - lastDoneCheck >= Duration.ofMinutes(5).toMillis() || time.idle()) {
       lastDoneCheck = time.now();
+      if (world.liveAgents() > 0 && !time.idle() && time.now() <= GIVE_UP_AFTER.toMillis() + start()) {
+        // Not settled while an agent lives (see settled): reading both tables would not change the next step.
+        fireNextTimer();
+        return;
+      }
       endState().onComplete(listed -> {
         if (listed.succeeded() && settled(listed.result()) || time.now() > GIVE_UP_AFTER.toMillis() + start()) {
           finish(listed.succeeded() ? listed.result() : EndState.NONE);

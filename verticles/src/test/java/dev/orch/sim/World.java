@@ -133,6 +133,12 @@ final class World implements AutoCloseable, SupervisedRuns.Agents {
     this.random = random;
     this.agentsToKill = agentsToKill;
     this.git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").setBare(true).call().getRepository();
+    // An empty packed-refs file and pack folder, as git gc would leave them: without them JGit looks for both on
+    // nearly every ref and object read, and each miss costs it an exception and a regular expression.
+    Files.createDirectories(dir.resolve("objects").resolve("pack"));
+    if (!Files.exists(dir.resolve("packed-refs"))) {
+      Files.writeString(dir.resolve("packed-refs"), "# pack-refs with: peeled fully-peeled sorted \n");
+    }
     ObjectId first = commit(null, Map.of("README.md", "the project\n", SHARED, "shared by two tasks\nsetting = none\n"
         + "the end\n"), "initial commit");
     setRef(MAIN, first);
@@ -401,5 +407,41 @@ final class World implements AutoCloseable, SupervisedRuns.Agents {
   @Override
   public void close() {
     git.close();
+  }
+
+  /**
+   * Until closed, JGit reads no git configuration of the machine or the user: every schedule's repository behaves the
+   * same wherever it runs, and JGit stops checking on nearly every ref and object access whether those files (most of
+   * them missing) changed, each missing one costing it a thrown exception.
+   */
+  static AutoCloseable withoutMachineConfig() {
+    org.eclipse.jgit.util.SystemReader previous = org.eclipse.jgit.util.SystemReader.getInstance();
+    org.eclipse.jgit.util.SystemReader.setInstance(new org.eclipse.jgit.util.SystemReader.Delegate(previous) {
+      private final org.eclipse.jgit.lib.StoredConfig none = new org.eclipse.jgit.lib.StoredConfig() {
+        @Override
+        public void load() {
+        }
+
+        @Override
+        public void save() {
+        }
+      };
+
+      @Override
+      public org.eclipse.jgit.lib.StoredConfig getUserConfig() {
+        return none;
+      }
+
+      @Override
+      public org.eclipse.jgit.lib.StoredConfig getSystemConfig() {
+        return none;
+      }
+
+      @Override
+      public org.eclipse.jgit.lib.StoredConfig getJGitConfig() {
+        return none;
+      }
+    });
+    return () -> org.eclipse.jgit.util.SystemReader.setInstance(previous);
   }
 }
