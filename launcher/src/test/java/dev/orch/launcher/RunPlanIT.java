@@ -37,7 +37,7 @@ class RunPlanIT {
         .on("docs/plans/tools/epic-01-lint.md", ScriptBook.writeAndCommit("tools/lint.sh", "true\n", "tools lint", "done"))
         .on("docs/plans/tools/epic-02-late.md", ScriptBook.writeAndCommit("tools/late.txt", "late\n", "tools late", "done"));
     try (OrchHarness orch = new OrchHarness(tmp, book, Map.of("general.max_parallel_agents", "2",
-        "scheduler.retry_base_delay", "\"1s\""))) {
+        "scheduler.retry_base_delay", "\"1s\"", "claude.max_tokens", "1234"))) {
       orch.tree.plan("core/epic-01-base.md", PlanTree.task("Base", "priority: high"))
           .plan("core/epic-02-more.md", PlanTree.task("More"))
           .plan("tools/epic-01-lint.md", PlanTree.task("Lint"))
@@ -51,6 +51,8 @@ class RunPlanIT {
 
       List<String> merges = List.of(orch.git("log", "--format=%s", "--reverse", "main").split("\n"));
       assertThat(merges).hasSize(6);
+      assertThat(orch.model.requests()).as("claude.max_tokens reached the model through the CLI")
+          .anySatisfy(request -> assertThat(request.getInteger("max_tokens")).isEqualTo(1234));
       OrchProcess.Result remoteStart = orch.orch("start", "core/E01");
       assertThat(remoteStart.out()).as("asked over the API").contains("not starting core/E01: it is complete");
       assertThat(merges.indexOf("More (core/E02)")).isGreaterThan(merges.indexOf("Base (core/E01)"));

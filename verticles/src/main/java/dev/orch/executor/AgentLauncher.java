@@ -14,10 +14,16 @@ import java.util.Map;
  * stderr beside it. The flags follow the Claude Code CLI; the command and its extra arguments are configurable.
  */
 final class AgentLauncher {
-  /** What to run: the binary (split on spaces, so "npx claude" works), model, limits and permissions. */
-  record Settings(String command, List<String> extraArgs, String model, int maxTurns, String permissionMode,
-      List<String> allowedTools) {
+  /**
+   * What to run: the binary (split on spaces, so "npx claude" works), model, limits and permissions. {@code maxTokens}
+   * is {@code claude.max_tokens}: the CLI takes its output-token limit from {@link #MAX_OUTPUT_TOKENS} only (it lowers
+   * a value above what the model allows).
+   */
+  record Settings(String command, List<String> extraArgs, String model, int maxTokens, int maxTurns,
+      String permissionMode, List<String> allowedTools) {
   }
+
+  static final String MAX_OUTPUT_TOKENS = "CLAUDE_CODE_MAX_OUTPUT_TOKENS";
 
   /** One launch: where, with which files, and whether it continues an earlier session. */
   record Launch(Path worktree, Path promptFile, Path logFile, Path stderrFile, Path mcpConfig, String sessionId,
@@ -63,6 +69,7 @@ final class AgentLauncher {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(launch.logFile().toFile()))
         .redirectError(ProcessBuilder.Redirect.appendTo(launch.stderrFile().toFile()));
     childEnv.applyTo(builder).environment().putAll(extraEnv);
+    builder.environment().put(MAX_OUTPUT_TOKENS, Integer.toString(settings.maxTokens()));
     if (!launch.hasGitIdentity()) {
       // Agents commit their work; on a machine where git knows nobody, commits would fail and the work would be lost.
       builder.environment().putIfAbsent("GIT_AUTHOR_NAME", "orch agent");

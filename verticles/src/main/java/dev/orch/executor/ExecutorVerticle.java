@@ -62,7 +62,7 @@ public final class ExecutorVerticle extends VerticleBase {
         general.stateDir().resolve("bundles"), general.mainBranch(), general.branchPrefix());
     var claude = settings.claude();
     AgentLauncher launcher = new AgentLauncher(new AgentLauncher.Settings(claude.command(), claude.args(),
-        claude.model(), claude.maxTurns(), claude.permissionMode(), claude.allowedTools()), settings.commandEnv(),
+        claude.model(), claude.maxTokens(), claude.maxTurns(), claude.permissionMode(), claude.allowedTools()), settings.commandEnv(),
         settings.env());
     PromptLibrary library = new PromptLibrary(root, settings.promptOverrideDir());
     RunPrompts prompts = new RunPrompts(library, root, settings.mcpServers(), settings.mcpSecret());

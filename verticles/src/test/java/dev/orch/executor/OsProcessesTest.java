@@ -19,7 +19,7 @@ class OsProcessesTest {
   Path tmp;
 
   private final OsProcesses processes = new OsProcesses(new AgentLauncher(new AgentLauncher.Settings("claude", List.of(),
-      "m", 1, "default", List.of()), ChildEnvironment.allowListOnly(), Map.of()), Runnable::run);
+      "m", 16000, 1, "default", List.of()), ChildEnvironment.allowListOnly(), Map.of()), Runnable::run);
 
   @Test
   void aPidIsTheSameProcessOnlyWithItsStartTime() throws Exception {

@@ -30,7 +30,7 @@ class WorktreeJanitorTest {
   Path tmp;
   Worktrees worktrees;
   final Fakes.Records store = new Fakes.Records();
-  final OsProcesses processes = new OsProcesses(new AgentLauncher(new AgentLauncher.Settings("claude", List.of(), "m", 1,
+  final OsProcesses processes = new OsProcesses(new AgentLauncher(new AgentLauncher.Settings("claude", List.of(), "m", 16000, 1,
       "default", List.of()), ChildEnvironment.allowListOnly(), Map.of()), Runnable::run);
   final TaskId task = TaskId.parseFull("app/E01");
 

@@ -1,0 +1,36 @@
+package dev.orch.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orch.process.ChildEnvironment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a real agent process is started with. */
+class AgentLauncherTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void claudeMaxTokensReachesTheAgentAsTheCliOutputTokenLimitOverAnInheritedOne() throws Exception {
+    Path agent = tmp.resolve("agent.sh");
+    Files.writeString(agent, "#!/bin/sh\nenv > \"$(dirname \"$0\")/env.txt\"\n");
+    Files.setPosixFilePermissions(agent, PosixFilePermissions.fromString("rwx------"));
+    Path worktree = Files.createDirectories(tmp.resolve("worktree"));
+    Path prompt = Files.writeString(tmp.resolve("prompt.md"), "hello\n");
+    AgentLauncher launcher = new AgentLauncher(new AgentLauncher.Settings(agent.toString(), List.of(), "m", 1234, 1,
+        "default", List.of()), ChildEnvironment.allowListOnly(), Map.of(AgentLauncher.MAX_OUTPUT_TOKENS, "99"));
+
+    Process process = launcher.start(new AgentLauncher.Launch(worktree, prompt, tmp.resolve("run.jsonl"),
+        tmp.resolve("run.stderr"), tmp.resolve("mcp.json"), "session", false, true));
+
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(Files.readAllLines(tmp.resolve("env.txt"))).contains("CLAUDE_CODE_MAX_OUTPUT_TOKENS=1234");
+  }
+}
