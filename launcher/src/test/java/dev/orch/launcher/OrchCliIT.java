@@ -175,6 +175,24 @@ class OrchCliIT {
     assertThat(result.out()).contains("mod/E01");
   }
 
+  /** Java's own idea of home comes from the account database; a person's HOME and XDG_CONFIG_HOME are what count. */
+  @Test
+  void theScheduleAndUserConfigAreFoundUnderHomeAndXdgConfigHome() throws Exception {
+    writeGoodPlan();
+    Path schedule = Files.createDirectories(home.resolve(".config/claude-plan-orchestrator")).resolve("schedule.toml");
+    Files.writeString(schedule, "[[batch]]\nname = \"nightly-from-home\"\ncron = \"0 3 * * *\"\nmax_tasks = 2\n");
+    OrchProcess.Result list = orch.run(tree.root(), "batch", "list");
+    assertThat(list.exit()).as(list.toString()).isZero();
+    assertThat(list.out()).contains("nightly-from-home");
+
+    Path xdg = Files.createDirectories(tmp.resolve("xdg/claude-plan-orchestrator"));
+    Files.writeString(xdg.resolve("schedule.toml"), "[[batch]]\nname = \"nightly-from-xdg\"\ncron = \"0 4 * * *\"\n");
+    OrchProcess withXdg = new OrchProcess(home, Map.of("XDG_CONFIG_HOME", tmp.resolve("xdg").toString()));
+    OrchProcess.Result xdgList = withXdg.run(tree.root(), "batch", "list");
+    assertThat(xdgList.exit()).as(xdgList.toString()).isZero();
+    assertThat(xdgList.out()).contains("nightly-from-xdg").doesNotContain("nightly-from-home");
+  }
+
   @Test
   void outsideAGitRepositoryWithoutConfigExitsTwo() throws Exception {
     Path plain = Files.createDirectories(tmp.resolve("plain"));

@@ -34,20 +34,22 @@ public final class ConfigLoader {
 
   private final Map<String, String> env;
   private final Path cwd;
-  private final Path home;
+  private final UserDirs dirs;
 
+  /** {@code home}: the home folder when {@code env} has no {@code HOME}. */
   public ConfigLoader(Map<String, String> env, Path cwd, Path home) {
     this.env = Map.copyOf(env);
     this.cwd = cwd.toAbsolutePath().normalize();
-    this.home = home.toAbsolutePath().normalize();
+    this.dirs = UserDirs.of(env, home);
   }
 
   public static ConfigLoader fromEnvironment() {
     return new ConfigLoader(System.getenv(), Path.of("").toAbsolutePath(), Path.of(System.getProperty("user.home")));
   }
 
+  /** The user config file under {@code home} when neither HOME nor XDG_CONFIG_HOME says otherwise. */
   public static Path userConfigFile(Path home) {
-    return home.resolve(".config/claude-plan-orchestrator/config.toml");
+    return UserDirs.of(Map.of(), home).userConfigFile();
   }
 
   /** The config and the warnings found on the way. */
@@ -64,7 +66,13 @@ public final class ConfigLoader {
    */
   public static OrchConfig defaults(Path projectRoot) {
     Path root = projectRoot.toAbsolutePath().normalize();
-    return new ConfigLoader(Map.of(), root, Path.of(System.getProperty("user.home"))).read(Optional.empty(), root).config();
+    return new ConfigLoader(Map.of(), root, UserDirs.fromEnvironment()).read(Optional.empty(), root).config();
+  }
+
+  private ConfigLoader(Map<String, String> env, Path cwd, UserDirs dirs) {
+    this.env = Map.copyOf(env);
+    this.cwd = cwd.toAbsolutePath().normalize();
+    this.dirs = dirs;
   }
 
   private Loaded read(Optional<Path> file, Path givenRoot) {
@@ -128,7 +136,7 @@ public final class ConfigLoader {
         return Optional.of(candidate);
       }
     }
-    Path user = userConfigFile(home);
+    Path user = dirs.userConfigFile();
     return Files.isRegularFile(user) ? Optional.of(user) : Optional.empty();
   }
 
@@ -382,13 +390,7 @@ public final class ConfigLoader {
   }
 
   private String expandHome(String text) {
-    if (text.equals("~")) {
-      return home.toString();
-    }
-    if (text.startsWith("~/")) {
-      return home.resolve(text.substring(2)).toString();
-    }
-    return text;
+    return dirs.expand(text);
   }
 
   /**

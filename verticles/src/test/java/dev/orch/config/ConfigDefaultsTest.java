@@ -53,7 +53,7 @@ class ConfigDefaultsTest {
     OrchConfig defaults = ConfigLoader.defaults(root);
     Map<String, Object> fields = new LinkedHashMap<>();
     flatten("", defaults, fields);
-    Path home = Path.of(System.getProperty("user.home"));
+    UserDirs home = UserDirs.fromEnvironment();
     for (ConfigKey<?> key : ConfigSchema.keys()) {
       if (key.kind() == ConfigKey.Kind.RETIRED || key == ConfigSchema.PROJECT_ROOT) {
         continue;
@@ -149,13 +149,13 @@ class ConfigDefaultsTest {
   }
 
   /** The schema's default in the type its field holds. */
-  private Object typed(ConfigKey<?> key, Path home) {
+  private Object typed(ConfigKey<?> key, UserDirs home) {
     Object value = key.defaultValue();
     return switch (key.kind()) {
       case DURATION -> ConfigLoader.parseDuration((String) value);
       case PATH -> {
         String template = (String) value;
-        yield template.startsWith("~/") ? home.resolve(template.substring(2))
+        yield template.startsWith("~/") ? Path.of(home.expand(template))
             : Path.of(template.replace("${project_root}", root.toAbsolutePath().normalize().toString()));
       }
       case CHOICE -> key.path().equals("batch.at_deadline") ? value.equals("stop") : value;

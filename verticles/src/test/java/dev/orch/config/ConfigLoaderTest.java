@@ -121,6 +121,42 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void homeIsTheEnvironmentsHomeNotTheAccountsAndConfigFollowsXdgConfigHome() throws IOException {
+    Path otherHome = Files.createDirectories(tmp.resolve("other-home"));
+    Files.createDirectories(otherHome.resolve(".config/claude-plan-orchestrator"));
+    Files.writeString(otherHome.resolve(".config/claude-plan-orchestrator/config.toml"), """
+        [general]
+        project_root = "~/code/app"
+        max_parallel_agents = 6
+        """);
+    OrchConfig fromHome = load(tmp, Map.of("HOME", otherHome.toString()), null).config();
+    assertThat(fromHome.general().maxParallelAgents()).isEqualTo(6);
+    assertThat(fromHome.general().projectRoot()).isEqualTo(otherHome.resolve("code/app"));
+    assertThat(fromHome.batch().scheduleFile()).isEqualTo(otherHome.resolve(".config/claude-plan-orchestrator/schedule.toml"));
+
+    Path xdg = Files.createDirectories(tmp.resolve("xdg/claude-plan-orchestrator"));
+    Files.writeString(xdg.resolve("config.toml"), "[general]\nproject_root = \"~/code/app\"\nmax_parallel_agents = 3\n");
+    OrchConfig fromXdg = load(tmp, Map.of("HOME", otherHome.toString(), "XDG_CONFIG_HOME", tmp.resolve("xdg").toString()),
+        null).config();
+    assertThat(fromXdg.general().maxParallelAgents()).isEqualTo(3);
+    assertThat(fromXdg.batch().scheduleFile()).as("the reference's ~/.config paths move with XDG_CONFIG_HOME")
+        .isEqualTo(tmp.resolve("xdg/claude-plan-orchestrator/schedule.toml"));
+    assertThat(fromXdg.prompts().overrideDir()).isEqualTo(tmp.resolve("xdg/claude-orchestrator/prompts"));
+    assertThat(fromXdg.shell().sshAuthorizedKeys()).as("only ~/.config moves").isEqualTo(otherHome.resolve(".ssh/authorized_keys"));
+  }
+
+  @Test
+  void aRelativeXdgConfigHomeIsIgnoredAsTheSpecSays() {
+    UserDirs dirs = UserDirs.of(Map.of("HOME", "/home/p", "XDG_CONFIG_HOME", "relative/config"), Path.of("/nowhere"));
+    assertThat(dirs.configHome()).isEqualTo(Path.of("/home/p/.config"));
+    assertThat(dirs.expand("~/.config/x/y.toml")).isEqualTo("/home/p/.config/x/y.toml");
+    assertThat(dirs.expand("~/.configure")).isEqualTo("/home/p/.configure");
+    assertThat(dirs.expand("~")).isEqualTo("/home/p");
+    assertThat(dirs.expand("a/~/b")).isEqualTo("a/~/b");
+    assertThat(UserDirs.of(Map.of(), Path.of("/fallback")).home()).isEqualTo(Path.of("/fallback"));
+  }
+
+  @Test
   void explicitFileWinsAndMustExist() throws IOException {
     Path file = Files.writeString(tmp.resolve("custom.toml"), "[web]\nport = 3000\n");
     assertThat(load(repo, Map.of(), file).config().general().projectRoot()).as("the current repository")
