@@ -194,6 +194,25 @@ class OrchCliIT {
   }
 
   @Test
+  void twoProjectsConfiguredWithOneStoreAreRefusedAndTheFirstKeepsItsTasks() throws Exception {
+    writeGoodPlan();
+    Path shared = tmp.resolve("shared/orch.db");
+    Files.writeString(tree.root().resolve(".claude-orchestrator.toml"), "[general]\ndatabase_path = \"" + shared + "\"\n");
+    OrchProcess.Result first = orch.run(tree.root(), "sync");
+    assertThat(first.exit()).as(first.toString()).isZero();
+
+    PlanTree other = PlanTree.create(tmp.resolve("other"));
+    other.plan("solo/epic-01-only.md", PlanTree.task("Only"));
+    other.write(".claude-orchestrator.toml", "[general]\ndatabase_path = \"" + shared + "\"\n");
+    OrchProcess.Result second = orch.run(other.root(), "sync");
+    assertThat(second.exit()).as(second.toString()).isNotZero();
+    assertThat(second.err()).contains("general.database_path", "another project", tree.root().toString());
+
+    OrchProcess.Result list = orch.run(tree.root(), "list", "--json");
+    assertThat(list.out()).contains("core/E01").doesNotContain("\"removed\"");
+  }
+
+  @Test
   void outsideAGitRepositoryWithoutConfigExitsTwo() throws Exception {
     Path plain = Files.createDirectories(tmp.resolve("plain"));
     OrchProcess.Result result = orch.run(plain, "status");

@@ -23,6 +23,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Function;
@@ -74,6 +76,7 @@ public final class SchedulerVerticle extends VerticleBase {
           queries = new TaskQueries(store, lifecycle::pauseReason);
           return Database.migrate(pool, TaskStore.OWNER, TaskStore.MIGRATIONS);
         })
+        .compose(v -> claimStore())
         .compose(v -> Future.all(List.of(
             consume(Addresses.Executor.EVT_STARTED, body -> lifecycle.onStarted(RunView.fromJson(body))),
             consume(Addresses.Executor.EVT_FINISHED, body -> lifecycle.onFinished(RunView.fromJson(body))),
@@ -112,6 +115,17 @@ public final class SchedulerVerticle extends VerticleBase {
     vertx.cancelTimer(ticker);
     vertx.cancelTimer(wakeTimer);
     return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  /** Refuses a store another project uses (see {@link StoreClaim}); a failed start says so and changes nothing. */
+  private Future<Void> claimStore() {
+    Path project = settings.general().projectRoot();
+    return store.claimedBy().compose(recorded -> vertx.executeBlocking(() -> recorded.map(Files::isDirectory).orElse(false))
+        .compose(stillThere -> switch (StoreClaim.decide(recorded, project, stillThere)) {
+          case KEEP -> Future.succeededFuture();
+          case RECORD -> store.claimFor(project);
+          case REFUSE -> Future.failedFuture(StoreClaim.refusal(settings.databasePath(), recorded.orElseThrow(), project));
+        }));
   }
 
   private Future<Void> consume(String address, Function<JsonObject, Future<?>> handler) {

@@ -18,6 +18,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -109,7 +110,11 @@ public final class TaskStore {
           BEGIN
             INSERT INTO task_transitions (task_id, from_status, to_status, reason, at)
             VALUES (new.id, old.status, new.status, new.status_reason, new.updated_at);
-          END"""));
+          END"""),
+      // Whose tasks these are: a sync removes every task its plan does not have, so two projects sharing one store
+      // would mark each other's tasks removed.
+      Database.Migration.of(7,
+          "CREATE TABLE store_project (id INTEGER PRIMARY KEY CHECK (id = 1), project_root TEXT NOT NULL)"));
 
   private static final String INSERT_COLUMNS = "id, module, prefix, number, title, file, priority, depends_on, needs_review,"
       + " plan_status, status, blocked_reason, criteria_done, criteria_total, test_summary, content_hash, created_at, updated_at";
@@ -135,6 +140,18 @@ public final class TaskStore {
   public TaskStore(Pool pool, Clock clock) {
     this.pool = pool;
     this.clock = clock;
+  }
+
+  /** The project whose tasks the store holds, once one has claimed it. */
+  Future<java.util.Optional<Path>> claimedBy() {
+    return pool.query("SELECT project_root FROM store_project WHERE id = 1").execute()
+        .map(rows -> rows.iterator().hasNext() ? java.util.Optional.of(Path.of(rows.iterator().next().getString(0)))
+            : java.util.Optional.empty());
+  }
+
+  Future<Void> claimFor(Path projectRoot) {
+    return pool.preparedQuery("INSERT OR REPLACE INTO store_project (id, project_root) VALUES (1, ?)")
+        .execute(Tuple.of(projectRoot.toString())).mapEmpty();
   }
 
   /** The result of a sync: its report and the transitions to publish once committed. */
