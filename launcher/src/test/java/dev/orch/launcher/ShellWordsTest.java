@@ -31,6 +31,23 @@ class ShellWordsTest {
   }
 
   @Test
+  void plainWordsStayBare() {
+    assertThat(ShellWords.quote(List.of("printf", "[%s]\\n", "a b", "c", "-x=1,2/3")))
+        .isEqualTo("'printf' '[%s]\\n' 'a b' c -x=1,2/3");
+  }
+
+  @Test
+  void aFirstWordThatLooksLikeAnAssignmentOrKeywordIsTheProgramName() throws Exception {
+    Files.writeString(dir.resolve("if"), "#!/bin/sh\necho ran if \"$@\"\n");
+    dir.resolve("if").toFile().setExecutable(true);
+    ProcessBuilder keyword = new ProcessBuilder("sh", "-c", ShellWords.quote(List.of("if", "then"))).redirectErrorStream(true);
+    keyword.environment().put("PATH", dir + ":" + System.getenv("PATH"));
+    Process process = keyword.start();
+    assertThat(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("ran if then\n");
+    assertThat(new ProcessBuilder("sh", "-c", ShellWords.quote(List.of("A=b", "true"))).start().waitFor()).isEqualTo(127);
+  }
+
+  @Test
   void noWordsIsAnErrorNamingTheParameter() {
     assertThatThrownBy(() -> ShellWords.quote(List.of())).hasMessageContaining("COMMAND");
   }
