@@ -191,7 +191,8 @@ final class BuildPoolCommand {
   @Command(name = "run", description = {"Run a command on the build pool at the current state of this checkout",
       "(uncommitted changes included, as the MCP tools do), print its output and exit with its exit code."})
   static final class Run extends LocalCommand {
-    @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command (run with sh -c).")
+    @Parameters(paramLabel = "COMMAND", arity = "1..*", description = {"The command and its arguments, kept as given:",
+        "each word is quoted for sh -c, so none is shell syntax (write sh -c '...' for a pipeline)."})
     List<String> command;
 
     @Option(names = "--timeout", paramLabel = "SECS", description = "Stop it after this many seconds.")
@@ -205,7 +206,7 @@ final class BuildPoolCommand {
       Path checkout = (dir == null ? Path.of("") : dir).toAbsolutePath();
       WorktreeSnapshot.Snapshot snapshot = WorktreeSnapshot.take(checkout);
       JobView job = orch.await(orch.buildPool().submit(new JobRequest(snapshot.commit(), snapshot.ref(),
-          String.join(" ", command), timeoutSecs, "command", null)));
+          ShellWords.quote(command), timeoutSecs, "command", null)));
       err().printf("job %d at %s%n", job.jobId(), snapshot.commit().substring(0, 12));
       err().flush();
       return exitCodeOf(followJob(orch, job.jobId(), out(), true));

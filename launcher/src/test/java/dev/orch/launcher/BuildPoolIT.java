@@ -116,6 +116,19 @@ class BuildPoolIT {
     }
   }
 
+  @Test
+  void runKeepsTheArgumentVector() throws Exception {
+    try (OrchHarness orch = new OrchHarness(tmp, new ScriptBook(), Map.of("build_pool.git_daemon_port", "0"))) {
+      orch.tree.write("hello.txt", "hello\n");
+      orch.commitPlan();
+      orch.startOrch("build-pool", "start");
+      await(() -> status(orch), s -> s.getBoolean("coordinating", false), orch);
+      OrchProcess.Result run = orch.orch("build-pool", "run", "--", "printf", "[%s]\\n", "a b", "c");
+      assertThat(run.exit()).as(run.toString()).isZero();
+      assertThat(run.out()).isEqualTo("[a b]\n[c]\n");
+    }
+  }
+
   static JsonObject status(OrchHarness orch) throws Exception {
     return (JsonObject) orch.api("buildpool", "status", new JsonObject());
   }

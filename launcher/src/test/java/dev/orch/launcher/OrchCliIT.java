@@ -2,6 +2,7 @@ package dev.orch.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orch.scripted.ScriptBook;
 import dev.orch.testkit.PlanTree;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -164,6 +165,17 @@ class OrchCliIT {
     assertThat(result.err())
         .contains("warning: " + config.toRealPath() + ":5: unknown key 'web.prot' (ignored); did you mean 'web.port'?")
         .contains("error: " + config.toRealPath() + ":2: 'general.max_parallel_agents' must be an integer from 1 to 256, got 0");
+  }
+
+  @Test
+  void aWebPortInUseExitsNonZeroNamingTheKeyAndPort() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"));
+        OrchHarness harness = new OrchHarness(Files.createDirectories(tmp.resolve("busy")), new ScriptBook(),
+            Map.of("web.host", "\"127.0.0.1\"", "web.port", String.valueOf(taken.getLocalPort())))) {
+      OrchProcess.Result result = harness.orch("run");
+      assertThat(result.exit()).as(result.toString()).isNotZero();
+      assertThat(result.err()).contains("web.port").contains("127.0.0.1:" + taken.getLocalPort());
+    }
   }
 
   @Test

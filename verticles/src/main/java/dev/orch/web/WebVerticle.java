@@ -109,7 +109,8 @@ public final class WebVerticle extends VerticleBase {
       LOG.info("dashboard on http://{}:{}/ ({})", settings.host(), s.actualPort(), access.tokenRequired()
           ? "reachable from other hosts: the API, the dashboard and the bridge need [web] token"
           : "loopback only: no token needed on this host");
-    }));
+    }).recover(e -> Future.failedFuture(OrchException.badRequest("the dashboard cannot listen on " + settings.host()
+        + ":" + settings.port() + " (" + e.getMessage() + "); set [web] port (web.port) to a free port, or 0 for any"))));
   }
 
   /** This machine's interface addresses: the names a wildcard {@code web.host} is reached by. */
