@@ -36,6 +36,7 @@ final class OrchCommand {
 
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new OrchCommand());
+    addHelpOption(cli);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> handle(e, commandLine));
     cli.setExecutionStrategy(parseResult -> {
       OrchCommand root = (OrchCommand) parseResult.commandSpec().root().userObject();
@@ -43,6 +44,19 @@ final class OrchCommand {
       return new CommandLine.RunLast().execute(parseResult);
     });
     return cli;
+  }
+
+  /**
+   * Gives every command and subcommand picocli's own -h/--help (the one mixinStandardHelpOptions gives orch), so a new
+   * command has it too; --version stays on orch. Commands that already have one (help, generate-completion) keep theirs.
+   */
+  private static void addHelpOption(CommandLine command) {
+    CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+    if (spec.options().stream().noneMatch(CommandLine.Model.OptionSpec::usageHelp)) {
+      spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+          .description("Show this help message and exit.").build());
+    }
+    command.getSubcommands().values().forEach(OrchCommand::addHelpOption);
   }
 
   /** Loads the config once, printing warnings; a bad config ends the command with exit code 2. */
