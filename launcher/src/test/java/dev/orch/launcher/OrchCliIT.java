@@ -224,6 +224,28 @@ class OrchCliIT {
     assertThat(list.out()).contains("core/E01").doesNotContain("\"removed\"");
   }
 
+  /** The reference project's config points general.database_path at its own database: orch must not touch it. */
+  @Test
+  void theReferenceProjectsDatabaseIsRefusedNamingTheKeyAndLeftAsItWas() throws Exception {
+    writeGoodPlan();
+    Path reference = Files.createDirectories(home.resolve(".claude-plan-orchestrator")).resolve("orchestrator.db");
+    try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + reference);
+        var statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE schema_migrations (version INTEGER NOT NULL, dirty INTEGER NOT NULL)");
+      statement.execute("CREATE TABLE tasks (id TEXT PRIMARY KEY, module TEXT, status TEXT)");
+      statement.execute("INSERT INTO tasks VALUES ('technical/E05', 'technical', 'in_progress')");
+    }
+    byte[] before = Files.readAllBytes(reference);
+    Files.writeString(tree.root().resolve(".claude-orchestrator.toml"),
+        "[general]\ndatabase_path = \"~/.claude-plan-orchestrator/orchestrator.db\"\n");
+
+    OrchProcess.Result sync = orch.run(tree.root(), "sync");
+
+    assertThat(sync.exit()).as(sync.toString()).isNotZero();
+    assertThat(sync.err()).contains("another program's database", "general.database_path");
+    assertThat(Files.readAllBytes(reference)).as("not one byte changed").isEqualTo(before);
+  }
+
   @Test
   void outsideAGitRepositoryWithoutConfigExitsTwo() throws Exception {
     Path plain = Files.createDirectories(tmp.resolve("plain"));
