@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -82,11 +81,7 @@ final class WorktreeWorkspace implements RunWorkspace {
 
   /** Waits for the side work however it ended, so nothing of a failed launch is still being written afterwards. */
   private static void settled(CompletableFuture<?> work) {
-    try {
-      work.handle((v, e) -> null).join();
-    } catch (CancellationException e) {
-      // Nothing left running.
-    }
+    work.handle((v, e) -> null).join();
   }
 
   private static boolean joined(CompletableFuture<Boolean> work) throws IOException {

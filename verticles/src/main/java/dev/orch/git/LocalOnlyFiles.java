@@ -34,8 +34,9 @@ public final class LocalOnlyFiles {
     try {
       List<String> kept = new ArrayList<>();
       boolean inside = false;
-      if (Files.isRegularFile(exclude)) {
-        for (String line : Files.readAllLines(exclude, StandardCharsets.UTF_8)) {
+      List<String> existing = Files.isRegularFile(exclude) ? Files.readAllLines(exclude, StandardCharsets.UTF_8) : null;
+      if (existing != null) {
+        for (String line : existing) {
           if (line.equals(BEGIN)) {
             inside = true;
           } else if (line.equals(END) && inside) {
@@ -48,7 +49,7 @@ public final class LocalOnlyFiles {
       kept.add(BEGIN);
       all.forEach(path -> kept.add("/" + escape(path)));
       kept.add(END);
-      if (Files.isRegularFile(exclude) && Files.readAllLines(exclude, StandardCharsets.UTF_8).equals(kept)) {
+      if (kept.equals(existing)) {
         return;
       }
       Files.createDirectories(exclude.getParent());

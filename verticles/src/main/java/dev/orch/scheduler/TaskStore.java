@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** The scheduler's tables: tasks, their transitions, the last sync's plan errors. Only the scheduler calls it. */
@@ -143,10 +144,10 @@ public final class TaskStore {
   }
 
   /** The project whose tasks the store holds, once one has claimed it. */
-  Future<java.util.Optional<Path>> claimedBy() {
+  Future<Optional<Path>> claimedBy() {
     return pool.query("SELECT project_root FROM store_project WHERE id = 1").execute()
-        .map(rows -> rows.iterator().hasNext() ? java.util.Optional.of(Path.of(rows.iterator().next().getString(0)))
-            : java.util.Optional.empty());
+        .map(rows -> rows.iterator().hasNext() ? Optional.of(Path.of(rows.iterator().next().getString(0)))
+            : Optional.empty());
   }
 
   Future<Void> claimFor(Path projectRoot) {
@@ -266,10 +267,10 @@ public final class TaskStore {
     }));
   }
 
-  Future<java.util.Optional<StoredTask>> find(String id) {
+  Future<Optional<StoredTask>> find(String id) {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM tasks WHERE id = ?").execute(Tuple.of(id))
-        .map(rows -> rows.iterator().hasNext() ? java.util.Optional.of(fromRow(rows.iterator().next()))
-            : java.util.Optional.empty());
+        .map(rows -> rows.iterator().hasNext() ? Optional.of(fromRow(rows.iterator().next()))
+            : Optional.empty());
   }
 
   /** One task and the tasks it depends on: enough to say whether it is ready, without reading the whole table. */
