@@ -115,16 +115,22 @@ public final class TaskStore {
       // Whose tasks these are: a sync removes every task its plan does not have, so two projects sharing one store
       // would mark each other's tasks removed.
       Database.Migration.of(7,
-          "CREATE TABLE store_project (id INTEGER PRIMARY KEY CHECK (id = 1), project_root TEXT NOT NULL)"));
+          "CREATE TABLE store_project (id INTEGER PRIMARY KEY CHECK (id = 1), project_root TEXT NOT NULL)"),
+      // The files a task declares and the paths its text names: what the scheduler keeps parallel agents apart by.
+      Database.Migration.of(8,
+          "ALTER TABLE tasks ADD COLUMN files TEXT NOT NULL DEFAULT '[]'",
+          "ALTER TABLE tasks ADD COLUMN mentions TEXT NOT NULL DEFAULT '[]'"));
 
   private static final String INSERT_COLUMNS = "id, module, prefix, number, title, file, priority, depends_on, needs_review,"
-      + " plan_status, status, blocked_reason, criteria_done, criteria_total, test_summary, content_hash, created_at, updated_at";
+      + " plan_status, status, blocked_reason, criteria_done, criteria_total, test_summary, content_hash, created_at, updated_at,"
+      + " files, mentions";
   private static final String COLUMNS = INSERT_COLUMNS + ", attempts, retry_at, last_error";
   private static final String INSERT = "INSERT INTO tasks (" + INSERT_COLUMNS + ", spec_hash)"
-      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String UPDATE = "UPDATE tasks SET module = ?, prefix = ?, number = ?, title = ?, file = ?, priority = ?,"
       + " depends_on = ?, needs_review = ?, plan_status = ?, status = ?, blocked_reason = ?, criteria_done = ?,"
-      + " criteria_total = ?, test_summary = ?, content_hash = ?, updated_at = ?, spec_hash = ? WHERE id = ?";
+      + " criteria_total = ?, test_summary = ?, content_hash = ?, updated_at = ?, files = ?, mentions = ?, spec_hash = ?"
+      + " WHERE id = ?";
   /** Rows read in full per query when only some are (ids bound as parameters, under SQLite's limit). */
   private static final int FULL_READ_CHUNK = 500;
   private static final String INSERT_TRANSITION =
@@ -403,7 +409,8 @@ public final class TaskStore {
     StringBuilder text = new StringBuilder(512);
     for (Object field : new Object[] {s.id(), s.module(), s.prefix(), s.number(), s.title(), s.file(), s.priority().wire(),
         new JsonArray(s.dependsOn()).encode(), s.needsReview(), s.planStatus() == null ? null : s.planStatus().wire(),
-        s.criteriaDone(), s.criteriaTotal(), encodeRows(s.testSummary()), s.contentHash(), s.blockedReason()}) {
+        s.criteriaDone(), s.criteriaTotal(), encodeRows(s.testSummary()), s.contentHash(), s.blockedReason(),
+        new JsonArray(s.files()).encode(), new JsonArray(s.mentions()).encode()}) {
       text.append(field == null ? "\u0001" : field.toString()).append('\u0000');
     }
     try {
@@ -437,7 +444,8 @@ public final class TaskStore {
         planStatus == null ? null : PlanStatus.fromWire(planStatus), TaskStatus.fromWire(row.getString("status")),
         row.getString("blocked_reason"), row.getInteger("criteria_done"), row.getInteger("criteria_total"),
         tableRows(row.getString("test_summary")), row.getString("content_hash"), row.getLong("created_at"),
-        row.getLong("updated_at"), row.getInteger("attempts"), row.getLong("retry_at"), row.getString("last_error"));
+        row.getLong("updated_at"), row.getInteger("attempts"), row.getLong("retry_at"), row.getString("last_error"),
+        stringList(row.getString("files")), stringList(row.getString("mentions")));
   }
 
   private static Tuple insertTuple(StoredTask t) {
@@ -447,7 +455,7 @@ public final class TaskStore {
         .addValue(s.needsReview() ? 1 : 0).addValue(s.planStatus() == null ? null : s.planStatus().wire())
         .addValue(t.status().wire()).addValue(s.blockedReason()).addValue(s.criteriaDone()).addValue(s.criteriaTotal())
         .addValue(encodeRows(s.testSummary())).addValue(s.contentHash()).addValue(t.createdAt()).addValue(t.updatedAt())
-        .addValue(specHash(s));
+        .addValue(new JsonArray(s.files()).encode()).addValue(new JsonArray(s.mentions()).encode()).addValue(specHash(s));
   }
 
   private static Tuple updateTuple(StoredTask t) {
@@ -456,7 +464,8 @@ public final class TaskStore {
         .addValue(s.file()).addValue(s.priority().wire()).addValue(new JsonArray(s.dependsOn()).encode())
         .addValue(s.needsReview() ? 1 : 0).addValue(s.planStatus() == null ? null : s.planStatus().wire())
         .addValue(t.status().wire()).addValue(s.blockedReason()).addValue(s.criteriaDone()).addValue(s.criteriaTotal())
-        .addValue(encodeRows(s.testSummary())).addValue(s.contentHash()).addValue(t.updatedAt()).addValue(specHash(s))
+        .addValue(encodeRows(s.testSummary())).addValue(s.contentHash()).addValue(t.updatedAt())
+        .addValue(new JsonArray(s.files()).encode()).addValue(new JsonArray(s.mentions()).encode()).addValue(specHash(s))
         .addValue(s.id());
   }
 
