@@ -33,6 +33,7 @@ final class ConfigSchema {
   static final ConfigKey<Integer> SCHEDULER_MAX_RETRIES = integer("scheduler.max_retries", 2, 0, 100);
   static final ConfigKey<Duration> SCHEDULER_RETRY_BASE_DELAY = duration("scheduler.retry_base_delay", "30s");
   static final ConfigKey<Duration> SCHEDULER_RETRY_MAX_DELAY = duration("scheduler.retry_max_delay", "10m");
+  static final ConfigKey<String> SCHEDULER_FOOTPRINT = choice("scheduler.footprint", "prefer", "strict", "prefer", "off");
 
   static final ConfigKey<String> CLAUDE_MODEL = string("claude.model", "claude-opus-4-5-20251101");
   static final ConfigKey<Integer> CLAUDE_MAX_TOKENS = integer("claude.max_tokens", 16000, 1, 1_000_000);

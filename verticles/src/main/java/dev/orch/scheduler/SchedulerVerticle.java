@@ -71,9 +71,10 @@ public final class SchedulerVerticle extends VerticleBase {
           lifecycle = new TaskLifecycle(clock, store, new ExecutorRuns(new ExecutorClient(vertx)),
               new PrbotPullRequests(new PrbotClient(vertx)), new ObserverLimits(new ObserverClient(vertx)), listener(),
               new TaskLifecycle.Policy(settings.maxParallelAgents(), settings.auto(), new RetryPolicy(
-                  settings.retries().maxRetries(), settings.retries().retryBaseDelay(), settings.retries().retryMaxDelay())),
+                  settings.retries().maxRetries(), settings.retries().retryBaseDelay(), settings.retries().retryMaxDelay()),
+                  settings.retries().footprint()),
               wait -> stopping ? Future.failedFuture("the scheduler is stopping") : UntilWritten.Delay.of(vertx).after(wait));
-          queries = new TaskQueries(store, lifecycle::pauseReason);
+          queries = new TaskQueries(store, lifecycle::pauseReason, lifecycle::footprintHolds);
           return Database.migrate(pool, TaskStore.OWNER, TaskStore.MIGRATIONS);
         })
         .compose(v -> claimStore())

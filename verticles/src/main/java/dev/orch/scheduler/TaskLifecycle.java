@@ -19,6 +19,9 @@ import dev.orch.contract.TaskTransition;
 import dev.orch.db.UntilWritten;
 import dev.orch.flow.Backoff;
 import dev.orch.flow.SerialQueue;
+import dev.orch.footprint.Footprint;
+import dev.orch.footprint.FootprintGate;
+import dev.orch.footprint.FootprintMode;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,8 +78,11 @@ public final class TaskLifecycle {
     void mayDispatch();
   }
 
-  /** How many agents, whether every ready task starts by itself, and when failed ones are tried again. */
-  public record Policy(int maxParallelAgents, boolean auto, RetryPolicy retries) {
+  /**
+   * How many agents, whether every ready task starts by itself, when failed ones are tried again, and how far tasks
+   * that may touch the same files are kept apart.
+   */
+  public record Policy(int maxParallelAgents, boolean auto, RetryPolicy retries, FootprintMode footprint) {
   }
 
   private final Clock clock;
@@ -93,6 +100,9 @@ public final class TaskLifecycle {
   private LocalDate pausedOn;
   private String pauseReason;
   private final SerialQueue decisions = new SerialQueue();
+  private final TaskFootprints footprints = new TaskFootprints();
+  /** Why ready tasks were held back at the last dispatch, for the views; replaced whole by each dispatch. */
+  private volatile Map<String, FootprintGate.Hold> holds = Map.of();
   private static final Backoff EXECUTOR_AWAY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
   private int executorRefusals;
   private long executorAwayUntil;
@@ -112,6 +122,11 @@ public final class TaskLifecycle {
   /** Runs one decision after the ones before it. */
   public <T> Future<T> serial(Supplier<Future<T>> step) {
     return decisions.run(step);
+  }
+
+  /** The ready tasks the last dispatch held back because they may touch a running task's files, and why. */
+  public Map<String, FootprintGate.Hold> footprintHolds() {
+    return holds;
   }
 
   /** Why no new agent starts today, or null. */
@@ -138,7 +153,7 @@ public final class TaskLifecycle {
       long busy = tasks.values().stream().filter(t -> t.status() == TaskStatus.QUEUED || t.status() == TaskStatus.RUNNING)
           .count();
       int capacity = (int) (policy.maxParallelAgents() - busy);
-      List<StoredTask> next = DispatchOrder.next(tasks, capacity, now,
+      List<StoredTask> next = startable(tasks, capacity, now,
           id -> requested.contains(id) || policy.auto() && !overBudget.containsKey(id));
       Future<Void> chain = Future.succeededFuture();
       for (StoredTask task : next) {
@@ -146,6 +161,28 @@ public final class TaskLifecycle {
       }
       return chain.map(retryAt);
     }));
+  }
+
+  /** The tasks to start now: the dispatch order, then the footprint rule over what runs and what starts with them. */
+  private List<StoredTask> startable(Map<String, StoredTask> tasks, int capacity, long now, Predicate<String> allowed) {
+    if (policy.footprint() == FootprintMode.OFF) {
+      holds = Map.of();
+      return DispatchOrder.next(tasks, capacity, now, allowed);
+    }
+    List<StoredTask> ordered = DispatchOrder.next(tasks, Integer.MAX_VALUE, now, allowed);
+    Map<String, Footprint> running = new LinkedHashMap<>();
+    for (StoredTask task : tasks.values()) {
+      if (task.status() == TaskStatus.QUEUED || task.status() == TaskStatus.RUNNING) {
+        running.put(task.id(), footprints.of(task));
+      }
+    }
+    List<FootprintGate.Candidate> candidates = ordered.stream()
+        .map(t -> new FootprintGate.Candidate(t.id(), footprints.of(t))).toList();
+    FootprintGate.Decision decision = FootprintGate.choose(candidates, running, capacity, policy.footprint());
+    if (capacity > 0) {
+      holds = Map.copyOf(decision.held());
+    }
+    return decision.start().stream().map(tasks::get).toList();
   }
 
   private Future<Void> queue(StoredTask task, Map<String, StoredTask> all) {

@@ -6,6 +6,7 @@ import dev.orch.contract.TaskQuery;
 import dev.orch.contract.TaskStatus;
 import dev.orch.contract.TaskTransition;
 import dev.orch.contract.TaskView;
+import dev.orch.footprint.FootprintGate;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,10 +19,16 @@ import java.util.function.Supplier;
 public final class TaskQueries {
   private final TaskStore store;
   private final Supplier<String> pauseReason;
+  private final Supplier<Map<String, FootprintGate.Hold>> holds;
 
-  public TaskQueries(TaskStore store, Supplier<String> pauseReason) {
+  public TaskQueries(TaskStore store, Supplier<String> pauseReason, Supplier<Map<String, FootprintGate.Hold>> holds) {
     this.store = store;
     this.pauseReason = pauseReason;
+    this.holds = holds;
+  }
+
+  private TaskView view(StoredTask task, Map<String, StoredTask> tasks) {
+    return Readiness.view(task, tasks, holds.get().get(task.id()));
   }
 
   public Future<StatusSummary> status() {
@@ -43,7 +50,7 @@ public final class TaskQueries {
       List<TaskView> failedOrStuck = tasks.values().stream()
           .filter(t -> t.status() == TaskStatus.FAILED || t.status() == TaskStatus.STUCK)
           .sorted(Comparator.comparing(StoredTask::id))
-          .map(t -> Readiness.view(t, tasks))
+          .map(t -> view(t, tasks))
           .toList();
       return new StatusSummary(live, counts, (int) Readiness.countReady(tasks.values(), tasks), blocked,
           all.resultAt(1), all.<Long>resultAt(2), notices, failedOrStuck);
@@ -52,7 +59,7 @@ public final class TaskQueries {
 
   public Future<List<TaskView>> list(TaskQuery query) {
     return store.loadAll().map(tasks -> tasks.values().stream()
-        .map(t -> Readiness.view(t, tasks))
+        .map(t -> view(t, tasks))
         .filter(query::matches)
         .sorted(Comparator.comparing(TaskView::module).thenComparing(TaskView::prefix).thenComparingInt(TaskView::epic))
         .toList());
@@ -65,7 +72,7 @@ public final class TaskQueries {
       if (task == null) {
         throw OrchException.notFound("no task " + id);
       }
-      return Readiness.view(task, tasks);
+      return view(task, tasks);
     });
   }
 

@@ -16,7 +16,9 @@ import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskSpec;
 import dev.orch.contract.TaskStatus;
 import dev.orch.contract.TaskTransition;
+import dev.orch.contract.TaskView;
 import dev.orch.db.Database;
+import dev.orch.footprint.FootprintMode;
 import dev.orch.testkit.MovableClock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -115,7 +117,7 @@ class TaskLifecycleTest {
     };
     return new TaskLifecycle(clock, store, runs, prs, () -> Future.succeededFuture(TaskLifecycle.Limits.NONE), listener,
         new TaskLifecycle.Policy(parallel, auto, new RetryPolicy(maxRetries, Duration.ofSeconds(30),
-            Duration.ofMinutes(10))), wait -> Future.failedFuture("no retries in this test"));
+            Duration.ofMinutes(10)), FootprintMode.PREFER), wait -> Future.failedFuture("no retries in this test"));
   }
 
   private static RunView run(TaskId taskId, int attempt, RunStatus status, StopCause cause) {
@@ -230,7 +232,8 @@ class TaskLifecycleTest {
       @Override
       public void mayDispatch() {
       }
-    }, new TaskLifecycle.Policy(1, true, new RetryPolicy(0, Duration.ofSeconds(30), Duration.ofMinutes(10))),
+    }, new TaskLifecycle.Policy(1, true, new RetryPolicy(0, Duration.ofSeconds(30), Duration.ofMinutes(10)),
+        FootprintMode.PREFER),
         wait -> Future.failedFuture("no retries in this test"));
     await(lifecycle.dispatch());
     await(lifecycle.serial(() -> Future.succeededFuture()));
@@ -268,8 +271,40 @@ class TaskLifecycleTest {
   }
 
   @Test
+  void aTaskDeclaringARunningTasksFilesWaitsForItAndSaysWhy() throws Exception {
+    TaskSpec billing = spec("a/E01");
+    TaskSpec invoices = spec("a/E02");
+    await(store.applySnapshot(new PlanSnapshot("docs/plans", List.of(
+        withFiles(billing, "src/billing/**"), withFiles(invoices, "src/billing/Invoice.java"), spec("b/E01", "a/E01")),
+        List.of(), Map.of(), 3, 0)));
+    TaskLifecycle lifecycle = lifecycle(3, true, 0);
+    TaskQueries queries = new TaskQueries(store, () -> null, lifecycle::footprintHolds);
+
+    await(lifecycle.dispatch());
+
+    assertThat(launched).extracting(r -> r.taskId().toString()).containsExactly("a/E01");
+    TaskView held = await(queries.get("a/E02"));
+    assertThat(held.ready()).isTrue();
+    assertThat(held.heldBy()).isEqualTo("a/E01");
+    assertThat(held.sharedFiles()).isEqualTo("src/billing/Invoice.java");
+
+    await(lifecycle.onStarted(run(TaskId.parseFull("a/E01"), 1, RunStatus.RUNNING, null)));
+    await(lifecycle.onFinished(run(TaskId.parseFull("a/E01"), 1, RunStatus.FAILED, null)));
+    await(lifecycle.dispatch());
+
+    assertThat(launched).extracting(r -> r.taskId().toString()).containsExactly("a/E01", "a/E02");
+    assertThat(await(queries.get("a/E02")).heldBy()).isNull();
+  }
+
+  private static TaskSpec withFiles(TaskSpec s, String... files) {
+    return new TaskSpec(s.id(), s.module(), s.prefix(), s.number(), s.title(), s.file(), s.priority(), s.dependsOn(),
+        s.needsReview(), s.planStatus(), s.criteriaDone(), s.criteriaTotal(), s.testSummary(), s.contentHash(),
+        s.blockedReason(), List.of(files), List.of());
+  }
+
+  @Test
   void oneTaskIsReadWithItsDependenciesOnly() throws Exception {
-    TaskQueries queries = new TaskQueries(store, () -> null);
+    TaskQueries queries = new TaskQueries(store, () -> null, Map::of);
     assertThat(await(queries.get("b/E01")).ready()).isFalse();
     assertThat(await(store.findWithDependencies("b/E01"))).containsOnlyKeys("b/E01", "a/E01");
     assertThat(await(queries.get("a/E02")).ready()).isTrue();
