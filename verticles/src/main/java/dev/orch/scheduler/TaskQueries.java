@@ -52,8 +52,13 @@ public final class TaskQueries {
           .sorted(Comparator.comparing(StoredTask::id))
           .map(t -> view(t, tasks))
           .toList();
+      List<TaskView> heldBack = tasks.values().stream()
+          .map(t -> view(t, tasks))
+          .filter(t -> t.heldBy() != null)
+          .sorted(Comparator.comparing(TaskView::id))
+          .toList();
       return new StatusSummary(live, counts, (int) Readiness.countReady(tasks.values(), tasks), blocked,
-          all.resultAt(1), all.<Long>resultAt(2), notices, failedOrStuck);
+          all.resultAt(1), all.<Long>resultAt(2), notices, failedOrStuck, heldBack);
     });
   }
 
