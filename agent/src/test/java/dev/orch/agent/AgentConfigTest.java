@@ -265,6 +265,15 @@ class AgentConfigTest {
   }
 
   @Test
+  void theAgentsCommandLineTakesTheReferencesServerFlag() {
+    BuildAgentMain main = new BuildAgentMain();
+    new picocli.CommandLine(main).parseArgs("--server", "ws://coordinator:8081/ws", "--id", "worker-1", "--jobs", "4");
+    assertThat(main.servers).containsExactly("ws://coordinator:8081/ws");
+    assertThat(main.id).isEqualTo("worker-1");
+    assertThat(main.jobs).isEqualTo(4);
+  }
+
+  @Test
   void aBadUrlIsAnErrorNamingItsKeyAndJoinWinsOverAUrl() throws IOException {
     Path config = file("[server]\nurl = \"coordinator-host\"\n\n[[servers]]\nurl = \"ws://bad host/ws\"\n");
     assertThatThrownBy(() -> AgentConfig.load(config, withSecretFile(), "h"))
