@@ -24,7 +24,7 @@ import java.util.Set;
  * ({@code [server]}, or several {@code [[servers]]}), {@code [worker]} (id, slots, the interface it binds), {@code
  * [storage]}, {@code [nix]} and {@code [tls]}. Every problem names the file, line and key; unknown keys are warnings.
  * The reference's WebSocket {@code url} (and {@code --server URL}) becomes the cluster member orch runs on that URL's
- * host, at orch's default cluster port, with a warning saying so.
+ * host, at orch's cluster port ({@link #ORCH_CLUSTER_PORT_ENV}, else orch's default), with a warning saying so.
  */
 record AgentConfig(String workerId, int maxJobs, String host, int clusterPort, String advertiseHost, List<Server> servers,
     Path gitCacheDir, Path worktreeDir, boolean useNix, List<String> prewarmPackages, Tls tls, List<String> warnings) {
@@ -211,7 +211,7 @@ record AgentConfig(String workerId, int maxJobs, String host, int clusterPort, S
 
     /**
      * The reference's WebSocket URL ({@code ws://host:8081/ws}) as the cluster member orch runs at that host: orch has
-     * no WebSocket for agents, so only the host carries over, with orch's default cluster port. Null (and an error
+     * no WebSocket for agents, so only the host carries over, with orch's cluster port. Null (and an error
      * naming {@code key}) when the URL is not one.
      */
     private String memberAt(String url, String key, Overrides overrides) {

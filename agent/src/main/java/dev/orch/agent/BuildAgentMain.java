@@ -36,7 +36,8 @@ public final class BuildAgentMain implements Callable<Integer> {
 
   @Option(names = "--server", paramLabel = "URL",
       description = {"The reference's orchestrator URL (ws://host:8081/ws): joins orch's cluster on that host at orch's",
-          "default cluster port, with a warning; repeat it for several orchestrators. --join says it exactly."})
+          "cluster port (ORCH_BUILD_POOL__CLUSTER_PORT, else 5701), with a warning; repeat it for several",
+          "orchestrators. --join says it exactly."})
   List<String> servers;
 
   @Option(names = "--id", paramLabel = "ID", description = "This agent's name (default: the host name).")
@@ -84,9 +85,8 @@ public final class BuildAgentMain implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Path file = configFile(config);
-    AgentConfig agent = AgentConfig.load(file, new AgentConfig.Overrides(join, id, jobs, clusterName, host, secretFile, servers,
-        System.getenv(AgentConfig.ORCH_CLUSTER_PORT_ENV)),
-        ServerLink.hostName());
+    AgentConfig agent = AgentConfig.load(file, new AgentConfig.Overrides(join, id, jobs, clusterName, host, secretFile,
+        servers, System.getenv(AgentConfig.ORCH_CLUSTER_PORT_ENV)), ServerLink.hostName());
     agent.warnings().forEach(w -> System.err.println("warning: " + w));
     SlotPool slots = new SlotPool(agent.maxJobs());
     List<ServerLink> links = new ArrayList<>();
