@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = OrchCommand.Version.class,
     description = "Turns a plan of markdown tasks into merged code, with Claude Code agents in git worktrees.",
-    subcommands = {RunCommand.class, DemoCommand.class, SyncCommand.class, StatusCommand.class, ListCommand.class,
+    subcommands = {RunCommand.class, ServeCommand.class, DemoCommand.class, SyncCommand.class, StatusCommand.class, ListCommand.class,
         GraphCommand.class, StartCommand.class, TaskActionCommand.Stop.class, TaskActionCommand.Retry.class,
         TaskActionCommand.Reset.class, LogsCommand.class, PrCommand.class, BatchCommand.class, MaintainCommand.class,
         OnboardCommand.class,

@@ -212,6 +212,10 @@ public record OrchConfig(
           v.get(WEB_ALLOWED_HOSTS));
     }
 
+    public Web withPort(int newPort) {
+      return new Web(host, newPort, token, requireToken, allowedHosts);
+    }
+
     @Override
     public String toString() {
       return "Web[host=" + host + ", port=" + port + ", token=" + (token.isEmpty() ? "" : "(set)") + ", requireToken="
@@ -295,6 +299,12 @@ public record OrchConfig(
   /** The environment for agents, checks, setup commands and build jobs: the allow-list and {@code executor.env}. */
   public dev.orch.process.ChildEnvironment childEnvironment() {
     return executor.childEnvironment(secretValues());
+  }
+
+  /** The same config with another [web] section (a command-line option over the file's value). */
+  public OrchConfig withWeb(Web newWeb) {
+    return new OrchConfig(source, general, scheduler, claude, executor, observer, forge, github, checks, review,
+        notifications, newWeb, prompts, buildPool, shell, batch);
   }
 
   /**
