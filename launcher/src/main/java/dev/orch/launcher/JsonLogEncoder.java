@@ -2,6 +2,7 @@ package dev.orch.launcher;
 
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.encoder.JsonEscapeUtil;
 import dev.orch.text.Printable;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,16 @@ public final class JsonLogEncoder extends JsonEncoder {
     }
     for (KeyValuePair pair : pairs) {
       sb.append(VALUE_SEPARATOR);
-      appenderMember(sb, JsonEscapeUtil.jsonEscapeString(pair.key), JsonEscapeUtil.jsonEscapeString(String.valueOf(pair.value)));
+      appenderMember(sb, JsonEscapeUtil.jsonEscapeString(pair.key),
+          JsonEscapeUtil.jsonEscapeString(String.valueOf(pair.value)));
+    }
+  }
+
+  /** No {@code "throwable":null} on every line: the field is there when an exception is. */
+  @Override
+  protected void appendThrowableProxy(StringBuilder sb, String attributeName, IThrowableProxy throwable) {
+    if (throwable != null) {
+      super.appendThrowableProxy(sb, attributeName, throwable);
     }
   }
 

@@ -33,13 +33,14 @@ class LogFormatTest {
       TaskLog.info(log, TASK, 7).log("{} run {}: agent started (pid {})", TASK, 7, 4242);
       TaskLog.warn(log, TASK).log("{}: pull request #{} needs a person: {}", TASK, 3, "touches\nauth");
       log.warn("dispatch failed: {}", "the store is busy");
+      log.warn("reading agent output failed", new IllegalStateException("the disk is full"));
     });
 
     List<JsonNode> lines = new ArrayList<>();
     for (String line : err.split("\n")) {
       lines.add(JSON.readTree(line));
     }
-    assertThat(lines).hasSize(3).allSatisfy(line -> assertThat(line.isObject()).isTrue());
+    assertThat(lines).hasSize(4).allSatisfy(line -> assertThat(line.isObject()).isTrue());
     JsonNode started = lines.get(0);
     assertThat(started.get("formattedMessage").asText()).isEqualTo("billing/E05 run 7: agent started (pid 4242)");
     assertThat(started.get("level").asText()).isEqualTo("INFO");
@@ -48,6 +49,7 @@ class LogFormatTest {
     assertThat(started.get("task_id").asText()).isEqualTo("billing/E05");
     assertThat(started.get("run_id").asText()).isEqualTo("7");
     assertThat(started.has("kvpList")).as("the ids are fields of their own").isFalse();
+    assertThat(started.has("throwable")).isFalse();
 
     JsonNode flagged = lines.get(1);
     assertThat(flagged.get("level").asText()).isEqualTo("WARN");
@@ -57,6 +59,9 @@ class LogFormatTest {
 
     assertThat(lines.get(2).has("task_id")).as("a line about no task").isFalse();
     assertThat(lines.get(2).get("formattedMessage").asText()).isEqualTo("dispatch failed: the store is busy");
+    JsonNode failure = lines.get(3).get("throwable");
+    assertThat(failure.get("className").asText()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(failure.get("message").asText()).isEqualTo("the disk is full");
   }
 
   @Test

@@ -284,14 +284,14 @@ final class PullRequestPipeline {
       return store.insert(draft)
           .compose(pr -> repo.secrets(pr.branch()).compose(secrets -> secrets.isEmpty()
               ? forge.open(pr).compose(store::save).recover(e -> {
-                TaskLog.warn(LOG, pr.taskId())
+                TaskLog.warn(LOG, pr.taskId(), pr.runId())
                     .log("{}: pull request #{} not opened on the forge yet: {}", pr.taskId(), pr.number(),
                         e.getMessage());
                 return Future.succeededFuture(pr);
               })
               : Future.succeededFuture(pr)))
           .onSuccess(pr -> {
-            TaskLog.info(LOG, pr.taskId())
+            TaskLog.info(LOG, pr.taskId(), pr.runId())
                 .log("{}: opened pull request #{} ({} files, +{} -{})", pr.taskId(), pr.number(), pr.filesChanged(),
                     pr.additions(), pr.deletions());
             events.opened(pr);
