@@ -15,7 +15,9 @@
 
 let
   cfg = config.services.build-agent;
-  members = lib.optional (cfg.serverUrl != null) cfg.serverUrl ++ cfg.join;
+  # The reference's form, ws://host:port/path: the agent joins orch's cluster on that host, and warns that it did.
+  serverIsUrl = cfg.serverUrl != null && lib.hasInfix "://" cfg.serverUrl;
+  members = lib.optional (cfg.serverUrl != null && !serverIsUrl) cfg.serverUrl ++ cfg.join;
   # Where systemd puts the service's credentials (its $CREDENTIALS_DIRECTORY).
   credentials = "/run/credentials/build-agent.service";
   jar = if lib.hasSuffix ".jar" (toString cfg.package) then cfg.package else "${cfg.package}/lib/orch/build-agent.jar";
@@ -24,7 +26,7 @@ let
     server = {
       join = lib.concatStringsSep "," members;
       cluster_name = cfg.clusterName;
-    };
+    } // lib.optionalAttrs serverIsUrl { url = cfg.serverUrl; };
     worker = {
       max_jobs = cfg.maxJobs;
       host = cfg.host;
@@ -54,7 +56,7 @@ in
     package = lib.mkOption { type = lib.types.either lib.types.package lib.types.path;
       description = "build-agent.jar, or a folder (package) holding lib/orch/build-agent.jar as scripts/install.sh lays it out"; };
     serverUrl = lib.mkOption { type = lib.types.nullOr lib.types.str; default = null;
-      description = "one orchestrator's cluster address, host:port; join lists more"; };
+      description = "one orchestrator's cluster address, host:port (or the reference's ws://host:port/ws: its host at orch's cluster port); join lists more"; };
     java = lib.mkOption { type = lib.types.package; default = pkgs.jdk17_headless; };
     join = lib.mkOption { type = lib.types.listOf lib.types.str; default = [ ];
       description = "orchestrators' cluster addresses, host:port (one agent can serve several)"; };
@@ -84,7 +86,7 @@ in
 
   config = lib.mkIf cfg.enable {
     assertions = [
-      { assertion = members != [ ]; message = "services.build-agent: set serverUrl or join"; }
+      { assertion = members != [ ] || serverIsUrl; message = "services.build-agent: set serverUrl or join"; }
       { assertion = lib.hasPrefix "/" cfg.clusterSecretFile;
         message = "services.build-agent.clusterSecretFile must be an absolute path on the host"; }
     ];

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.orch.cluster.ClusterSettings;
 import dev.orch.config.ConfigException;
+import dev.orch.config.ConfigLoader;
 import dev.orch.config.TomlKeyLines;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +23,8 @@ import java.util.Set;
  * The build agent's config, as in the reference's {@code /etc/build-agent/config.toml}: the orchestrators it serves
  * ({@code [server]}, or several {@code [[servers]]}), {@code [worker]} (id, slots, the interface it binds), {@code
  * [storage]}, {@code [nix]} and {@code [tls]}. Every problem names the file, line and key; unknown keys are warnings.
+ * The reference's WebSocket {@code url} (and {@code --server URL}) becomes the cluster member orch runs on that URL's
+ * host, at orch's cluster port ({@link #ORCH_CLUSTER_PORT_ENV}, else orch's default), with a warning saying so.
  */
 record AgentConfig(String workerId, int maxJobs, String host, int clusterPort, String advertiseHost, List<Server> servers,
     Path gitCacheDir, Path worktreeDir, boolean useNix, List<String> prewarmPackages, Tls tls, List<String> warnings) {
@@ -41,9 +46,29 @@ record AgentConfig(String workerId, int maxJobs, String host, int clusterPort, S
       "tls", Set.of("key_store", "key_store_password", "key_store_password_file", "trust_store", "trust_store_password",
           "trust_store_password_file"));
 
-  /** Command-line values that override the file; null or 0 means "not given". */
-  record Overrides(List<String> join, String workerId, int maxJobs, String clusterName, String host, Path secretFile) {
+  /**
+   * Command-line values that override the file; null or 0 means "not given". {@code servers}: the reference's
+   * {@code --server URL}s, one orchestrator each. {@code orchClusterPort}: the value of {@link #ORCH_CLUSTER_PORT_ENV},
+   * the port a URL's host is joined at when orch's is not the default.
+   */
+  record Overrides(List<String> join, String workerId, int maxJobs, String clusterName, String host, Path secretFile,
+      List<String> servers, String orchClusterPort) {
     static final Overrides NONE = new Overrides(null, null, 0, null, null, null);
+
+    Overrides(List<String> join, String workerId, int maxJobs, String clusterName, String host, Path secretFile) {
+      this(join, workerId, maxJobs, clusterName, host, secretFile, null, null);
+    }
+  }
+
+  /** orch's own override of build_pool.cluster_port, read by the agent too for the reference's URLs. */
+  static final String ORCH_CLUSTER_PORT_ENV = "ORCH_BUILD_POOL__CLUSTER_PORT";
+
+  /** The file beside the config that holds the cluster secret when the config names none (a reference config). */
+  static final String SECRET_BESIDE_CONFIG = "cluster-secret";
+
+  /** The port orch's cluster listens on unless its build_pool.cluster_port says otherwise. */
+  static int defaultOrchClusterPort() {
+    return ConfigLoader.defaults(Path.of("/")).buildPool().cluster().port();
   }
 
   static AgentConfig load(Path file, Overrides overrides, String defaultId) {
@@ -63,17 +88,22 @@ record AgentConfig(String workerId, int maxJobs, String host, int clusterPort, S
       String line = e.getLocation() != null && e.getLocation().getLineNr() > 0 ? ":" + e.getLocation().getLineNr() : "";
       throw new ConfigException(List.of(where + line + ": not valid TOML: " + e.getOriginalMessage()));
     }
-    return new Reader(where, new TomlKeyLines(text), root).read(overrides, defaultId);
+    return new Reader(file, where, new TomlKeyLines(text), root).read(overrides, defaultId);
   }
 
   private static final class Reader {
+    final Path file;
     final String where;
     final TomlKeyLines lines;
     final JsonNode root;
     final List<String> errors = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
+    /** Where a reference URL's host is joined (read when the first URL is). */
+    int orchPort;
+    String orchPortFrom;
 
-    Reader(String where, TomlKeyLines lines, JsonNode root) {
+    Reader(Path file, String where, TomlKeyLines lines, JsonNode root) {
+      this.file = file;
       this.where = where;
       this.lines = lines;
       this.root = root;
@@ -112,7 +142,8 @@ record AgentConfig(String workerId, int maxJobs, String host, int clusterPort, S
       for (Server server : servers) {
         if (server.secret().isEmpty()) {
           errors.add(where + ": " + server.name() + ": no cluster secret; every message to orch must be sealed with it:"
-              + " give --secret-file FILE (a copy of orch's .orch/cluster-secret) or cluster_secret_file = \"FILE\"");
+              + " give --secret-file FILE (a copy of orch's .orch/cluster-secret), cluster_secret_file = \"FILE\", or put"
+              + " it in " + SECRET_BESIDE_CONFIG + " beside the config file");
         }
         ClusterSettings cluster = new ClusterSettings(host, clusterPort, true, server.clusterName(), server.secret(),
             server.join(), 0, advertise, tls.keyStore(), tls.keyStorePassword(), tls.trustStore(), tls.trustStorePassword());
@@ -127,10 +158,23 @@ record AgentConfig(String workerId, int maxJobs, String host, int clusterPort, S
     }
 
     private List<Server> servers(Overrides overrides) {
-      if (overrides.join() != null && !overrides.join().isEmpty()) {
+      boolean joinGiven = overrides.join() != null && !overrides.join().isEmpty();
+      boolean serversGiven = overrides.servers() != null && !overrides.servers().isEmpty();
+      if (joinGiven || serversGiven) {
         String name = overrides.clusterName() != null ? overrides.clusterName() : "orch";
         JsonNode server = root.path("server");
-        return List.of(new Server("orch", overrides.join(), name, secret(server, "server", overrides)));
+        String secret = secret(server, "server", overrides);
+        List<Server> out = new ArrayList<>();
+        if (joinGiven) {
+          out.add(new Server("orch", overrides.join(), name, secret));
+        }
+        for (String url : serversGiven ? overrides.servers() : List.<String>of()) {
+          String member = memberAt(url, "--server", overrides);
+          if (member != null) {
+            out.add(new Server(url, List.of(member), name, secret));
+          }
+        }
+        return out;
       }
       List<Server> out = new ArrayList<>();
       if (root.has("server")) {
@@ -147,31 +191,90 @@ record AgentConfig(String workerId, int maxJobs, String host, int clusterPort, S
     }
 
     private Server server(JsonNode node, String path, Overrides overrides) {
-      if (node.has("url")) {
-        errors.add(at(path + ".url") + ": build agents join orch's clustered event bus, not a WebSocket: write join ="
-            + " \"host:5701\" (orch's build_pool.cluster_host and cluster_port)");
-      }
       List<String> join = node.path("join").isArray() ? strings(node, path + ".join")
           : List.of(text(node, path + ".join", "").split("\\s*,\\s*")).stream().filter(s -> !s.isBlank()).toList();
-      if (join.isEmpty() && !node.has("url")) {
+      String url = text(node, path + ".url", "");
+      if (node.has("url") && !join.isEmpty()) {
+        warnings.add(at(path + ".url") + ": ignored: 'join' says where orch's cluster is");
+      } else if (node.has("url")) {
+        String member = memberAt(url, at(path + ".url"), overrides);
+        join = member == null ? List.of() : List.of(member);
+      } else if (join.isEmpty()) {
         errors.add(at(path) + ": 'join' is required (orch's host:port, for example \"10.0.0.5:5701\")");
       }
       String clusterName = overrides.clusterName() != null ? overrides.clusterName()
           : text(node, path + ".cluster_name", "orch");
-      String name = text(node, path + ".name", join.isEmpty() ? path : join.get(0));
+      // As in the reference: the name is for the logs, and the URL stands in for a missing one.
+      String name = text(node, path + ".name", !url.isBlank() ? url : join.isEmpty() ? path : join.get(0));
       return new Server(name, join, clusterName, secret(node, path, overrides));
     }
 
-    /** --secret-file, else the server's cluster_secret_file, else its cluster_secret (kept out of error messages). */
+    /**
+     * The reference's WebSocket URL ({@code ws://host:8081/ws}) as the cluster member orch runs at that host: orch has
+     * no WebSocket for agents, so only the host carries over, with orch's cluster port. Null (and an error
+     * naming {@code key}) when the URL is not one.
+     */
+    private String memberAt(String url, String key, Overrides overrides) {
+      if (orchPort == 0) {
+        orchPort(overrides);
+      }
+      int port = orchPort;
+      String hint = " (the orchestrator's address, such as ws://10.0.0.5:8081/ws; or write join = \"HOST:" + port + "\")";
+      URI uri;
+      try {
+        uri = new URI(url.strip());
+      } catch (URISyntaxException e) {
+        errors.add(key + ": '" + url + "' is not a URL: " + e.getReason() + hint);
+        return null;
+      }
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+      if (!List.of("ws", "wss", "http", "https").contains(scheme) || uri.getHost() == null || uri.getHost().isBlank()) {
+        errors.add(key + ": '" + url + "' is not a ws://, wss://, http:// or https:// URL with a host" + hint);
+        return null;
+      }
+      String member = uri.getHost() + ":" + port;
+      warnings.add(key + " " + url + " -> joining orch's cluster at " + member + " (" + orchPortFrom + ");"
+          + " the URL's port and path are ignored; write join = \"" + member + "\" to say so, or another port if orch's"
+          + " build_pool.cluster_port differs");
+      return member;
+    }
+
+    private void orchPort(Overrides overrides) {
+      String given = overrides.orchClusterPort();
+      orchPort = defaultOrchClusterPort();
+      orchPortFrom = "orch's default build_pool.cluster_port";
+      if (given != null && !given.isBlank()) {
+        try {
+          int port = Integer.parseInt(given.strip());
+          if (port < 1 || port > 65535) {
+            throw new NumberFormatException();
+          }
+          orchPort = port;
+          orchPortFrom = "build_pool.cluster_port from " + ORCH_CLUSTER_PORT_ENV;
+        } catch (NumberFormatException e) {
+          errors.add(ORCH_CLUSTER_PORT_ENV + ": must be a port number from 1 to 65535, not '" + given + "'");
+        }
+      }
+    }
+
+    /**
+     * --secret-file, else the server's cluster_secret_file, else its cluster_secret (kept out of error messages), else
+     * the file cluster-secret beside the config: a reference config names no secret.
+     */
     private String secret(JsonNode node, String path, Overrides overrides) {
       if (overrides.secretFile() != null) {
         return readSecret(overrides.secretFile(), "--secret-file");
       }
-      String file = text(node, path + ".cluster_secret_file", "");
-      if (!file.isBlank()) {
-        return readSecret(Path.of(file), at(path + ".cluster_secret_file"));
+      String named = text(node, path + ".cluster_secret_file", "");
+      if (!named.isBlank()) {
+        return readSecret(Path.of(named), at(path + ".cluster_secret_file"));
       }
-      return text(node, path + ".cluster_secret", "").strip();
+      String inline = text(node, path + ".cluster_secret", "").strip();
+      Path beside = file == null ? null : file.toAbsolutePath().resolveSibling(SECRET_BESIDE_CONFIG);
+      if (inline.isEmpty() && beside != null && Files.isRegularFile(beside)) {
+        return readSecret(beside, where + ": " + path + " (its secret from " + SECRET_BESIDE_CONFIG + " beside it)");
+      }
+      return inline;
     }
 
     private String readSecret(Path file, String from) {

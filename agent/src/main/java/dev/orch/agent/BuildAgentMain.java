@@ -34,6 +34,12 @@ public final class BuildAgentMain implements Callable<Integer> {
       description = "Serve the orchestrator whose cluster is at these addresses (instead of the config's servers).")
   List<String> join;
 
+  @Option(names = "--server", paramLabel = "URL",
+      description = {"The reference's orchestrator URL (ws://host:8081/ws): joins orch's cluster on that host at orch's",
+          "cluster port (ORCH_BUILD_POOL__CLUSTER_PORT, else 5701), with a warning; repeat it for several",
+          "orchestrators. --join says it exactly."})
+  List<String> servers;
+
   @Option(names = "--id", paramLabel = "ID", description = "This agent's name (default: the host name).")
   String id;
 
@@ -79,8 +85,8 @@ public final class BuildAgentMain implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Path file = configFile(config);
-    AgentConfig agent = AgentConfig.load(file, new AgentConfig.Overrides(join, id, jobs, clusterName, host, secretFile),
-        ServerLink.hostName());
+    AgentConfig agent = AgentConfig.load(file, new AgentConfig.Overrides(join, id, jobs, clusterName, host, secretFile,
+        servers, System.getenv(AgentConfig.ORCH_CLUSTER_PORT_ENV)), ServerLink.hostName());
     agent.warnings().forEach(w -> System.err.println("warning: " + w));
     SlotPool slots = new SlotPool(agent.maxJobs());
     List<ServerLink> links = new ArrayList<>();

@@ -131,7 +131,7 @@ class AgentConfigTest {
   void mistakesNameTheFileLineAndKey() throws IOException {
     Path file = file("""
         [server]
-        url = "ws://coordinator:8081/ws"
+        join = 5701
 
         [worker]
         max_jobs = "four"
@@ -139,7 +139,7 @@ class AgentConfigTest {
         """);
     assertThatThrownBy(() -> AgentConfig.load(file, AgentConfig.Overrides.NONE, "h"))
         .isInstanceOfSatisfying(ConfigException.class, e -> {
-          assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith(file + ":2: server.url").contains("join ="));
+          assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith(file + ":2: server.join: must be a string"));
           assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith(file + ":5: worker.max_jobs"));
           assertThat(e.warnings()).anySatisfy(w -> assertThat(w).contains(":6: worker.colour: unknown key"));
         });
@@ -148,6 +148,144 @@ class AgentConfigTest {
     assertThatThrownBy(() -> AgentConfig.load(file("[worker]\nhost = \"0.0.0.0\"\n[server]\njoin = \"h:1\"\n"),
         AgentConfig.Overrides.NONE, "h")).isInstanceOfSatisfying(ConfigException.class,
             e -> assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("tls.key_store")));
+  }
+
+  /** The reference's own single-orchestrator example, as its README gives it. */
+  private static final String REFERENCE_SINGLE = """
+      # Single orchestrator (legacy format, still supported)
+      [server]
+      url = "ws://coordinator-host:8081/ws"
+
+      [worker]
+      id = "worker-1"      # Defaults to hostname
+      max_jobs = 4         # Concurrent build jobs
+
+      [storage]
+      git_cache_dir = "/var/cache/build-agent/repos"
+      worktree_dir = "/tmp/build-agent/jobs"
+
+      [nix]
+      # Prewarm nix store on startup with common packages
+      # This speeds up first job by pre-downloading toolchains
+      prewarm_packages = [
+        "nixpkgs#rustc",
+        "nixpkgs#cargo",
+        "nixpkgs#clippy",
+        "nixpkgs#rustfmt"
+      ]
+      """;
+
+  /** The reference's multi-orchestrator example. */
+  private static final String REFERENCE_MULTI = """
+      # Multiple orchestrators - agent connects to all simultaneously
+      [[servers]]
+      url = "ws://orchestrator1:8081/ws"
+      name = "project-a"  # Optional, for logging
+
+      [[servers]]
+      url = "ws://orchestrator2:8081/ws"
+      name = "project-b"
+
+      [[servers]]
+      url = "ws://orchestrator3:8081/ws"
+      # name is optional, defaults to URL in logs
+
+      [worker]
+      id = "shared-worker"
+      max_jobs = 8         # Total capacity shared across all orchestrators
+
+      [storage]
+      git_cache_dir = "/var/cache/build-agent/repos"
+      worktree_dir = "/tmp/build-agent/jobs"
+      """;
+
+  @Test
+  void theReferenceServerUrlJoinsOrchsClusterOnItsHostWithOneWarningSayingWhatWasAssumed() throws IOException {
+    Path config = file(REFERENCE_SINGLE);
+    int port = AgentConfig.defaultOrchClusterPort();
+    AgentConfig loaded = AgentConfig.load(config, withSecretFile(), "h");
+    assertThat(loaded.servers()).singleElement().satisfies(s -> {
+      assertThat(s.join()).containsExactly("coordinator-host:" + port);
+      assertThat(s.name()).isEqualTo("ws://coordinator-host:8081/ws");
+      assertThat(s.secret()).isEqualTo("a-secret-from-a-file");
+    });
+    assertThat(loaded.workerId()).isEqualTo("worker-1");
+    assertThat(loaded.maxJobs()).isEqualTo(4);
+    assertThat(loaded.prewarmPackages()).containsExactly("nixpkgs#rustc", "nixpkgs#cargo", "nixpkgs#clippy", "nixpkgs#rustfmt");
+    assertThat(loaded.warnings()).singleElement().asString()
+        .startsWith(config + ":3: server.url ws://coordinator-host:8081/ws -> joining orch's cluster at coordinator-host:"
+            + port)
+        .contains("the URL's port and path are ignored");
+    assertThat(port).as("orch's default build_pool.cluster_port").isEqualTo(5701);
+  }
+
+  @Test
+  void eachReferenceServersEntryIsItsOwnOrchestratorNamedAsTheReferenceNamesIt() throws IOException {
+    Path config = file(REFERENCE_MULTI);
+    int port = AgentConfig.defaultOrchClusterPort();
+    AgentConfig loaded = AgentConfig.load(config, withSecretFile(), "h");
+    assertThat(loaded.servers()).extracting(AgentConfig.Server::name)
+        .containsExactly("project-a", "project-b", "ws://orchestrator3:8081/ws");
+    assertThat(loaded.servers()).extracting(AgentConfig.Server::join).containsExactly(
+        List.of("orchestrator1:" + port), List.of("orchestrator2:" + port), List.of("orchestrator3:" + port));
+    assertThat(loaded.workerId()).isEqualTo("shared-worker");
+    assertThat(loaded.maxJobs()).isEqualTo(8);
+    assertThat(loaded.warnings()).hasSize(3).allSatisfy(w -> assertThat(w).contains("servers[").contains(".url ws://"));
+  }
+
+  @Test
+  void theSecretOfAReferenceConfigComesFromClusterSecretBesideIt() throws IOException {
+    Path config = file(REFERENCE_SINGLE);
+    assertThatThrownBy(() -> AgentConfig.load(config, AgentConfig.Overrides.NONE, "h"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .anySatisfy(p -> assertThat(p).contains("no cluster secret").contains("cluster-secret beside the config")));
+    Files.writeString(tmp.resolve(AgentConfig.SECRET_BESIDE_CONFIG), "the-secret-beside-the-config\n");
+    assertThat(AgentConfig.load(config, AgentConfig.Overrides.NONE, "h").servers())
+        .singleElement().satisfies(s -> assertThat(s.secret()).isEqualTo("the-secret-beside-the-config"));
+  }
+
+  @Test
+  void theReferencesServerFlagJoinsLikeItsUrlAndWinsOverTheFile() throws IOException {
+    Path config = file(REFERENCE_MULTI);
+    int port = AgentConfig.defaultOrchClusterPort();
+    AgentConfig loaded = AgentConfig.load(config, new AgentConfig.Overrides(null, "worker-1", 4, null, null, secretFile(),
+        List.of("ws://coordinator:8081/ws"), null), "h");
+    assertThat(loaded.servers()).singleElement().satisfies(s -> {
+      assertThat(s.join()).containsExactly("coordinator:" + port);
+      assertThat(s.name()).isEqualTo("ws://coordinator:8081/ws");
+    });
+    assertThat(loaded.warnings()).singleElement().asString().startsWith("--server ws://coordinator:8081/ws -> joining");
+
+    AgentConfig elsewhere = AgentConfig.load(file(REFERENCE_SINGLE), new AgentConfig.Overrides(null, null, 0, null, null,
+        secretFile(), null, "5801"), "h");
+    assertThat(elsewhere.servers()).singleElement().satisfies(s -> assertThat(s.join()).containsExactly("coordinator-host:5801"));
+    assertThat(elsewhere.warnings()).singleElement().asString().contains("from " + AgentConfig.ORCH_CLUSTER_PORT_ENV);
+    assertThatThrownBy(() -> AgentConfig.load(file(REFERENCE_SINGLE), new AgentConfig.Overrides(null, null, 0, null, null,
+        secretFile(), null, "80000"), "h")).hasMessageContaining(AgentConfig.ORCH_CLUSTER_PORT_ENV + ": must be a port");
+  }
+
+  @Test
+  void theAgentsCommandLineTakesTheReferencesServerFlag() {
+    BuildAgentMain main = new BuildAgentMain();
+    new picocli.CommandLine(main).parseArgs("--server", "ws://coordinator:8081/ws", "--id", "worker-1", "--jobs", "4");
+    assertThat(main.servers).containsExactly("ws://coordinator:8081/ws");
+    assertThat(main.id).isEqualTo("worker-1");
+    assertThat(main.jobs).isEqualTo(4);
+  }
+
+  @Test
+  void aBadUrlIsAnErrorNamingItsKeyAndJoinWinsOverAUrl() throws IOException {
+    Path config = file("[server]\nurl = \"coordinator-host\"\n\n[[servers]]\nurl = \"ws://bad host/ws\"\n");
+    assertThatThrownBy(() -> AgentConfig.load(config, withSecretFile(), "h"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> {
+          assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith(config + ":2: server.url: 'coordinator-host'"));
+          assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith(config + ":5: servers[0].url: 'ws://bad host/ws'"));
+        });
+    assertThatThrownBy(() -> AgentConfig.load(null, new AgentConfig.Overrides(null, null, 0, null, null, secretFile(),
+        List.of("ftp://h/x"), null), "h")).hasMessageContaining("--server: 'ftp://h/x'");
+    AgentConfig both = AgentConfig.load(file("[server]\nurl = \"ws://a:8081/ws\"\njoin = \"b:5801\"\n"), withSecretFile(), "h");
+    assertThat(both.servers()).singleElement().satisfies(s -> assertThat(s.join()).containsExactly("b:5801"));
+    assertThat(both.warnings()).singleElement().asString().contains("server.url: ignored");
   }
 
   @Test

@@ -67,7 +67,8 @@ final class BatchCommand {
 
   private static void requireRunningOrch(OrchSession orch) {
     if (orch.remote().isEmpty()) {
-      throw OrchException.conflict("batches run inside orch run: start it first (orch run, or orch run --scheduled)");
+      throw OrchException.conflict("batches run inside orch run or orch serve: start one first (orch run,"
+          + " orch run --scheduled, or orch serve)");
     }
   }
 }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = OrchCommand.Version.class,
     description = "Turns a plan of markdown tasks into merged code, with Claude Code agents in git worktrees.",
-    subcommands = {RunCommand.class, DemoCommand.class, SyncCommand.class, StatusCommand.class, ListCommand.class,
+    subcommands = {RunCommand.class, ServeCommand.class, DemoCommand.class, SyncCommand.class, StatusCommand.class, ListCommand.class,
         GraphCommand.class, StartCommand.class, TaskActionCommand.Stop.class, TaskActionCommand.Retry.class,
         TaskActionCommand.Reset.class, LogsCommand.class, PrCommand.class, BatchCommand.class, MaintainCommand.class,
         OnboardCommand.class,
@@ -34,6 +34,11 @@ final class OrchCommand {
   @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT, description = "Log what orch does (repeat for debug).")
   boolean[] verbose = new boolean[0];
 
+  @Option(names = "--log-format", paramLabel = "FORMAT", scope = CommandLine.ScopeType.INHERIT,
+      converter = LogFormat.Converter.class,
+      description = "Log lines as text (the default) or json, one object per line (else general.log_format).")
+  LogFormat logFormat;
+
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new OrchCommand());
     addHelpOption(cli);
@@ -41,6 +46,9 @@ final class OrchCommand {
     cli.setExecutionStrategy(parseResult -> {
       OrchCommand root = (OrchCommand) parseResult.commandSpec().root().userObject();
       root.applyVerbosity();
+      if (root.logFormat != null) {
+        root.logFormat.apply();
+      }
       return new CommandLine.RunLast().execute(parseResult);
     });
     return cli;
@@ -62,6 +70,9 @@ final class OrchCommand {
   /** Loads the config once, printing warnings; a bad config ends the command with exit code 2. */
   ConfigLoader.Loaded loadConfig(CommandLine.Model.CommandSpec spec) {
     ConfigLoader.Loaded loaded = ConfigLoader.fromEnvironment().load(configFile);
+    if (logFormat == null) {
+      LogFormat.named(loaded.config().general().logFormat()).orElseThrow().apply();
+    }
     loaded.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
     return loaded;
   }

@@ -44,6 +44,13 @@ final class OrchInstance implements AutoCloseable {
     }
   }
 
+  /** Another process holds the project's lock (it may not have said where it serves yet). */
+  static final class AlreadyRunning extends IllegalStateException {
+    AlreadyRunning(String message) {
+      super(message);
+    }
+  }
+
   private final Path stateDir;
   private final FileChannel channel;
   private final FileLock lock;
@@ -68,7 +75,7 @@ final class OrchInstance implements AutoCloseable {
       if (lock == null) {
         channel.close();
         String who = find(stateDir).map(r -> " (pid " + r.pid() + ", " + r.baseUrl() + ")").orElse("");
-        throw new IllegalStateException("orch is already running for this project" + who);
+        throw new AlreadyRunning("orch is already running for this project" + who);
       }
       return new OrchInstance(stateDir, channel, lock);
     } catch (IOException e) {

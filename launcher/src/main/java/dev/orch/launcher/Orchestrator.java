@@ -15,12 +15,12 @@ import java.util.Map;
 final class Orchestrator implements AutoCloseable {
   private final OrchInstance instance;
   private final OrchSession session;
-  private final String apiUrl;
+  private final String baseUrl;
 
-  private Orchestrator(OrchInstance instance, OrchSession session, String apiUrl) {
+  private Orchestrator(OrchInstance instance, OrchSession session, String baseUrl) {
     this.instance = instance;
     this.session = session;
-    this.apiUrl = apiUrl;
+    this.baseUrl = baseUrl;
   }
 
   static Orchestrator start(OrchConfig config, Wiring.Mode mode, Map<String, String> agentEnv) {
@@ -47,7 +47,7 @@ final class Orchestrator implements AutoCloseable {
       int port = session.await(Wiring.deployWeb(session.vertx(), config, token));
       session.await(Wiring.deployShell(session.vertx(), config));
       instance.announce(host, port, token);
-      return new Orchestrator(instance, session, "http://" + host + ":" + port + "/api");
+      return new Orchestrator(instance, session, "http://" + host + ":" + port);
     } catch (RuntimeException e) {
       if (session != null) {
         session.close();
@@ -61,8 +61,13 @@ final class Orchestrator implements AutoCloseable {
     return session;
   }
 
+  /** Where the dashboard is. */
+  String baseUrl() {
+    return baseUrl;
+  }
+
   String apiUrl() {
-    return apiUrl;
+    return baseUrl + "/api";
   }
 
   private static String randomToken() {

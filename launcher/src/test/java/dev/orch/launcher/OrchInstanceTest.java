@@ -60,6 +60,17 @@ class OrchInstanceTest {
     assertThat(OrchInstance.find(dir)).as("a file without a start time").isEmpty();
   }
 
+  /** What kill -9 leaves behind: the record of a process that is gone, and a lock the kernel released. */
+  @Test
+  void the_record_of_an_ended_process_is_not_believed_and_the_lock_is_free_again() throws Exception {
+    write(startOf(other), "rw-------");
+    other.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    assertThat(OrchInstance.find(dir)).isEmpty();
+    try (OrchInstance instance = OrchInstance.acquire(dir)) {
+      assertThat(instance).isNotNull();
+    }
+  }
+
   @Test
   void l11_a_state_file_others_can_read_or_write_is_not_trusted() throws Exception {
     write(startOf(other), "rw-r--r--");

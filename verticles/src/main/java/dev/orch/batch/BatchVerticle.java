@@ -57,7 +57,7 @@ public final class BatchVerticle extends VerticleBase {
         BatchStore store = new BatchStore(pool);
         return Database.migrate(pool, BatchStore.OWNER, BatchStore.MIGRATIONS).compose(v -> store.load())
             .map(loaded -> batches = new Batches(clock, store::save, new ClientNeighbours(vertx), events(),
-                file.toString(), read, loaded, settings.batch().stopAtDeadline(), settings.orchestrate()));
+                file.toString(), read, loaded, settings.batch().stopAtDeadline(), settings.runs()));
       });
     }).compose(v -> CommandEndpoint.on(Addresses.Batch.CMD, Action.class)
         .handle(Action.LIST, body -> step(() -> Future.succeededFuture(batches.list())))

@@ -69,24 +69,24 @@ final class Batches {
   private final Events events;
   private final String scheduleFile;
   private final boolean stopAtDeadline;
-  private final boolean orchestrate;
+  private final BatchSettings.Runs runs;
   private final Map<String, BatchSpec> specs = new LinkedHashMap<>();
   private final Map<String, BatchStore.State> states = new LinkedHashMap<>();
   private final List<String> scheduleErrors;
 
   /**
    * {@code stopAtDeadline}: stop a batch's running tasks when its time is up (else they may finish);
-   * {@code orchestrate}: this instance runs batches, else it only lists them.
+   * {@code runs}: which batches this instance runs (none, only a person's, or also the scheduled ones).
    */
   Batches(Clock clock, Store store, Neighbours neighbours, Events events, String scheduleFile,
-      ScheduleFile.Result schedule, Map<String, BatchStore.State> saved, boolean stopAtDeadline, boolean orchestrate) {
+      ScheduleFile.Result schedule, Map<String, BatchStore.State> saved, boolean stopAtDeadline, BatchSettings.Runs runs) {
     this.clock = clock;
     this.store = store;
     this.neighbours = neighbours;
     this.events = events;
     this.scheduleFile = scheduleFile;
     this.stopAtDeadline = stopAtDeadline;
-    this.orchestrate = orchestrate;
+    this.runs = runs;
     schedule.batches().forEach(spec -> specs.put(spec.name(), spec));
     scheduleErrors = List.copyOf(schedule.errors());
     states.putAll(saved);
@@ -123,7 +123,9 @@ final class Batches {
         continue;
       }
       ZonedDateTime lastFire = ZonedDateTime.ofInstant(Instant.ofEpochMilli(state.lastFire()), clock.getZone());
-      boolean due = spec.lastAtOrBefore(now).map(slot -> slot.isAfter(lastFire)).orElse(false);
+      // Under orch serve a person starts everything: a slot passes unfired, and its batch fires when a person asks.
+      boolean due = runs == BatchSettings.Runs.ON_SCHEDULE
+          && spec.lastAtOrBefore(now).map(slot -> slot.isAfter(lastFire)).orElse(false);
       if (due) {
         work.add(fire(spec, "its schedule (" + spec.cron() + ")"));
       }
@@ -301,8 +303,8 @@ final class Batches {
   /** A person's run: the batch fires now, whatever its schedule says. */
   Future<BatchView> runNow(String name) {
     BatchSpec spec = spec(name);
-    if (!orchestrate) {
-      return Future.failedFuture(OrchException.conflict("batches run inside orch run; start it first"));
+    if (runs == BatchSettings.Runs.NEVER) {
+      return Future.failedFuture(OrchException.conflict("batches run inside orch run or orch serve; start one first"));
     }
     BatchStore.State state = states.get(name);
     if (state != null && state.running()) {

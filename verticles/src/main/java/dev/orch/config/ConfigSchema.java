@@ -27,6 +27,7 @@ final class ConfigSchema {
   static final ConfigKey<Integer> GENERAL_MAX_PARALLEL_AGENTS = integer("general.max_parallel_agents", 3, 1, 256);
   static final ConfigKey<Path> GENERAL_DATABASE_PATH = path("general.database_path", "${project_root}/.orch/orch.db");
   static final ConfigKey<Path> GENERAL_LOG_DIR = path("general.log_dir", "${project_root}/.orch/logs");
+  static final ConfigKey<String> GENERAL_LOG_FORMAT = choice("general.log_format", "text", "text", "json");
   static final ConfigKey<String> GENERAL_MAIN_BRANCH = string("general.main_branch", "");
   static final ConfigKey<String> GENERAL_BRANCH_PREFIX = string("general.branch_prefix", "orch/");
 

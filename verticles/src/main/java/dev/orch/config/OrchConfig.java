@@ -32,21 +32,26 @@ public record OrchConfig(
     Shell shell,
     Batch batch) {
 
-  /** {@code mainBranch} is empty when orch should detect it. */
+  /**
+   * {@code mainBranch} is empty when orch should detect it. {@code logFormat}: how orch's own log lines look, "text" or
+   * "json" (run logs in {@code logDir} are the agents' own output, whatever this says).
+   */
   public record General(Path projectRoot, Path plansDir, Path worktreeDir, int maxParallelAgents, Path databasePath,
-      Path logDir, String mainBranch, String branchPrefix) {
+      Path logDir, String mainBranch, String branchPrefix, String logFormat) {
     static General from(ConfigValues v) {
       return new General(v.get(PROJECT_ROOT), v.get(GENERAL_PLANS_DIR), v.get(GENERAL_WORKTREE_DIR),
           v.get(GENERAL_MAX_PARALLEL_AGENTS), v.get(GENERAL_DATABASE_PATH), v.get(GENERAL_LOG_DIR),
-          v.get(GENERAL_MAIN_BRANCH), v.get(GENERAL_BRANCH_PREFIX));
+          v.get(GENERAL_MAIN_BRANCH), v.get(GENERAL_BRANCH_PREFIX), v.get(GENERAL_LOG_FORMAT));
     }
 
     public General withDatabasePath(Path path) {
-      return new General(projectRoot, plansDir, worktreeDir, maxParallelAgents, path, logDir, mainBranch, branchPrefix);
+      return new General(projectRoot, plansDir, worktreeDir, maxParallelAgents, path, logDir, mainBranch, branchPrefix,
+          logFormat);
     }
 
     public General withMaxParallelAgents(int agents) {
-      return new General(projectRoot, plansDir, worktreeDir, agents, databasePath, logDir, mainBranch, branchPrefix);
+      return new General(projectRoot, plansDir, worktreeDir, agents, databasePath, logDir, mainBranch, branchPrefix,
+          logFormat);
     }
 
     /** Where orch keeps its own small files (the run lock, the running instance's address): beside the database. */
@@ -218,6 +223,10 @@ public record OrchConfig(
           v.get(WEB_ALLOWED_HOSTS));
     }
 
+    public Web withPort(int newPort) {
+      return new Web(host, newPort, token, requireToken, allowedHosts);
+    }
+
     @Override
     public String toString() {
       return "Web[host=" + host + ", port=" + port + ", token=" + (token.isEmpty() ? "" : "(set)") + ", requireToken="
@@ -301,6 +310,12 @@ public record OrchConfig(
   /** The environment for agents, checks, setup commands and build jobs: the allow-list and {@code executor.env}. */
   public dev.orch.process.ChildEnvironment childEnvironment() {
     return executor.childEnvironment(secretValues());
+  }
+
+  /** The same config with another [web] section (a command-line option over the file's value). */
+  public OrchConfig withWeb(Web newWeb) {
+    return new OrchConfig(source, general, scheduler, claude, executor, observer, forge, github, checks, review,
+        notifications, newWeb, prompts, buildPool, shell, batch);
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.orch.contract.StopRequest;
 import dev.orch.contract.TaskId;
 import dev.orch.executor.AgentProcesses.AgentProcess;
 import dev.orch.executor.RunRecords.StoredRun;
+import dev.orch.logging.TaskLog;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -150,8 +151,9 @@ final class RunSupervisor {
             if (spawn.agent() != null) {
               return Future.succeededFuture(spawn.agent());
             }
-            LOG.warn("{} run {}: ending process {} still working in {} before it is replaced", starting.taskId(),
-                starting.runId(), pids(spawn.inTheWay()), folder);
+            TaskLog.warn(LOG, starting.taskId(), starting.runId())
+                .log("{} run {}: ending process {} still working in {} before it is replaced", starting.taskId(),
+                    starting.runId(), pids(spawn.inTheWay()), folder);
             return ended(spawn.inTheWay()).compose(v -> host.blocking(() -> spawn(starting, files, preparation)));
           })
           .transform(spawned -> spawned.succeeded() ? running(starting, task, spawned.result())
@@ -182,15 +184,17 @@ final class RunSupervisor {
             () -> store.markRunning(running.runId(), running.logFile(), agent.pid(), agent.startedAt()),
             () -> clock.millis() - spawnedAt >= RECORD_PATIENCE.toMillis())
         .onSuccess(v -> {
-          LOG.info("{} run {}: agent started (pid {}) in {}", running.taskId(), running.runId(), agent.pid(),
-              running.worktree());
+          TaskLog.info(LOG, running.taskId(), running.runId())
+              .log("{} run {}: agent started (pid {}) in {}", running.taskId(), running.runId(), agent.pid(),
+                  running.worktree());
           if (live.containsKey(running.runId())) {
             events.started(running);
           }
         })
         .onFailure(failure -> {
           String reason = "could not record the agent's start (" + message(failure) + "), so it was stopped";
-          LOG.warn("{} run {}: {}", running.taskId(), running.runId(), reason);
+          TaskLog.warn(LOG, running.taskId(), running.runId())
+              .log("{} run {}: {}", running.taskId(), running.runId(), reason);
           run.endAs(new RunOutcome(RunStatus.FAILED, reason));
           agent.kill(true);
         })
@@ -208,7 +212,8 @@ final class RunSupervisor {
   /** Nothing was spawned: the run fails at once. */
   private Future<RunView> failedToStart(RunView starting, Throwable failure) {
     String reason = "could not start the agent: " + message(failure);
-    LOG.warn("{} run {}: {}", starting.taskId(), starting.runId(), reason);
+    TaskLog.warn(LOG, starting.taskId(), starting.runId())
+        .log("{} run {}: {}", starting.taskId(), starting.runId(), reason);
     RunView failed = starting.settled(RunStatus.FAILED, null, reason, null, clock.millis());
     return record(failed).map(failed);
   }
@@ -267,8 +272,8 @@ final class RunSupervisor {
     if (sawResult) {
       // The end writes them again; this only keeps a crash from losing them.
       store.saveUsage(run.runId(), run.totals().usage())
-          .onFailure(e -> LOG.warn("{} run {}: saving its usage failed: {}", run.started.taskId(), run.runId(),
-              e.getMessage()));
+          .onFailure(e -> TaskLog.warn(LOG, run.started.taskId(), run.runId())
+              .log("{} run {}: saving its usage failed: {}", run.started.taskId(), run.runId(), e.getMessage()));
     }
   }
 
@@ -289,8 +294,9 @@ final class RunSupervisor {
     live.remove(run.runId());
     RunOutcome outcome = run.outcome(stderrTail);
     RunView view = settle(run.started, outcome, run.exitCode(), run.totals());
-    LOG.info("{} run {}: {}{}", view.taskId(), view.runId(), outcome.status().wire(),
-        outcome.reason() == null ? "" : " (" + outcome.reason() + ")");
+    TaskLog.info(LOG, view.taskId(), view.runId())
+        .log("{} run {}: {}{}", view.taskId(), view.runId(), outcome.status().wire(),
+            outcome.reason() == null ? "" : " (" + outcome.reason() + ")");
     return record(view);
   }
 
@@ -320,7 +326,8 @@ final class RunSupervisor {
     if (found.isPresent()) {
       LiveRun run = found.get();
       if (run.endAs(RunOutcome.stopped(request))) {
-        LOG.info("{} run {}: stopping ({})", request.taskId(), run.runId(), request.reason());
+        TaskLog.info(LOG, request.taskId(), run.runId())
+            .log("{} run {}: stopping ({})", request.taskId(), run.runId(), request.reason());
         run.process.kill(false);
         host.later(KILL_GRACE, () -> {
           if (run.process.alive()) {
@@ -388,7 +395,8 @@ final class RunSupervisor {
       if (row.pid() > 0 && !found.agents().isEmpty() && row.status() == RunStatus.RUNNING) {
         settling.remove(row.runId());
         follow(row, row.taskId(), found.agents().get(0), found.totals());
-        LOG.info("{} run {}: re-attached to agent pid {}", row.taskId(), row.runId(), row.pid());
+        TaskLog.info(LOG, row.taskId(), row.runId())
+            .log("{} run {}: re-attached to agent pid {}", row.taskId(), row.runId(), row.pid());
         events.started(row);
         return Future.<Void>succeededFuture();
       }
@@ -402,7 +410,8 @@ final class RunSupervisor {
                 : "the agent process ended while orch was not following it")
                 + (found.totals().result() == null ? ", without a result" : ""));
         RunView settled = settle(row, outcome, null, found.totals());
-        LOG.info("{} run {}: settled unfollowed as {}", row.taskId(), row.runId(), outcome.status().wire());
+        TaskLog.info(LOG, row.taskId(), row.runId())
+            .log("{} run {}: settled unfollowed as {}", row.taskId(), row.runId(), outcome.status().wire());
         return record(settled);
       });
     }).onComplete(done -> settling.remove(row.runId()));

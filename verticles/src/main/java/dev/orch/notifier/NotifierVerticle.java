@@ -10,6 +10,7 @@ import dev.orch.contract.TaskStatus;
 import dev.orch.contract.TaskTransition;
 import dev.orch.contract.TaskView;
 import dev.orch.contract.WireJson;
+import dev.orch.logging.TaskLog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -150,7 +151,8 @@ public final class NotifierVerticle extends VerticleBase {
       vertx.executeBlocking(() -> {
         desktop.send(notice);
         return null;
-      }, false).onFailure(e -> LOG.warn("desktop notification failed: {}", e.getMessage()));
+      }, false).onFailure(e -> TaskLog.warn(LOG, notice.taskId())
+          .log("desktop notification failed: {}", e.getMessage()));
     }
     if (toSlack.contains(notice.kind())) {
       slack.send(notice);

@@ -1,5 +1,6 @@
 package dev.orch.notifier;
 
+import dev.orch.logging.TaskLog;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -53,11 +54,12 @@ final class SlackNotifier {
 
   Future<Void> send(Notice notice) {
     Promise<Void> done = Promise.promise();
-    attempt(message(notice), 1, firstBackoffMillis, done);
+    attempt(notice.taskId(), message(notice), 1, firstBackoffMillis, done);
     return done.future();
   }
 
-  private void attempt(JsonObject body, int attempt, long backoff, Promise<Void> done) {
+  /** {@code taskId}: the task the message is about, null for a batch's. */
+  private void attempt(String taskId, JsonObject body, int attempt, long backoff, Promise<Void> done) {
     client.postAbs(webhook).timeout(10_000).sendJsonObject(body).onComplete(sent -> {
       int status = sent.succeeded() ? sent.result().statusCode() : -1;
       if (status >= 200 && status < 300) {
@@ -67,7 +69,7 @@ final class SlackNotifier {
       String why = sent.succeeded() ? "answered " + status : "did not answer (" + sent.cause().getClass().getSimpleName() + ")";
       boolean retryable = status < 0 || status == 429 || status >= 500;
       if (!retryable || attempt >= attempts) {
-        LOG.warn("Slack webhook {}; giving up on this message after {} attempt(s)", why, attempt);
+        TaskLog.warn(LOG, taskId).log("Slack webhook {}; giving up on this message after {} attempt(s)", why, attempt);
         done.fail("the Slack webhook " + why);
         return;
       }
@@ -76,8 +78,8 @@ final class SlackNotifier {
       if (retryAfter != null && retryAfter.matches("\\d+")) {
         wait = Math.max(wait, Long.parseLong(retryAfter) * 1000);
       }
-      LOG.info("Slack webhook {}; trying again in {} ms", why, wait);
-      vertx.setTimer(wait, id -> attempt(body, attempt + 1, Math.min(backoff * 2, 60_000), done));
+      TaskLog.info(LOG, taskId).log("Slack webhook {}; trying again in {} ms", why, wait);
+      vertx.setTimer(wait, id -> attempt(taskId, body, attempt + 1, Math.min(backoff * 2, 60_000), done));
     });
   }
 }

@@ -13,6 +13,7 @@ import dev.orch.contract.RunView;
 import dev.orch.contract.StopCause;
 import dev.orch.contract.StopRequest;
 import dev.orch.contract.TaskId;
+import dev.orch.logging.TaskLog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -93,9 +94,11 @@ public final class ObserverVerticle extends VerticleBase {
 
   private void check() {
     for (Liveness.Verdict verdict : liveness.overdue(clock.millis())) {
-      LOG.warn("{} run {}: {}", verdict.taskId(), verdict.runId(), verdict.reason());
+      TaskLog.warn(LOG, verdict.taskId(), verdict.runId())
+          .log("{} run {}: {}", verdict.taskId(), verdict.runId(), verdict.reason());
       executor.stop(new StopRequest(verdict.taskId(), RunStatus.STUCK, StopCause.STUCK, verdict.reason()))
-          .onFailure(e -> LOG.warn("could not stop stuck run {}: {}", verdict.runId(), e.getMessage()));
+          .onFailure(e -> TaskLog.warn(LOG, verdict.taskId(), verdict.runId())
+              .log("could not stop stuck run {}: {}", verdict.runId(), e.getMessage()));
       vertx.eventBus().publish(Addresses.Observer.EVT_STUCK,
           new RunAlert(verdict.runId(), verdict.taskId(), verdict.reason(), 0, 0).toJson());
     }

@@ -16,6 +16,7 @@ import dev.orch.contract.TaskView;
 import dev.orch.contract.WriteStatusRequest;
 import dev.orch.db.Database;
 import dev.orch.flow.SerialQueue;
+import dev.orch.logging.TaskLog;
 import io.vertx.core.Future;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -144,7 +145,8 @@ final class PullRequestPipeline {
                 // later (its task waits for it). Keyed apart from pull request numbers, which are positive.
                 retryLater((int) -run.runId(), e, () -> onRunFinished(run));
               } else {
-                LOG.warn("{} run {}: no pull request: {}", run.taskId(), run.runId(), e.getMessage());
+                TaskLog.warn(LOG, run.taskId(), run.runId())
+                    .log("{} run {}: no pull request: {}", run.taskId(), run.runId(), e.getMessage());
               }
               return Future.succeededFuture();
             });
@@ -188,7 +190,7 @@ final class PullRequestPipeline {
         if (pr.stage() == PrStage.FIXING) {
           resumed.add(resumeFixing(pr));
         } else {
-          LOG.info("{}: resuming pull request #{}", pr.taskId(), pr.number());
+          TaskLog.info(LOG, pr.taskId()).log("{}: resuming pull request #{}", pr.taskId(), pr.number());
           mayHaveLanded.add(pr.number());
           resumed.add(advance(pr.number()));
         }
@@ -214,7 +216,9 @@ final class PullRequestPipeline {
           if (passing(failure)) {
             retryLater(pr.number(), failure, () -> resumeFixing(pr));
           } else {
-            LOG.warn("{}: pull request #{} with the agent not resumed: {}", pr.taskId(), pr.number(), failure.getMessage());
+            TaskLog.warn(LOG, pr.taskId())
+                .log("{}: pull request #{} with the agent not resumed: {}", pr.taskId(), pr.number(),
+                    failure.getMessage());
           }
           return Future.succeededFuture();
         });
@@ -280,13 +284,16 @@ final class PullRequestPipeline {
       return store.insert(draft)
           .compose(pr -> repo.secrets(pr.branch()).compose(secrets -> secrets.isEmpty()
               ? forge.open(pr).compose(store::save).recover(e -> {
-                LOG.warn("{}: pull request #{} not opened on the forge yet: {}", pr.taskId(), pr.number(), e.getMessage());
+                TaskLog.warn(LOG, pr.taskId(), pr.runId())
+                    .log("{}: pull request #{} not opened on the forge yet: {}", pr.taskId(), pr.number(),
+                        e.getMessage());
                 return Future.succeededFuture(pr);
               })
               : Future.succeededFuture(pr)))
           .onSuccess(pr -> {
-            LOG.info("{}: opened pull request #{} ({} files, +{} -{})", pr.taskId(), pr.number(), pr.filesChanged(),
-                pr.additions(), pr.deletions());
+            TaskLog.info(LOG, pr.taskId(), pr.runId())
+                .log("{}: opened pull request #{} ({} files, +{} -{})", pr.taskId(), pr.number(), pr.filesChanged(),
+                    pr.additions(), pr.deletions());
             events.opened(pr);
             advance(pr.number());
           });
@@ -340,8 +347,9 @@ final class PullRequestPipeline {
     if (pr.followUp() == FollowUpKind.REJECTED) {
       return flag(pr, new FlagCause.RequestNotTakenUp(pr.reason())).mapEmpty();
     }
-    LOG.info("{}: pull request #{}: orch stopped before the agent started ({}); the round starts again", pr.taskId(),
-        pr.number(), pr.reason());
+    TaskLog.info(LOG, pr.taskId())
+        .log("{}: pull request #{}: orch stopped before the agent started ({}); the round starts again", pr.taskId(),
+            pr.number(), pr.reason());
     int rounds = pr.fixRounds() - (FollowUp.countsAsFixRound(pr.followUp()) ? 1 : 0);
     return store.save(pr.roundNotStarted(Math.max(0, rounds)))
         .<Void>mapEmpty()
@@ -412,7 +420,8 @@ final class PullRequestPipeline {
   private Future<Step> step(PullRequestView pr) {
     return landedBeforeACrash(pr).compose(landed -> {
       if (landed.isPresent()) {
-        LOG.info("{}: pull request #{} is already on the main branch as {}", pr.taskId(), pr.number(), landed.get());
+        TaskLog.info(LOG, pr.taskId())
+            .log("{}: pull request #{} is already on the main branch as {}", pr.taskId(), pr.number(), landed.get());
         return recordMerged(pr, landed.get(), pr.headCommit(), null);
       }
       Path worktree = Path.of(pr.worktree());
@@ -479,7 +488,8 @@ final class PullRequestPipeline {
     }
     Path output = settings.logDir().resolve("checks").resolve("pr-" + pr.number() + "-" + clock.millis() + ".log");
     return checks.run(worktree, output).compose(result -> {
-      LOG.info("{}: checks on pull request #{} {}", pr.taskId(), pr.number(), result.summary());
+      TaskLog.info(LOG, pr.taskId())
+          .log("{}: checks on pull request #{} {}", pr.taskId(), pr.number(), result.summary());
       if (result.passed()) {
         return store.save(pr.withChecks(ChecksState.PASSED, null)).map(Step.Continue::new);
       }
@@ -534,8 +544,9 @@ final class PullRequestPipeline {
 
   private Future<Step> handOver(PullRequestView saved, FollowUp followUp) {
     return agent.resume(followUp.request(saved)).<Step>map(run -> {
-      LOG.info("{}: pull request #{}: {}; the agent works on it in run {}", saved.taskId(), saved.number(),
-          followUp.reason(), run.runId());
+      TaskLog.info(LOG, saved.taskId(), run.runId())
+          .log("{}: pull request #{}: {}; the agent works on it in run {}", saved.taskId(), saved.number(),
+              followUp.reason(), run.runId());
       events.fixing(saved);
       return new Step.HandedToAgent(saved);
     }).recover(e -> {
@@ -548,7 +559,8 @@ final class PullRequestPipeline {
   }
 
   private Future<Step> flag(PullRequestView pr, FlagCause cause) {
-    LOG.warn("{}: pull request #{} needs a person: {}", pr.taskId(), pr.number(), cause.reason());
+    TaskLog.warn(LOG, pr.taskId())
+        .log("{}: pull request #{} needs a person: {}", pr.taskId(), pr.number(), cause.reason());
     return store.save(pr.flagged(cause.reason())).map(flagged -> {
       events.flagged(flagged);
       return new Step.Flagged(flagged);
@@ -599,8 +611,9 @@ final class PullRequestPipeline {
             return forge.abortMerge(attempt).compose(v -> done.retry() && tries < MAX_MERGE_ATTEMPTS
                 ? merge(pr.number(), byPerson, tries + 1) : flag(pr, new FlagCause.MergeRefused(done.blocked())));
           }
-          LOG.info("{}: merged pull request #{} into {} as {}", pr.taskId(), pr.number(), attempt.mainBranch(),
-              done.mergeCommit().substring(0, Math.min(10, done.mergeCommit().length())));
+          TaskLog.info(LOG, pr.taskId())
+              .log("{}: merged pull request #{} into {} as {}", pr.taskId(), pr.number(), attempt.mainBranch(),
+                  done.mergeCommit().substring(0, Math.min(10, done.mergeCommit().length())));
           return recordMerged(pr, done.mergeCommit(), attempt.branchTip(), byPerson ? "merged by a person" : null);
         }, failure -> forge.abortMerge(attempt).transform(v -> Future.failedFuture(failure)));
   }
@@ -612,7 +625,8 @@ final class PullRequestPipeline {
           events.merged(merged);
           // Tidying up is not urgent: leave the git lock and the CPU to the dependants starting now.
           timers.after(CLEANUP_DELAY, () -> agent.removeWorktree(pr.taskId(), "merged-pr-" + pr.number())
-              .onFailure(e -> LOG.warn("{}: worktree not removed: {}", pr.taskId(), e.getMessage())));
+              .onFailure(e -> TaskLog.warn(LOG, pr.taskId())
+                  .log("{}: worktree not removed: {}", pr.taskId(), e.getMessage())));
           return new Step.Merged(merged);
         });
   }

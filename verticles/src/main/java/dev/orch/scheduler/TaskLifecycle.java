@@ -19,9 +19,13 @@ import dev.orch.contract.TaskTransition;
 import dev.orch.db.UntilWritten;
 import dev.orch.flow.Backoff;
 import dev.orch.flow.SerialQueue;
+<<<<<<< HEAD
 import dev.orch.footprint.Footprint;
 import dev.orch.footprint.FootprintGate;
 import dev.orch.footprint.FootprintMode;
+=======
+import dev.orch.logging.TaskLog;
+>>>>>>> main
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -208,7 +212,9 @@ public final class TaskLifecycle {
     if (ErrorCode.of(failure).retryable()) {
       // Wait before asking again, or every event would ask a missing executor at once.
       executorAwayUntil = clock.millis() + EXECUTOR_AWAY.after(++executorRefusals).toMillis();
-      LOG.warn("{}: the executor did not take it ({}); it waits for the next dispatch", task.id(), failure.getMessage());
+      TaskLog.warn(LOG, task.id())
+          .log("{}: the executor did not take it ({}); it waits for the next dispatch", task.id(),
+              failure.getMessage());
       return change(task.id(), TaskStatus.NOT_STARTED, "waiting for the executor: " + failure.getMessage(),
           task.attempts(), task.retryAt(), task.lastError()).mapEmpty();
     }
@@ -525,7 +531,8 @@ public final class TaskLifecycle {
     return UntilWritten.write(delay, id + " -> " + to.wire(), () -> store.apply(change), TaskLifecycle::timeCanFix)
         .onSuccess(t -> {
           if (t.from() != t.to()) {
-            LOG.info("{}: {} -> {} ({})", id, t.from() == null ? "new" : t.from().wire(), to.wire(), reason);
+            TaskLog.info(LOG, id)
+                .log("{}: {} -> {} ({})", id, t.from() == null ? "new" : t.from().wire(), to.wire(), reason);
             listener.changed(t);
             if (to != TaskStatus.QUEUED && to != TaskStatus.RUNNING) {
               listener.mayDispatch();

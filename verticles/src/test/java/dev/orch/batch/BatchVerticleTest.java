@@ -94,7 +94,7 @@ class BatchVerticleTest {
   private void deployBatches(Vertx vertx) throws Exception {
     var defaults = ConfigLoader.defaults(tree.root());
     var settings = new BatchSettings(defaults.general().withDatabasePath(tmp.resolve("state/orch.db")),
-        new OrchConfig.Batch(schedule, false), true);
+        new OrchConfig.Batch(schedule, false), BatchSettings.Runs.ON_SCHEDULE);
     batches = new BatchVerticle(settings, clock);
     batchDeployment = await(vertx.deployVerticle(batches));
   }

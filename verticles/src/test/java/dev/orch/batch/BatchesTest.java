@@ -96,7 +96,8 @@ class BatchesTest {
   @Test
   void aPersonsRunNeedsAnOrchestratingInstanceAndAKnownBatch() {
     Batches listing = new Batches(clock, this::save, neighbours(), events(), "schedule.toml",
-        new ScheduleFile.Result(List.of(spec("nightly", "0 2 * * *", 1, "1h", null)), List.of()), Map.of(), false, false);
+        new ScheduleFile.Result(List.of(spec("nightly", "0 2 * * *", 1, "1h", null)), List.of()), Map.of(), false,
+        BatchSettings.Runs.NEVER);
     assertThatThrownBy(() -> listing.runNow("weekly"))
         .hasMessageContaining("no batch 'weekly' in schedule.toml (batches: nightly)");
     assertThat(listing.runNow("nightly").failed()).isTrue();
@@ -104,14 +105,38 @@ class BatchesTest {
   }
 
   private Batches batches(Map<String, BatchStore.State> before, boolean stopAtDeadline, BatchSpec... specs) {
+    return batches(BatchSettings.Runs.ON_SCHEDULE, before, stopAtDeadline, specs);
+  }
+
+  private Batches batches(BatchSettings.Runs runs, Map<String, BatchStore.State> before, boolean stopAtDeadline,
+      BatchSpec... specs) {
     saved.putAll(before);
     return new Batches(clock, this::save, neighbours(), events(), "schedule.toml",
-        new ScheduleFile.Result(List.of(specs), List.of()), before, stopAtDeadline, true);
+        new ScheduleFile.Result(List.of(specs), List.of()), before, stopAtDeadline, runs);
   }
 
   private Future<Void> save(BatchStore.State state) {
     saved.put(state.name(), state);
     return Future.succeededFuture();
+  }
+
+  @Test
+  void underServeASlotPassesUnfiredAndAPersonsRunStillStartsTheBatch() {
+    task("alpha/E01", TaskStatus.NOT_STARTED, true);
+    long yesterday = Instant.parse("2026-11-23T01:00:00Z").toEpochMilli();
+    var before = new BatchStore.State("nightly", yesterday, false, 0, 0, List.of(), false, null);
+    Batches batches = batches(BatchSettings.Runs.WHEN_ASKED, Map.of("nightly", before), false,
+        spec("nightly", "0 2 * * *", 1, "1h", null));
+
+    clock.set("2026-11-24T02:00:00Z");
+    batches.wakeUp();
+    assertThat(started).isEmpty();
+    assertThat(starts).isEmpty();
+    assertThat(saved.get("nightly").running()).isFalse();
+
+    assertThat(batches.runNow("nightly").succeeded()).isTrue();
+    assertThat(started).extracting(BatchView::name).containsExactly("nightly");
+    assertThat(starts).extracting(StartRequest::ids).containsExactly(List.of("alpha/E01"));
   }
 
   private static BatchSpec spec(String name, String cron, int maxTasks, String maxDuration, String module) {

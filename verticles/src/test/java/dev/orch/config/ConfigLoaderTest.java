@@ -372,4 +372,16 @@ class ConfigLoaderTest {
         .hasMessageContaining("build_pool.cluster_secret").hasMessageContaining("at least 16")
         .hasMessageNotContaining("tooshort");
   }
+
+  @Test
+  void theLogFormatIsTextUnlessSetToJsonAndAnyOtherValueNamesTheKeyAndLine() throws IOException {
+    assertThat(load(repo, Map.of(), null).config().general().logFormat()).isEqualTo("text");
+    Files.writeString(repo.resolve(ConfigLoader.PROJECT_FILE), "[general]\nlog_format = \"json\"\n");
+    assertThat(load(repo, Map.of(), null).config().general().logFormat()).isEqualTo("json");
+
+    Files.writeString(repo.resolve(ConfigLoader.PROJECT_FILE), "[general]\nlog_format = \"xml\"\n");
+    assertThatThrownBy(() -> load(repo, Map.of(), null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ConfigLoader.PROJECT_FILE + ":2: 'general.log_format' must be one of text, json");
+  }
 }
