@@ -59,6 +59,8 @@ public final class Addresses {
     public static final String EVT_OUTPUT = NAMESPACE + "evt.output";
     /** An agent process ended: {@link RunView} with its final status. */
     public static final String EVT_FINISHED = NAMESPACE + "evt.finished";
+    /** The files a running agent has changed so far, when they change: {@link RunTouched}. */
+    public static final String EVT_TOUCHED = NAMESPACE + "evt.touched";
 
     public enum Action implements CommandAction {
       LAUNCH, STOP, RESUME, RUNS, RUN, REMOVE_WORKTREE, CLEANUP, SPEND,

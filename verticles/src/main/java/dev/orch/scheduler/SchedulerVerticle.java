@@ -1,7 +1,7 @@
 package dev.orch.scheduler;
 
-import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.Scheduler.Action;
+import dev.orch.contract.Addresses;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.ExecutorClient;
 import dev.orch.contract.ObserverClient;
@@ -10,6 +10,7 @@ import dev.orch.contract.PrbotClient;
 import dev.orch.contract.PullRequestFailure;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.RunAlert;
+import dev.orch.contract.RunTouched;
 import dev.orch.contract.RunView;
 import dev.orch.contract.StartRequest;
 import dev.orch.contract.TaskQuery;
@@ -81,6 +82,7 @@ public final class SchedulerVerticle extends VerticleBase {
         .compose(v -> Future.all(List.of(
             consume(Addresses.Executor.EVT_STARTED, body -> lifecycle.onStarted(RunView.fromJson(body))),
             consume(Addresses.Executor.EVT_FINISHED, body -> lifecycle.onFinished(RunView.fromJson(body))),
+            consume(Addresses.Executor.EVT_TOUCHED, body -> lifecycle.onTouched(RunTouched.fromJson(body))),
             consume(Addresses.Prbot.EVT_OPENED, body -> lifecycle.onOpened(PullRequestView.fromJson(body))),
             consume(Addresses.Prbot.EVT_MERGED, body -> lifecycle.onMerged(PullRequestView.fromJson(body))),
             consume(Addresses.Prbot.EVT_FLAGGED, body -> lifecycle.onFlagged(PullRequestView.fromJson(body))),

@@ -8,6 +8,7 @@ import dev.orch.contract.PullRequestFailure;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.RunAlert;
 import dev.orch.contract.RunStatus;
+import dev.orch.contract.RunTouched;
 import dev.orch.contract.RunView;
 import dev.orch.contract.StartRequest;
 import dev.orch.contract.StartResult;
@@ -19,13 +20,10 @@ import dev.orch.contract.TaskTransition;
 import dev.orch.db.UntilWritten;
 import dev.orch.flow.Backoff;
 import dev.orch.flow.SerialQueue;
-<<<<<<< HEAD
 import dev.orch.footprint.Footprint;
 import dev.orch.footprint.FootprintGate;
 import dev.orch.footprint.FootprintMode;
-=======
 import dev.orch.logging.TaskLog;
->>>>>>> main
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -239,7 +237,18 @@ public final class TaskLifecycle {
   }
 
   public Future<Void> onFinished(RunView run) {
+    footprints.forget(run.taskId().toString());
     return serial(() -> finished(run));
+  }
+
+  /** What a running agent has changed so far joins its task's footprint, so no other task is started into it. */
+  public Future<Void> onTouched(RunTouched touched) {
+    return serial(() -> task(touched.taskId()).map(task -> {
+      if (task.status() == TaskStatus.QUEUED || task.status() == TaskStatus.RUNNING) {
+        footprints.observe(task.id(), touched.paths());
+      }
+      return null;
+    }));
   }
 
   private Future<Void> finished(RunView run) {
