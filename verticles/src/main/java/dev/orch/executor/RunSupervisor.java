@@ -335,7 +335,8 @@ final class RunSupervisor {
   private RunView settle(RunView run, RunOutcome outcome, Integer exitCode, RunTotals totals) {
     String session = totals.sessionId() != null ? totals.sessionId() : run.sessionId();
     return run.withSessionId(session).withUsage(totals.usage())
-        .settled(outcome.status(), outcome.cause(), outcome.reason(), exitCode, clock.millis());
+        .settled(outcome.status(), outcome.cause(), outcome.reason(), exitCode, clock.millis())
+        .withApiLimit(outcome.limit());
   }
 
   /** Writes a run's end until it lands, then announces it (unless another writer settled the row first). */
@@ -438,6 +439,8 @@ final class RunSupervisor {
       return ended(found.agents()).compose(v -> {
         RunOutcome outcome = row.pid() == 0 && !saidHowItEnded ? RunOutcome.lost(!found.agents().isEmpty())
             : found.totals().resultSucceeded() ? new RunOutcome(RunStatus.SUCCEEDED, null)
+            : found.totals().result() != null && found.totals().limit() != null
+                ? RunOutcome.decide(null, null, found.totals(), "")
             : new RunOutcome(RunStatus.FAILED, (afterRestart ? "the agent process was gone when orch restarted"
                 : "the agent process ended while orch was not following it")
                 + (found.totals().result() == null ? ", without a result" : ""));

@@ -4,6 +4,7 @@ import dev.orch.contract.ApiLimit;
 import dev.orch.flow.Backoff;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.function.LongUnaryOperator;
 
 /**
@@ -21,6 +22,17 @@ public final class RateGovernor {
   public record State(Phase phase, ApiLimit.Kind parkedFor, long resumeAt, int limitsInARow, int allowed,
       long rampedAt) {
     public static final State OPEN = new State(Phase.OPEN, null, 0, 0, Integer.MAX_VALUE, 0);
+
+    /** For {@code orch status} and the dashboard: what holds agents back, or null when nothing does. */
+    public String describe() {
+      return switch (phase) {
+        case OPEN -> null;
+        case PARKED -> "parked by " + parkedFor.describe() + ": no new agent starts until "
+            + Instant.ofEpochMilli(resumeAt) + ", then one goes first";
+        case PROBING -> "after " + parkedFor.describe() + ": one agent goes first; the others follow once it gets through";
+        case RAMPING -> "after " + parkedFor.describe() + ": back to at most " + allowed + " agents for now";
+      };
+    }
   }
 
   /** {@code maxAgents}: the parallel limit; once the ramp allows that many the governor is open again. */

@@ -2,6 +2,7 @@ package dev.orch.scheduler;
 
 import dev.orch.contract.Addresses.Scheduler.Action;
 import dev.orch.contract.Addresses;
+import dev.orch.contract.AgentOutput;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.ExecutorClient;
 import dev.orch.contract.ObserverClient;
@@ -75,7 +76,7 @@ public final class SchedulerVerticle extends VerticleBase {
                   settings.retries().maxRetries(), settings.retries().retryBaseDelay(), settings.retries().retryMaxDelay()),
                   settings.retries().footprint()),
               wait -> stopping ? Future.failedFuture("the scheduler is stopping") : UntilWritten.Delay.of(vertx).after(wait));
-          queries = new TaskQueries(store, lifecycle::pauseReason, lifecycle::footprintHolds);
+          queries = new TaskQueries(store, lifecycle::notices, lifecycle::footprintHolds);
           return Database.migrate(pool, TaskStore.OWNER, TaskStore.MIGRATIONS);
         })
         .compose(v -> claimStore())
@@ -83,6 +84,9 @@ public final class SchedulerVerticle extends VerticleBase {
             consume(Addresses.Executor.EVT_STARTED, body -> lifecycle.onStarted(RunView.fromJson(body))),
             consume(Addresses.Executor.EVT_FINISHED, body -> lifecycle.onFinished(RunView.fromJson(body))),
             consume(Addresses.Executor.EVT_TOUCHED, body -> lifecycle.onTouched(RunTouched.fromJson(body))),
+            // Agents' output is read only while a probe's first words are awaited, so following it costs nothing else.
+            consume(Addresses.Executor.EVT_OUTPUT, body -> lifecycle.awaitsProbe()
+                ? lifecycle.onOutput(AgentOutput.fromJson(body)) : Future.succeededFuture()),
             consume(Addresses.Prbot.EVT_OPENED, body -> lifecycle.onOpened(PullRequestView.fromJson(body))),
             consume(Addresses.Prbot.EVT_MERGED, body -> lifecycle.onMerged(PullRequestView.fromJson(body))),
             consume(Addresses.Prbot.EVT_FLAGGED, body -> lifecycle.onFlagged(PullRequestView.fromJson(body))),

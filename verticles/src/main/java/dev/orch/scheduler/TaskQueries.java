@@ -18,12 +18,13 @@ import java.util.function.Supplier;
 /** The scheduler's answers: the summary, lists, one task and its history. It reads the store and changes nothing. */
 public final class TaskQueries {
   private final TaskStore store;
-  private final Supplier<String> pauseReason;
+  private final Supplier<List<String>> notices;
   private final Supplier<Map<String, FootprintGate.Hold>> holds;
 
-  public TaskQueries(TaskStore store, Supplier<String> pauseReason, Supplier<Map<String, FootprintGate.Hold>> holds) {
+  /** {@code notices}: what holds agents back now, in sentences for people (a spending pause, the rate governor). */
+  public TaskQueries(TaskStore store, Supplier<List<String>> notices, Supplier<Map<String, FootprintGate.Hold>> holds) {
     this.store = store;
-    this.pauseReason = pauseReason;
+    this.notices = notices;
     this.holds = holds;
   }
 
@@ -42,11 +43,7 @@ public final class TaskQueries {
           .map(t -> new StatusSummary.BlockedTask(t.id(), t.blockedReason()))
           .toList();
       int live = (int) tasks.values().stream().filter(t -> t.status() != TaskStatus.REMOVED).count();
-      List<String> notices = new ArrayList<>();
-      String paused = pauseReason.get();
-      if (paused != null) {
-        notices.add("no new agents start today: " + paused);
-      }
+      List<String> notices = this.notices.get();
       List<TaskView> failedOrStuck = tasks.values().stream()
           .filter(t -> t.status() == TaskStatus.FAILED || t.status() == TaskStatus.STUCK)
           .sorted(Comparator.comparing(StoredTask::id))

@@ -1,5 +1,6 @@
 package dev.orch.scheduler;
 
+import dev.orch.contract.ApiLimit;
 import dev.orch.contract.PlanIssue;
 import dev.orch.contract.PlanSnapshot;
 import dev.orch.contract.PlanStatus;
@@ -119,7 +120,18 @@ public final class TaskStore {
       // The files a task declares and the paths its text names: what the scheduler keeps parallel agents apart by.
       Database.Migration.of(8,
           "ALTER TABLE tasks ADD COLUMN files TEXT NOT NULL DEFAULT '[]'",
-          "ALTER TABLE tasks ADD COLUMN mentions TEXT NOT NULL DEFAULT '[]'"));
+          "ALTER TABLE tasks ADD COLUMN mentions TEXT NOT NULL DEFAULT '[]'"),
+      // The rate-limit governor's state: a plan parked by the model API is still parked after a restart, with the same
+      // resume time.
+      Database.Migration.of(9, """
+          CREATE TABLE governor (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            phase TEXT NOT NULL,
+            parked_for TEXT,
+            resume_at INTEGER NOT NULL,
+            limits_in_a_row INTEGER NOT NULL,
+            allowed INTEGER NOT NULL,
+            ramped_at INTEGER NOT NULL)"""));
 
   private static final String INSERT_COLUMNS = "id, module, prefix, number, title, file, priority, depends_on, needs_review,"
       + " plan_status, status, blocked_reason, criteria_done, criteria_total, test_summary, content_hash, created_at, updated_at,"
@@ -419,6 +431,30 @@ public final class TaskStore {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The governor as last saved, or open when it never parked. */
+  Future<RateGovernor.State> governor() {
+    return pool.query("SELECT phase, parked_for, resume_at, limits_in_a_row, allowed, ramped_at FROM governor").execute()
+        .map(rows -> {
+          if (!rows.iterator().hasNext()) {
+            return RateGovernor.State.OPEN;
+          }
+          Row row = rows.iterator().next();
+          String parkedFor = row.getString("parked_for");
+          return new RateGovernor.State(RateGovernor.Phase.valueOf(row.getString("phase")),
+              parkedFor == null ? null : ApiLimit.Kind.fromWire(parkedFor), row.getLong("resume_at"),
+              row.getInteger("limits_in_a_row"), row.getInteger("allowed"), row.getLong("ramped_at"));
+        });
+  }
+
+  Future<Void> saveGovernor(RateGovernor.State state) {
+    return pool.preparedQuery("INSERT OR REPLACE INTO governor (id, phase, parked_for, resume_at, limits_in_a_row, allowed,"
+            + " ramped_at) VALUES (1, ?, ?, ?, ?, ?, ?)")
+        .execute(Tuple.tuple().addValue(state.phase().name())
+            .addValue(state.parkedFor() == null ? null : state.parkedFor().wire()).addValue(state.resumeAt())
+            .addValue(state.limitsInARow()).addValue(state.allowed()).addValue(state.rampedAt()))
+        .mapEmpty();
   }
 
   private Future<Map<String, StoredTask>> loadAll(SqlConnection conn) {

@@ -7,6 +7,7 @@ import dev.orch.contract.LaunchRequest;
 import dev.orch.contract.PlanSnapshot;
 import dev.orch.contract.Priority;
 import dev.orch.contract.PullRequestView;
+import dev.orch.contract.ResumeRequest;
 import dev.orch.contract.RunStatus;
 import dev.orch.contract.RunView;
 import dev.orch.contract.StartRequest;
@@ -49,6 +50,7 @@ class TaskLifecycleTest {
   private final MovableClock clock = MovableClock.at("2026-11-29T10:00:00Z");
   private final List<LaunchRequest> launched = new ArrayList<>();
   private final List<StopRequest> stopped = new ArrayList<>();
+  private final List<ResumeRequest> resumed = new ArrayList<>();
   private final List<TaskTransition> transitions = new ArrayList<>();
   private Vertx vertx;
   private TaskStore store;
@@ -81,6 +83,12 @@ class TaskLifecycleTest {
       public Future<RunView> launch(LaunchRequest request) {
         launched.add(request);
         return Future.succeededFuture(run(request.taskId(), request.attempt(), RunStatus.STARTING, null));
+      }
+
+      @Override
+      public Future<RunView> resume(ResumeRequest request) {
+        resumed.add(request);
+        return Future.succeededFuture(run(request.taskId(), 1, RunStatus.STARTING, null));
       }
 
       @Override
@@ -216,6 +224,12 @@ class TaskLifecycleTest {
       }
 
       @Override
+      public Future<RunView> resume(ResumeRequest request) {
+        resumed.add(request);
+        return Future.succeededFuture(run(request.taskId(), 1, RunStatus.STARTING, null));
+      }
+
+      @Override
       public Future<RunView> stop(StopRequest request) {
         return Future.failedFuture("unused");
       }
@@ -278,7 +292,7 @@ class TaskLifecycleTest {
         withFiles(billing, "src/billing/**"), withFiles(invoices, "src/billing/Invoice.java"), spec("b/E01", "a/E01")),
         List.of(), Map.of(), 3, 0)));
     TaskLifecycle lifecycle = lifecycle(3, true, 0);
-    TaskQueries queries = new TaskQueries(store, () -> null, lifecycle::footprintHolds);
+    TaskQueries queries = new TaskQueries(store, List::of, lifecycle::footprintHolds);
 
     await(lifecycle.dispatch());
 
@@ -304,7 +318,7 @@ class TaskLifecycleTest {
 
   @Test
   void oneTaskIsReadWithItsDependenciesOnly() throws Exception {
-    TaskQueries queries = new TaskQueries(store, () -> null, Map::of);
+    TaskQueries queries = new TaskQueries(store, List::of, Map::of);
     assertThat(await(queries.get("b/E01")).ready()).isFalse();
     assertThat(await(store.findWithDependencies("b/E01"))).containsOnlyKeys("b/E01", "a/E01");
     assertThat(await(queries.get("a/E02")).ready()).isTrue();

@@ -71,7 +71,7 @@ final class Life {
               () -> Future.succeededFuture(TaskLifecycle.Limits.NONE), listener(),
               new TaskLifecycle.Policy(MAX_PARALLEL, true, new RetryPolicy(3, Duration.ofSeconds(30),
                   Duration.ofMinutes(10)), FootprintMode.PREFER), this::delay);
-          queries = new TaskQueries(tasks, lifecycle::pauseReason, lifecycle::footprintHolds);
+          queries = new TaskQueries(tasks, lifecycle::notices, lifecycle::footprintHolds);
           return Database.migrate(pool, TaskStore.OWNER, TaskStore.MIGRATIONS);
         })
         .compose(v -> Database.migrate(pool, SupervisedRuns.OWNER, SupervisedRuns.MIGRATIONS))
@@ -119,6 +119,11 @@ final class Life {
       @Override
       public Future<dev.orch.contract.RunView> launch(dev.orch.contract.LaunchRequest request) {
         return request(() -> executor.launch(request));
+      }
+
+      @Override
+      public Future<dev.orch.contract.RunView> resume(dev.orch.contract.ResumeRequest request) {
+        return request(() -> executor.resume(request));
       }
 
       @Override
