@@ -235,7 +235,8 @@ public final class TaskLifecycle {
   }
 
   private Future<Void> resumeAfterLimit(StoredTask task) {
-    return change(task.id(), TaskStatus.QUEUED, "the limit lifted: resuming its session", task.attempts(), 0,
+    // The session goes on with the attempt the limit interrupted, so it counts again, once.
+    return change(task.id(), TaskStatus.QUEUED, "the limit lifted: resuming its session", task.attempts() + 1, 0,
         task.lastError()).onSuccess(t -> runs.resume(ResumeRequest.withPrompt(task.taskId(), RESUME_AFTER_LIMIT))
             .onFailure(e -> serial(() -> notResumed(task, e)))).mapEmpty();
   }

@@ -3,6 +3,9 @@ package dev.orch.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.orch.contract.AgentEvent;
+import dev.orch.contract.AgentOutput;
+import dev.orch.contract.ApiLimit;
 import dev.orch.contract.LaunchRequest;
 import dev.orch.contract.PlanSnapshot;
 import dev.orch.contract.Priority;
@@ -33,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongUnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -125,7 +129,8 @@ class TaskLifecycleTest {
     };
     return new TaskLifecycle(clock, store, runs, prs, () -> Future.succeededFuture(TaskLifecycle.Limits.NONE), listener,
         new TaskLifecycle.Policy(parallel, auto, new RetryPolicy(maxRetries, Duration.ofSeconds(30),
-            Duration.ofMinutes(10)), FootprintMode.PREFER), wait -> Future.failedFuture("no retries in this test"));
+            Duration.ofMinutes(10)), FootprintMode.PREFER, RateGovernor.Settings.defaults(parallel,
+            LongUnaryOperator.identity())), wait -> Future.failedFuture("no retries in this test"));
   }
 
   private static RunView run(TaskId taskId, int attempt, RunStatus status, StopCause cause) {
@@ -314,6 +319,56 @@ class TaskLifecycleTest {
     return new TaskSpec(s.id(), s.module(), s.prefix(), s.number(), s.title(), s.file(), s.priority(), s.dependsOn(),
         s.needsReview(), s.planStatus(), s.criteriaDone(), s.criteriaTotal(), s.testSummary(), s.contentHash(),
         s.blockedReason(), List.of(files), List.of());
+  }
+
+  private static RunView limited(String taskId, ApiLimit.Kind kind) {
+    return run(TaskId.parseFull(taskId), 1, RunStatus.RUNNING, null)
+        .settled(RunStatus.LIMITED, null, "stopped by " + kind.describe(), 1, 0).withApiLimit(new ApiLimit(kind, 0));
+  }
+
+  @Test
+  void aLimitParksThePlanThenOneParkedSessionGoesFirstAndTheRestFollowOnceItGetsThrough() throws Exception {
+    TaskLifecycle lifecycle = lifecycle(3, true, 2);
+    await(lifecycle.reconcile());
+    await(lifecycle.dispatch());
+    assertThat(launched).extracting(r -> r.taskId().toString()).containsExactly("a/E01", "a/E02");
+    await(lifecycle.onStarted(run(TaskId.parseFull("a/E01"), 1, RunStatus.RUNNING, null)));
+    await(lifecycle.onStarted(run(TaskId.parseFull("a/E02"), 1, RunStatus.RUNNING, null)));
+
+    await(lifecycle.onFinished(limited("a/E01", ApiLimit.Kind.RATE)));
+
+    StoredTask paused = await(store.find("a/E01")).orElseThrow();
+    assertThat(paused.status()).isEqualTo(TaskStatus.PAUSED);
+    assertThat(paused.attempts()).as("a limit is not an attempt").isZero();
+    assertThat(await(lifecycle.dispatch())).as("look again when it lifts").isEqualTo(clock.millis() + 30_000);
+    await(lifecycle.onFinished(limited("a/E02", ApiLimit.Kind.RATE)));
+    assertThat(lifecycle.notices()).singleElement().asString().startsWith("parked by the model API's rate limit");
+
+    // kill -9: the store alone says the plan is parked, and until when.
+    launched.clear();
+    TaskLifecycle restarted = lifecycle(3, true, 2);
+    await(restarted.reconcile());
+    await(restarted.dispatch());
+    assertThat(launched).isEmpty();
+    assertThat(resumed).isEmpty();
+
+    clock.advance(Duration.ofSeconds(30));
+    await(restarted.dispatch());
+    assertThat(resumed).as("one probe, in its own session").extracting(r -> r.taskId().toString())
+        .containsExactly("a/E01");
+    assertThat(resumed.get(0).prompt()).isEqualTo(TaskLifecycle.RESUME_AFTER_LIMIT);
+    await(restarted.dispatch());
+    assertThat(resumed).as("the rest wait for the probe").hasSize(1);
+    assertThat(launched).isEmpty();
+
+    await(restarted.onStarted(run(TaskId.parseFull("a/E01"), 1, RunStatus.RUNNING, null)));
+    await(restarted.onOutput(new AgentOutput(7, TaskId.parseFull("a/E01"),
+        List.of(AgentEvent.text(AgentEvent.Kind.TEXT, "Carrying on.")), clock.millis())));
+    await(restarted.dispatch());
+
+    assertThat(resumed).extracting(r -> r.taskId().toString()).containsExactly("a/E01", "a/E02");
+    assertThat(await(store.find("a/E01")).orElseThrow().attempts()).as("the interrupted attempt, counted once").isEqualTo(1);
+    assertThat(restarted.notices()).singleElement().asString().contains("back to at most 2 agents");
   }
 
   @Test
