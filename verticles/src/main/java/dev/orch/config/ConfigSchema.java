@@ -102,10 +102,10 @@ final class ConfigSchema {
   static final ConfigKey<String> NOTIFICATIONS_DESKTOP_COMMAND = string("notifications.desktop_command", "");
   static final ConfigKey<List<String>> NOTIFICATIONS_DESKTOP_EVENTS =
       stringList("notifications.desktop_events", List.of("task_failed", "task_stuck", "pr_flagged",
-          "batch_finished"));
+          "batch_finished", "plan_parked", "plan_resumed"));
   static final ConfigKey<List<String>> NOTIFICATIONS_SLACK_EVENTS =
       stringList("notifications.slack_events", List.of("task_complete", "task_failed", "task_stuck",
-          "pr_flagged", "batch_finished"));
+          "pr_flagged", "batch_finished", "plan_parked", "plan_resumed"));
 
   static final ConfigKey<String> WEB_HOST = string("web.host", "127.0.0.1");
   static final ConfigKey<Integer> WEB_PORT = integer("web.port", 8080, 0, 65535);

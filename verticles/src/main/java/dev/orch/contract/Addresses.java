@@ -40,6 +40,8 @@ public final class Addresses {
     public static final String EVT_TASK = NAMESPACE + "evt.task";
     /** Published after each sync with its {@link SyncReport}. */
     public static final String EVT_SYNCED = NAMESPACE + "evt.synced";
+    /** The rate-limit governor parked the plan or let agents start again: {@link GovernorView}. */
+    public static final String EVT_GOVERNOR = NAMESPACE + "evt.governor";
 
     public enum Action implements CommandAction {
       SYNC, STATUS, LIST, GET, START, STOP, RETRY, RESET, HISTORY;

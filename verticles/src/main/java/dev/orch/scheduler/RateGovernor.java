@@ -1,6 +1,7 @@
 package dev.orch.scheduler;
 
 import dev.orch.contract.ApiLimit;
+import dev.orch.contract.GovernorView;
 import dev.orch.flow.Backoff;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +23,14 @@ public final class RateGovernor {
   public record State(Phase phase, ApiLimit.Kind parkedFor, long resumeAt, int limitsInARow, int allowed,
       long rampedAt) {
     public static final State OPEN = new State(Phase.OPEN, null, 0, 0, Integer.MAX_VALUE, 0);
+
+    /** For the bus: parked or not, until when, how many may run. */
+    public GovernorView view(int maxAgents) {
+      String text = describe();
+      return new GovernorView(phase == Phase.PARKED, parkedFor, resumeAt,
+          phase == Phase.OPEN ? maxAgents : phase == Phase.RAMPING ? allowed : phase == Phase.PROBING ? 1 : 0,
+          text == null ? "the model API's limit has lifted: agents start as usual" : text);
+    }
 
     /** For {@code orch status} and the dashboard: what holds agents back, or null when nothing does. */
     public String describe() {

@@ -200,6 +200,11 @@ public final class SchedulerVerticle extends VerticleBase {
       public void mayDispatch() {
         dispatchSoon();
       }
+
+      @Override
+      public void governed(RateGovernor.State state) {
+        vertx.eventBus().publish(Addresses.Scheduler.EVT_GOVERNOR, state.view(settings.maxParallelAgents()).toJson());
+      }
     };
   }
 }
