@@ -1,7 +1,7 @@
 package dev.orch.launcher;
 
 import dev.orch.contract.OrchException;
-import dev.orch.executor.PromptTemplate;
+import dev.orch.executor.template.PromptTemplate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,6 +1,7 @@
 package dev.orch.executor;
 
 import dev.orch.contract.FollowUpKind;
+import dev.orch.executor.template.PromptTemplate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,7 +42,7 @@ public final class PromptLibrary {
   }
 
   /** Renders {@code name} with {@code values}; an override with an unknown variable fails naming file and line. */
-  public String render(String name, Set<String> known, Map<String, String> values) {
+  public String render(String name, Set<String> known, Map<String, ?> values) {
     Source source = find(name);
     return PromptTemplate.parse(source.text(), source.origin(), known).render(values);
   }
