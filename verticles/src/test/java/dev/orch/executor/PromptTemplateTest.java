@@ -190,6 +190,7 @@ class PromptTemplateTest {
     Files.writeString(project.resolve(".claude-orchestrator/prompts/epic/task.md"), "project says\n{{.Bad}}");
     assertThatThrownBy(() -> library.render("epic/task.md", KNOWN, values))
         .hasMessage(project.resolve(".claude-orchestrator/prompts/epic/task.md") + ":2: unknown variable .Bad (known: "
-            + ".Branch, .CompletedDeps, .EpicContent, .EpicFilePath, .Module, .ModuleContext, .TaskID, .Title)");
+            + ".Attempt, .Branch, .CompletedDeps, .Dependencies, .EpicContent, .EpicFilePath, .Module, .ModuleContext, .TaskID, "
+            + ".Title)");
   }
 }
