@@ -144,6 +144,7 @@ class PromptTemplateTest {
         .isEqualTo("a1 2b|7 Validators\n|map[a:first b:second]|2.5");
     assertThat(typed("{{printf \"}}%s{{\" .Module}}")).as("}} inside a string").isEqualTo("}}core{{");
     assertThat(typed("{{`raw \\n`}}")).isEqualTo("raw \\n");
+    assertThat(typed("{{printf \"%x|%X|%5.1f|%-3v|\" \"hi\" \"42\" .N .Ok}}")).isEqualTo("6869|2A|  7.0|true|");
   }
 
   @Test

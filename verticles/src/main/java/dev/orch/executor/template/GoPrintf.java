@@ -88,7 +88,7 @@ final class GoPrintf {
       case 'b' -> integer(whole(arg, verb), 2, flags, width, precision, flags.contains("#") ? "0b" : "");
       case 'x', 'X' -> {
         String hex = arg instanceof String text && !isWhole(text)
-            ? pad(truncate(HexFormat.of().formatHex(text.getBytes(StandardCharsets.UTF_8)), -1), flags, width)
+            ? pad(HexFormat.of().formatHex(text.getBytes(StandardCharsets.UTF_8)), flags, width)
             : integer(whole(arg, verb), 16, flags, width, precision, flags.contains("#") ? "0x" : "");
         yield verb == 'X' ? hex.toUpperCase(Locale.ROOT) : hex;
       }

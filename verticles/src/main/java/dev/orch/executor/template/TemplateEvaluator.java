@@ -104,7 +104,7 @@ final class TemplateEvaluator {
     if (operand instanceof Node.Chain chain) {
       return fields(value(chain.base().pipeline(), dot), chain.path());
     }
-    throw new GoValues.Mismatch("a function's name where a value belongs: " + operand);
+    throw new IllegalStateException("the parser lets a function stand only first in a command: " + operand);
   }
 
   private Object fields(Object value, List<String> path) {
