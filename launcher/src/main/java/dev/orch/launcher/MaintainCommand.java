@@ -1,8 +1,10 @@
 package dev.orch.launcher;
 
 import dev.orch.config.OrchConfig;
+import dev.orch.config.UserDirs;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.TaskView;
+import dev.orch.executor.PromptFolders;
 import dev.orch.git.GitCli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,7 +40,8 @@ final class MaintainCommand extends LocalCommand {
 
   @Override
   int run(OrchSession orch, OrchConfig config) {
-    MaintenanceTemplates templates = new MaintenanceTemplates(config.general().projectRoot(), config.prompts().overrideDir());
+    MaintenanceTemplates templates = new MaintenanceTemplates(PromptFolders.of(config.general().projectRoot(),
+        config.prompts().overrideDir(), UserDirs.fromEnvironment()));
     if (template == null) {
       templates.all().values().forEach(t -> out().printf("%-10s %-16s %-22s %s%s%n", t.id(), t.name(),
           String.join(",", t.scopes()), t.description(), t.origin().startsWith("built-in") ? "" : "  (" + t.origin() + ")"));
@@ -55,7 +58,7 @@ final class MaintainCommand extends LocalCommand {
           + ", not " + scope);
     }
     String scopeText = module != null ? "the module " + module : pkg != null ? "the package " + pkg : "the whole project";
-    String body = MaintenanceTemplates.render(chosen, Map.of("Scope", scopeText, "Module", module == null ? "" : module,
+    String body = templates.prompt(chosen, Map.of("Scope", scopeText, "Module", module == null ? "" : module,
         "Package", pkg == null ? "" : pkg));
     String title = chosen.name() + ": " + (module != null ? module : pkg != null ? pkg : "whole project");
 

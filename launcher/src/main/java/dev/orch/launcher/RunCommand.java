@@ -26,6 +26,7 @@ final class RunCommand implements Callable<Integer> {
     ConfigLoader.Loaded loaded = ((OrchCommand) spec.root().userObject()).loadConfig(spec);
     OrchConfig config = loaded.config();
     var out = spec.commandLine().getOut();
+    PromptOverrideWarnings.print(config, spec.commandLine().getErr());
     Orchestrator orch = Orchestrator.start(config, scheduled ? Wiring.Mode.SCHEDULED : Wiring.Mode.RUN, Map.of());
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {

@@ -1,5 +1,6 @@
 package dev.orch.executor;
 
+import dev.orch.config.UserDirs;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.Executor.Action;
 import dev.orch.contract.CommandEndpoint;
@@ -64,7 +65,7 @@ public final class ExecutorVerticle extends VerticleBase {
     AgentLauncher launcher = new AgentLauncher(new AgentLauncher.Settings(claude.command(), claude.args(),
         claude.model(), claude.maxTokens(), claude.maxTurns(), claude.permissionMode(), claude.allowedTools()), settings.commandEnv(),
         settings.env());
-    PromptLibrary library = new PromptLibrary(root, settings.promptOverrideDir());
+    PromptLibrary library = PromptLibrary.forProject(root, settings.promptOverrideDir(), UserDirs.fromEnvironment());
     RunPrompts prompts = new RunPrompts(library, root, settings.mcpServers(), settings.mcpSecret());
     Context context = vertx.getOrCreateContext();
     AgentProcesses processes = new OsProcesses(launcher, task -> context.runOnContext(v -> task.run()));

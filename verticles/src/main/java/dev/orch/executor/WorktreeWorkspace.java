@@ -11,13 +11,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A run's workspace as a git worktree ({@link Worktrees}) with the project's files copied in and its setup run. */
+/**
+ * A run's workspace as a git worktree ({@link Worktrees}) with the project's files copied in, the user's
+ * {@link AgentSkill} installed (unless the project has its own), and its setup run.
+ */
 final class WorktreeWorkspace implements RunWorkspace {
+  private static final Logger LOG = LoggerFactory.getLogger(WorktreeWorkspace.class);
   /** Threads for what a launch does beside {@code git worktree add}; idle ones end after a minute. */
   private static final ExecutorService BESIDE_GIT = Executors.newCachedThreadPool(work -> {
     Thread thread = new Thread(work, "orch-launch-beside-git");
@@ -71,7 +78,18 @@ final class WorktreeWorkspace implements RunWorkspace {
       settled(beside);
     }
     boolean hasGitIdentity = joined(beside);
-    worktrees.copyFiles(worktree, copyFiles);
+    Optional<AgentSkill> skill = prompts.skill();
+    boolean installSkill = skill.isPresent() && !Files.exists(worktree.resolve(AgentSkill.TARGET));
+    if (skill.isPresent() && !installSkill) {
+      LOG.info("{} is the project's own: not replacing it with {}", AgentSkill.TARGET, skill.get().origin());
+    }
+    // Declared local-only before it is written, so no git add of the agent's or orch's ever picks it up.
+    worktrees.copyFiles(worktree, copyFiles, installSkill ? List.of(AgentSkill.TARGET) : List.of());
+    if (installSkill) {
+      Path target = worktree.resolve(AgentSkill.TARGET);
+      Files.createDirectories(target.getParent());
+      Files.writeString(target, skill.get().text(), StandardCharsets.UTF_8);
+    }
     worktrees.runSetup(worktree, setupCommand, files.setupLog(), commandEnv);
     Files.writeString(files.prompt(), prompts.taskPrompt(task, request, worktree, starting.branch()),
         StandardCharsets.UTF_8);

@@ -84,4 +84,46 @@ class WorktreeWorkspaceTest {
         .hasMessageContaining("cannot create").hasMessageContaining(".orch/worktrees");
     assertThat(files.mcpConfig()).as("written beside git, and finished before the failure was reported").exists();
   }
+
+  @Test
+  void theUsersSkillIsInstalledInTheWorktreeAndNeverCommitted() throws Exception {
+    Path overrides = tmp.resolve("user-prompts");
+    Files.createDirectories(overrides.resolve("skills"));
+    Files.writeString(overrides.resolve("skills/autonomous-plan-execution.md"), "# Work alone\n\nFinish the plan.\n");
+    WorktreeWorkspace withSkill = new WorktreeWorkspace(new Worktrees(new GitWorkspace(git), repo.resolve(".orch/worktrees"),
+        repo.resolve(".orch/bundles"), "", "orch/"), new RunPrompts(new PromptLibrary(repo, overrides), repo, new JsonObject(),
+        "secret"), List.of(), "", ChildEnvironment.allowListOnly());
+    RunFiles files = RunFiles.of(tmp.resolve("logs"), task, 7);
+    files.createDirectories();
+
+    AgentLauncher.Launch launch = withSkill.fresh(task, request(), starting(), files);
+
+    Path skill = launch.worktree().resolve(".claude/skills/autonomous-plan-execution/SKILL.md");
+    assertThat(Files.readString(skill)).startsWith("---\nname: autonomous-plan-execution\ndescription: ")
+        .endsWith("---\n# Work alone\n\nFinish the plan.\n");
+    git.runIn(launch.worktree(), "add", "-A");
+    assertThat(git.runIn(launch.worktree(), "status", "--porcelain")).as("git add -A leaves it out").isEmpty();
+  }
+
+  @Test
+  void aProjectsOwnSkillOfThatNameIsLeftAsItIs() throws Exception {
+    Files.createDirectories(repo.resolve(".claude/skills/autonomous-plan-execution"));
+    Files.writeString(repo.resolve(".claude/skills/autonomous-plan-execution/SKILL.md"), "---\nname: own\ndescription: d\n---\n");
+    git.run("add", "-A");
+    git.run("commit", "-q", "-m", "own skill");
+    Path overrides = tmp.resolve("user-prompts");
+    Files.createDirectories(overrides.resolve("skills"));
+    Files.writeString(overrides.resolve("skills/autonomous-plan-execution.md"), "user's\n");
+    WorktreeWorkspace withSkill = new WorktreeWorkspace(new Worktrees(new GitWorkspace(git), repo.resolve(".orch/worktrees"),
+        repo.resolve(".orch/bundles"), "", "orch/"), new RunPrompts(new PromptLibrary(repo, overrides), repo, new JsonObject(),
+        "secret"), List.of(), "", ChildEnvironment.allowListOnly());
+    RunFiles files = RunFiles.of(tmp.resolve("logs"), task, 7);
+    files.createDirectories();
+
+    AgentLauncher.Launch launch = withSkill.fresh(task, request(), starting(), files);
+
+    assertThat(launch.worktree().resolve(".claude/skills/autonomous-plan-execution/SKILL.md")).content()
+        .isEqualTo("---\nname: own\ndescription: d\n---\n");
+    assertThat(git.runIn(launch.worktree(), "status", "--porcelain")).isEmpty();
+  }
 }
