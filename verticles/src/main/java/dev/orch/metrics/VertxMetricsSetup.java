@@ -1,8 +1,11 @@
 package dev.orch.metrics;
 
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Turns on Vert.x's Micrometer metrics (event bus, HTTP server and client, pools) into a Prometheus registry known by
@@ -19,7 +22,11 @@ public final class VertxMetricsSetup {
   }
 
   public static VertxOptions enable(VertxOptions options, String registry) {
+    // Vert.x's default labels, and the event-bus address: orch's addresses are a fixed set (one more per build worker),
+    // and replies' own addresses are internal, which Vert.x leaves out.
+    Set<Label> labels = EnumSet.copyOf(MicrometerMetricsOptions.DEFAULT_LABELS);
+    labels.add(Label.EB_ADDRESS);
     return options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setRegistryName(registry)
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true)));
+        .setLabels(labels).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true)));
   }
 }
