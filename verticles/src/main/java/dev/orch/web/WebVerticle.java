@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * orch's web side: the dashboard ({@code webroot/} on the classpath), its JSON API and Server-Sent Events
  * ({@link ApiRoutes}, {@link EventStream}), the SockJS event-bus bridge ({@link BridgeRules}), and the CLI's command
  * API: {@code POST /api/cmd/<owner>/<action>} forwards a JSON body to that owner's command address (only the owners
- * in {@link Addresses#remoteCommandAddresses()}) and needs the running instance's bearer token. Who may use the rest
- * is {@link WebAccess}'s call.
+ * in {@link Addresses#remoteCommandAddresses()}) and needs the running instance's bearer token; and, given a metrics
+ * registry, Prometheus metrics at {@value #METRICS_PATH}. Who may use the rest is {@link WebAccess}'s call.
  */
 public final class WebVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WebVerticle.class);
