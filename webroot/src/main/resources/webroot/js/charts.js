@@ -24,12 +24,14 @@ export function mountCharts(box, ctx) {
     const data = await api(`/api/history?hours=${HOURS}&bucket_minutes=${BUCKET_MINUTES}`);
     if (!ctx.alive) return;
     const buckets = data.buckets || [];
-    const xs = buckets.map((b) => b.at / 1000);
+    // Each bucket is a step from its start to the next one's; the last step ends where the window does.
+    const xs = [...buckets.map((b) => b.at / 1000), data.until / 1000];
     SERIES.forEach((s, i) => {
       const ys = buckets.map((b) => b[s.key] ?? 0);
-      const slot = slots[i];
       const total = ys.reduce((a, b) => a + b, 0);
-      slot.dataset.points = String(ys.length);
+      ys.push(ys.length ? ys[ys.length - 1] : 0);
+      const slot = slots[i];
+      slot.dataset.points = String(buckets.length);
       slot.dataset.total = String(Math.round(total * 100) / 100);
       const existing = plots.get(s.key);
       if (existing) {
