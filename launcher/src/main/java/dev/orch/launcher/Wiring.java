@@ -8,6 +8,7 @@ import dev.orch.config.OrchConfig;
 import dev.orch.executor.ExecutorSettings;
 import dev.orch.executor.ExecutorVerticle;
 import dev.orch.mcp.McpHttpVerticle;
+import dev.orch.metrics.MetricsVerticle;
 import dev.orch.notifier.NotifierVerticle;
 import dev.orch.observer.ObserverVerticle;
 import dev.orch.parser.ParserVerticle;
@@ -118,10 +119,18 @@ final class Wiring {
         .mapEmpty();
   }
 
-  /** The HTTP API; returns the port it listens on. */
-  static Future<Integer> deployWeb(Vertx vertx, OrchConfig config, String token) {
-    WebVerticle web = new WebVerticle(WebVerticle.Settings.from(config.web(), token));
-    return vertx.deployVerticle(web).map(id -> web.actualPort());
+  /** How often the meters that count stored things are read again from their owners. */
+  static final java.time.Duration METRICS_REFRESH = java.time.Duration.ofSeconds(15);
+
+  /**
+   * The HTTP API, and with a {@code metricsRegistry} orch's meters and their {@code /metrics} page; returns the port it
+   * listens on.
+   */
+  static Future<Integer> deployWeb(Vertx vertx, OrchConfig config, String token, String metricsRegistry) {
+    WebVerticle web = new WebVerticle(WebVerticle.Settings.from(config.web(), token), metricsRegistry);
+    Future<String> meters = metricsRegistry == null ? Future.succeededFuture()
+        : vertx.deployVerticle(new MetricsVerticle(new MetricsVerticle.Settings(metricsRegistry, METRICS_REFRESH)));
+    return meters.compose(id -> vertx.deployVerticle(web)).map(id -> web.actualPort());
   }
 
   /** The shell's term servers (telnet on loopback, SSH when enabled). */

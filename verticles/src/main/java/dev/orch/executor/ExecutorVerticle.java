@@ -4,6 +4,7 @@ import dev.orch.config.UserDirs;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.Executor.Action;
 import dev.orch.contract.CommandEndpoint;
+import dev.orch.contract.HistoryQuery;
 import dev.orch.contract.LaunchRequest;
 import dev.orch.contract.MessagePaths;
 import dev.orch.contract.OrchException;
@@ -92,6 +93,7 @@ public final class ExecutorVerticle extends VerticleBase {
             .handle(Action.REMOVE_WORKTREE, this::removeWorktree)
             .handle(Action.CLEANUP, this::cleanup)
             .handle(Action.SPEND, body -> store.spend(ZoneId.systemDefault()))
+            .handle(Action.SPEND_HISTORY, body -> store.spendHistory(HistoryQuery.fromJson(body)))
             .registerLocal(vertx))
         .onSuccess(v -> {
           if (settings.orchestrate()) {
