@@ -90,7 +90,7 @@ final class TuiLayout {
     RunView run = model.logRun();
     lines.add(fit(run == null ? "" : runLine(run, clock.millis()), width));
     lines.add(fit(model.logNote() != null ? model.logNote() : run == null ? "" : "log " + run.logFile(), width));
-    lines.add("─".repeat(width));
+    lines.add("-".repeat(width));
     List<String> wrapped = new ArrayList<>();
     for (String line : model.logLines()) {
       wrap(Printable.line(line), width, wrapped);
