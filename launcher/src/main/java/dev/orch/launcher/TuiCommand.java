@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
 final class TuiCommand implements Callable<Integer> {
   /** How long a key waits before the screen takes in what the feed read; also the Esc key's delay. */
   private static final long INPUT_WAIT_MILLIS = 100;
+  private static final int HELD_LOG_BYTES = 1 << 20;
 
   @Spec
   CommandSpec spec;
@@ -62,7 +63,7 @@ final class TuiCommand implements Callable<Integer> {
 
   private int show(TuiFeed feed) throws IOException {
     PrintStream stderr = System.err;
-    ByteArrayOutputStream held = new ByteArrayOutputStream();
+    ByteArrayOutputStream held = new HeldLog();
     Terminal terminal = TerminalBuilder.builder().system(true).dumb(false).build();
     Restore restore = new Restore(terminal);
     Thread hook = new Thread(restore::run, "orch-tui-restore");
@@ -89,16 +90,19 @@ final class TuiCommand implements Callable<Integer> {
     TuiModel model = new TuiModel();
     TuiLayout layout = new TuiLayout(Clock.systemDefaultZone());
     Display display = new Display(terminal, true);
-    AtomicBoolean resized = new AtomicBoolean(true);
+    AtomicBoolean resized = new AtomicBoolean();
     terminal.handle(Terminal.Signal.WINCH, signal -> resized.set(true));
     BindingReader input = new BindingReader(terminal.reader());
     KeyMap<TuiModel.Key> keys = keys(terminal);
     List<TuiFeed.Update> updates = new ArrayList<>();
     feed.start();
     boolean changed = true;
+    // Asked only when the terminal says it changed: each question is an stty child process.
+    Size size = terminal.getSize();
+    display.resize(size.getRows(), size.getColumns());
     while (true) {
       if (resized.getAndSet(false)) {
-        Size size = terminal.getSize();
+        size = terminal.getSize();
         display.clear();
         display.resize(size.getRows(), size.getColumns());
         changed = true;
@@ -109,7 +113,7 @@ final class TuiCommand implements Callable<Integer> {
         changed = true;
       }
       if (changed) {
-        draw(display, layout.render(model, terminal.getWidth(), terminal.getHeight()));
+        draw(display, layout.render(model, size.getColumns(), size.getRows()));
         terminal.flush();
         changed = false;
       }
@@ -174,6 +178,23 @@ final class TuiCommand implements Callable<Integer> {
 
   private static void bind(KeyMap<TuiModel.Key> keys, TuiModel.Key key, String... sequences) {
     Stream.of(sequences).filter(s -> s != null && !s.isEmpty()).forEach(s -> keys.bind(key, s));
+  }
+
+  /** Log lines written while the screen is up, up to {@link #HELD_LOG_BYTES}: a view left open for days stays small. */
+  private static final class HeldLog extends ByteArrayOutputStream {
+    @Override
+    public synchronized void write(int b) {
+      if (count < HELD_LOG_BYTES) {
+        super.write(b);
+      }
+    }
+
+    @Override
+    public synchronized void write(byte[] bytes, int offset, int length) {
+      if (count + length <= HELD_LOG_BYTES) {
+        super.write(bytes, offset, length);
+      }
+    }
   }
 
   /**
