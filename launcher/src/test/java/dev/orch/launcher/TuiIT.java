@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code orch tui} from the shaded jar in a real pseudo-terminal (tmux, on a tmux server of this test's own), with HOME
  * in a temp folder: against a running {@code orch run} that ran a three-task plan with the real Claude Code CLI, then
  * against the store alone once it stopped. Keys move, open a log, go back and quit; the terminal's settings are the
- * same after as before. Piped, it refuses and points at {@code orch status} and {@code orch list}.
+ * same after as before, also after SIGTERM. Piped, it refuses and points at {@code orch status} and {@code orch list}.
  */
 class TuiIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(180);
@@ -90,7 +90,24 @@ class TuiIT {
       awaitPane(stored, "> app/E03", "TITLE");
       sendKeys(stored, "C-c");
       awaitPane(stored, "[exit 0]", "[terminal restored]");
+
+      // ---- told to stop (SIGTERM): the terminal is put back all the same
+      String stopped = tui(orch, "stopped");
+      awaitPane(stopped, "> app/E01", "TITLE");
+      ProcessHandle tui = paneShell(stopped).descendants()
+          .filter(p -> p.info().commandLine().map(line -> line.contains(" tui")).orElse(false)).findFirst()
+          .orElseThrow();
+      tui.destroy();
+      awaitPane(stopped, "[exit 143]", "[terminal restored]");
     }
+  }
+
+  private ProcessHandle paneShell(String session) throws Exception {
+    Process list = new ProcessBuilder("tmux", "-L", socket, "list-panes", "-t", session, "-F", "#{pane_pid}")
+        .redirectErrorStream(true).start();
+    String pid = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    list.waitFor(10, TimeUnit.SECONDS);
+    return ProcessHandle.of(Long.parseLong(pid)).orElseThrow();
   }
 
   /** A tmux session running {@code orch tui} in the project; the pane says afterwards how it ended. */
