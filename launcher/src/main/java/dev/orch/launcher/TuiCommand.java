@@ -8,9 +8,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.jline.keymap.BindingReader;
 import org.jline.keymap.KeyMap;
@@ -23,6 +26,7 @@ import org.jline.utils.AttributedStyle;
 import org.jline.utils.Display;
 import org.jline.utils.InfoCmp.Capability;
 import org.jline.utils.NonBlockingReader;
+import org.jline.utils.Signals;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -30,7 +34,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code orch tui}: the shell's {@code top} in this terminal, with the task list to move through and a task's log to
  * open. It only wires the terminal (JLine) to {@link TuiModel}, {@link TuiLayout} and {@link TuiFeed}; the terminal is
- * put back as it was on every way out: q, Ctrl-C, an error, or the JVM being told to stop.
+ * put back as it was on every way out: q, Ctrl-C, an error, or SIGTERM, SIGINT or SIGHUP.
  */
 @Command(name = "tui", description = "A live full-screen view in this terminal: tasks, agents, a task's log "
     + "(arrows or j/k move, Enter opens the log, q goes back or quits).")
@@ -38,6 +42,9 @@ final class TuiCommand implements Callable<Integer> {
   /** How long a key waits before the screen takes in what the feed read; also the Esc key's delay. */
   private static final long INPUT_WAIT_MILLIS = 100;
   private static final int HELD_LOG_BYTES = 1 << 20;
+  /** What a shell reports for a program a signal ended is 128 plus its number. */
+  private static final Map<String, Integer> SIGNAL_NUMBERS = Map.of("HUP", 1, "INT", 2, "TERM", 15);
+  private static final List<String> STOP_SIGNALS = List.of("HUP", "INT", "TERM");
 
   @Spec
   CommandSpec spec;
@@ -66,27 +73,28 @@ final class TuiCommand implements Callable<Integer> {
     ByteArrayOutputStream held = new HeldLog();
     Terminal terminal = TerminalBuilder.builder().system(true).dumb(false).build();
     Restore restore = new Restore(terminal);
-    Thread hook = new Thread(restore::run, "orch-tui-restore");
-    Runtime.getRuntime().addShutdownHook(hook);
+    // Told to stop, the view ends like q and restores the terminal on this thread: a JVM shutdown would restore it
+    // from two hooks at once (JLine's and ours), each an stty process, and leave it raw now and then.
+    AtomicReference<String> signalled = new AtomicReference<>();
+    Map<String, Object> previous = new LinkedHashMap<>();
+    for (String signal : STOP_SIGNALS) {
+      previous.put(signal, Signals.register(signal, () -> signalled.compareAndSet(null, signal)));
+    }
     try {
       // Log lines written while the screen is up would scramble it: they are held and printed after.
       System.setErr(new PrintStream(held, true, StandardCharsets.UTF_8));
       restore.enter();
-      loop(terminal, feed);
-      return ExitCodes.OK;
+      loop(terminal, feed, signalled);
+      return signalled.get() == null ? ExitCodes.OK : 128 + SIGNAL_NUMBERS.get(signalled.get());
     } finally {
       restore.run();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // The JVM is already on its way out; the hook restores the terminal.
-      }
+      previous.forEach(Signals::unregister);
       System.setErr(stderr);
       stderr.print(held.toString(StandardCharsets.UTF_8));
     }
   }
 
-  private void loop(Terminal terminal, TuiFeed feed) {
+  private void loop(Terminal terminal, TuiFeed feed, AtomicReference<String> signalled) {
     TuiModel model = new TuiModel();
     TuiLayout layout = new TuiLayout(Clock.systemDefaultZone());
     Display display = new Display(terminal, true);
@@ -100,7 +108,7 @@ final class TuiCommand implements Callable<Integer> {
     // Asked only when the terminal says it changed: each question is an stty child process.
     Size size = terminal.getSize();
     display.resize(size.getRows(), size.getColumns());
-    while (true) {
+    while (signalled.get() == null) {
       if (resized.getAndSet(false)) {
         size = terminal.getSize();
         display.clear();
@@ -197,10 +205,7 @@ final class TuiCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * The terminal's state before the view, and putting it back: once, whichever of the normal exit, an error or the
-   * shutdown hook (SIGTERM, SIGHUP) gets there first.
-   */
+  /** The terminal's state before the view, and putting it back, once. */
   private static final class Restore implements Runnable {
     private final Terminal terminal;
     private final AtomicBoolean done = new AtomicBoolean();

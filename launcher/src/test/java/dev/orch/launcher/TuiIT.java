@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -31,13 +32,19 @@ class TuiIT {
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path tmp;
 
-  private final String socket = "orch-tui-it-" + ProcessHandle.current().pid();
+  private String socket;
   private boolean tmuxStarted;
+
+  /** A tmux server of this test's own, its socket in the temp folder: no other tmux user is touched, nothing is left. */
+  @BeforeEach
+  void tmuxSocket() {
+    socket = tmp.resolve("tmux.sock").toString();
+  }
 
   @AfterEach
   void killTmux() throws Exception {
     if (tmuxStarted) {
-      new ProcessBuilder("tmux", "-L", socket, "kill-server").start().waitFor(10, TimeUnit.SECONDS);
+      new ProcessBuilder("tmux", "-S", socket, "kill-server").start().waitFor(10, TimeUnit.SECONDS);
     }
   }
 
@@ -80,7 +87,7 @@ class TuiIT {
       // ---- no orch running: the store, read only; the screen follows a resize; Ctrl-C quits too
       String stored = tui(orch, "stored");
       awaitPane(stored, "no orch running", "read only", "> app/E01", "app/E03", "AGENT", "TITLE");
-      new ProcessBuilder("tmux", "-L", socket, "resize-window", "-t", stored, "-x", "70", "-y", "20").start()
+      new ProcessBuilder("tmux", "-S", socket, "resize-window", "-t", stored, "-x", "70", "-y", "20").start()
           .waitFor(10, TimeUnit.SECONDS);
       awaitPaneWithout(stored, "AGENT");
       awaitPane(stored, "TITLE", "app/E03");
@@ -103,7 +110,7 @@ class TuiIT {
   }
 
   private ProcessHandle paneShell(String session) throws Exception {
-    Process list = new ProcessBuilder("tmux", "-L", socket, "list-panes", "-t", session, "-F", "#{pane_pid}")
+    Process list = new ProcessBuilder("tmux", "-S", socket, "list-panes", "-t", session, "-F", "#{pane_pid}")
         .redirectErrorStream(true).start();
     String pid = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     list.waitFor(10, TimeUnit.SECONDS);
@@ -117,7 +124,7 @@ class TuiIT {
         + " " + quote(Path.of(java)) + " -jar " + quote(OrchProcess.jar()) + " --config " + quote(orch.configFile)
         + " tui; code=$?; if [ \"$before\" = \"$(stty -g)\" ]; then echo '[terminal restored]'; fi;"
         + " echo \"[exit $code]\"; sleep 300";
-    run("tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "160", "-y", "40", command);
+    run("tmux", "-S", socket, "-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "160", "-y", "40", command);
     tmuxStarted = true;
     return name;
   }
@@ -127,13 +134,13 @@ class TuiIT {
   }
 
   private void sendKeys(String session, String... keys) throws Exception {
-    List<String> args = new ArrayList<>(List.of("tmux", "-L", socket, "send-keys", "-t", session));
+    List<String> args = new ArrayList<>(List.of("tmux", "-S", socket, "send-keys", "-t", session));
     args.addAll(List.of(keys));
     run(args.toArray(String[]::new));
   }
 
   private String pane(String session) throws Exception {
-    Process capture = new ProcessBuilder("tmux", "-L", socket, "capture-pane", "-p", "-t", session)
+    Process capture = new ProcessBuilder("tmux", "-S", socket, "capture-pane", "-p", "-t", session)
         .redirectErrorStream(true).start();
     String text = new String(capture.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     capture.waitFor(10, TimeUnit.SECONDS);
