@@ -300,8 +300,8 @@ record AgentConfig(String workerId, int maxJobs, String host, int clusterPort, S
     }
 
     /**
-     * Warns, as a copy of orch's owner-only secret should be readable by the agent's user only; it does not narrow the
-     * file itself as orch does its own: here a person put it there, perhaps owned by another user.
+     * A copy of orch's owner-only secret should be readable by the agent's user only. Unlike orch with its own copy,
+     * the agent leaves the mode alone and warns: a person put this file there, perhaps owned by another user.
      */
     private void warnIfShared(Path file, String from) throws IOException {
       if (!Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
