@@ -123,7 +123,7 @@ class ConfigDefaultsTest {
     assertThat(notifier.desktopEvents()).isEqualTo(schemaDefault("notifications.desktop_events"));
     assertThat(notifier.slackEvents()).isEqualTo(schemaDefault("notifications.slack_events"));
 
-    var batch = BatchSettings.from(defaults, true);
+    var batch = BatchSettings.from(defaults, BatchSettings.Runs.ON_SCHEDULE);
     assertThat(batch.batch()).isSameAs(defaults.batch());
     assertThat(batch.batch().stopAtDeadline()).isFalse();
     assertThat(ParserVerticle.Settings.from(defaults, false).plansDir())
