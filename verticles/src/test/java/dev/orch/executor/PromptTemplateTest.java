@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.orch.config.PromptFolders;
+import dev.orch.config.UserDirs;
 import dev.orch.executor.template.PromptTemplate;
 import java.util.List;
 import java.util.Map;
@@ -202,7 +204,8 @@ class PromptTemplateTest {
   void overridesWinInTheReferenceOrder(@TempDir Path tmp) throws Exception {
     Path project = tmp.resolve("project");
     Path user = tmp.resolve("user");
-    PromptLibrary library = new PromptLibrary(project, user);
+    PromptLibrary library = new PromptLibrary(PromptFolders.of(project, user, new UserDirs(tmp.resolve("home"),
+        tmp.resolve("home/.config"))));
     Map<String, String> values = Map.of("Title", "T", "TaskID", "m/E01");
     assertThat(library.render("epic/task.md", KNOWN, values)).startsWith("You are implementing m/E01: T");
 

@@ -3,6 +3,7 @@ package dev.orch.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.orch.config.PromptFolders;
 import dev.orch.config.UserDirs;
 import dev.orch.contract.LaunchRequest;
 import dev.orch.contract.RunView;
@@ -44,7 +45,7 @@ class WorktreeWorkspaceTest {
         repo.resolve(".orch/bundles"), "", "orch/");
     JsonObject servers = new JsonObject().put("orch", new JsonObject().put("type", "http")
         .put("url", "http://127.0.0.1:1/mcp?task=${task_id}").put("cwd", "${worktree}"));
-    workspace = new WorktreeWorkspace(worktrees, new RunPrompts(new PromptLibrary(repo, tmp.resolve("no-overrides")), repo,
+    workspace = new WorktreeWorkspace(worktrees, new RunPrompts(libraryWith(tmp.resolve("no-overrides")), repo,
         servers, "secret"), List.of(), "", ChildEnvironment.allowListOnly());
   }
 
@@ -92,7 +93,7 @@ class WorktreeWorkspaceTest {
     Files.createDirectories(overrides.resolve("skills"));
     Files.writeString(overrides.resolve("skills/autonomous-plan-execution.md"), "# Work alone\n\nFinish the plan.\n");
     WorktreeWorkspace withSkill = new WorktreeWorkspace(new Worktrees(new GitWorkspace(git), repo.resolve(".orch/worktrees"),
-        repo.resolve(".orch/bundles"), "", "orch/"), new RunPrompts(new PromptLibrary(repo, overrides), repo, new JsonObject(),
+        repo.resolve(".orch/bundles"), "", "orch/"), new RunPrompts(libraryWith(overrides), repo, new JsonObject(),
         "secret"), List.of(), "", ChildEnvironment.allowListOnly());
     RunFiles files = RunFiles.of(tmp.resolve("logs"), task, 7);
     files.createDirectories();
@@ -106,6 +107,12 @@ class WorktreeWorkspaceTest {
     assertThat(git.runIn(launch.worktree(), "status", "--porcelain")).as("git add -A leaves it out").isEmpty();
   }
 
+  /** The folders orch looks in, with a home of the test's own so no real override is found. */
+  private PromptLibrary libraryWith(Path overrideDir) {
+    return new PromptLibrary(PromptFolders.of(repo, overrideDir, new UserDirs(tmp.resolve("home"),
+        tmp.resolve("home/.config"))));
+  }
+
   private WorktreeWorkspace withUsersSkill() throws Exception {
     Path overrides = tmp.resolve("user-prompts");
     Files.createDirectories(overrides.resolve("skills"));
@@ -115,8 +122,7 @@ class WorktreeWorkspaceTest {
 
   private WorktreeWorkspace workspaceWith(Path overrides) {
     return new WorktreeWorkspace(new Worktrees(new GitWorkspace(git), repo.resolve(".orch/worktrees"),
-        repo.resolve(".orch/bundles"), "", "orch/"), new RunPrompts(new PromptLibrary(PromptFolders.of(repo, overrides,
-        new UserDirs(tmp.resolve("home"), tmp.resolve("home/.config")))), repo, new JsonObject(), "secret"), List.of(), "",
+        repo.resolve(".orch/bundles"), "", "orch/"), new RunPrompts(libraryWith(overrides), repo, new JsonObject(), "secret"), List.of(), "",
         ChildEnvironment.allowListOnly());
   }
 
@@ -181,7 +187,7 @@ class WorktreeWorkspaceTest {
     Files.createDirectories(overrides.resolve("skills"));
     Files.writeString(overrides.resolve("skills/autonomous-plan-execution.md"), "user's\n");
     WorktreeWorkspace withSkill = new WorktreeWorkspace(new Worktrees(new GitWorkspace(git), repo.resolve(".orch/worktrees"),
-        repo.resolve(".orch/bundles"), "", "orch/"), new RunPrompts(new PromptLibrary(repo, overrides), repo, new JsonObject(),
+        repo.resolve(".orch/bundles"), "", "orch/"), new RunPrompts(libraryWith(overrides), repo, new JsonObject(),
         "secret"), List.of(), "", ChildEnvironment.allowListOnly());
     RunFiles files = RunFiles.of(tmp.resolve("logs"), task, 7);
     files.createDirectories();
