@@ -100,7 +100,7 @@ final class TemplateEvaluator {
       throw error(pipeline.line(), e.getMessage());
     } catch (RuntimeException e) {
       // What a function met that it did not foresee still names the template's file and line.
-      throw error(pipeline.line(), e.toString());
+      throw error(pipeline.line(), e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     }
   }
 
