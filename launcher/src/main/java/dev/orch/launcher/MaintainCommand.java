@@ -1,10 +1,8 @@
 package dev.orch.launcher;
 
 import dev.orch.config.OrchConfig;
-import dev.orch.config.UserDirs;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.TaskView;
-import dev.orch.executor.PromptFolders;
 import dev.orch.git.GitCli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,8 +38,7 @@ final class MaintainCommand extends LocalCommand {
 
   @Override
   int run(OrchSession orch, OrchConfig config) {
-    MaintenanceTemplates templates = new MaintenanceTemplates(PromptFolders.of(config.general().projectRoot(),
-        config.prompts().overrideDir(), UserDirs.fromEnvironment()));
+    MaintenanceTemplates templates = new MaintenanceTemplates(config.prompts().folders());
     if (template == null) {
       templates.all().values().forEach(t -> out().printf("%-10s %-16s %-22s %s%s%n", t.id(), t.name(),
           String.join(",", t.scopes()), t.description(), t.origin().startsWith("built-in") ? "" : "  (" + t.origin() + ")"));

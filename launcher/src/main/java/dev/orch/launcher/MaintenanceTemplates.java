@@ -1,7 +1,7 @@
 package dev.orch.launcher;
 
 import dev.orch.contract.OrchException;
-import dev.orch.executor.PromptFolders;
+import dev.orch.config.PromptFolders;
 import dev.orch.executor.PromptLibrary;
 import dev.orch.executor.template.PromptTemplate;
 import java.io.IOException;

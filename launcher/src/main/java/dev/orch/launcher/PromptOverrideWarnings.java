@@ -1,7 +1,6 @@
 package dev.orch.launcher;
 
 import dev.orch.config.OrchConfig;
-import dev.orch.config.UserDirs;
 import dev.orch.executor.PromptLibrary;
 import dev.orch.executor.SelfMergeInstructions;
 import java.io.PrintWriter;
@@ -15,8 +14,7 @@ final class PromptOverrideWarnings {
   }
 
   static void print(OrchConfig config, PrintWriter err) {
-    PromptLibrary library = PromptLibrary.forProject(config.general().projectRoot(), config.prompts().overrideDir(),
-        UserDirs.fromEnvironment());
+    PromptLibrary library = new PromptLibrary(config.prompts().folders());
     SelfMergeInstructions.warnings(library).forEach(warning -> err.println("warning: " + warning));
     err.flush();
   }

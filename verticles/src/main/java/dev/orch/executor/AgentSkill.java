@@ -1,6 +1,14 @@
 package dev.orch.executor;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.Optional;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -18,6 +26,44 @@ record AgentSkill(String text, String origin) {
   static final String TARGET = ".claude/skills/" + NAME + "/SKILL.md";
   static final String DEFAULT_DESCRIPTION = "Use when carrying out an orch task - work through the plan autonomously,"
       + " without asking for input, and commit the result";
+
+  /**
+   * Writes the skill to {@value #TARGET} in {@code worktree}, where nothing is there yet (not even a link). The
+   * worktree holds what the project committed, links included, so the folders on the way are checked to stay inside
+   * it before anything is made and again after: a committed link must not get orch to write elsewhere.
+   *
+   * @return empty when installed, else why not (the path that leads outside the worktree)
+   */
+  Optional<String> installIn(Path worktree) throws IOException {
+    Path root = worktree.toRealPath();
+    Path target = worktree.resolve(TARGET);
+    Path folder = target.getParent();
+    Path existing = folder;
+    while (!Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+      existing = existing.getParent();
+    }
+    if (!inside(existing, root)) {
+      return Optional.of(existing + " leads outside the worktree " + root + " (a symbolic link)");
+    }
+    Files.createDirectories(folder);
+    if (!inside(folder, root)) {
+      return Optional.of(folder + " leads outside the worktree " + root + " (a symbolic link)");
+    }
+    try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return Optional.empty();
+  }
+
+  /** A dangling link has no real path, and counts as leading outside. */
+  private static boolean inside(Path path, Path realRoot) {
+    try {
+      return path.toRealPath().startsWith(realRoot);
+    } catch (IOException e) {
+      return false;
+    }
+  }
 
   static AgentSkill of(PromptLibrary.Source source) {
     return new AgentSkill(withFrontmatter(source.text(), source.origin()), source.origin());

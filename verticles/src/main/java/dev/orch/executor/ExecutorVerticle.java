@@ -1,6 +1,5 @@
 package dev.orch.executor;
 
-import dev.orch.config.UserDirs;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.Executor.Action;
 import dev.orch.contract.CommandEndpoint;
@@ -66,7 +65,7 @@ public final class ExecutorVerticle extends VerticleBase {
     AgentLauncher launcher = new AgentLauncher(new AgentLauncher.Settings(claude.command(), claude.args(),
         claude.model(), claude.maxTokens(), claude.maxTurns(), claude.permissionMode(), claude.allowedTools()), settings.commandEnv(),
         settings.env());
-    PromptLibrary library = PromptLibrary.forProject(root, settings.promptOverrideDir(), UserDirs.fromEnvironment());
+    PromptLibrary library = new PromptLibrary(settings.promptFolders());
     RunPrompts prompts = new RunPrompts(library, root, settings.mcpServers(), settings.mcpSecret());
     Context context = vertx.getOrCreateContext();
     AgentProcesses processes = new OsProcesses(launcher, task -> context.runOnContext(v -> task.run()));

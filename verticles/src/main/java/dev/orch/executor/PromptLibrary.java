@@ -1,6 +1,6 @@
 package dev.orch.executor;
 
-import dev.orch.config.UserDirs;
+import dev.orch.config.PromptFolders;
 import dev.orch.contract.FollowUpKind;
 import dev.orch.executor.template.PromptTemplate;
 import java.io.IOException;
@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,21 +32,6 @@ public final class PromptLibrary {
   private static final String BUILT_IN = "/dev/orch/prompts/";
 
   private final List<Path> overrideDirs;
-
-  /** Exactly the project's folder and {@code userOverrideDir}, nothing of the environment's. */
-  public PromptLibrary(Path projectRoot, Path userOverrideDir) {
-    List<Path> dirs = new ArrayList<>();
-    dirs.add(projectRoot.resolve(PromptFolders.PROJECT_FOLDER));
-    if (userOverrideDir != null) {
-      dirs.add(userOverrideDir);
-    }
-    this.overrideDirs = List.copyOf(dirs);
-  }
-
-  /** The project's prompt library: {@link PromptFolders#of} for its override folders. */
-  public static PromptLibrary forProject(Path projectRoot, Path overrideDir, UserDirs dirs) {
-    return new PromptLibrary(PromptFolders.of(projectRoot, overrideDir, dirs));
-  }
 
   /** @param overrideDirs in order, first match wins ({@link PromptFolders#of}) */
   public PromptLibrary(List<Path> overrideDirs) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -79,16 +80,20 @@ final class WorktreeWorkspace implements RunWorkspace {
     }
     boolean hasGitIdentity = joined(beside);
     Optional<AgentSkill> skill = prompts.skill();
-    boolean installSkill = skill.isPresent() && !Files.exists(worktree.resolve(AgentSkill.TARGET));
-    if (skill.isPresent() && !installSkill) {
+    // A link counts as there: what it points to is not the worktree's to fill.
+    boolean projectsOwn = Files.exists(worktree.resolve(AgentSkill.TARGET), LinkOption.NOFOLLOW_LINKS);
+    if (skill.isPresent() && projectsOwn) {
       LOG.info("{} is the project's own: not replacing it with {}", AgentSkill.TARGET, skill.get().origin());
     }
-    // Declared local-only before it is written, so no git add of the agent's or orch's ever picks it up.
-    worktrees.copyFiles(worktree, copyFiles, installSkill ? List.of(AgentSkill.TARGET) : List.of());
-    if (installSkill) {
-      Path target = worktree.resolve(AgentSkill.TARGET);
-      Files.createDirectories(target.getParent());
-      Files.writeString(target, skill.get().text(), StandardCharsets.UTF_8);
+    // Declared local-only before it is written, so no git add of the agent's or orch's ever picks it up; and declared
+    // even with no skill to install, since the exclude file is shared by every worktree of the repository and an older
+    // one may still hold the copy installed when it was made. Not when the project tracks its own: then orch's
+    // commits must keep the agent's changes to it.
+    worktrees.copyFiles(worktree, copyFiles, projectsOwn ? List.of() : List.of(AgentSkill.TARGET));
+    if (skill.isPresent() && !projectsOwn) {
+      Optional<String> refused = skill.get().installIn(worktree);
+      refused.ifPresent(why -> LOG.warn("Not installing the skill {} in {}: {}; the run goes on without it",
+          skill.get().origin(), worktree, why));
     }
     worktrees.runSetup(worktree, setupCommand, files.setupLog(), commandEnv);
     Files.writeString(files.prompt(), prompts.taskPrompt(task, request, worktree, starting.branch()),

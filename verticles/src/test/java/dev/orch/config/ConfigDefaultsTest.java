@@ -75,7 +75,7 @@ class ConfigDefaultsTest {
     assertThat(executor.general().branchPrefix()).isEqualTo(schemaDefault("general.branch_prefix"));
     assertThat(executor.claude()).isSameAs(defaults.claude());
     assertThat(executor.executor()).isSameAs(defaults.executor());
-    assertThat(executor.promptOverrideDir()).isEqualTo(defaults.prompts().overrideDir());
+    assertThat(executor.promptFolders()).isEqualTo(defaults.prompts().folders()).contains(defaults.prompts().overrideDir());
 
     var prbot = PrbotVerticle.Settings.from(defaults, true);
     assertThat(prbot.forge().mergeMethod()).isEqualTo(schemaDefault("forge.merge_method"));

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.orch.config.PromptFolders;
+import dev.orch.config.UserDirs;
 import dev.orch.executor.template.PromptTemplate;
 import java.util.List;
 import java.util.Map;
@@ -176,10 +178,34 @@ class PromptTemplateTest {
   }
 
   @Test
+  void printfTakesGoFlagsJavaWouldRefuse() {
+    assertThat(typed("[{{printf \"%-.2f\" .Ratio}}] [{{printf \"%0.2f\" .Ratio}}] [{{printf \"%+ .2f\" .Ratio}}]"))
+        .isEqualTo("[2.50] [2.50] [+2.50]");
+    assertThat(typed("[{{printf \"%-08.1f\" .Ratio}}] [{{printf \"% 6.1f\" .Ratio}}]")).isEqualTo("[2.5     ] [   2.5]");
+  }
+
+  @Test
+  void whatJavaWouldThrowIsATemplateErrorWithFileAndLine() {
+    assertThatThrownBy(() -> typed("\n{{printf \"%c\" 99999999}}"))
+        .isInstanceOf(PromptTemplate.TemplateException.class)
+        .hasMessage("typed.md:2: printf %c needs a Unicode code point (0 to 1114111), got 99999999");
+    assertThatThrownBy(() -> typed("{{printf \"%c\" -1}}")).isInstanceOf(PromptTemplate.TemplateException.class);
+    assertThatThrownBy(() -> PromptTemplate.parse("\n\n{{\"\\U00110000\"}}", "typed.md", TYPED))
+        .isInstanceOf(PromptTemplate.TemplateException.class)
+        .hasMessage("typed.md:3: the escape '\\U00110000' is not a Unicode code point");
+    assertThatThrownBy(() -> PromptTemplate.parse("{{\"\\ud800\"}}", "typed.md", TYPED))
+        .hasMessage("typed.md:1: the escape '\\ud800' is not a Unicode code point");
+    assertThatThrownBy(() -> PromptTemplate.parse("{{\"\\x-1\"}}", "typed.md", TYPED))
+        .hasMessage("typed.md:1: bad escape '\\x-1'");
+    assertThat(typed("{{\"\\U0001F600\\x41\"}}")).isEqualTo("\uD83D\uDE00A");
+  }
+
+  @Test
   void overridesWinInTheReferenceOrder(@TempDir Path tmp) throws Exception {
     Path project = tmp.resolve("project");
     Path user = tmp.resolve("user");
-    PromptLibrary library = new PromptLibrary(project, user);
+    PromptLibrary library = new PromptLibrary(PromptFolders.of(project, user, new UserDirs(tmp.resolve("home"),
+        tmp.resolve("home/.config"))));
     Map<String, String> values = Map.of("Title", "T", "TaskID", "m/E01");
     assertThat(library.render("epic/task.md", KNOWN, values)).startsWith("You are implementing m/E01: T");
 

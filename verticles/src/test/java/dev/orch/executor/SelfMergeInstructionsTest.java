@@ -2,6 +2,7 @@ package dev.orch.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orch.config.PromptFolders;
 import dev.orch.config.UserDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,8 @@ class SelfMergeInstructionsTest {
     Files.writeString(user.resolve("epic/task.md"), "You are implementing: {{.Title}}\n\n9. git push -u origin HEAD\n");
     Files.createDirectories(user.resolve("skills"));
     Files.writeString(user.resolve("skills/autonomous-plan-execution.md"), "# Skill\nJust commit.\n");
-    PromptLibrary library = PromptLibrary.forProject(project, user, UserDirs.of(Map.of("HOME", home.toString()), home));
+    PromptLibrary library = new PromptLibrary(PromptFolders.of(project, user,
+        UserDirs.of(Map.of("HOME", home.toString()), home)));
 
     assertThat(SelfMergeInstructions.warnings(library)).containsExactly(user.resolve("epic/task.md") + ":3: tells the agent"
         + " to push or merge (\"git push\"), but orch pushes the branch, opens the pull request and merges it itself;"

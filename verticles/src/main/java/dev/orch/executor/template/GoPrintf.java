@@ -35,7 +35,7 @@ final class GoPrintf {
         i++;
       }
       if (i > start) {
-        width = Integer.parseInt(format.substring(start, i));
+        width = bounded(format, start, i, "width");
       }
       int precision = -1;
       if (i < format.length() && format.charAt(i) == '.') {
@@ -43,7 +43,7 @@ final class GoPrintf {
         while (i < format.length() && Character.isDigit(format.charAt(i))) {
           i++;
         }
-        precision = i > start ? Integer.parseInt(format.substring(start, i)) : 0;
+        precision = i > start ? bounded(format, start, i, "precision") : 0;
       }
       if (i >= format.length()) {
         throw new GoValues.Mismatch("printf: the format \"" + format + "\" ends in the middle of a verb");
@@ -61,11 +61,24 @@ final class GoPrintf {
             + " argument(s) given");
       }
       out.append(verb(verb, flags, width, precision, GoValues.normalise(args.get(used++))));
+      if (out.length() > TemplateLimits.MAX_OUTPUT) {
+        throw new GoValues.Mismatch("printf made text longer than " + TemplateLimits.MAX_OUTPUT + " characters");
+      }
     }
     if (used < args.size()) {
       throw new GoValues.Mismatch("printf: " + (args.size() - used) + " argument(s) left over by the format \"" + format + "\"");
     }
     return out.toString();
+  }
+
+  /** A width or precision, refused above the limit before it is parsed, so a long run of digits cannot overflow. */
+  private static int bounded(String format, int start, int end, String what) {
+    String digits = format.substring(start, end).replaceFirst("^0+(?=.)", "");
+    if (digits.length() > 5 || Integer.parseInt(digits) > TemplateLimits.MAX_PRINTF_WIDTH) {
+      throw new GoValues.Mismatch("printf: the " + what + " " + digits + " in \"" + format + "\" is more than "
+          + TemplateLimits.MAX_PRINTF_WIDTH);
+    }
+    return Integer.parseInt(digits);
   }
 
   private static String verb(char verb, String flags, int width, int precision, Object arg) {
@@ -92,14 +105,42 @@ final class GoPrintf {
             : integer(whole(arg, verb), 16, flags, width, precision, flags.contains("#") ? "0x" : "");
         yield verb == 'X' ? hex.toUpperCase(Locale.ROOT) : hex;
       }
-      case 'c' -> pad(new String(Character.toChars((int) whole(arg, verb))), flags, width);
+      case 'c' -> {
+        long code = whole(arg, verb);
+        if (code < 0 || code > Character.MAX_CODE_POINT) {
+          throw new GoValues.Mismatch("printf %c needs a Unicode code point (0 to " + Character.MAX_CODE_POINT + "), got "
+              + code);
+        }
+        yield pad(new String(Character.toChars((int) code)), flags, width);
+      }
       case 'f', 'e', 'E' -> {
-        String spec = "%" + flags.replace("#", "") + (width > 0 ? width : "") + "." + (precision < 0 ? 6 : precision) + verb;
+        String spec = "%" + decimalFlags(flags, width) + (width > 0 ? width : "") + "." + (precision < 0 ? 6 : precision)
+            + verb;
         yield String.format(Locale.ROOT, spec, decimal(arg, verb));
       }
       default -> throw new GoValues.Mismatch("printf: the verb %" + verb + " is not supported (use %v %s %q %d %x %X %o %b"
           + " %c %f %e %E %t)");
     };
+  }
+
+  /**
+   * Go ignores flags that cannot apply, Java's Formatter refuses them: {@code 0} and {@code -} without a width,
+   * {@code 0} beside {@code -}, and a space beside {@code +} (the latter of each pair wins, as in Go).
+   */
+  private static String decimalFlags(String flags, int width) {
+    String kept = flags.replace("#", "");
+    if (width <= 0) {
+      kept = kept.replace("0", "").replace("-", "");
+    }
+    if (kept.contains("-")) {
+      kept = kept.replace("0", "");
+    }
+    if (kept.contains("+")) {
+      kept = kept.replace(" ", "");
+    }
+    // Java refuses a flag given twice, Go does not mind.
+    return kept.chars().distinct().collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+        .toString();
   }
 
   private static boolean isWhole(String text) {
@@ -134,14 +175,14 @@ final class GoPrintf {
 
   private static String integer(long value, int radix, String flags, int width, int precision, String prefix) {
     String digits = value == Long.MIN_VALUE ? Long.toUnsignedString(value, radix) : Long.toString(Math.abs(value), radix);
-    while (precision > digits.length()) {
-      digits = "0" + digits;
+    if (precision > digits.length()) {
+      digits = "0".repeat(precision - digits.length()) + digits;
     }
     String sign = value < 0 ? "-" : flags.contains("+") ? "+" : flags.contains(" ") ? " " : "";
     String head = sign + prefix;
     if (flags.contains("0") && !flags.contains("-") && precision < 0) {
-      while (head.length() + digits.length() < width) {
-        digits = "0" + digits;
+      if (head.length() + digits.length() < width) {
+        digits = "0".repeat(width - head.length() - digits.length()) + digits;
       }
     }
     return pad(head + digits, flags, width);

@@ -4,15 +4,19 @@ import dev.orch.executor.template.Node.Command;
 import dev.orch.executor.template.Node.Operand;
 import dev.orch.executor.template.Node.Pipeline;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import java.util.stream.LongStream;
 
 /** Renders a parsed template over its data, as Go's text/template executes one. */
 final class TemplateEvaluator {
   private final String source;
   private final Map<String, ?> data;
+  private int iterations;
 
   TemplateEvaluator(String source, Map<String, ?> data) {
     this.source = source;
@@ -22,9 +26,9 @@ final class TemplateEvaluator {
   void render(List<Node> nodes, Object dot, StringBuilder out) {
     for (Node node : nodes) {
       if (node instanceof Node.Text text) {
-        out.append(text.text());
+        append(out, text.text(), 0);
       } else if (node instanceof Node.Print print) {
-        out.append(GoValues.print(value(print.pipeline(), dot)));
+        append(out, GoValues.print(value(print.pipeline(), dot)), print.pipeline().line());
       } else if (node instanceof Node.If branch) {
         render(GoValues.truth(value(branch.condition(), dot)) ? branch.then() : branch.otherwise(), dot, out);
       } else if (node instanceof Node.With with) {
@@ -40,25 +44,44 @@ final class TemplateEvaluator {
     }
   }
 
-  private void range(Node.Range range, Object dot, StringBuilder out) {
-    Object over = value(range.over(), dot);
-    List<Object> elements = new ArrayList<>();
-    if (over instanceof List<?> list) {
-      list.forEach(e -> elements.add(GoValues.normalise(e)));
-    } else if (over instanceof Map<?, ?> map) {
-      new TreeMap<>(map).values().forEach(e -> elements.add(GoValues.normalise(e)));
-    } else if (over instanceof Long n) {
-      for (long i = 0; i < n; i++) {
-        elements.add(i);
-      }
-    } else if (over != null) {
-      throw error(range.over().line(), "range goes over a list, a map or a number, not " + GoValues.kind(over));
+  /** Text has no line of its own; the output cap names the line of the last action, which is close enough. */
+  private int lastLine = 1;
+
+  private void append(StringBuilder out, String text, int line) {
+    if (line > 0) {
+      lastLine = line;
     }
-    if (elements.isEmpty()) {
+    if (out.length() + text.length() > TemplateLimits.MAX_OUTPUT) {
+      throw error(lastLine, "the rendered prompt would be longer than " + TemplateLimits.MAX_OUTPUT + " characters");
+    }
+    out.append(text);
+  }
+
+  private void range(Node.Range range, Object dot, StringBuilder out) {
+    int line = range.over().line();
+    Object over = value(range.over(), dot);
+    Iterator<?> elements;
+    if (over instanceof List<?> list) {
+      elements = list.iterator();
+    } else if (over instanceof Map<?, ?> map) {
+      elements = new TreeMap<>(map).values().iterator();
+    } else if (over instanceof Long n) {
+      // Counted as it goes: range over a large number must not build the list of all of them first.
+      elements = LongStream.range(0, n).iterator();
+    } else if (over == null) {
+      elements = Collections.emptyIterator();
+    } else {
+      throw error(line, "range goes over a list, a map or a number, not " + GoValues.kind(over));
+    }
+    if (!elements.hasNext()) {
       render(range.otherwise(), dot, out);
     }
-    for (Object element : elements) {
-      render(range.body(), element, out);
+    while (elements.hasNext()) {
+      if (++iterations > TemplateLimits.MAX_RANGE_ITERATIONS) {
+        throw error(line, "the template's ranges go round more than " + TemplateLimits.MAX_RANGE_ITERATIONS
+            + " times in all");
+      }
+      render(range.body(), GoValues.normalise(elements.next()), out);
     }
   }
 
@@ -71,8 +94,13 @@ final class TemplateEvaluator {
         hasPiped = true;
       }
       return piped;
+    } catch (PromptTemplate.TemplateException e) {
+      throw e;
     } catch (GoValues.Mismatch e) {
       throw error(pipeline.line(), e.getMessage());
+    } catch (RuntimeException e) {
+      // What a function met that it did not foresee still names the template's file and line.
+      throw error(pipeline.line(), e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     }
   }
 
@@ -88,7 +116,12 @@ final class TemplateEvaluator {
     if (hasPiped) {
       args.add(() -> piped);
     }
-    return GoValues.normalise(TemplateFunctions.call(function.name(), args));
+    Object result = GoValues.normalise(TemplateFunctions.call(function.name(), args));
+    // A value is checked as it is made, since one fed to the next call (with, printf) could otherwise grow each time.
+    if (result instanceof String text && text.length() > TemplateLimits.MAX_OUTPUT) {
+      throw new GoValues.Mismatch(function.name() + " made text longer than " + TemplateLimits.MAX_OUTPUT + " characters");
+    }
+    return result;
   }
 
   private Object operand(Operand operand, Object dot) {

@@ -219,7 +219,16 @@ final class TemplateLexer {
       throw new PromptTemplate.TemplateException(source, line, "a string ends in the middle of an escape");
     }
     try {
-      int value = Integer.parseInt(text.substring(pos, pos + digits), 16);
+      String hexDigits = text.substring(pos, pos + digits);
+      if (!hexDigits.chars().allMatch(c -> "0123456789abcdefABCDEF".indexOf(c) >= 0)) {
+        throw new NumberFormatException(hexDigits);
+      }
+      int value = Integer.parseUnsignedInt(hexDigits, 16);
+      // Go refuses surrogates as well as what is past the last code point.
+      if (!Character.isValidCodePoint(value) || (value >= Character.MIN_SURROGATE && value <= Character.MAX_SURROGATE)) {
+        throw new PromptTemplate.TemplateException(source, line, "the escape '" + text.substring(pos - 2, pos + digits)
+            + "' is not a Unicode code point");
+      }
       pos += digits;
       return value;
     } catch (NumberFormatException e) {

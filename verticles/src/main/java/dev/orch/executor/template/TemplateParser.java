@@ -29,6 +29,8 @@ final class TemplateParser {
   private final String source;
   private final Set<String> known;
   private int next;
+  /** Blocks and parentheses open around what is being parsed; an else-if counts as one more block, as in Go. */
+  private int depth;
 
   private TemplateParser(List<Item> items, String source, Set<String> known) {
     this.items = items;
@@ -83,6 +85,7 @@ final class TemplateParser {
   }
 
   private Node.If ifBlock(List<Token> condition, int line, boolean dotIsData) {
+    enter(line);
     Pipeline pipeline = pipeline(condition, line, dotIsData);
     List<Node> then = new ArrayList<>();
     Ending ending = closed(list(then, dotIsData), "if", line);
@@ -96,10 +99,12 @@ final class TemplateParser {
         closedByEnd(list(otherwise, dotIsData), "if", line);
       }
     }
+    depth--;
     return new Node.If(pipeline, List.copyOf(then), List.copyOf(otherwise));
   }
 
   private Node.With withBlock(List<Token> value, int line, boolean dotIsData) {
+    enter(line);
     Pipeline pipeline = pipeline(value, line, dotIsData);
     List<Node> then = new ArrayList<>();
     Ending ending = closed(list(then, false), "with", line);
@@ -113,10 +118,12 @@ final class TemplateParser {
         closedByEnd(list(otherwise, dotIsData), "with", line);
       }
     }
+    depth--;
     return new Node.With(pipeline, List.copyOf(then), List.copyOf(otherwise));
   }
 
   private Node.Range rangeBlock(List<Token> over, int line, boolean dotIsData) {
+    enter(line);
     Pipeline pipeline = pipeline(over, line, dotIsData);
     List<Node> body = new ArrayList<>();
     Ending ending = closed(list(body, false), "range", line);
@@ -125,7 +132,18 @@ final class TemplateParser {
       plainElse(ending.rest(), ending.line(), "range");
       closedByEnd(list(otherwise, dotIsData), "range", line);
     }
+    depth--;
     return new Node.Range(pipeline, List.copyOf(body), List.copyOf(otherwise));
+  }
+
+  /**
+   * Parsing and rendering recurse once per level, so a deep template would overflow the stack; the limit also keeps
+   * an else-if chain of the same length from doing so.
+   */
+  private void enter(int line) {
+    if (++depth > TemplateLimits.MAX_NESTING) {
+      throw error(line, "blocks and parentheses are nested more than " + TemplateLimits.MAX_NESTING + " deep");
+    }
   }
 
   private Ending closed(Ending ending, String block, int openedAt) {
@@ -153,18 +171,19 @@ final class TemplateParser {
     if (tokens.isEmpty()) {
       throw error(line, "an action needs a value (empty '{{ }}' or a block without its condition)");
     }
+    enter(line);
     List<Command> commands = new ArrayList<>();
-    int depth = 0;
+    int parens = 0;
     int start = 0;
     for (int i = 0; i <= tokens.size(); i++) {
       Kind kind = i < tokens.size() ? tokens.get(i).kind() : null;
       if (kind == Kind.OPEN) {
-        depth++;
+        parens++;
       } else if (kind == Kind.CLOSE) {
-        if (--depth < 0) {
+        if (--parens < 0) {
           throw error(line, "')' without a matching '('");
         }
-      } else if (depth == 0 && (kind == Kind.PIPE || kind == null)) {
+      } else if (parens == 0 && (kind == Kind.PIPE || kind == null)) {
         if (i == start) {
           throw error(line, "'|' needs a command on both sides");
         }
@@ -172,9 +191,10 @@ final class TemplateParser {
         start = i + 1;
       }
     }
-    if (depth > 0) {
+    if (parens > 0) {
       throw error(line, "'(' is never closed with ')'");
     }
+    depth--;
     return new Pipeline(line, List.copyOf(commands));
   }
 

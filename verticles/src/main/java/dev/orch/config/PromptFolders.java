@@ -1,6 +1,5 @@
-package dev.orch.executor;
+package dev.orch.config;
 
-import dev.orch.config.UserDirs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,7 @@
-package dev.orch.executor;
+package dev.orch.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.orch.config.UserDirs;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
