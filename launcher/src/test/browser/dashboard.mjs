@@ -73,6 +73,21 @@ try {
     await page.screenshot({ path: path.join(shots, 'prs-merged.png'), fullPage: true });
   });
 
+  await check('the overview charts tasks completed and spend with uPlot', async () => {
+    await page.goto(base + '/#/');
+    await page.waitForFunction(() => window.orch.ready === true, null, { timeout: 15000 });
+    for (const chart of ['completed', 'spend_usd']) {
+      await page.waitForSelector(`[data-chart="${chart}"] .uplot canvas`, { timeout: 20000 });
+    }
+    // The merge above completed a task: its bucket shows it once the history is read again.
+    await page.waitForFunction(() => {
+      const done = document.querySelector('[data-chart="completed"]');
+      const spent = document.querySelector('[data-chart="spend_usd"]');
+      return Number(done?.dataset.points) > 0 && Number(done.dataset.total) >= 1 && Number(spent?.dataset.total) > 0;
+    }, null, { timeout: 30000 });
+    await page.screenshot({ path: path.join(shots, 'overview-charts.png'), fullPage: true });
+  });
+
   await check('a send to an address the bridge does not permit is refused', async () => {
     // The bridge answers a refused send with an error frame that names no reply address, so the client hands it
     // to onerror rather than to the send's callback.

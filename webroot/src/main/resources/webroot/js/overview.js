@@ -1,6 +1,7 @@
 // #/ — what orch is doing now, what it cost today, and what needs a person.
 import { h, fill, api, coalesce, fmtUsd, fmtTokens, fmtDuration, chip, taskLink, empty, timeEl, label,
   TASK_STATUSES } from './util.js';
+import { mountCharts } from './charts.js';
 
 // Events after which the overview is fetched again (coalesced); agent output only refreshes token counts,
 // so it asks for a slower refresh.
@@ -15,10 +16,16 @@ export async function mountOverview(root, ctx) {
     needs: h('section', { class: 'card span-2' }),
     spend: h('section', { class: 'card' }),
     runs: h('section', { class: 'card' }),
+    charts: h('section', { class: 'card span-2' }),
     extra: h('div', { class: 'span-2 grid' }),
   };
   root.append(h('h1', null, 'Overview'),
-    h('div', { class: 'grid ov' }, el.counts, el.runs, el.spend, el.needs, el.extra));
+    h('div', { class: 'grid ov' }, el.counts, el.runs, el.spend, el.needs, el.charts, el.extra));
+  // Completions and spend land in the charts when a task changes or a run ends; a few seconds late is fine.
+  const redraw = coalesce(mountCharts(el.charts, ctx), 5000);
+  ctx.on('orch.scheduler.evt.task', () => redraw());
+  ctx.on('orch.executor.evt.finished', () => redraw());
+  ctx.cleanup(() => redraw.cancel());
 
   let skew = 0;   // server clock minus ours, so elapsed times match the server's
   const load = async () => {
@@ -44,6 +51,7 @@ export async function mountOverview(root, ctx) {
   };
   ctx.interval(tick, 1000);
   await load();
+  redraw();
 }
 
 function render(el, data) {

@@ -13,6 +13,9 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -53,11 +56,7 @@ record AgentConfig(String workerId, int maxJobs, String host, int clusterPort, S
    */
   record Overrides(List<String> join, String workerId, int maxJobs, String clusterName, String host, Path secretFile,
       List<String> servers, String orchClusterPort) {
-    static final Overrides NONE = new Overrides(null, null, 0, null, null, null);
-
-    Overrides(List<String> join, String workerId, int maxJobs, String clusterName, String host, Path secretFile) {
-      this(join, workerId, maxJobs, clusterName, host, secretFile, null, null);
-    }
+    static final Overrides NONE = new Overrides(null, null, 0, null, null, null, null, null);
   }
 
   /** orch's own override of build_pool.cluster_port, read by the agent too for the reference's URLs. */
@@ -224,12 +223,19 @@ record AgentConfig(String workerId, int maxJobs, String host, int clusterPort, S
       try {
         uri = new URI(url.strip());
       } catch (URISyntaxException e) {
-        errors.add(key + ": '" + url + "' is not a URL: " + e.getReason() + hint);
+        errors.add(key + ": '" + withoutCredentials(url) + "' is not a URL: " + e.getReason() + hint);
+        return null;
+      }
+      if (uri.getUserInfo() != null) {
+        // The URL also names the server in the logs: it must not carry a password there.
+        errors.add(key + ": credentials in the URL are not used; remove them (the cluster secret is what lets the"
+            + " agent in)");
         return null;
       }
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
       if (!List.of("ws", "wss", "http", "https").contains(scheme) || uri.getHost() == null || uri.getHost().isBlank()) {
-        errors.add(key + ": '" + url + "' is not a ws://, wss://, http:// or https:// URL with a host" + hint);
+        errors.add(key + ": '" + withoutCredentials(url) + "' is not a ws://, wss://, http:// or https:// URL with a host"
+            + hint);
         return null;
       }
       String member = uri.getHost() + ":" + port;
@@ -237,6 +243,11 @@ record AgentConfig(String workerId, int maxJobs, String host, int clusterPort, S
           + " the URL's port and path are ignored; write join = \"" + member + "\" to say so, or another port if orch's"
           + " build_pool.cluster_port differs");
       return member;
+    }
+
+    /** A URL too malformed to parse may still hold {@code user:password@}: never echo that part. */
+    private static String withoutCredentials(String url) {
+      return url.replaceAll("(?<=//)[^/?#]*@", "***@");
     }
 
     private void orchPort(Overrides overrides) {
@@ -279,10 +290,27 @@ record AgentConfig(String workerId, int maxJobs, String host, int clusterPort, S
 
     private String readSecret(Path file, String from) {
       try {
-        return dev.orch.cluster.ClusterSecret.read(file);
+        String secret = dev.orch.cluster.ClusterSecret.read(file);
+        warnIfShared(file, from);
+        return secret;
       } catch (IOException e) {
         errors.add(from + ": " + e.getMessage());
         return "";
+      }
+    }
+
+    /**
+     * A copy of orch's owner-only secret should be readable by the agent's user only. Unlike orch with its own copy,
+     * the agent leaves the mode alone and warns: a person put this file there, perhaps owned by another user.
+     */
+    private void warnIfShared(Path file, String from) throws IOException {
+      if (!Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
+        return;
+      }
+      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+      if (mode.stream().anyMatch(p -> !p.name().startsWith("OWNER_"))) {
+        warnings.add(from + ": " + file + " holds the cluster secret but is " + PosixFilePermissions.toString(mode)
+            + ", not for its owner only; chmod 600 " + file);
       }
     }
 

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,14 +24,25 @@ class AgentConfigTest {
 
   private Path secretFile() {
     try {
-      return Files.writeString(tmp.resolve("cluster-secret"), "a-secret-from-a-file\n");
+      return ownerOnly(tmp.resolve("cluster-secret"), "a-secret-from-a-file\n");
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
   }
 
+  /** A secret file as it should be (0600), whatever the umask. */
+  private static Path ownerOnly(Path file, String text) throws IOException {
+    Files.writeString(file, text);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    return file;
+  }
+
+  private static AgentConfig.Overrides secretFileOnly(Path secretFile) {
+    return new AgentConfig.Overrides(null, null, 0, null, null, secretFile, null, null);
+  }
+
   private AgentConfig.Overrides withSecretFile() {
-    return new AgentConfig.Overrides(null, null, 0, null, null, secretFile());
+    return secretFileOnly(secretFile());
   }
 
   @Test
@@ -46,7 +58,7 @@ class AgentConfigTest {
 
   @Test
   void h2_the_secret_comes_from_secret_file_or_cluster_secret_file_and_tls_passwords_from_files() throws IOException {
-    Path fromFile = Files.writeString(tmp.resolve("from-config"), "secret-named-in-the-config\n");
+    Path fromFile = ownerOnly(tmp.resolve("from-config"), "secret-named-in-the-config\n");
     Path password = Files.writeString(tmp.resolve("store-password"), "changeit\n");
     Path config = file("[server]\njoin = \"127.0.0.1:5701\"\ncluster_secret_file = \"" + fromFile + "\"\n"
         + "[tls]\nkey_store_password_file = \"" + password + "\"\n");
@@ -57,7 +69,7 @@ class AgentConfigTest {
     AgentConfig flagged = AgentConfig.load(config, withSecretFile(), "h");
     assertThat(flagged.servers()).singleElement().satisfies(s -> assertThat(s.secret()).isEqualTo("a-secret-from-a-file"));
     Path missing = tmp.resolve("missing");
-    assertThatThrownBy(() -> AgentConfig.load(config, new AgentConfig.Overrides(null, null, 0, null, null, missing), "h"))
+    assertThatThrownBy(() -> AgentConfig.load(config, secretFileOnly(missing), "h"))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
             .anySatisfy(p -> assertThat(p).startsWith("--secret-file").contains(missing.toString())));
   }
@@ -120,8 +132,7 @@ class AgentConfigTest {
     assertThat(config.servers().get(1).clusterName()).isEqualTo("b");
 
     AgentConfig flagged = AgentConfig.load(file, new AgentConfig.Overrides(List.of("127.0.0.1:6000"), "w9", 8, "c", null,
-        secretFile()),
-        "host-a");
+        secretFile(), null, null), "host-a");
     assertThat(flagged.servers()).singleElement().satisfies(s -> assertThat(s.join()).containsExactly("127.0.0.1:6000"));
     assertThat(flagged.workerId()).isEqualTo("w9");
     assertThat(flagged.maxJobs()).isEqualTo(8);
@@ -239,9 +250,44 @@ class AgentConfigTest {
     assertThatThrownBy(() -> AgentConfig.load(config, AgentConfig.Overrides.NONE, "h"))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
             .anySatisfy(p -> assertThat(p).contains("no cluster secret").contains("cluster-secret beside the config")));
-    Files.writeString(tmp.resolve(AgentConfig.SECRET_BESIDE_CONFIG), "the-secret-beside-the-config\n");
-    assertThat(AgentConfig.load(config, AgentConfig.Overrides.NONE, "h").servers())
-        .singleElement().satisfies(s -> assertThat(s.secret()).isEqualTo("the-secret-beside-the-config"));
+    Path beside = ownerOnly(tmp.resolve(AgentConfig.SECRET_BESIDE_CONFIG), "the-secret-beside-the-config\n");
+    AgentConfig loaded = AgentConfig.load(config, AgentConfig.Overrides.NONE, "h");
+    assertThat(loaded.servers()).singleElement().satisfies(s -> assertThat(s.secret()).isEqualTo("the-secret-beside-the-config"));
+    assertThat(loaded.warnings()).noneSatisfy(w -> assertThat(w).contains("chmod"));
+
+    Files.setPosixFilePermissions(beside, PosixFilePermissions.fromString("rw-r-----"));
+    AgentConfig shared = AgentConfig.load(config, AgentConfig.Overrides.NONE, "h");
+    assertThat(shared.servers()).singleElement().satisfies(s -> assertThat(s.secret()).isEqualTo("the-secret-beside-the-config"));
+    assertThat(shared.warnings()).filteredOn(w -> w.contains("chmod")).singleElement().asString()
+        .startsWith(config + ": server (its secret from cluster-secret beside it): " + beside + " holds the cluster secret"
+            + " but is rw-r-----, not for its owner only; chmod 600 " + beside);
+  }
+
+  @Test
+  void aSecretFileOthersMayReadIsWarnedAboutWhereverItIsNamed() throws IOException {
+    Path secret = secretFile();
+    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw----r--"));
+    AgentConfig loaded = AgentConfig.load(file("[server]\njoin = \"127.0.0.1:5701\"\n"), secretFileOnly(secret), "h");
+    assertThat(loaded.warnings()).singleElement().asString()
+        .isEqualTo("--secret-file: " + secret + " holds the cluster secret but is rw----r--, not for its owner only;"
+            + " chmod 600 " + secret);
+  }
+
+  @Test
+  void credentialsInAUrlAreAnErrorNamingTheKeyAndAreNeverEchoed() throws IOException {
+    Path config = file("[server]\nurl = \"wss://user:hunter2-token@coordinator-host:8081/ws\"\n");
+    assertThatThrownBy(() -> AgentConfig.load(config, withSecretFile(), "h"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> {
+          assertThat(e.problems()).anySatisfy(p -> assertThat(p).isEqualTo(config + ":2: server.url: credentials in the"
+              + " URL are not used; remove them (the cluster secret is what lets the agent in)"));
+          assertThat(String.join("\n", e.problems()) + e.warnings()).doesNotContain("hunter2");
+        });
+    assertThatThrownBy(() -> AgentConfig.load(null, new AgentConfig.Overrides(null, null, 0, null, null, secretFile(),
+        List.of("ws://user:hunter2-token@coordinator:8081/ws"), null), "h"))
+        .hasMessageContaining("--server: credentials in the URL are not used").hasMessageNotContaining("hunter2");
+    assertThatThrownBy(() -> AgentConfig.load(null, new AgentConfig.Overrides(null, null, 0, null, null, secretFile(),
+        List.of("ws://user:hunter2 token@bad host/ws"), null), "h"))
+        .hasMessageContaining("--server: 'ws://***@bad host/ws' is not a URL").hasMessageNotContaining("hunter2");
   }
 
   @Test

@@ -38,7 +38,7 @@ final class MaintainCommand extends LocalCommand {
 
   @Override
   int run(OrchSession orch, OrchConfig config) {
-    MaintenanceTemplates templates = new MaintenanceTemplates(config.general().projectRoot(), config.prompts().overrideDir());
+    MaintenanceTemplates templates = new MaintenanceTemplates(config.prompts().folders());
     if (template == null) {
       templates.all().values().forEach(t -> out().printf("%-10s %-16s %-22s %s%s%n", t.id(), t.name(),
           String.join(",", t.scopes()), t.description(), t.origin().startsWith("built-in") ? "" : "  (" + t.origin() + ")"));
@@ -55,7 +55,7 @@ final class MaintainCommand extends LocalCommand {
           + ", not " + scope);
     }
     String scopeText = module != null ? "the module " + module : pkg != null ? "the package " + pkg : "the whole project";
-    String body = MaintenanceTemplates.render(chosen, Map.of("Scope", scopeText, "Module", module == null ? "" : module,
+    String body = templates.prompt(chosen, Map.of("Scope", scopeText, "Module", module == null ? "" : module,
         "Package", pkg == null ? "" : pkg));
     String title = chosen.name() + ": " + (module != null ? module : pkg != null ? pkg : "whole project");
 

@@ -1,17 +1,20 @@
 package dev.orch.launcher;
 
 import dev.orch.contract.OrchException;
-import dev.orch.executor.PromptTemplate;
+import dev.orch.config.PromptFolders;
+import dev.orch.executor.PromptLibrary;
+import dev.orch.executor.template.PromptTemplate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -19,14 +22,17 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The maintenance templates of {@code orch maintain}: the built-in seven, and any {@code maintenance/*.md} in the
- * prompt override folders (the project's {@code .claude-orchestrator/prompts/}, then {@code prompts.override_dir}),
- * where a file with a built-in's name replaces it. Each has YAML frontmatter ({@code id}, {@code name},
- * {@code description}, {@code scopes}) and a body that may use {@code {{.Scope}}}, {@code {{.Module}}} and
- * {@code {{.Package}}}.
+ * prompt override folders ({@link PromptFolders}), where a file with a built-in's name replaces it. Each has YAML
+ * frontmatter ({@code id}, {@code name}, {@code description}, {@code scopes}) and a body that may use
+ * {@code {{.Scope}}}, {@code {{.Module}}} and {@code {{.Package}}}. {@value #WRAPPER}, as in the reference project, is
+ * no template of its own: when an override folder has one, it wraps every template's rendered body
+ * ({@code {{.Prompt}}}), and the result is the task's plan.
  */
 final class MaintenanceTemplates {
   static final List<String> BUILT_IN = List.of("refactor", "cleanup", "optimize", "docs", "tests", "security", "lint");
   static final Set<String> VARIABLES = Set.of("Scope", "Module", "Package");
+  static final String WRAPPER = "wrapper.md";
+  static final Set<String> WRAPPER_VARIABLES = Set.of("Prompt", "Scope", "Module", "Package");
   private static final String FOLDER = "maintenance";
 
   record Template(String id, String name, String description, List<String> scopes, String body, String origin) {
@@ -34,13 +40,9 @@ final class MaintenanceTemplates {
 
   private final List<Path> overrideDirs;
 
-  MaintenanceTemplates(Path projectRoot, Path userOverrideDir) {
-    List<Path> dirs = new ArrayList<>();
-    dirs.add(projectRoot.resolve(".claude-orchestrator/prompts"));
-    if (userOverrideDir != null) {
-      dirs.add(userOverrideDir);
-    }
-    this.overrideDirs = dirs;
+  /** @param overrideDirs first match wins ({@link PromptFolders#of}) */
+  MaintenanceTemplates(List<Path> overrideDirs) {
+    this.overrideDirs = List.copyOf(overrideDirs);
   }
 
   /** Every template by id: overrides first, then the built-ins they do not replace. */
@@ -52,7 +54,8 @@ final class MaintenanceTemplates {
         continue;
       }
       try (var files = Files.list(folder)) {
-        for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".md")).sorted().toList()) {
+        for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".md"))
+            .filter(f -> !f.getFileName().toString().equals(WRAPPER)).sorted().toList()) {
           Template template = parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
           found.putIfAbsent(template.id(), template);
         }
@@ -120,5 +123,17 @@ final class MaintenanceTemplates {
 
   static String render(Template template, Map<String, String> values) {
     return PromptTemplate.parse(template.body(), template.origin(), VARIABLES).render(values);
+  }
+
+  /** The template's body, wrapped in the first override folder's {@value #WRAPPER} when there is one. */
+  String prompt(Template template, Map<String, String> values) {
+    String body = render(template, values);
+    Optional<PromptLibrary.Source> wrapper = new PromptLibrary(overrideDirs).override(FOLDER + "/" + WRAPPER);
+    if (wrapper.isEmpty()) {
+      return body;
+    }
+    Map<String, String> wrapped = new HashMap<>(values);
+    wrapped.put("Prompt", body);
+    return PromptTemplate.parse(wrapper.get().text(), wrapper.get().origin(), WRAPPER_VARIABLES).render(wrapped);
   }
 }

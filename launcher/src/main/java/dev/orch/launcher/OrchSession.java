@@ -14,6 +14,7 @@ import dev.orch.contract.ExecutorClient;
 import dev.orch.contract.PrbotClient;
 import dev.orch.contract.SchedulerClient;
 import dev.orch.db.Database;
+import dev.orch.metrics.VertxMetricsSetup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -43,6 +44,7 @@ final class OrchSession implements AutoCloseable {
   private final CommandTransport transport;
   private final Optional<OrchInstance.Running> remote;
   private int mcpPort;
+  private String metricsRegistry;
 
   private OrchSession(Vertx vertx, CommandTransport transport, Optional<OrchInstance.Running> remote) {
     this.vertx = vertx;
@@ -78,13 +80,17 @@ final class OrchSession implements AutoCloseable {
       cluster = cluster.withSecret(secret.secret());
       secretFile = secret.file();
     }
+    // A process that serves the API also serves its metrics; a one-off CLI command spends nothing on them.
+    String metrics = mode.pool() ? VertxMetricsSetup.newRegistryName() : null;
     // orch's own owners never join the cluster: only the agent bus does (see AgentBus).
-    Vertx vertx = Vertx.vertx(options);
+    Vertx vertx = Vertx.vertx(metrics == null ? options : VertxMetricsSetup.enable(options, metrics));
     OrchSession session = new OrchSession(vertx, new EventBusTransport(vertx), Optional.empty());
+    session.metricsRegistry = metrics;
     try {
       if (cluster != null) {
+        VertxOptions busOptions = new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4);
         session.agentBus = awaitStart(AgentBus.coordinator(vertx, cluster,
-            new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4)), cluster);
+            metrics == null ? busOptions : VertxMetricsSetup.enable(busOptions, metrics)), cluster);
         LOG.info("build agents join with: {}", JoinHint.command(cluster, secretFile));
       }
       session.await(vertx.executeBlocking(() -> {
@@ -140,6 +146,11 @@ final class OrchSession implements AutoCloseable {
       vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
     }
     return vertx;
+  }
+
+  /** The name of the metrics registry of this process's Vert.x; null when it has none. */
+  String metricsRegistry() {
+    return metricsRegistry;
   }
 
   /** The port of orch's MCP endpoint in this process; 0 when there is none. */

@@ -44,7 +44,7 @@ final class Orchestrator implements AutoCloseable {
       if (session.mcpPort() > 0 && session.mcpPort() != mcp.port()) {
         McpAccessFile.save(config.general().stateDir(), new Wiring.McpAccess(session.mcpPort(), mcp.token()));
       }
-      int port = session.await(Wiring.deployWeb(session.vertx(), config, token));
+      int port = session.await(Wiring.deployWeb(session.vertx(), config, token, session.metricsRegistry()));
       session.await(Wiring.deployShell(session.vertx(), config));
       instance.announce(host, port, token);
       return new Orchestrator(instance, session, "http://" + host + ":" + port);

@@ -2,10 +2,8 @@ package dev.orch.launcher;
 
 import dev.orch.config.ConfigLoader;
 import dev.orch.config.OrchConfig;
-import dev.orch.contract.SyncReport;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,22 +24,10 @@ final class RunCommand implements Callable<Integer> {
     ConfigLoader.Loaded loaded = ((OrchCommand) spec.root().userObject()).loadConfig(spec);
     OrchConfig config = loaded.config();
     var out = spec.commandLine().getOut();
+    PromptOverrideWarnings.print(config, spec.commandLine().getErr());
     Orchestrator orch = Orchestrator.start(config, scheduled ? Wiring.Mode.SCHEDULED : Wiring.Mode.RUN, Map.of());
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      out.println("orch: stopping (running agents are stopped; their tasks start again with the next orch run)");
-      out.flush();
-      orch.close();
-      stopped.countDown();
-    }, "orch-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    TransitionPrinter.attach(orch.session().vertx(), out, t -> true);
-    SyncReport report = orch.session().await(orch.session().scheduler().sync());
-    out.printf("orch: running for %s; API %s; %d tasks, up to %d agents at once; Ctrl-C to stop%n",
-        config.general().projectRoot(), orch.apiUrl(), report.taskCount(), config.general().maxParallelAgents());
-    report.errors().forEach(e -> out.println("plan problem: " + e.describe()));
-    out.flush();
-    stopped.await();
-    return ExitCodes.OK;
+    return Foreground.hold(orch, out, "running agents are stopped; their tasks start again with the next orch run",
+        report -> String.format("orch: running for %s; API %s; %d tasks, up to %d agents at once; Ctrl-C to stop",
+            config.general().projectRoot(), orch.apiUrl(), report.taskCount(), config.general().maxParallelAgents()));
   }
 }

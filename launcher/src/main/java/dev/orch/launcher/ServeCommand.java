@@ -1,15 +1,12 @@
 package dev.orch.launcher;
 
-import dev.orch.config.ConfigLoader;
 import dev.orch.config.OrchConfig;
-import dev.orch.contract.SyncReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -35,15 +32,14 @@ final class ServeCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("error: --port must be a port number from 1 to 65535, got " + port);
       return ExitCodes.USAGE;
     }
-    OrchConfig config = ((OrchCommand) spec.root().userObject()).loadConfig(spec).config();
-    if (port != null) {
-      config = config.withWeb(config.web().withPort(port));
-    }
+    OrchConfig loaded = ((OrchCommand) spec.root().userObject()).loadConfig(spec).config();
+    OrchConfig config = port == null ? loaded : loaded.withWeb(loaded.web().withPort(port));
     Path stateDir = config.general().stateDir();
     Optional<OrchInstance.Running> running = OrchInstance.find(stateDir);
     if (running.isPresent()) {
       return alreadyServed(out, running.get());
     }
+    PromptOverrideWarnings.print(config, spec.commandLine().getErr());
     Orchestrator orch;
     try {
       orch = Orchestrator.start(config, Wiring.Mode.SERVE, Map.of());
@@ -51,21 +47,10 @@ final class ServeCommand implements Callable<Integer> {
       // It took the lock after our look and has not said where it serves yet.
       return alreadyServed(out, awaitAnnouncement(stateDir).orElseThrow(() -> e));
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      out.println("orch: stopping (running agents are stopped; their tasks start again when started again)");
-      out.flush();
-      orch.close();
-      stopped.countDown();
-    }, "orch-shutdown"));
-    TransitionPrinter.attach(orch.session().vertx(), out, t -> true);
-    SyncReport report = orch.session().await(orch.session().scheduler().sync());
-    out.printf("orch: serving %s at %s/ (API %s); %d tasks; none starts until you start it there or with orch start;"
-        + " Ctrl-C to stop%n", config.general().projectRoot(), orch.baseUrl(), orch.apiUrl(), report.taskCount());
-    report.errors().forEach(e -> out.println("plan problem: " + e.describe()));
-    out.flush();
-    stopped.await();
-    return ExitCodes.OK;
+    return Foreground.hold(orch, out, "running agents are stopped; their tasks start again when started again",
+        report -> String.format("orch: serving %s at %s/ (API %s); %d tasks; none starts until you start it there or"
+            + " with orch start; Ctrl-C to stop", config.general().projectRoot(), orch.baseUrl(), orch.apiUrl(),
+            report.taskCount()));
   }
 
   private static int alreadyServed(PrintWriter out, OrchInstance.Running running) {

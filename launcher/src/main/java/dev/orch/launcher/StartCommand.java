@@ -50,6 +50,7 @@ final class StartCommand implements Callable<Integer> {
         return result.started().isEmpty() ? ExitCodes.USAGE : ExitCodes.OK;
       }
     }
+    PromptOverrideWarnings.print(config, spec.commandLine().getErr());
     try (Orchestrator orch = Orchestrator.start(config, Wiring.Mode.FOREGROUND, Map.of())) {
       Thread hook = new Thread(orch::close, "orch-start-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);

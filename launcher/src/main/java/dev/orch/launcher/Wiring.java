@@ -8,6 +8,7 @@ import dev.orch.config.OrchConfig;
 import dev.orch.executor.ExecutorSettings;
 import dev.orch.executor.ExecutorVerticle;
 import dev.orch.mcp.McpHttpVerticle;
+import dev.orch.metrics.MetricsVerticle;
 import dev.orch.notifier.NotifierVerticle;
 import dev.orch.observer.ObserverVerticle;
 import dev.orch.parser.ParserVerticle;
@@ -33,26 +34,25 @@ final class Wiring {
   /**
    * How an orch process takes part: answering only (a CLI command), running agents, or running only the build pool's
    * coordinator ({@code pool}: the job queue, the git daemon, the MCP endpoint; it is on whenever agents run).
-   * {@code auto} starts every ready task as soon as it is ready; {@code schedules} fires the scheduled batches; without
-   * either, agents start only for what a person asks (a task, or a batch run now).
+   * {@code auto} starts every ready task as soon as it is ready; {@code batches} says which batches it runs: none,
+   * only those a person runs now, or the scheduled ones too.
    */
-  record Mode(boolean orchestrate, boolean auto, boolean watch, boolean pool, boolean schedules) {
-    static final Mode ANSWER_ONLY = new Mode(false, false, false, false, false);
+  record Mode(boolean orchestrate, boolean auto, boolean watch, boolean pool, BatchSettings.Runs batches) {
+    static final Mode ANSWER_ONLY = new Mode(false, false, false, false, BatchSettings.Runs.NEVER);
     /** {@code orch run}: start every ready task, re-sync when the plans change. */
-    static final Mode RUN = new Mode(true, true, true, true, true);
+    static final Mode RUN = new Mode(true, true, true, true, BatchSettings.Runs.ON_SCHEDULE);
     /** {@code orch run --scheduled}: like run, but tasks start only when a batch (or a person) asks. */
-    static final Mode SCHEDULED = new Mode(true, false, true, true, true);
+    static final Mode SCHEDULED = new Mode(true, false, true, true, BatchSettings.Runs.ON_SCHEDULE);
     /** {@code orch serve}: the dashboard, the API and everything a start needs, but only a person starts anything. */
-    static final Mode SERVE = new Mode(true, false, true, true, false);
-    /** {@code orch start} in the foreground: only the tasks asked for. */
-    static final Mode FOREGROUND = new Mode(true, false, false, true, true);
+    static final Mode SERVE = new Mode(true, false, true, true, BatchSettings.Runs.WHEN_ASKED);
+    /**
+     * {@code orch start} in the foreground: only the tasks asked for. No batch at all, not even one a person asks for
+     * meanwhile: this process exits when its own tasks end, which would cut such a batch short; and a batch left
+     * running by an earlier orch run must not go on starting tasks here.
+     */
+    static final Mode FOREGROUND = new Mode(true, false, false, true, BatchSettings.Runs.NEVER);
     /** {@code orch build-pool start}: the coordinator and the MCP endpoint; everything else only answers. */
-    static final Mode POOL_ONLY = new Mode(false, false, false, true, false);
-
-    BatchSettings.Runs batches() {
-      return !orchestrate ? BatchSettings.Runs.NEVER
-          : schedules ? BatchSettings.Runs.ON_SCHEDULE : BatchSettings.Runs.WHEN_ASKED;
-    }
+    static final Mode POOL_ONLY = new Mode(false, false, false, true, BatchSettings.Runs.NEVER);
   }
 
   /** Where orch's MCP endpoint for its agents listens (0: any free port) and the token it wants. */
@@ -118,10 +118,18 @@ final class Wiring {
         .mapEmpty();
   }
 
-  /** The HTTP API; returns the port it listens on. */
-  static Future<Integer> deployWeb(Vertx vertx, OrchConfig config, String token) {
-    WebVerticle web = new WebVerticle(WebVerticle.Settings.from(config.web(), token));
-    return vertx.deployVerticle(web).map(id -> web.actualPort());
+  /** How often the meters that count stored things are read again from their owners. */
+  static final java.time.Duration METRICS_REFRESH = java.time.Duration.ofSeconds(15);
+
+  /**
+   * The HTTP API, and with a {@code metricsRegistry} orch's meters and their {@code /metrics} page; returns the port it
+   * listens on.
+   */
+  static Future<Integer> deployWeb(Vertx vertx, OrchConfig config, String token, String metricsRegistry) {
+    WebVerticle web = new WebVerticle(WebVerticle.Settings.from(config.web(), token), metricsRegistry);
+    Future<String> meters = metricsRegistry == null ? Future.succeededFuture()
+        : vertx.deployVerticle(new MetricsVerticle(new MetricsVerticle.Settings(metricsRegistry, METRICS_REFRESH)));
+    return meters.compose(id -> vertx.deployVerticle(web)).map(id -> web.actualPort());
   }
 
   /** The shell's term servers (telnet on loopback, SSH when enabled). */

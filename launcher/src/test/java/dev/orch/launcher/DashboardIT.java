@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The dashboard in Debian's headless Chromium, driven by playwright-core ({@code src/test/browser/dashboard.mjs}),
  * against orch running a plan with the real Claude Code CLI: a task moves from running to complete on the page
- * without a reload, a flagged pull request is merged by clicking, a send the bridge does not permit is refused.
+ * without a reload, a flagged pull request is merged by clicking, the overview's charts draw what completed and what it
+ * cost, a send the bridge does not permit is refused.
  * Screenshots land in {@code target/dashboard-screenshots/}.
  */
 // A bound on each test, so a hang fails it instead of the whole CI run.
@@ -76,6 +77,7 @@ class DashboardIT {
             "ok a task moves from running to complete without a reload",
             "ok a run page shows the agent log",
             "ok a flagged pull request is merged by clicking",
+            "ok the overview charts tasks completed and spend with uPlot",
             "ok a send to an address the bridge does not permit is refused",
             "ok the overview fits a phone",
             "ok the graph lays out the plan",

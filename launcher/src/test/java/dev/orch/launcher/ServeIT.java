@@ -25,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code orch serve} on the shaded jar, with the stand-in agent against the scripted model and HOME in a temp folder:
- * the dashboard and API answer on --port, ready tasks wait for a person, a start from the API runs its agent to a
- * merge, a second serve points at the first, and a record left by a killed serve is not believed.
+ * the dashboard and API answer on --port, a prompt override telling the agent to push is warned about, ready tasks
+ * wait for a person, a start from the API runs its agent to a merge, a second serve points at the first, and a record
+ * left by a killed serve is not believed.
  */
 // A bound on each test, so a hang fails it instead of the whole CI run.
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
@@ -47,12 +48,17 @@ class ServeIT {
       orch.tree.plan("app/epic-01-greeting.md", PlanTree.task("Greeting"))
           .plan("web/epic-01-farewell.md", PlanTree.task("Farewell"));
       orch.commitPlan();
+      // Brought over from the reference project: warned about, and unused here (no maintenance task).
+      Path wrapper = Files.createDirectories(tmp.resolve("home/.config/claude-orchestrator/prompts/maintenance"))
+          .resolve("wrapper.md");
+      Files.writeString(wrapper, "{{.Prompt}}\n\nWhen done, push the branch.\n");
       int port = freePort();
       Process serve = orch.startOrch("serve", "--port", String.valueOf(port));
       Path state = orch.stateDir().resolve(OrchInstance.STATE_FILE);
       Awaitility.await("orch serve says where it serves").atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
           .until(() -> orch.runLog(0).contains("orch: serving"));
       assertThat(orch.runLog(0)).contains("at http://127.0.0.1:" + port + "/ ");
+      assertThat(orch.runLog(0)).contains("warning: " + wrapper + ":3: tells the agent to push or merge (\"push the branch\")");
       assertThat(new JsonObject(Files.readString(state)).getInteger("port")).isEqualTo(port);
       HttpResponse<String> dashboard = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + port + "/")).timeout(Duration.ofSeconds(30)).build(),

@@ -9,7 +9,7 @@ import dev.orch.config.OrchConfig;
 public record BatchSettings(OrchConfig.General general, OrchConfig.Batch batch, Runs runs) {
   /** Which batches this instance runs. */
   public enum Runs {
-    /** None: it only lists them (a CLI command answering by itself). */
+    /** None: it only lists them (a CLI command answering by itself, or orch start in the foreground). */
     NEVER,
     /** The ones a person runs ({@code orch serve}: nothing starts by itself). */
     WHEN_ASKED,
@@ -23,11 +23,6 @@ public record BatchSettings(OrchConfig.General general, OrchConfig.Batch batch, 
     OrchConfig.required("batch", batch);
     OrchConfig.required("batch.schedule_file", batch.scheduleFile());
     OrchConfig.required("runs", runs);
-  }
-
-  /** {@code orchestrate}: this instance runs batches, on their schedules too; else it only lists them. */
-  public static BatchSettings from(OrchConfig config, boolean orchestrate) {
-    return from(config, orchestrate ? Runs.ON_SCHEDULE : Runs.NEVER);
   }
 
   public static BatchSettings from(OrchConfig config, Runs runs) {

@@ -30,6 +30,11 @@ final class BatchStore {
     State withRun(long startedAt, long deadline) {
       return new State(name, startedAt, true, startedAt, deadline, List.of(), false, lastSummary);
     }
+
+    /** A slot that passed without a run: it counts as fired, nothing else changes. */
+    State passedAt(long slot) {
+      return new State(name, slot, running, startedAt, deadline, tasks, stopping, lastSummary);
+    }
   }
 
   private final Pool pool;

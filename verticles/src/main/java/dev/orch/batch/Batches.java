@@ -102,8 +102,14 @@ final class Batches {
 
   // ---- time
 
-  /** Fires due and missed batches, handles deadlines, then starts and finishes what it may. */
+  /**
+   * Fires due and missed batches, handles deadlines, then starts and finishes what it may. Where batches never run,
+   * it leaves them all as they are: a slot passing there is one missed while no orch ran them.
+   */
   Future<Void> wakeUp() {
+    if (runs == BatchSettings.Runs.NEVER) {
+      return Future.succeededFuture();
+    }
     ZonedDateTime now = now();
     List<Future<Void>> work = new ArrayList<>();
     for (BatchSpec spec : specs.values()) {
@@ -123,11 +129,14 @@ final class Batches {
         continue;
       }
       ZonedDateTime lastFire = ZonedDateTime.ofInstant(Instant.ofEpochMilli(state.lastFire()), clock.getZone());
-      // Under orch serve a person starts everything: a slot passes unfired, and its batch fires when a person asks.
-      boolean due = runs == BatchSettings.Runs.ON_SCHEDULE
-          && spec.lastAtOrBefore(now).map(slot -> slot.isAfter(lastFire)).orElse(false);
-      if (due) {
+      var due = spec.lastAtOrBefore(now).filter(slot -> slot.isAfter(lastFire));
+      if (due.isEmpty()) {
+        continue;
+      }
+      if (runs == BatchSettings.Runs.ON_SCHEDULE) {
         work.add(fire(spec, "its schedule (" + spec.cron() + ")"));
+      } else {
+        work.add(pass(spec, due.get()));
       }
     }
     return Future.all(work).compose(v -> progress());
@@ -161,6 +170,17 @@ final class Batches {
     states.put(spec.name(), running);
     LOG.info("batch {} starts ({}): up to {} task(s) for {}", spec.name(), why, spec.maxTasks(), spec.maxDuration());
     return store.save(running).onSuccess(v -> events.started(view(spec)));
+  }
+
+  /**
+   * Under orch serve a person starts everything: the slot passes unfired, and is saved as passed so that the next orch
+   * run does not take it for one missed while orch was down.
+   */
+  private Future<Void> pass(BatchSpec spec, ZonedDateTime slot) {
+    BatchStore.State passed = states.get(spec.name()).passedAt(slot.toInstant().toEpochMilli());
+    states.put(spec.name(), passed);
+    LOG.info("batch {}: its slot at {} passes unfired (only a person starts batches here)", spec.name(), slot);
+    return store.save(passed);
   }
 
   /** Starts more tasks for running batches where they may, and finishes the ones that are done. */
@@ -304,7 +324,8 @@ final class Batches {
   Future<BatchView> runNow(String name) {
     BatchSpec spec = spec(name);
     if (runs == BatchSettings.Runs.NEVER) {
-      return Future.failedFuture(OrchException.conflict("batches run inside orch run or orch serve; start one first"));
+      return Future.failedFuture(OrchException.conflict("this orch runs no batches (only orch run and orch serve do);"
+          + " start one of them once it has ended"));
     }
     BatchStore.State state = states.get(name);
     if (state != null && state.running()) {

@@ -114,7 +114,7 @@ public final class ConfigLoader {
     if (!errors.isEmpty()) {
       throw new ConfigException(errors, warnings);
     }
-    return new Loaded(OrchConfig.from(file, new ConfigValues(values), env), List.copyOf(warnings));
+    return new Loaded(OrchConfig.from(file, new ConfigValues(values), env, dirs), List.copyOf(warnings));
   }
 
   private record Source(String where, TomlKeyLines lines, Map<String, JsonNode> written) {

@@ -234,9 +234,18 @@ public record OrchConfig(
     }
   }
 
-  public record Prompts(Path overrideDir) {
-    static Prompts from(ConfigValues v) {
-      return new Prompts(v.get(PROMPTS_OVERRIDE_DIR));
+  /**
+   * {@code folders}: where overrides are looked for, in order ({@link PromptFolders#of}), resolved once here so the
+   * parts of orch that read prompts need not read the environment.
+   */
+  public record Prompts(Path overrideDir, List<Path> folders) {
+    public Prompts {
+      folders = List.copyOf(folders);
+    }
+
+    static Prompts from(ConfigValues v, UserDirs dirs) {
+      Path overrideDir = v.get(PROMPTS_OVERRIDE_DIR);
+      return new Prompts(overrideDir, PromptFolders.of(v.get(PROJECT_ROOT), overrideDir, dirs));
     }
   }
 
@@ -337,9 +346,9 @@ public record OrchConfig(
     return value;
   }
 
-  static OrchConfig from(Optional<Path> source, ConfigValues v, Map<String, String> env) {
+  static OrchConfig from(Optional<Path> source, ConfigValues v, Map<String, String> env, UserDirs dirs) {
     return new OrchConfig(source, General.from(v), Scheduler.from(v), Claude.from(v), Executor.from(v), Observer.from(v),
-        Forge.from(v), GitHub.from(v, env), Checks.from(v), Review.from(v), Notifications.from(v), Web.from(v), Prompts.from(v), BuildPool.from(v),
+        Forge.from(v), GitHub.from(v, env), Checks.from(v), Review.from(v), Notifications.from(v), Web.from(v), Prompts.from(v, dirs), BuildPool.from(v),
         Shell.from(v), Batch.from(v));
   }
 }

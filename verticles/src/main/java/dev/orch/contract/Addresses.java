@@ -44,7 +44,9 @@ public final class Addresses {
     public static final String EVT_GOVERNOR = NAMESPACE + "evt.governor";
 
     public enum Action implements CommandAction {
-      SYNC, STATUS, LIST, GET, START, STOP, RETRY, RESET, HISTORY;
+      SYNC, STATUS, LIST, GET, START, STOP, RETRY, RESET, HISTORY,
+      /** Tasks that became complete, per bucket of a {@link HistoryQuery}: {@link HistorySeries}. */
+      COMPLETED;
     }
 
     private Scheduler() {
@@ -66,6 +68,8 @@ public final class Addresses {
 
     public enum Action implements CommandAction {
       LAUNCH, STOP, RESUME, RUNS, RUN, REMOVE_WORKTREE, CLEANUP, SPEND,
+      /** Dollars spent per bucket of a {@link HistoryQuery}, each run's cost at its end: {@link HistorySeries}. */
+      SPEND_HISTORY,
       /** Readable events of a run's log from a byte offset: {@link RunLogPage}. */
       LOG;
     }

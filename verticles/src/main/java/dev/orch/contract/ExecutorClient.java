@@ -60,4 +60,9 @@ public final class ExecutorClient extends BusClient {
   public Future<SpendSummary> spend() {
     return requestObject(Addresses.Executor.Action.SPEND, null).map(SpendSummary::fromJson);
   }
+
+  /** Dollars spent in each bucket of {@code query}, from the stored runs. */
+  public Future<HistorySeries> spendHistory(HistoryQuery query) {
+    return requestObject(Addresses.Executor.Action.SPEND_HISTORY, query.toJson()).map(HistorySeries::fromJson);
+  }
 }

@@ -51,4 +51,9 @@ public final class SchedulerClient extends BusClient {
   public Future<List<TaskTransition>> history(TaskRef task) {
     return requestList(Addresses.Scheduler.Action.HISTORY, task.toJson(), "transitions", TaskTransition::fromJson);
   }
+
+  /** How many tasks became complete in each bucket of {@code query}, from the stored transitions. */
+  public Future<HistorySeries> completed(HistoryQuery query) {
+    return requestObject(Addresses.Scheduler.Action.COMPLETED, query.toJson()).map(HistorySeries::fromJson);
+  }
 }

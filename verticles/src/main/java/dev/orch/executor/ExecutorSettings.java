@@ -17,13 +17,13 @@ import java.util.Objects;
  * neither re-attaches to agents nor follows their output. A launch's plan file must be inside general.plans_dir.
  */
 public record ExecutorSettings(OrchConfig.General general, OrchConfig.Claude claude, OrchConfig.Executor executor,
-    Path promptOverrideDir, JsonObject mcpServers, String mcpSecret, Map<String, String> env, boolean orchestrate,
+    List<Path> promptFolders, JsonObject mcpServers, String mcpSecret, Map<String, String> env, boolean orchestrate,
     ChildEnvironment commandEnv) {
   public ExecutorSettings {
     OrchConfig.required("general", general);
     OrchConfig.required("claude", claude);
     OrchConfig.required("executor", executor);
-    OrchConfig.required("prompts.override_dir", promptOverrideDir);
+    promptFolders = List.copyOf(OrchConfig.required("prompts.override_dir", promptFolders));
     // Not config keys: the launcher's own, so a missing one is a bug there.
     mcpServers = Objects.requireNonNull(mcpServers, "mcpServers").copy();
     Objects.requireNonNull(mcpSecret, "mcpSecret");
@@ -37,7 +37,7 @@ public record ExecutorSettings(OrchConfig.General general, OrchConfig.Claude cla
    */
   public static ExecutorSettings from(OrchConfig config, JsonObject mcpServers, String mcpSecret,
       Map<String, String> agentEnv, boolean orchestrate) {
-    return new ExecutorSettings(config.general(), config.claude(), config.executor(), config.prompts().overrideDir(),
+    return new ExecutorSettings(config.general(), config.claude(), config.executor(), config.prompts().folders(),
         config.executor().buildTools() && mcpServers != null ? mcpServers : new JsonObject(), mcpSecret, agentEnv,
         orchestrate, config.childEnvironment());
   }

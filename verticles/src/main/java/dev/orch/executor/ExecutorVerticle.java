@@ -3,6 +3,7 @@ package dev.orch.executor;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.Executor.Action;
 import dev.orch.contract.CommandEndpoint;
+import dev.orch.contract.HistoryQuery;
 import dev.orch.contract.LaunchRequest;
 import dev.orch.contract.MessagePaths;
 import dev.orch.contract.OrchException;
@@ -67,7 +68,7 @@ public final class ExecutorVerticle extends VerticleBase {
     AgentLauncher launcher = new AgentLauncher(new AgentLauncher.Settings(claude.command(), claude.args(),
         claude.model(), claude.maxTokens(), claude.maxTurns(), claude.permissionMode(), claude.allowedTools()), settings.commandEnv(),
         settings.env());
-    PromptLibrary library = new PromptLibrary(root, settings.promptOverrideDir());
+    PromptLibrary library = new PromptLibrary(settings.promptFolders());
     RunPrompts prompts = new RunPrompts(library, root, settings.mcpServers(), settings.mcpSecret());
     Context context = vertx.getOrCreateContext();
     AgentProcesses processes = new OsProcesses(launcher, task -> context.runOnContext(v -> task.run()));
@@ -94,6 +95,7 @@ public final class ExecutorVerticle extends VerticleBase {
             .handle(Action.REMOVE_WORKTREE, this::removeWorktree)
             .handle(Action.CLEANUP, this::cleanup)
             .handle(Action.SPEND, body -> store.spend(ZoneId.systemDefault()))
+            .handle(Action.SPEND_HISTORY, body -> store.spendHistory(HistoryQuery.fromJson(body)))
             .registerLocal(vertx))
         .onSuccess(v -> {
           if (settings.orchestrate()) {

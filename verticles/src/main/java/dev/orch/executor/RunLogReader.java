@@ -13,15 +13,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Pages through a run's stream-json log as readable events, by byte offset, so a viewer can resume where it was. */
-final class RunLogReader {
+public final class RunLogReader {
   /** Bounds one page's read; a page ends at the last whole line inside it. */
   private static final int MAX_READ = 4 * 1024 * 1024;
 
   private RunLogReader() {
   }
 
-  /** Blocking. */
-  static RunLogPage page(RunView run, long offset, int limit) {
+  /** Blocking; reads the log file on this host, as {@code orch logs} and {@code orch tui} do. */
+  public static RunLogPage page(RunView run, long offset, int limit) {
     Path log = run.logFile() == null ? null : Path.of(run.logFile());
     try {
       if (log == null || !Files.exists(log)) {

@@ -51,7 +51,7 @@ final class RunPrompts {
         }
       }
     }
-    Map<String, String> values = new LinkedHashMap<>();
+    Map<String, Object> values = new LinkedHashMap<>();
     values.put("Title", request.title());
     values.put("EpicFilePath", request.file());
     values.put("EpicContent", content);
@@ -60,7 +60,14 @@ final class RunPrompts {
     values.put("TaskID", task.toString());
     values.put("Module", task.module());
     values.put("Branch", branch);
+    values.put("Attempt", (long) request.attempt());
+    values.put("Dependencies", List.copyOf(request.completedDeps()));
     return library.render(PromptLibrary.EPIC_TASK, PromptLibrary.EPIC_VARIABLES, values);
+  }
+
+  /** The skill to install in the run's worktree, when an override folder has {@value AgentSkill#OVERRIDE}. */
+  Optional<AgentSkill> skill() {
+    return library.override(AgentSkill.OVERRIDE).map(AgentSkill::of);
   }
 
   /** The request's own prompt, or one of the follow-up templates filled in with its values. */

@@ -6,6 +6,8 @@ import dev.orch.contract.OrchException;
 import dev.orch.contract.RunStatus;
 import dev.orch.contract.RunUsage;
 import dev.orch.contract.RunView;
+import dev.orch.contract.HistoryQuery;
+import dev.orch.contract.HistorySeries;
 import dev.orch.contract.SpendSummary;
 import dev.orch.contract.StopCause;
 import dev.orch.contract.TaskId;
@@ -181,6 +183,19 @@ final class RunStore implements RunRecords {
             output += row.getLong("output");
           }
           return new SpendSummary(today, total, byTask, input, output);
+        });
+  }
+
+  /** Each run's cost at its end (a live run's so far, at its last output), summed per bucket of the query. */
+  Future<HistorySeries> spendHistory(HistoryQuery query) {
+    String at = "CASE WHEN ended_at > 0 THEN ended_at WHEN last_output_at > 0 THEN last_output_at ELSE started_at END";
+    return pool.preparedQuery("SELECT " + at + " AS at, cost_usd FROM runs WHERE cost_usd > 0 AND " + at + " >= ? AND "
+            + at + " < ?")
+        .execute(Tuple.of(query.since(), query.until()))
+        .map(rows -> {
+          List<HistoryQuery.Point> points = new ArrayList<>();
+          rows.forEach(r -> points.add(new HistoryQuery.Point(r.getLong("at"), r.getDouble("cost_usd"))));
+          return query.sum(points);
         });
   }
 

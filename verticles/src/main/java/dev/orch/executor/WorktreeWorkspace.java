@@ -9,15 +9,23 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A run's workspace as a git worktree ({@link Worktrees}) with the project's files copied in and its setup run. */
+/**
+ * A run's workspace as a git worktree ({@link Worktrees}) with the project's files copied in, the user's
+ * {@link AgentSkill} installed (unless the project has its own), and its setup run.
+ */
 final class WorktreeWorkspace implements RunWorkspace {
+  private static final Logger LOG = LoggerFactory.getLogger(WorktreeWorkspace.class);
   /** Threads for what a launch does beside {@code git worktree add}; idle ones end after a minute. */
   private static final ExecutorService BESIDE_GIT = Executors.newCachedThreadPool(work -> {
     Thread thread = new Thread(work, "orch-launch-beside-git");
@@ -76,7 +84,22 @@ final class WorktreeWorkspace implements RunWorkspace {
       settled(beside);
     }
     boolean hasGitIdentity = joined(beside);
-    worktrees.copyFiles(worktree, copyFiles);
+    Optional<AgentSkill> skill = prompts.skill();
+    // A link counts as there: what it points to is not the worktree's to fill.
+    boolean projectsOwn = Files.exists(worktree.resolve(AgentSkill.TARGET), LinkOption.NOFOLLOW_LINKS);
+    if (skill.isPresent() && projectsOwn) {
+      LOG.info("{} is the project's own: not replacing it with {}", AgentSkill.TARGET, skill.get().origin());
+    }
+    // Declared local-only before it is written, so no git add of the agent's or orch's ever picks it up; and declared
+    // even with no skill to install, since the exclude file is shared by every worktree of the repository and an older
+    // one may still hold the copy installed when it was made. Not when the project tracks its own: then orch's
+    // commits must keep the agent's changes to it.
+    worktrees.copyFiles(worktree, copyFiles, projectsOwn ? List.of() : List.of(AgentSkill.TARGET));
+    if (skill.isPresent() && !projectsOwn) {
+      Optional<String> refused = skill.get().installIn(worktree);
+      refused.ifPresent(why -> LOG.warn("Not installing the skill {} in {}: {}; the run goes on without it",
+          skill.get().origin(), worktree, why));
+    }
     worktrees.runSetup(worktree, setupCommand, files.setupLog(), commandEnv);
     Files.writeString(files.prompt(), prompts.taskPrompt(task, request, worktree, starting.branch()),
         StandardCharsets.UTF_8);

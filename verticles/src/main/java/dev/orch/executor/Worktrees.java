@@ -258,7 +258,14 @@ final class Worktrees {
    * declaring them local-only so no commit, snapshot or push ever carries them (H1).
    */
   void copyFiles(Path worktree, List<String> files) {
-    LocalOnlyFiles.declare(git, files);
+    copyFiles(worktree, files, List.of());
+  }
+
+  /** As above; {@code alsoLocalOnly} are files orch writes into the worktree itself (the agent's skill). */
+  void copyFiles(Path worktree, List<String> files, List<String> alsoLocalOnly) {
+    List<String> localOnly = new ArrayList<>(files);
+    localOnly.addAll(alsoLocalOnly);
+    LocalOnlyFiles.declare(git, localOnly);
     for (String file : files) {
       Path source = git.repo().resolve(file);
       if (Files.isRegularFile(source)) {

@@ -6,6 +6,7 @@ import dev.orch.contract.AgentOutput;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.ExecutorClient;
 import dev.orch.contract.ObserverClient;
+import dev.orch.contract.HistoryQuery;
 import dev.orch.contract.ParserClient;
 import dev.orch.contract.PrbotClient;
 import dev.orch.contract.PullRequestFailure;
@@ -105,6 +106,7 @@ public final class SchedulerVerticle extends VerticleBase {
             .handle(Action.STOP, body -> answer(body, lifecycle::stop))
             .handle(Action.RETRY, body -> answer(body, lifecycle::retry).onSuccess(r -> dispatch()))
             .handle(Action.RESET, body -> answer(body, lifecycle::reset))
+            .handle(Action.COMPLETED, body -> store.completed(HistoryQuery.fromJson(body)))
             .handle(Action.HISTORY, body -> queries.history(TaskRef.fromJson(body).id().toString()).map(list -> new JsonObject()
                 .put("transitions", new JsonArray(list.stream().map(TaskTransition::toJson).toList()))))
             .registerLocal(vertx))

@@ -1,6 +1,8 @@
 package dev.orch.scheduler;
 
 import dev.orch.contract.ApiLimit;
+import dev.orch.contract.HistoryQuery;
+import dev.orch.contract.HistorySeries;
 import dev.orch.contract.PlanIssue;
 import dev.orch.contract.PlanSnapshot;
 import dev.orch.contract.PlanStatus;
@@ -251,6 +253,17 @@ public final class TaskStore {
     tasks.put(change.taskId(), new StoredTask(before.spec(), change.to(), before.createdAt(), now, change.attempts(),
         change.retryAt(), change.lastError()));
     mirror = new Mirror(seen.version() + 1, Collections.unmodifiableMap(tasks));
+  }
+
+  /** When tasks became complete within the query's window: one point per transition, for the dashboard's charts. */
+  Future<HistorySeries> completed(HistoryQuery query) {
+    return pool.preparedQuery("SELECT at FROM task_transitions WHERE to_status = ? AND at >= ? AND at < ?")
+        .execute(Tuple.of(TaskStatus.COMPLETE.wire(), query.since(), query.until()))
+        .map(rows -> {
+          List<HistoryQuery.Point> points = new ArrayList<>();
+          rows.forEach(r -> points.add(new HistoryQuery.Point(r.getLong("at"), 1)));
+          return query.sum(points);
+        });
   }
 
   Future<List<TaskTransition>> history(String taskId) {

@@ -6,6 +6,8 @@ import dev.orch.contract.BuildPoolClient;
 import dev.orch.contract.BusMessage;
 import dev.orch.contract.ErrorCode;
 import dev.orch.contract.ExecutorClient;
+import dev.orch.contract.HistoryQuery;
+import dev.orch.contract.HistorySeries;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.PrState;
 import dev.orch.contract.PrbotClient;
@@ -58,6 +60,7 @@ final class ApiRoutes {
 
   void mount(Router router) {
     router.get("/api/overview").handler(ctx -> respond(ctx, overview()));
+    router.get("/api/history").handler(ctx -> respond(ctx, history(ctx)));
     router.get("/api/tasks").handler(ctx -> respond(ctx, scheduler.list(taskQuery(ctx))));
     router.get("/api/graph").handler(ctx -> respond(ctx, scheduler.list(TaskQuery.ALL).map(PlanGraphView::of)));
     router.getWithRegex("/api/tasks/(?<id>.+)/history").handler(ctx -> respond(ctx,
@@ -99,6 +102,37 @@ final class ApiRoutes {
             .put("failed", array(withStatus(summary, TaskStatus.FAILED)))
             .put("stuck", array(withStatus(summary, TaskStatus.STUCK))))
         .put("pool", poolStatus.result()).put("batches", array(scheduled.result())).put("now", System.currentTimeMillis()));
+  }
+
+  /**
+   * Tasks completed and dollars spent per bucket over the last {@code hours} (1 to 168, default 6), in buckets of
+   * {@code bucket_minutes} (1 to 1440, default 15), aligned to whole buckets so the last one holds now; read from the
+   * stores, so it outlives a restart.
+   */
+  private Future<JsonObject> history(RoutingContext ctx) {
+    long hours = query(ctx, "hours", 6, 1, 168);
+    long bucketMinutes = query(ctx, "bucket_minutes", 15, 1, 1440);
+    long bucketMillis = bucketMinutes * 60_000;
+    long buckets = Math.max(1, (hours * 3_600_000 + bucketMillis - 1) / bucketMillis);
+    if (buckets > HistoryQuery.MAX_BUCKETS) {
+      throw OrchException.badRequest("hours=" + hours + " in buckets of " + bucketMinutes + " minutes makes " + buckets
+          + " buckets, over " + HistoryQuery.MAX_BUCKETS + ": ask for fewer hours or longer buckets");
+    }
+    long now = System.currentTimeMillis();
+    long end = (now / bucketMillis + 1) * bucketMillis;
+    HistoryQuery window = new HistoryQuery(end - buckets * bucketMillis, bucketMillis, (int) buckets);
+    Future<HistorySeries> completed = scheduler.completed(window);
+    Future<HistorySeries> spent = executor.spendHistory(window);
+    return Future.all(completed, spent).map(both -> {
+      JsonArray rows = new JsonArray();
+      for (int i = 0; i < window.buckets(); i++) {
+        rows.add(new JsonObject().put("at", window.since() + i * bucketMillis)
+            .put("completed", completed.result().values().get(i).longValue())
+            .put("spend_usd", spent.result().values().get(i)));
+      }
+      return new JsonObject().put("since", window.since()).put("until", window.until())
+          .put("bucket_millis", bucketMillis).put("now", now).put("buckets", rows);
+    });
   }
 
   private static List<TaskView> withStatus(Future<StatusSummary> summary, TaskStatus status) {

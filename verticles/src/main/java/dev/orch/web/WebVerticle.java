@@ -15,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
@@ -24,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * orch's web side: the dashboard ({@code webroot/} on the classpath), its JSON API and Server-Sent Events
  * ({@link ApiRoutes}, {@link EventStream}), the SockJS event-bus bridge ({@link BridgeRules}), and the CLI's command
  * API: {@code POST /api/cmd/<owner>/<action>} forwards a JSON body to that owner's command address (only the owners
- * in {@link Addresses#remoteCommandAddresses()}) and needs the running instance's bearer token. Who may use the rest
- * is {@link WebAccess}'s call.
+ * in {@link Addresses#remoteCommandAddresses()}) and needs the running instance's bearer token; and, given a metrics
+ * registry, Prometheus metrics at {@value #METRICS_PATH}. Who may use the rest is {@link WebAccess}'s call.
  */
 public final class WebVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WebVerticle.class);
@@ -51,13 +52,23 @@ public final class WebVerticle extends VerticleBase {
   }
 
   private final Settings settings;
+  /** The Micrometer registry Vert.x's and orch's meters go to, served at {@value #METRICS_PATH}; null: no such page. */
+  private final String metricsRegistry;
   private HttpServer server;
   private EventBusTransport bus;
   private WebAccess access;
   private byte[] instanceToken;
 
+  public static final String METRICS_PATH = "/metrics";
+
   public WebVerticle(Settings settings) {
+    this(settings, null);
+  }
+
+  /** {@code metricsRegistry}: the name the Vert.x instance's metrics were set up under, for {@value #METRICS_PATH}. */
+  public WebVerticle(Settings settings, String metricsRegistry) {
     this.settings = settings;
+    this.metricsRegistry = metricsRegistry;
   }
 
   @Override
@@ -87,6 +98,10 @@ public final class WebVerticle extends VerticleBase {
     new ApiRoutes(vertx).mount(router);
     router.route("/api/*").handler(ctx -> ApiRoutes.error(ctx, 404, "not_found", "no such endpoint: "
         + ctx.request().method() + " " + ctx.request().path()));
+    if (metricsRegistry != null) {
+      // Behind the API's own rules: the Host screen above, and its token wherever the API needs one.
+      router.get(METRICS_PATH).handler(this::admit).handler(PrometheusScrapingHandler.create(metricsRegistry));
+    }
     router.route("/eventbus/*").handler(this::admit);
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(BridgeRules.options(), event -> {
       if (!outbound.handle(event)) {

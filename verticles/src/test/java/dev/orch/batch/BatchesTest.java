@@ -139,6 +139,51 @@ class BatchesTest {
     assertThat(starts).extracting(StartRequest::ids).containsExactly(List.of("alpha/E01"));
   }
 
+  @Test
+  void aSlotThatPassedUnderServeIsNotFiredByTheNextRunAsAMissedOne() {
+    task("alpha/E01", TaskStatus.NOT_STARTED, true);
+    long yesterday = Instant.parse("2026-11-23T01:00:00Z").toEpochMilli();
+    var before = new BatchStore.State("nightly", yesterday, false, 0, 0, List.of(), false, null);
+    BatchSpec nightly = spec("nightly", "0 2 * * *", 1, "1h", null);
+    Batches serve = batches(BatchSettings.Runs.WHEN_ASKED, Map.of("nightly", before), false, nightly);
+
+    clock.set("2026-11-24T02:00:00Z");
+    serve.wakeUp();
+    assertThat(saved.get("nightly").lastFire()).isEqualTo(Instant.parse("2026-11-24T02:00:00Z").toEpochMilli());
+    assertThat(saved.get("nightly").running()).isFalse();
+
+    clock.set("2026-11-24T03:00:00Z");
+    Batches run = batches(BatchSettings.Runs.ON_SCHEDULE, Map.copyOf(saved), false, nightly);
+    run.wakeUp();
+    assertThat(started).isEmpty();
+    assertThat(starts).isEmpty();
+
+    clock.set("2026-11-25T02:00:00Z");
+    run.wakeUp();
+    assertThat(started).extracting(BatchView::name).containsExactly("nightly");
+  }
+
+  @Test
+  void whereBatchesNeverRunAMissedSlotAndABatchLeftRunningAreLeftAsTheyAre() {
+    task("alpha/E01", TaskStatus.NOT_STARTED, true);
+    task("alpha/E02", TaskStatus.NOT_STARTED, true);
+    long threeDaysAgo = Instant.parse("2026-11-21T01:00:00Z").toEpochMilli();
+    var missed = new BatchStore.State("nightly", threeDaysAgo, false, 0, 0, List.of(), false, null);
+    long deadline = Instant.parse("2026-11-24T01:30:00Z").toEpochMilli();
+    var leftRunning = new BatchStore.State("hourly", threeDaysAgo, true, threeDaysAgo, deadline, List.of("alpha/E01"),
+        false, null);
+    Batches foreground = batches(BatchSettings.Runs.NEVER, Map.of("nightly", missed, "hourly", leftRunning), true,
+        spec("nightly", "0 2 * * *", 5, "1h", null), spec("hourly", "0 * * * *", 5, "1h", null),
+        spec("weekly", "0 3 * * 1", 5, "1h", null));
+
+    clock.set("2026-11-24T02:00:00Z");
+    foreground.wakeUp();
+    assertThat(started).isEmpty();
+    assertThat(starts).isEmpty();
+    assertThat(stops).isEmpty();
+    assertThat(saved).containsOnly(Map.entry("nightly", missed), Map.entry("hourly", leftRunning));
+  }
+
   private static BatchSpec spec(String name, String cron, int maxTasks, String maxDuration, String module) {
     return new BatchSpec(name, cron, ExecutionTime.forCron(CRON.parse(cron)), maxTasks, ScheduleFile.duration(maxDuration),
         true, module);

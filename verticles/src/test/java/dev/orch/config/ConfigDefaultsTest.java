@@ -76,7 +76,7 @@ class ConfigDefaultsTest {
     assertThat(executor.general().branchPrefix()).isEqualTo(schemaDefault("general.branch_prefix"));
     assertThat(executor.claude()).isSameAs(defaults.claude());
     assertThat(executor.executor()).isSameAs(defaults.executor());
-    assertThat(executor.promptOverrideDir()).isEqualTo(defaults.prompts().overrideDir());
+    assertThat(executor.promptFolders()).isEqualTo(defaults.prompts().folders()).contains(defaults.prompts().overrideDir());
 
     var prbot = PrbotVerticle.Settings.from(defaults, true);
     assertThat(prbot.forge().mergeMethod()).isEqualTo(schemaDefault("forge.merge_method"));
@@ -124,7 +124,7 @@ class ConfigDefaultsTest {
     assertThat(notifier.desktopEvents()).isEqualTo(schemaDefault("notifications.desktop_events"));
     assertThat(notifier.slackEvents()).isEqualTo(schemaDefault("notifications.slack_events"));
 
-    var batch = BatchSettings.from(defaults, true);
+    var batch = BatchSettings.from(defaults, BatchSettings.Runs.ON_SCHEDULE);
     assertThat(batch.batch()).isSameAs(defaults.batch());
     assertThat(batch.batch().stopAtDeadline()).isFalse();
     assertThat(ParserVerticle.Settings.from(defaults, false).plansDir())

@@ -142,6 +142,9 @@ class ConfigLoaderTest {
     assertThat(fromXdg.batch().scheduleFile()).as("the reference's ~/.config paths move with XDG_CONFIG_HOME")
         .isEqualTo(tmp.resolve("xdg/claude-plan-orchestrator/schedule.toml"));
     assertThat(fromXdg.prompts().overrideDir()).isEqualTo(tmp.resolve("xdg/claude-orchestrator/prompts"));
+    assertThat(fromXdg.prompts().folders()).as("resolved once, with the environment the config was loaded with")
+        .containsExactly(otherHome.resolve("code/app/.claude-orchestrator/prompts"),
+            tmp.resolve("xdg/claude-orchestrator/prompts"), otherHome.resolve(".config/claude-orchestrator/prompts"));
     assertThat(fromXdg.shell().sshAuthorizedKeys()).as("only ~/.config moves").isEqualTo(otherHome.resolve(".ssh/authorized_keys"));
   }
 

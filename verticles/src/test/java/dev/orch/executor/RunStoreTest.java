@@ -46,6 +46,22 @@ class RunStoreTest {
     assertThat(await(reopened.get(failed)).orElseThrow().view().stopCause()).isNull();
   }
 
+  @Test
+  void spendHistorySumsEachRunsCostIntoTheBucketOfItsEndOrItsLastOutputWhileLive(Vertx vertx) throws Exception {
+    Pool pool = await(Database.open(vertx, tmp.resolve("orch.db")));
+    await(Database.migrate(pool, RunStore.OWNER, RunStore.MIGRATIONS));
+    String insert = "INSERT INTO runs (task_id, attempt, status, session_id, branch, worktree, log_file, started_at,"
+        + " ended_at, last_output_at, cost_usd) VALUES (?, 1, ?, 's', 'b', 'w', 'l', ?, ?, ?, ?)";
+    await(pool.preparedQuery(insert).execute(Tuple.of("m/E01", "succeeded", 9_000, 10_500, 10_400, 1.0)));
+    await(pool.preparedQuery(insert).execute(Tuple.of("m/E02", "running", 9_500, 0, 11_200, 0.5)));
+    await(pool.preparedQuery(insert).execute(Tuple.of("m/E03", "failed", 8_000, 9_000, 8_900, 2.0)));
+    await(pool.preparedQuery(insert).execute(Tuple.of("m/E04", "starting", 12_100, 0, 0, 0.25)));
+
+    var series = await(new RunStore(pool).spendHistory(new dev.orch.contract.HistoryQuery(10_000, 1_000, 3)));
+
+    assertThat(series.values()).containsExactly(1.0, 0.5, 0.25);
+  }
+
   private static RunView starting(String taskId) {
     return RunView.starting(0, TaskId.parseFull(taskId), 1, "s", 0, "orch/" + taskId.replace('/', '-'), "/w/" + taskId.replace('/', '-'),
         "", 1_000, "Title of " + taskId, "plans/" + taskId + ".md", true);

@@ -64,6 +64,20 @@ class TaskStoreSyncTest {
     return await(pool.query(sql).execute()).iterator().next().getLong(0);
   }
 
+  @Test
+  void completedCountsTransitionsToCompleteInTheirBuckets() throws Exception {
+    sync(spec("app/E01"), spec("app/E02"), spec("app/E03"));
+    String insert = "INSERT INTO task_transitions (task_id, from_status, to_status, reason, at) VALUES (?, ?, ?, 'test', ?)";
+    await(pool.preparedQuery(insert).execute(io.vertx.sqlclient.Tuple.of("app/E01", "in_review", "complete", 10_100)));
+    await(pool.preparedQuery(insert).execute(io.vertx.sqlclient.Tuple.of("app/E02", "in_review", "complete", 10_900)));
+    await(pool.preparedQuery(insert).execute(io.vertx.sqlclient.Tuple.of("app/E03", "running", "in_review", 11_500)));
+    await(pool.preparedQuery(insert).execute(io.vertx.sqlclient.Tuple.of("app/E03", "in_review", "complete", 12_000)));
+
+    var series = await(store.completed(new dev.orch.contract.HistoryQuery(10_000, 1_000, 2)));
+
+    assertThat(series.values()).containsExactly(2.0, 0.0);
+  }
+
   private static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
