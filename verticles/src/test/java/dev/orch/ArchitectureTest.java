@@ -9,7 +9,7 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * Verticles talk only over the bus: no verticle package may import another. Only the contract and the shared
- * plumbing (config, db, flow, git, process, cluster, text, logging) are imported across concerns.
+ * plumbing (config, db, flow, footprint, git, process, cluster, text, logging) are imported across concerns.
  */
 @AnalyzeClasses(packages = "dev.orch", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -18,8 +18,8 @@ class ArchitectureTest {
   static final ArchRule verticlePackagesDoNotImportEachOther = slices()
       .matching("dev.orch.(*)..")
       .that(com.tngtech.archunit.base.DescribedPredicate.describe("a verticle package",
-          slice -> !java.util.Set.of("contract", "config", "db", "flow", "git", "process", "cluster", "text", "logging")
-              .contains(slice.getNamePart(1))))
+          slice -> !java.util.Set.of("contract", "config", "db", "flow", "footprint", "git", "process", "cluster", "text",
+              "logging").contains(slice.getNamePart(1))))
       .should().notDependOnEachOther();
 
   @ArchTest

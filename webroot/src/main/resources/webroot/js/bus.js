@@ -167,7 +167,7 @@ export function actionButton(text, action, fn, cls = '') {
 /** The buttons a task's status makes sensible (the task page shows all of them). */
 export function taskActions(task, all = false) {
   const s = task.status;
-  const live = s === 'queued' || s === 'running' || s === 'in_review';
+  const live = s === 'queued' || s === 'running' || s === 'in_review' || s === 'paused';
   const show = {
     start: all || s === 'not_started' || s === 'failed' || s === 'stuck',
     stop: all || live,

@@ -29,7 +29,7 @@ export function statusColors() {
   return {
     not_started: dark() ? '#5b6470' : '#c4cad2', queued: '#8fb3e0', running: '#3b82f6', in_review: '#a78bfa',
     in_progress: '#60a5fa', complete: '#22a06b', failed: '#e5484d', stuck: '#f59e0b', blocked: '#b7791f',
-    removed: dark() ? '#3a3f47' : '#e5e7eb',
+    removed: dark() ? '#3a3f47' : '#e5e7eb', paused: '#06b6d4',
   };
 }
 const CRITICAL = '#d0249b';

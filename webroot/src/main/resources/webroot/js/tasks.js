@@ -104,6 +104,14 @@ function fillModules(select, tasks, current) {
   select.value = modules.includes(current) ? current : '';
 }
 
+/** Ready, ready but waiting for a running task's files (the scheduler's footprint rule), or not ready. */
+function readiness(t) {
+  if (t.ready && t.held_by) {
+    return h('span', { class: 'waits', title: `shares ${t.shared_files} with ${t.held_by}` }, 'waits');
+  }
+  return t.ready ? h('span', { class: 'yes' }, 'ready') : h('span', { class: 'muted', title: t.blocked_reason || '' }, '—');
+}
+
 function taskRow(t) {
   return h('tr', { 'data-task-id': t.id, 'data-status': t.status },
     h('td', null, taskLink(t.id)),
@@ -111,7 +119,7 @@ function taskRow(t) {
     h('td', { class: 'opt-m' }, t.module || ''),
     h('td', null, chip(t.status)),
     h('td', { class: 'opt-m' }, h('span', { class: `prio p-${t.priority}` }, t.priority || '')),
-    h('td', null, t.ready ? h('span', { class: 'yes' }, 'ready') : h('span', { class: 'muted', title: t.blocked_reason || '' }, '—')),
+    h('td', null, readiness(t)),
     h('td', { class: 'opt num' }, t.criteria_total ? `${t.criteria_done}/${t.criteria_total}` : ''),
     h('td', { class: 'opt num' }, t.attempts || ''),
     h('td', { class: 'opt' }, timeEl(t.updated_at, true)),
@@ -161,6 +169,8 @@ function renderTask(box, { task: t, runs = [], prs = [] }, reload) {
     h('p', { class: 'lead' }, t.title || ''),
     t.last_error ? h('div', { class: 'error-box' }, t.last_error) : null,
     t.blocked_reason ? h('div', { class: 'notice' }, 'Blocked: ', t.blocked_reason) : null,
+    t.ready && t.held_by ? h('div', { class: 'notice held' }, 'Waits: shares ', h('code', null, t.shared_files), ' with ',
+      taskLink(t.held_by), ', which is running.') : null,
     h('div', { class: 'grid' },
       h('section', { class: 'card' }, h('h2', null, 'Details'), h('dl', { class: 'kv' },
         kv('module', t.module), kv('epic', t.epic ? `${t.prefix || ''} ${t.epic}` : null),

@@ -182,5 +182,5 @@ export function parseBody(body) {
 }
 
 /** Task statuses in the order the dashboard lists them. */
-export const TASK_STATUSES = ['running', 'queued', 'in_review', 'in_progress', 'not_started', 'complete', 'failed',
-  'stuck', 'blocked', 'removed'];
+export const TASK_STATUSES = ['running', 'queued', 'in_review', 'in_progress', 'paused', 'not_started', 'complete',
+  'failed', 'stuck', 'blocked', 'removed'];

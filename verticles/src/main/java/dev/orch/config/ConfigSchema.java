@@ -34,6 +34,7 @@ final class ConfigSchema {
   static final ConfigKey<Integer> SCHEDULER_MAX_RETRIES = integer("scheduler.max_retries", 2, 0, 100);
   static final ConfigKey<Duration> SCHEDULER_RETRY_BASE_DELAY = duration("scheduler.retry_base_delay", "30s");
   static final ConfigKey<Duration> SCHEDULER_RETRY_MAX_DELAY = duration("scheduler.retry_max_delay", "10m");
+  static final ConfigKey<String> SCHEDULER_FOOTPRINT = choice("scheduler.footprint", "prefer", "strict", "prefer", "off");
 
   static final ConfigKey<String> CLAUDE_MODEL = string("claude.model", "claude-opus-4-5-20251101");
   static final ConfigKey<Integer> CLAUDE_MAX_TOKENS = integer("claude.max_tokens", 16000, 1, 1_000_000);
@@ -101,10 +102,10 @@ final class ConfigSchema {
   static final ConfigKey<String> NOTIFICATIONS_DESKTOP_COMMAND = string("notifications.desktop_command", "");
   static final ConfigKey<List<String>> NOTIFICATIONS_DESKTOP_EVENTS =
       stringList("notifications.desktop_events", List.of("task_failed", "task_stuck", "pr_flagged",
-          "batch_finished"));
+          "batch_finished", "plan_parked", "plan_resumed"));
   static final ConfigKey<List<String>> NOTIFICATIONS_SLACK_EVENTS =
       stringList("notifications.slack_events", List.of("task_complete", "task_failed", "task_stuck",
-          "pr_flagged", "batch_finished"));
+          "pr_flagged", "batch_finished", "plan_parked", "plan_resumed"));
 
   static final ConfigKey<String> WEB_HOST = string("web.host", "127.0.0.1");
   static final ConfigKey<Integer> WEB_PORT = integer("web.port", 8080, 0, 65535);

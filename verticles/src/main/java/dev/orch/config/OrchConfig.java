@@ -2,6 +2,7 @@ package dev.orch.config;
 
 import static dev.orch.config.ConfigSchema.*;
 
+import dev.orch.footprint.FootprintMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -59,14 +60,19 @@ public record OrchConfig(
     }
   }
 
-  public record Scheduler(int maxRetries, Duration retryBaseDelay, Duration retryMaxDelay) {
+  /** {@code footprint}: how far tasks that may touch the same files are kept from running together. */
+  public record Scheduler(int maxRetries, Duration retryBaseDelay, Duration retryMaxDelay, FootprintMode footprint) {
     static Scheduler from(ConfigValues v) {
       return new Scheduler(v.get(SCHEDULER_MAX_RETRIES), v.get(SCHEDULER_RETRY_BASE_DELAY),
-          v.get(SCHEDULER_RETRY_MAX_DELAY));
+          v.get(SCHEDULER_RETRY_MAX_DELAY), FootprintMode.fromWire(v.get(SCHEDULER_FOOTPRINT)));
     }
 
     public Scheduler withMaxRetries(int retries) {
-      return new Scheduler(retries, retryBaseDelay, retryMaxDelay);
+      return new Scheduler(retries, retryBaseDelay, retryMaxDelay, footprint);
+    }
+
+    public Scheduler withFootprint(FootprintMode mode) {
+      return new Scheduler(maxRetries, retryBaseDelay, retryMaxDelay, mode);
     }
   }
 

@@ -40,6 +40,8 @@ public final class Addresses {
     public static final String EVT_TASK = NAMESPACE + "evt.task";
     /** Published after each sync with its {@link SyncReport}. */
     public static final String EVT_SYNCED = NAMESPACE + "evt.synced";
+    /** The rate-limit governor parked the plan or let agents start again: {@link GovernorView}. */
+    public static final String EVT_GOVERNOR = NAMESPACE + "evt.governor";
 
     public enum Action implements CommandAction {
       SYNC, STATUS, LIST, GET, START, STOP, RETRY, RESET, HISTORY,
@@ -61,6 +63,8 @@ public final class Addresses {
     public static final String EVT_OUTPUT = NAMESPACE + "evt.output";
     /** An agent process ended: {@link RunView} with its final status. */
     public static final String EVT_FINISHED = NAMESPACE + "evt.finished";
+    /** The files a running agent has changed so far, when they change: {@link RunTouched}. */
+    public static final String EVT_TOUCHED = NAMESPACE + "evt.touched";
 
     public enum Action implements CommandAction {
       LAUNCH, STOP, RESUME, RUNS, RUN, REMOVE_WORKTREE, CLEANUP, SPEND,

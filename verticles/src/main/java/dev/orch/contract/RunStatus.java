@@ -4,9 +4,12 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** One agent run's state as the executor stores it. */
+/**
+ * One agent run's state as the executor stores it. {@code LIMITED}: the model API refused it for a limit (rate,
+ * overload, a subscription's usage); that is no fault of the task, so it is not an attempt.
+ */
 public enum RunStatus {
-  STARTING, RUNNING, SUCCEEDED, FAILED, STUCK, STOPPED;
+  STARTING, RUNNING, SUCCEEDED, FAILED, STUCK, STOPPED, LIMITED;
 
   public boolean live() {
     return this == STARTING || this == RUNNING;

@@ -35,18 +35,29 @@ public record RunView(
     StopCause stopCause,
     String title,
     String file,
-    Boolean needsReview) implements BusMessage {
+    Boolean needsReview,
+    ApiLimit apiLimit) implements BusMessage {
 
   public RunView {
     WireJson.require("task_id", taskId);
     WireJson.require("status", status);
   }
 
+  /** A run that did not end for a limit. */
+  public RunView(long runId, TaskId taskId, int attempt, RunStatus status, String sessionId, long resumedFrom,
+      String branch, String worktree, String logFile, long pid, long startedAt, long endedAt, Integer exitCode,
+      String reason, long inputTokens, long outputTokens, long cacheReadTokens, long cacheCreationTokens, double costUsd,
+      int numTurns, long lastOutputAt, StopCause stopCause, String title, String file, Boolean needsReview) {
+    this(runId, taskId, attempt, status, sessionId, resumedFrom, branch, worktree, logFile, pid, startedAt, endedAt,
+        exitCode, reason, inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns,
+        lastOutputAt, stopCause, title, file, needsReview, null);
+  }
+
   /** A run just recorded, before its agent is spawned. */
   public static RunView starting(long runId, TaskId taskId, int attempt, String sessionId, long resumedFrom,
       String branch, String worktree, String logFile, long startedAt, String title, String file, Boolean needsReview) {
     return new RunView(runId, taskId, attempt, RunStatus.STARTING, sessionId, resumedFrom, branch, worktree, logFile, 0,
-        startedAt, 0, null, null, 0, 0, 0, 0, 0, 0, 0, null, title, file, needsReview);
+        startedAt, 0, null, null, 0, 0, 0, 0, 0, 0, 0, null, title, file, needsReview, null);
   }
 
   public static RunView fromJson(JsonObject json) {
@@ -70,31 +81,38 @@ public record RunView(
   public RunView recordedAs(long id, String log) {
     return new RunView(id, taskId, attempt, status, sessionId, resumedFrom, branch, worktree, log, pid, startedAt,
         endedAt, exitCode, reason, inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns,
-        lastOutputAt, stopCause, title, file, needsReview);
+        lastOutputAt, stopCause, title, file, needsReview, apiLimit);
   }
 
   public RunView withStatus(RunStatus next) {
     return new RunView(runId, taskId, attempt, next, sessionId, resumedFrom, branch, worktree, logFile, pid, startedAt,
         endedAt, exitCode, reason, inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns,
-        lastOutputAt, stopCause, title, file, needsReview);
+        lastOutputAt, stopCause, title, file, needsReview, apiLimit);
   }
 
   public RunView withPid(long next) {
     return new RunView(runId, taskId, attempt, status, sessionId, resumedFrom, branch, worktree, logFile, next, startedAt,
         endedAt, exitCode, reason, inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns,
-        lastOutputAt, stopCause, title, file, needsReview);
+        lastOutputAt, stopCause, title, file, needsReview, apiLimit);
   }
 
   public RunView withSessionId(String next) {
     return new RunView(runId, taskId, attempt, status, next, resumedFrom, branch, worktree, logFile, pid, startedAt,
         endedAt, exitCode, reason, inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns,
-        lastOutputAt, stopCause, title, file, needsReview);
+        lastOutputAt, stopCause, title, file, needsReview, apiLimit);
   }
 
   public RunView withUsage(RunUsage u) {
     return new RunView(runId, taskId, attempt, status, sessionId, resumedFrom, branch, worktree, logFile, pid, startedAt,
         endedAt, exitCode, reason, u.inputTokens(), u.outputTokens(), u.cacheReadTokens(), u.cacheCreationTokens(),
-        u.costUsd(), u.numTurns(), u.lastOutputAt(), stopCause, title, file, needsReview);
+        u.costUsd(), u.numTurns(), u.lastOutputAt(), stopCause, title, file, needsReview, apiLimit);
+  }
+
+  /** A run that ended because the model API refused it for {@code limit}. */
+  public RunView withApiLimit(ApiLimit limit) {
+    return new RunView(runId, taskId, attempt, status, sessionId, resumedFrom, branch, worktree, logFile, pid, startedAt,
+        endedAt, exitCode, reason, inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns,
+        lastOutputAt, stopCause, title, file, needsReview, limit);
   }
 
   /** The run over: how it ended ({@code cause} only when orch stopped it), when, and with which exit code if known. */
@@ -104,6 +122,6 @@ public record RunView(
     }
     return new RunView(runId, taskId, attempt, outcome, sessionId, resumedFrom, branch, worktree, logFile, pid, startedAt,
         endedAtMillis, exit, why, inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd, numTurns,
-        lastOutputAt, cause, title, file, needsReview);
+        lastOutputAt, cause, title, file, needsReview, apiLimit);
   }
 }

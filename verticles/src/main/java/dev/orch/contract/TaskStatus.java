@@ -17,6 +17,11 @@ public enum TaskStatus {
   COMPLETE(PlanStatus.COMPLETE),
   FAILED(PlanStatus.NOT_STARTED),
   STUCK(PlanStatus.NOT_STARTED),
+  /**
+   * The model API refused its run for a limit: it waits, its attempt not counted, and resumes in the same session when
+   * the governor lets it (the reason says when).
+   */
+  PAUSED(PlanStatus.IN_PROGRESS),
   /** Its plan file or dependencies have an error; the reason is stored beside it. */
   BLOCKED(PlanStatus.NOT_STARTED),
   /** Its plan file is gone; the row and its history are kept. */
@@ -35,7 +40,7 @@ public enum TaskStatus {
 
   /** A run is under way: sync never overrides these from markdown. */
   public boolean live() {
-    return this == QUEUED || this == RUNNING || this == IN_REVIEW;
+    return this == QUEUED || this == RUNNING || this == IN_REVIEW || this == PAUSED;
   }
 
   @JsonValue

@@ -24,6 +24,13 @@ final class AgentLauncher {
   }
 
   static final String MAX_OUTPUT_TOKENS = "CLAUDE_CODE_MAX_OUTPUT_TOKENS";
+  static final String MAX_RETRIES = "CLAUDE_CODE_MAX_RETRIES";
+  /**
+   * The CLI's own retries of a refused request. Left at its default (10, doubling to 32 s) each agent would hammer a
+   * rate-limited API for three minutes on its own; two retries (about 1.5 s) ride out a blip, then the run ends as
+   * limited and orch's one governor decides for every agent when to try again.
+   */
+  static final int API_RETRIES = 2;
 
   /** One launch: where, with which files, and whether it continues an earlier session. */
   record Launch(Path worktree, Path promptFile, Path logFile, Path stderrFile, Path mcpConfig, String sessionId,
@@ -70,6 +77,7 @@ final class AgentLauncher {
         .redirectError(ProcessBuilder.Redirect.appendTo(launch.stderrFile().toFile()));
     childEnv.applyTo(builder).environment().putAll(extraEnv);
     builder.environment().put(MAX_OUTPUT_TOKENS, Integer.toString(settings.maxTokens()));
+    builder.environment().putIfAbsent(MAX_RETRIES, Integer.toString(API_RETRIES));
     if (!launch.hasGitIdentity()) {
       // Agents commit their work; on a machine where git knows nobody, commits would fail and the work would be lost.
       builder.environment().putIfAbsent("GIT_AUTHOR_NAME", "orch agent");

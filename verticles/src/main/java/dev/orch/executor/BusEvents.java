@@ -2,6 +2,7 @@ package dev.orch.executor;
 
 import dev.orch.contract.Addresses;
 import dev.orch.contract.AgentOutput;
+import dev.orch.contract.RunTouched;
 import dev.orch.contract.RunView;
 import io.vertx.core.eventbus.EventBus;
 
@@ -26,5 +27,10 @@ final class BusEvents implements RunEvents {
   @Override
   public void finished(RunView run) {
     bus.publish(Addresses.Executor.EVT_FINISHED, run.toJson());
+  }
+
+  @Override
+  public void touched(RunTouched touched) {
+    bus.publish(Addresses.Executor.EVT_TOUCHED, touched.toJson());
   }
 }

@@ -38,6 +38,8 @@ import java.util.Set;
  */
 public final class ExecutorVerticle extends VerticleBase {
   private static final long POLL_MILLIS = 200;
+  /** How often running agents' worktrees are looked at for the files they changed (two git calls each). */
+  private static final long TOUCHED_MILLIS = 5_000;
   /** How often live rows nobody follows are looked for (a full disk lost a run's end, an agent died unrecorded). */
   private static final long SWEEP_MILLIS = 30_000;
 
@@ -50,6 +52,7 @@ public final class ExecutorVerticle extends VerticleBase {
   private volatile boolean undeploying;
   private long pollTimer = -1;
   private long sweepTimer = -1;
+  private long touchedTimer = -1;
 
   public ExecutorVerticle(ExecutorSettings settings) {
     this.settings = settings;
@@ -98,6 +101,7 @@ public final class ExecutorVerticle extends VerticleBase {
           if (settings.orchestrate()) {
             pollTimer = vertx.setPeriodic(POLL_MILLIS, id -> supervisor.poll());
             sweepTimer = vertx.setPeriodic(SWEEP_MILLIS, id -> supervisor.reconcile(false));
+            touchedTimer = vertx.setPeriodic(TOUCHED_MILLIS, id -> supervisor.lookAtWorktrees());
           }
         });
   }
@@ -107,6 +111,7 @@ public final class ExecutorVerticle extends VerticleBase {
     undeploying = true;
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(touchedTimer);
     Future<Void> stopped = supervisor == null ? Future.succeededFuture() : supervisor.shutdown();
     return stopped.transform(v -> pool == null ? Future.succeededFuture() : pool.close());
   }

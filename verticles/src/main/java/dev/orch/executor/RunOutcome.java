@@ -1,14 +1,20 @@
 package dev.orch.executor;
 
+import dev.orch.contract.ApiLimit;
 import dev.orch.contract.RunStatus;
 import dev.orch.contract.StopCause;
 import dev.orch.contract.StopRequest;
+import java.time.Instant;
 
 /** How a run ended, decided from a stop request, the exit code and the result event; {@code cause} is set when orch stopped it. */
-record RunOutcome(RunStatus status, StopCause cause, String reason) {
+record RunOutcome(RunStatus status, StopCause cause, String reason, ApiLimit limit) {
+
+  RunOutcome(RunStatus status, StopCause cause, String reason) {
+    this(status, cause, reason, null);
+  }
 
   RunOutcome(RunStatus status, String reason) {
-    this(status, null, reason);
+    this(status, null, reason, null);
   }
 
   static RunOutcome stopped(StopRequest stop) {
@@ -28,6 +34,11 @@ record RunOutcome(RunStatus status, StopCause cause, String reason) {
     boolean exitOk = exitCode == null || exitCode == 0;
     if (exitOk && totals.resultSucceeded()) {
       return new RunOutcome(RunStatus.SUCCEEDED, null);
+    }
+    if (totals.result() != null && totals.result().limit() != null) {
+      ApiLimit limit = totals.limit();
+      return new RunOutcome(RunStatus.LIMITED, null, "stopped by " + limit.kind().describe()
+          + (limit.resetsAt() > 0 ? ", which resets at " + Instant.ofEpochMilli(limit.resetsAt()) : ""), limit);
     }
     if (totals.result() != null) {
       String subtype = totals.result().subtype();

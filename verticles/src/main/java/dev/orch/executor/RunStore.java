@@ -1,5 +1,6 @@
 package dev.orch.executor;
 
+import dev.orch.contract.ApiLimit;
 import dev.orch.contract.ErrorCode;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.RunStatus;
@@ -64,11 +65,15 @@ final class RunStore implements RunRecords {
       // A run carries its task's title and plan file forward, so its consumers need not ask for the task again.
       Database.Migration.of(3, "ALTER TABLE runs ADD COLUMN title TEXT", "ALTER TABLE runs ADD COLUMN file TEXT"),
       // And whether the plan asks for a person's review: prbot opens the pull request from the run alone (NULL: older).
-      Database.Migration.of(4, "ALTER TABLE runs ADD COLUMN needs_review INTEGER"));
+      Database.Migration.of(4, "ALTER TABLE runs ADD COLUMN needs_review INTEGER"),
+      // The limit a run met, typed: the scheduler parks the plan on it and a restart must see it the same way.
+      Database.Migration.of(5, "ALTER TABLE runs ADD COLUMN limit_kind TEXT",
+          "ALTER TABLE runs ADD COLUMN limit_resets_at INTEGER NOT NULL DEFAULT 0"));
 
   private static final String COLUMNS = "id, task_id, attempt, status, session_id, resumed_from, branch, worktree, log_file,"
       + " pid, pid_started_at, started_at, ended_at, exit_code, reason, input_tokens, output_tokens, cache_read_tokens,"
-      + " cache_creation_tokens, cost_usd, num_turns, last_output_at, stop_cause, title, file, needs_review";
+      + " cache_creation_tokens, cost_usd, num_turns, last_output_at, stop_cause, title, file, needs_review, limit_kind,"
+      + " limit_resets_at";
 
   private final Pool pool;
 
@@ -110,12 +115,15 @@ final class RunStore implements RunRecords {
     // A run's end is what the scheduler retries or gives up on: it must outlive a power loss.
     return Database.durably(pool, conn -> conn.preparedQuery("UPDATE runs SET status = ?, stop_cause = ?, exit_code = ?, reason = ?, ended_at = ?,"
             + " log_file = ?, input_tokens = ?, output_tokens = ?, cache_read_tokens = ?,"
-            + " cache_creation_tokens = ?, cost_usd = ?, num_turns = ?, last_output_at = ? WHERE id = ? AND status IN ('starting', 'running')")
+            + " cache_creation_tokens = ?, cost_usd = ?, num_turns = ?, last_output_at = ?, limit_kind = ?, limit_resets_at = ?"
+            + " WHERE id = ? AND status IN ('starting', 'running')")
         .execute(Tuple.tuple().addValue(settled.status().wire())
             .addValue(settled.stopCause() == null ? null : settled.stopCause().wire()).addValue(settled.exitCode())
             .addValue(settled.reason()).addValue(settled.endedAt()).addValue(settled.logFile()).addValue(u.inputTokens()).addValue(u.outputTokens())
             .addValue(u.cacheReadTokens()).addValue(u.cacheCreationTokens()).addValue(u.costUsd())
-            .addValue(u.numTurns()).addValue(u.lastOutputAt()).addValue(settled.runId())))
+            .addValue(u.numTurns()).addValue(u.lastOutputAt())
+            .addValue(settled.apiLimit() == null ? null : settled.apiLimit().kind().wire())
+            .addValue(settled.apiLimit() == null ? 0L : settled.apiLimit().resetsAt()).addValue(settled.runId())))
         .map(rows -> rows.rowCount() > 0);
   }
 
@@ -207,7 +215,10 @@ final class RunStore implements RunRecords {
           r.getLong("cache_creation_tokens"), r.getDouble("cost_usd"), r.getInteger("num_turns"),
           r.getLong("last_output_at"), r.getString("stop_cause") == null ? null : StopCause.fromWire(r.getString("stop_cause")),
           r.getString("title"), r.getString("file"),
-          r.getInteger("needs_review") == null ? null : r.getInteger("needs_review") != 0), r.getLong("pid_started_at")));
+          r.getInteger("needs_review") == null ? null : r.getInteger("needs_review") != 0,
+          r.getString("limit_kind") == null ? null
+              : new ApiLimit(ApiLimit.Kind.fromWire(r.getString("limit_kind")), r.getLong("limit_resets_at"))),
+          r.getLong("pid_started_at")));
     }
     return out;
   }

@@ -6,6 +6,7 @@ import dev.orch.contract.LaunchRequest;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.ResumeRequest;
 import dev.orch.contract.RunStatus;
+import dev.orch.contract.RunTouched;
 import dev.orch.contract.RunView;
 import dev.orch.contract.StopCause;
 import dev.orch.contract.StopRequest;
@@ -45,6 +46,8 @@ final class RunSupervisor {
   /** How long a spawned agent's pid may fail to be recorded before the agent is ended: a store down this long is down. */
   static final Duration RECORD_PATIENCE = Duration.ofMinutes(2);
   private static final int STDERR_TAIL_CHARS = 2_000;
+  /** Paths told per run at most: enough to keep other tasks out, not a copy of a generated tree. */
+  static final int MAX_TOUCHED = 500;
 
   private final RunRecords store;
   private final AgentProcesses processes;
@@ -63,6 +66,9 @@ final class RunSupervisor {
   /** Unfollowed runs being stopped or settled right now. */
   private final Set<Long> settling = new HashSet<>();
   private boolean polling;
+  /** The files each running agent had changed at the last look, as told. */
+  private final Map<Long, List<String>> touched = new HashMap<>();
+  private boolean looking;
   private boolean reconciling;
   private boolean shuttingDown;
 
@@ -224,6 +230,32 @@ final class RunSupervisor {
   }
 
   /** Reads what each live run wrote, announces it, and settles the runs whose process has ended. */
+  /** Tells which files each running agent has changed so far, for each run where that changed since the last look. */
+  Future<Void> lookAtWorktrees() {
+    if (looking || live.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    looking = true;
+    List<LiveRun> runs = List.copyOf(live.values());
+    return host.blocking(() -> {
+      Map<Long, List<String>> seen = new HashMap<>();
+      for (LiveRun run : runs) {
+        seen.put(run.runId(), workspace.touched(Path.of(run.started.worktree()), MAX_TOUCHED));
+      }
+      return seen;
+    }).<Void>map(seen -> {
+      touched.keySet().retainAll(live.keySet());
+      for (LiveRun run : runs) {
+        List<String> paths = seen.get(run.runId());
+        if (live.containsKey(run.runId()) && !paths.equals(touched.getOrDefault(run.runId(), List.of()))) {
+          touched.put(run.runId(), paths);
+          events.touched(new RunTouched(run.runId(), run.task, paths));
+        }
+      }
+      return null;
+    }).onComplete(done -> looking = false);
+  }
+
   Future<Void> poll() {
     if (polling || live.isEmpty()) {
       return Future.succeededFuture();
@@ -303,7 +335,8 @@ final class RunSupervisor {
   private RunView settle(RunView run, RunOutcome outcome, Integer exitCode, RunTotals totals) {
     String session = totals.sessionId() != null ? totals.sessionId() : run.sessionId();
     return run.withSessionId(session).withUsage(totals.usage())
-        .settled(outcome.status(), outcome.cause(), outcome.reason(), exitCode, clock.millis());
+        .settled(outcome.status(), outcome.cause(), outcome.reason(), exitCode, clock.millis())
+        .withApiLimit(outcome.limit());
   }
 
   /** Writes a run's end until it lands, then announces it (unless another writer settled the row first). */
@@ -406,6 +439,8 @@ final class RunSupervisor {
       return ended(found.agents()).compose(v -> {
         RunOutcome outcome = row.pid() == 0 && !saidHowItEnded ? RunOutcome.lost(!found.agents().isEmpty())
             : found.totals().resultSucceeded() ? new RunOutcome(RunStatus.SUCCEEDED, null)
+            : found.totals().result() != null && found.totals().limit() != null
+                ? RunOutcome.decide(null, null, found.totals(), "")
             : new RunOutcome(RunStatus.FAILED, (afterRestart ? "the agent process was gone when orch restarted"
                 : "the agent process ended while orch was not following it")
                 + (found.totals().result() == null ? ", without a result" : ""));

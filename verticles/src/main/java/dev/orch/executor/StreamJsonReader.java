@@ -1,7 +1,8 @@
 package dev.orch.executor;
 
-import dev.orch.contract.AgentEvent;
 import dev.orch.contract.AgentEvent.Kind;
+import dev.orch.contract.AgentEvent;
+import dev.orch.contract.ApiLimit;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -36,6 +37,7 @@ public final class StreamJsonReader {
       case "assistant" -> assistant(json);
       case "user" -> toolResults(json);
       case "result" -> List.of(result(json));
+      case "rate_limit_event" -> List.of(rateLimit(json, trimmed));
       default -> List.of(AgentEvent.text(Kind.SYSTEM, clip(trimmed)));
     };
   }
@@ -93,6 +95,42 @@ public final class StreamJsonReader {
     return out;
   }
 
+  /** A subscription's limit, told before the request fails: the only place its reset time is given as a number. */
+  private static AgentEvent rateLimit(JsonObject json, String line) {
+    JsonObject info = json.getJsonObject("rate_limit_info", new JsonObject());
+    ApiLimit limit = "rejected".equals(info.getString("status"))
+        ? new ApiLimit(ApiLimit.Kind.USAGE, info.getLong("resetsAt", 0L) * 1000) : null;
+    return new AgentEvent(Kind.SYSTEM, clip(line), null, null, limit != null, "rate_limit_event",
+        json.getString("session_id"), null, 0, 0, 0, 0, 0, 0, limit);
+  }
+
+  /**
+   * Whether a failed result failed for a limit, from its typed fields: the CLI ends every API error with
+   * {@code terminal_reason "api_error"}, the HTTP status and the error's type, and names a usage limit in
+   * {@code api_error}. The reset time is not on this line; the run's {@code rate_limit_event} has it.
+   */
+  static ApiLimit limitOf(JsonObject result) {
+    if (!result.getBoolean("is_error", false)) {
+      return null;
+    }
+    String apiError = result.getString("api_error", "");
+    if (apiError.equals("usage_limit_reached") || apiError.equals("model_requires_usage_credits")) {
+      return new ApiLimit(ApiLimit.Kind.USAGE, 0);
+    }
+    if (!"api_error".equals(result.getString("terminal_reason"))) {
+      return null;
+    }
+    Object status = result.getValue("api_error_status");
+    String type = result.getString("api_error_type", "");
+    if (Integer.valueOf(429).equals(status) || type.equals("rate_limit_error")) {
+      return new ApiLimit(ApiLimit.Kind.RATE, 0);
+    }
+    if (Integer.valueOf(529).equals(status) || type.equals("overloaded_error")) {
+      return new ApiLimit(ApiLimit.Kind.OVERLOADED, 0);
+    }
+    return null;
+  }
+
   private static AgentEvent result(JsonObject json) {
     JsonObject usage = json.getJsonObject("usage", new JsonObject());
     Object apiError = json.getValue("api_error_status");
@@ -104,7 +142,7 @@ public final class StreamJsonReader {
         json.getString("subtype", ""), json.getString("session_id"), null,
         usage.getLong("input_tokens", 0L), usage.getLong("output_tokens", 0L),
         usage.getLong("cache_read_input_tokens", 0L), usage.getLong("cache_creation_input_tokens", 0L),
-        json.getDouble("total_cost_usd", 0.0), json.getInteger("num_turns", 0));
+        json.getDouble("total_cost_usd", 0.0), json.getInteger("num_turns", 0), limitOf(json));
   }
 
   private static String textOf(Object content) {

@@ -59,6 +59,11 @@ final class WorktreeWorkspace implements RunWorkspace {
   }
 
   @Override
+  public List<String> touched(Path worktree, int limit) {
+    return worktrees.touched(worktree, limit);
+  }
+
+  @Override
   public AgentLauncher.Launch fresh(TaskId task, LaunchRequest request, RunView starting, RunFiles files)
       throws IOException {
     // The MCP config and git's identity need only the worktree's path, not its files: they are made while git makes

@@ -65,6 +65,30 @@ final class Worktrees {
     return workspace.exclusively(work);
   }
 
+  /**
+   * What the agent in {@code worktree} has changed since it branched from the main branch: commits, staged and unstaged
+   * edits, and new files git does not ignore (orch's local-only files are excluded for git, so they are not here).
+   */
+  List<String> touched(Path worktree, int limit) {
+    GitCli.Result base = git.tryRunIn(worktree, "merge-base", "HEAD", mainBranch());
+    if (!base.ok()) {
+      return List.of();
+    }
+    Set<String> paths = new TreeSet<>();
+    GitCli.Result changed = git.tryRunIn(worktree, "diff", "--name-only", "-z", "--no-renames", base.out().strip());
+    GitCli.Result added = git.tryRunIn(worktree, "ls-files", "--others", "--exclude-standard", "-z");
+    for (GitCli.Result result : List.of(changed, added)) {
+      if (result.ok()) {
+        for (String path : result.out().split("\0")) {
+          if (!path.isEmpty() && paths.size() < limit) {
+            paths.add(path);
+          }
+        }
+      }
+    }
+    return List.copyOf(paths);
+  }
+
   String mainBranch() {
     return git.mainBranch(configuredMain);
   }

@@ -8,7 +8,8 @@ import java.util.Locale;
 record Notice(Kind kind, String taskId, String title, String text, String link, double costUsd) {
 
   enum Kind {
-    TASK_COMPLETE("good"), TASK_FAILED("danger"), TASK_STUCK("danger"), PR_FLAGGED("warning"), BATCH_FINISHED("#439FE0");
+    TASK_COMPLETE("good"), TASK_FAILED("danger"), TASK_STUCK("danger"), PR_FLAGGED("warning"), BATCH_FINISHED("#439FE0"),
+    PLAN_PARKED("warning"), PLAN_RESUMED("good");
 
     /** The colour of a Slack attachment's bar. */
     final String colour;
@@ -43,6 +44,8 @@ record Notice(Kind kind, String taskId, String title, String text, String link, 
       case TASK_STUCK -> "orch: " + taskId + " is stuck";
       case PR_FLAGGED -> "orch: " + taskId + " needs a review";
       case BATCH_FINISHED -> "orch: batch " + title + " finished";
+      case PLAN_PARKED -> "orch: the plan is parked by a model API limit";
+      case PLAN_RESUMED -> "orch: agents start again after a model API limit";
     };
   }
 }

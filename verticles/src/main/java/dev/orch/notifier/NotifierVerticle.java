@@ -4,6 +4,7 @@ import dev.orch.config.OrchConfig;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.BatchSummary;
 import dev.orch.contract.ExecutorClient;
+import dev.orch.contract.GovernorView;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.SchedulerClient;
 import dev.orch.contract.TaskStatus;
@@ -88,6 +89,7 @@ public final class NotifierVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>consumer(Addresses.Scheduler.EVT_TASK, message -> onTransition(message.body()));
     vertx.eventBus().<JsonObject>consumer(Addresses.Prbot.EVT_FLAGGED, message -> onFlagged(message.body()));
     vertx.eventBus().<JsonObject>consumer(Addresses.Batch.EVT_FINISHED, message -> onBatchFinished(message.body()));
+    vertx.eventBus().<JsonObject>consumer(Addresses.Scheduler.EVT_GOVERNOR, message -> onGoverned(message.body()));
     LOG.info("notifications: desktop {}, Slack {}", toDesktop.isEmpty() ? "off" : toDesktop,
         toSlack.isEmpty() ? "off" : toSlack);
     return Future.succeededFuture();
@@ -120,6 +122,16 @@ public final class NotifierVerticle extends VerticleBase {
       String text = kind == Notice.Kind.TASK_COMPLETE ? "merged" : transition.reason();
       notify(new Notice(kind, transition.taskId().toString(), title, text, null, cost.succeeded() ? cost.result() : 0));
     });
+  }
+
+  private void onGoverned(JsonObject body) {
+    try {
+      GovernorView view = GovernorView.fromJson(body);
+      notify(new Notice(view.parked() ? Notice.Kind.PLAN_PARKED : Notice.Kind.PLAN_RESUMED, null, null, view.text(), null,
+          0));
+    } catch (RuntimeException e) {
+      LOG.warn("ignoring a malformed governor event: {}", e.getMessage());
+    }
   }
 
   private void onFlagged(JsonObject body) {

@@ -234,6 +234,6 @@ public final class DependencyResolver {
     List<String> reasons = blocked.get(id);
     return new TaskSpec(id.toString(), id.module(), id.prefix(), id.number(), file.title(), file.file(), file.priority(),
         deps, file.needsReview(), file.planStatus(), file.criteriaDone(), file.criteriaTotal(), file.testSummary(),
-        file.contentHash(), reasons == null ? null : String.join("; ", reasons));
+        file.contentHash(), reasons == null ? null : String.join("; ", reasons), file.files(), file.mentions());
   }
 }

@@ -25,7 +25,9 @@ public record ParsedFile(
     List<Map<String, String>> testSummary,
     String contentHash,
     List<PlanIssue> issues,
-    boolean standalone) {
+    boolean standalone,
+    List<String> files,
+    List<String> mentions) {
 
   public enum Kind {
     TASK,
@@ -42,10 +44,12 @@ public record ParsedFile(
   }
 
   static ParsedFile broken(String file, List<PlanIssue> issues) {
-    return new ParsedFile(file, Kind.BROKEN, null, null, null, List.of(), false, null, 0, 0, List.of(), "", issues, false);
+    return new ParsedFile(file, Kind.BROKEN, null, null, null, List.of(), false, null, 0, 0, List.of(), "", issues, false,
+        List.of(), List.of());
   }
 
   static ParsedFile notATask(String file, Kind kind) {
-    return new ParsedFile(file, kind, null, null, null, List.of(), false, null, 0, 0, List.of(), "", List.of(), false);
+    return new ParsedFile(file, kind, null, null, null, List.of(), false, null, 0, 0, List.of(), "", List.of(), false,
+        List.of(), List.of());
   }
 }

@@ -4,6 +4,8 @@ import dev.orch.contract.PlanIssue;
 import dev.orch.contract.PlanStatus;
 import dev.orch.contract.Priority;
 import dev.orch.contract.TaskId;
+import dev.orch.footprint.PathGlob;
+import dev.orch.footprint.PathMentions;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -109,13 +111,15 @@ public final class PlanFileParser {
     // standalone: true: not after the task before it in its module (maintenance tasks only share a folder).
     boolean standalone = fields.bool(front, "standalone");
     List<ParsedFile.Dependency> deps = fields.dependencies(front, module);
+    List<String> files = fields.pathGlobs(front, "files");
+    List<String> mentions = PathMentions.in(front.body).stream().map(PathGlob::text).toList();
 
     List<PlanIssue> forTask = issues.stream()
         .sorted(java.util.Comparator.comparingInt(PlanIssue::line))
         .map(i -> i.forTask(id))
         .toList();
     return new ParsedFile(file, ParsedFile.Kind.TASK, id, title, priority, deps, needsReview, status,
-        body.criteriaDone, body.criteriaTotal, body.testSummary, hash(text), forTask, standalone);
+        body.criteriaDone, body.criteriaTotal, body.testSummary, hash(text), forTask, standalone, files, mentions);
   }
 
   /** The module a folder stands for: lower case, without a trailing {@code -module}. */
@@ -222,6 +226,41 @@ public final class PlanFileParser {
         issues.add(PlanIssue.of(file, field.line(), "'depends_on' must be a list of task ids"));
       }
       return List.copyOf(out);
+    }
+
+    /** A list of path globs (or one), each checked, with the line of any that is not a path inside the repository. */
+    List<String> pathGlobs(Frontmatter front, String key) {
+      Frontmatter.Field field = front.fields.get(key);
+      if (field == null || isNull(field.value())) {
+        return List.of();
+      }
+      List<String> out = new ArrayList<>();
+      if (field.value() instanceof SequenceNode sequence) {
+        for (Node item : sequence.getValue()) {
+          int line = item.getStartMark().getLine() + 2;
+          if (item instanceof ScalarNode scalar) {
+            addGlob(out, key, scalar.getValue(), line);
+          } else {
+            issues.add(PlanIssue.of(file, line, "'" + key + "' entries must be paths or globs such as src/billing/**"));
+          }
+        }
+      } else if (field.value() instanceof ScalarNode scalar) {
+        addGlob(out, key, scalar.getValue(), field.line());
+      } else {
+        issues.add(PlanIssue.of(file, field.line(), "'" + key + "' must be a list of paths or globs"));
+      }
+      return List.copyOf(out);
+    }
+
+    private void addGlob(List<String> out, String key, String raw, int line) {
+      try {
+        String glob = PathGlob.parse(raw).text();
+        if (!out.contains(glob)) {
+          out.add(glob);
+        }
+      } catch (IllegalArgumentException e) {
+        issues.add(PlanIssue.of(file, line, "'" + key + "' entry: " + e.getMessage()));
+      }
     }
 
     private void addDependency(List<ParsedFile.Dependency> out, String raw, int line, String module) {

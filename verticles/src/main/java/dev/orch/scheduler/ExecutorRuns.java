@@ -2,6 +2,7 @@ package dev.orch.scheduler;
 
 import dev.orch.contract.ExecutorClient;
 import dev.orch.contract.LaunchRequest;
+import dev.orch.contract.ResumeRequest;
 import dev.orch.contract.RunView;
 import dev.orch.contract.StopRequest;
 import dev.orch.contract.TaskId;
@@ -19,6 +20,11 @@ final class ExecutorRuns implements TaskLifecycle.Runs {
   @Override
   public Future<RunView> launch(LaunchRequest request) {
     return executor.launch(request);
+  }
+
+  @Override
+  public Future<RunView> resume(ResumeRequest request) {
+    return executor.resume(request);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.orch.scheduler;
 
 import dev.orch.contract.TaskStatus;
 import dev.orch.contract.TaskView;
+import dev.orch.footprint.FootprintGate;
 import java.util.Collection;
 import java.util.Map;
 
@@ -45,11 +46,15 @@ final class Readiness {
     return waiting.isEmpty() ? null : "its dependencies are not complete: " + String.join(", ", waiting);
   }
 
-  static TaskView view(StoredTask task, Map<String, StoredTask> all) {
+  /** {@code hold}: why the scheduler keeps it from starting now, or null. */
+  static TaskView view(StoredTask task, Map<String, StoredTask> all, FootprintGate.Hold hold) {
     var s = task.spec();
+    boolean ready = isReady(task, all);
+    boolean held = ready && hold != null;
     return new TaskView(s.id(), s.module(), s.prefix(), s.number(), s.title(), task.status(), s.priority(), s.dependsOn(),
-        isReady(task, all), s.blockedReason(), s.file(), s.needsReview(), s.criteriaDone(), s.criteriaTotal(),
-        task.updatedAt(), task.attempts(), task.retryAt(), task.lastError());
+        ready, s.blockedReason(), s.file(), s.needsReview(), s.criteriaDone(), s.criteriaTotal(),
+        task.updatedAt(), task.attempts(), task.retryAt(), task.lastError(), held ? hold.otherTaskId() : null,
+        held ? hold.overlap().shared().text() : null);
   }
 
   static long countReady(Collection<StoredTask> tasks, Map<String, StoredTask> all) {

@@ -1,7 +1,8 @@
 package dev.orch.scheduler;
 
-import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.Scheduler.Action;
+import dev.orch.contract.Addresses;
+import dev.orch.contract.AgentOutput;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.ExecutorClient;
 import dev.orch.contract.ObserverClient;
@@ -11,6 +12,7 @@ import dev.orch.contract.PrbotClient;
 import dev.orch.contract.PullRequestFailure;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.RunAlert;
+import dev.orch.contract.RunTouched;
 import dev.orch.contract.RunView;
 import dev.orch.contract.StartRequest;
 import dev.orch.contract.TaskQuery;
@@ -72,15 +74,20 @@ public final class SchedulerVerticle extends VerticleBase {
           lifecycle = new TaskLifecycle(clock, store, new ExecutorRuns(new ExecutorClient(vertx)),
               new PrbotPullRequests(new PrbotClient(vertx)), new ObserverLimits(new ObserverClient(vertx)), listener(),
               new TaskLifecycle.Policy(settings.maxParallelAgents(), settings.auto(), new RetryPolicy(
-                  settings.retries().maxRetries(), settings.retries().retryBaseDelay(), settings.retries().retryMaxDelay())),
+                  settings.retries().maxRetries(), settings.retries().retryBaseDelay(), settings.retries().retryMaxDelay()),
+                  settings.retries().footprint()),
               wait -> stopping ? Future.failedFuture("the scheduler is stopping") : UntilWritten.Delay.of(vertx).after(wait));
-          queries = new TaskQueries(store, lifecycle::pauseReason);
+          queries = new TaskQueries(store, lifecycle::notices, lifecycle::footprintHolds);
           return Database.migrate(pool, TaskStore.OWNER, TaskStore.MIGRATIONS);
         })
         .compose(v -> claimStore())
         .compose(v -> Future.all(List.of(
             consume(Addresses.Executor.EVT_STARTED, body -> lifecycle.onStarted(RunView.fromJson(body))),
             consume(Addresses.Executor.EVT_FINISHED, body -> lifecycle.onFinished(RunView.fromJson(body))),
+            consume(Addresses.Executor.EVT_TOUCHED, body -> lifecycle.onTouched(RunTouched.fromJson(body))),
+            // Agents' output is read only while a probe's first words are awaited, so following it costs nothing else.
+            consume(Addresses.Executor.EVT_OUTPUT, body -> lifecycle.awaitsProbe()
+                ? lifecycle.onOutput(AgentOutput.fromJson(body)) : Future.succeededFuture()),
             consume(Addresses.Prbot.EVT_OPENED, body -> lifecycle.onOpened(PullRequestView.fromJson(body))),
             consume(Addresses.Prbot.EVT_MERGED, body -> lifecycle.onMerged(PullRequestView.fromJson(body))),
             consume(Addresses.Prbot.EVT_FLAGGED, body -> lifecycle.onFlagged(PullRequestView.fromJson(body))),
@@ -194,6 +201,11 @@ public final class SchedulerVerticle extends VerticleBase {
       @Override
       public void mayDispatch() {
         dispatchSoon();
+      }
+
+      @Override
+      public void governed(RateGovernor.State state) {
+        vertx.eventBus().publish(Addresses.Scheduler.EVT_GOVERNOR, state.view(settings.maxParallelAgents()).toJson());
       }
     };
   }

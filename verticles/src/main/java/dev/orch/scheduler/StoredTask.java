@@ -45,9 +45,9 @@ record StoredTask(TaskSpec spec, TaskStatus status, long createdAt, long updated
   static StoredTask of(String id, String module, String prefix, int number, String title, String file, Priority priority,
       List<String> dependsOn, boolean needsReview, PlanStatus planStatus, TaskStatus status, String blockedReason,
       int criteriaDone, int criteriaTotal, List<Map<String, String>> testSummary, String contentHash, long createdAt,
-      long updatedAt, int attempts, long retryAt, String lastError) {
+      long updatedAt, int attempts, long retryAt, String lastError, List<String> files, List<String> mentions) {
     return new StoredTask(new TaskSpec(id, module, prefix, number, title, file, priority, dependsOn, needsReview, planStatus,
-        criteriaDone, criteriaTotal, testSummary, contentHash, blockedReason), status, createdAt, updatedAt, attempts, retryAt,
-        lastError);
+        criteriaDone, criteriaTotal, testSummary, contentHash, blockedReason, files, mentions), status, createdAt, updatedAt,
+        attempts, retryAt, lastError);
   }
 }

@@ -1,13 +1,18 @@
 package dev.orch.scheduler;
 
+import dev.orch.contract.AgentEvent;
+import dev.orch.contract.AgentOutput;
+import dev.orch.contract.ApiLimit;
 import dev.orch.contract.ErrorCode;
 import dev.orch.contract.LaunchRequest;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestFailure;
 import dev.orch.contract.PullRequestView;
+import dev.orch.contract.ResumeRequest;
 import dev.orch.contract.RunAlert;
 import dev.orch.contract.RunStatus;
+import dev.orch.contract.RunTouched;
 import dev.orch.contract.RunView;
 import dev.orch.contract.StartRequest;
 import dev.orch.contract.StartResult;
@@ -19,10 +24,14 @@ import dev.orch.contract.TaskTransition;
 import dev.orch.db.UntilWritten;
 import dev.orch.flow.Backoff;
 import dev.orch.flow.SerialQueue;
+import dev.orch.footprint.Footprint;
+import dev.orch.footprint.FootprintGate;
+import dev.orch.footprint.FootprintMode;
 import dev.orch.logging.TaskLog;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +58,9 @@ public final class TaskLifecycle {
   /** The executor, as this class uses it. */
   public interface Runs {
     Future<RunView> launch(LaunchRequest request);
+
+    /** Continues the task's latest run in its session and worktree. */
+    Future<RunView> resume(ResumeRequest request);
 
     Future<RunView> stop(StopRequest request);
 
@@ -73,11 +86,28 @@ public final class TaskLifecycle {
 
     /** Something may have freed a slot or made a task ready. */
     void mayDispatch();
+
+    /** The rate-limit governor parked the plan, let a probe go, or let the rest follow. */
+    default void governed(RateGovernor.State state) {
+    }
   }
 
-  /** How many agents, whether every ready task starts by itself, and when failed ones are tried again. */
-  public record Policy(int maxParallelAgents, boolean auto, RetryPolicy retries) {
+  /**
+   * How many agents, whether every ready task starts by itself, when failed ones are tried again, and how far tasks
+   * that may touch the same files are kept apart.
+   */
+  public record Policy(int maxParallelAgents, boolean auto, RetryPolicy retries, FootprintMode footprint,
+      RateGovernor.Settings governor) {
+    /** With the governor's usual waits (30 s doubling to 10 min, each shortened by up to a fifth at random). */
+    public Policy(int maxParallelAgents, boolean auto, RetryPolicy retries, FootprintMode footprint) {
+      this(maxParallelAgents, auto, retries, footprint, RateGovernor.Settings.defaults(maxParallelAgents,
+          wait -> wait - java.util.concurrent.ThreadLocalRandom.current().nextLong(wait / 5 + 1)));
+    }
   }
+
+  /** What a run parked by a limit is told when it resumes in its session. */
+  static final String RESUME_AFTER_LIMIT = "The model API stopped your work for a limit, which has now lifted. Carry on"
+      + " with the task where you left off: look at what is already done in this worktree, finish it, and commit.";
 
   private final Clock clock;
   private final TaskStore store;
@@ -94,6 +124,12 @@ public final class TaskLifecycle {
   private LocalDate pausedOn;
   private String pauseReason;
   private final SerialQueue decisions = new SerialQueue();
+  private final TaskFootprints footprints = new TaskFootprints();
+  /** Why ready tasks were held back at the last dispatch, for the views; replaced whole by each dispatch. */
+  private volatile Map<String, FootprintGate.Hold> holds = Map.of();
+  private RateGovernor governor;
+  /** The task started first when a limit lifted; its getting through to the model lets the others follow. */
+  private String probe;
   private static final Backoff EXECUTOR_AWAY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
   private int executorRefusals;
   private long executorAwayUntil;
@@ -108,11 +144,35 @@ public final class TaskLifecycle {
     this.limits = limits;
     this.listener = listener;
     this.policy = policy;
+    this.governor = new RateGovernor(clock, policy.governor(), RateGovernor.State.OPEN);
   }
 
   /** Runs one decision after the ones before it. */
   public <T> Future<T> serial(Supplier<Future<T>> step) {
     return decisions.run(step);
+  }
+
+  /** The ready tasks the last dispatch held back because they may touch a running task's files, and why. */
+  public Map<String, FootprintGate.Hold> footprintHolds() {
+    return holds;
+  }
+
+  /** What a person should know about why fewer agents start than could: a spending pause, the rate-limit governor. */
+  public List<String> notices() {
+    List<String> out = new ArrayList<>();
+    if (paused()) {
+      out.add("no new agents start today: " + pauseReason);
+    }
+    String governed = governor.state().describe();
+    if (governed != null) {
+      out.add(governed);
+    }
+    return out;
+  }
+
+  /** Whether the governor waits for a probe's first words from the model: only then is agent output of interest here. */
+  public boolean awaitsProbe() {
+    return probe != null;
   }
 
   /** Why no new agent starts today, or null. */
@@ -129,24 +189,87 @@ public final class TaskLifecycle {
   public Future<Long> dispatch() {
     return serial(() -> store.loadAll().compose(tasks -> {
       long now = clock.millis();
-      long retryAt = DispatchOrder.nextRetryAt(tasks, now);
+      long retryAt = earliest(DispatchOrder.nextRetryAt(tasks, now), governor.nextChangeAt());
       if (paused()) {
         return Future.succeededFuture(retryAt);
       }
       if (now < executorAwayUntil) {
-        return Future.succeededFuture(retryAt == 0 ? executorAwayUntil : Math.min(retryAt, executorAwayUntil));
+        return Future.succeededFuture(earliest(retryAt, executorAwayUntil));
       }
       long busy = tasks.values().stream().filter(t -> t.status() == TaskStatus.QUEUED || t.status() == TaskStatus.RUNNING)
           .count();
-      int capacity = (int) (policy.maxParallelAgents() - busy);
-      List<StoredTask> next = DispatchOrder.next(tasks, capacity, now,
+      int capacity = capacityUnderGovernor((int) busy);
+      // Runs a limit parked go on first, in their sessions, in the order they were parked.
+      List<StoredTask> parked = tasks.values().stream().filter(t -> t.status() == TaskStatus.PAUSED)
+          .sorted(Comparator.comparingLong(StoredTask::updatedAt)).limit(Math.max(0, capacity)).toList();
+      List<StoredTask> next = startable(tasks, capacity - parked.size(), now,
           id -> requested.contains(id) || policy.auto() && !overBudget.containsKey(id));
+      if (governor.state().phase() == RateGovernor.Phase.PROBING && probe == null) {
+        probe = !parked.isEmpty() ? parked.get(0).id() : next.isEmpty() ? null : next.get(0).id();
+      }
       Future<Void> chain = Future.succeededFuture();
+      for (StoredTask task : parked) {
+        chain = chain.compose(v -> resumeAfterLimit(task));
+      }
       for (StoredTask task : next) {
         chain = chain.compose(v -> queue(task, tasks));
       }
       return chain.map(retryAt);
     }));
+  }
+
+  /**
+   * How many agents may start now: the parallel limit, or fewer while the governor holds them back, and one, the probe,
+   * when a limit has just lifted (whatever still runs from before).
+   */
+  private int capacityUnderGovernor(int busy) {
+    return switch (governor.state().phase()) {
+      case OPEN, RAMPING -> governor.allowedRunning() - busy;
+      case PARKED -> 0;
+      case PROBING -> probe == null ? 1 : 0;
+    };
+  }
+
+  private static long earliest(long a, long b) {
+    return a == 0 ? b : b == 0 ? a : Math.min(a, b);
+  }
+
+  private Future<Void> resumeAfterLimit(StoredTask task) {
+    // The session goes on with the attempt the limit interrupted, so it counts again, once.
+    return change(task.id(), TaskStatus.QUEUED, "the limit lifted: resuming its session", task.attempts() + 1, 0,
+        task.lastError()).onSuccess(t -> runs.resume(ResumeRequest.withPrompt(task.taskId(), RESUME_AFTER_LIMIT))
+            .onFailure(e -> serial(() -> notResumed(task, e)))).mapEmpty();
+  }
+
+  /** A session that cannot go on (its worktree gone, say) starts afresh; the limit was no attempt of its own. */
+  private Future<Void> notResumed(StoredTask task, Throwable failure) {
+    if (task.id().equals(probe)) {
+      probe = null;
+    }
+    return change(task.id(), TaskStatus.NOT_STARTED, "its session could not be resumed (" + failure.getMessage()
+        + "); it starts afresh", task.attempts(), 0, task.lastError()).mapEmpty();
+  }
+
+  /** The tasks to start now: the dispatch order, then the footprint rule over what runs and what starts with them. */
+  private List<StoredTask> startable(Map<String, StoredTask> tasks, int capacity, long now, Predicate<String> allowed) {
+    if (policy.footprint() == FootprintMode.OFF) {
+      holds = Map.of();
+      return DispatchOrder.next(tasks, capacity, now, allowed);
+    }
+    List<StoredTask> ordered = DispatchOrder.next(tasks, Integer.MAX_VALUE, now, allowed);
+    Map<String, Footprint> running = new LinkedHashMap<>();
+    for (StoredTask task : tasks.values()) {
+      if (task.status() == TaskStatus.QUEUED || task.status() == TaskStatus.RUNNING) {
+        running.put(task.id(), footprints.of(task));
+      }
+    }
+    List<FootprintGate.Candidate> candidates = ordered.stream()
+        .map(t -> new FootprintGate.Candidate(t.id(), footprints.of(t))).toList();
+    FootprintGate.Decision decision = FootprintGate.choose(candidates, running, capacity, policy.footprint());
+    if (capacity > 0) {
+      holds = Map.copyOf(decision.held());
+    }
+    return decision.start().stream().map(tasks::get).toList();
   }
 
   private Future<Void> queue(StoredTask task, Map<String, StoredTask> all) {
@@ -199,16 +322,33 @@ public final class TaskLifecycle {
   }
 
   public Future<Void> onFinished(RunView run) {
+    footprints.forget(run.taskId().toString());
     return serial(() -> finished(run));
+  }
+
+  /** What a running agent has changed so far joins its task's footprint, so no other task is started into it. */
+  public Future<Void> onTouched(RunTouched touched) {
+    return serial(() -> task(touched.taskId()).map(task -> {
+      if (task.status() == TaskStatus.QUEUED || task.status() == TaskStatus.RUNNING) {
+        footprints.observe(task.id(), touched.paths());
+      }
+      return null;
+    }));
   }
 
   private Future<Void> finished(RunView run) {
     if (run.succeeded()) {
-      return Future.succeededFuture();
+      return governor.state().phase() == RateGovernor.Phase.PROBING ? gotThrough() : Future.succeededFuture();
     }
     return task(run.taskId()).compose(task -> {
       if (task.status() != TaskStatus.RUNNING && task.status() != TaskStatus.QUEUED) {
         return Future.succeededFuture();
+      }
+      if (run.status() == RunStatus.LIMITED && run.apiLimit() != null) {
+        return parkFor(task, run.apiLimit());
+      }
+      if (task.id().equals(probe)) {
+        probe = null;
       }
       StopCause cause = run.stopCause();
       if (cause == StopCause.SHUTDOWN || cause == StopCause.LOST) {
@@ -224,6 +364,49 @@ public final class TaskLifecycle {
       String reason = "run " + run.runId() + ": " + (run.reason() == null ? run.status().wire() : run.reason());
       return failed(task.id(), as, reason, retryable);
     });
+  }
+
+  /** A limit is no fault of the task: it waits, its attempt given back, and the governor holds every new start. */
+  private Future<Void> parkFor(StoredTask task, ApiLimit limit) {
+    boolean parkedNow = governor.limited(limit);
+    if (task.id().equals(probe)) {
+      probe = null;
+    }
+    RateGovernor.State state = governor.state();
+    String reason = "paused: " + limit.kind().describe() + "; resumes after " + Instant.ofEpochMilli(state.resumeAt());
+    return UntilWritten.write(delay, "the governor", () -> store.saveGovernor(state), TaskLifecycle::timeCanFix)
+        .compose(v -> change(task.id(), TaskStatus.PAUSED, reason, Math.max(0, task.attempts() - 1), 0, task.lastError()))
+        .onSuccess(t -> {
+          if (parkedNow) {
+            LOG.warn("{}: no new agent starts until {}", limit.kind().describe(), Instant.ofEpochMilli(state.resumeAt()));
+            listener.governed(state);
+          }
+        }).mapEmpty();
+  }
+
+  /** The probe's agent is talking to the model: the limit has lifted, the others may follow. */
+  public Future<Void> onOutput(AgentOutput output) {
+    if (probe == null || !probe.equals(output.taskId().toString())) {
+      return Future.succeededFuture();
+    }
+    boolean talking = output.events().stream()
+        .anyMatch(e -> e.kind() == AgentEvent.Kind.TEXT || e.kind() == AgentEvent.Kind.TOOL_CALL);
+    return talking ? serial(this::gotThrough) : Future.succeededFuture();
+  }
+
+  private Future<Void> gotThrough() {
+    if (governor.state().phase() != RateGovernor.Phase.PROBING) {
+      return Future.succeededFuture();
+    }
+    governor.gotThrough();
+    probe = null;
+    RateGovernor.State state = governor.state();
+    return UntilWritten.write(delay, "the governor", () -> store.saveGovernor(state), TaskLifecycle::timeCanFix)
+        .onSuccess(v -> {
+          LOG.warn("the model API's limit has lifted: agents start again, up to {} at first", governor.allowedRunning());
+          listener.governed(state);
+          listener.mayDispatch();
+        });
   }
 
   public Future<Void> onOpened(PullRequestView pr) {
@@ -372,7 +555,10 @@ public final class TaskLifecycle {
 
   /** Brings every task that was mid-flight when orch stopped back in line with its runs and pull requests. */
   public Future<Void> reconcile() {
-    return serial(() -> loadLimits().compose(v -> store.startRequests()).compose(stored -> {
+    return serial(() -> loadLimits().compose(v -> store.governor()).compose(saved -> {
+      governor = new RateGovernor(clock, policy.governor(), saved);
+      return store.startRequests();
+    }).compose(stored -> {
       requested.addAll(stored);
       return store.loadAll();
     }).compose(tasks -> {

@@ -6,6 +6,7 @@ import dev.orch.contract.TaskQuery;
 import dev.orch.contract.TaskStatus;
 import dev.orch.contract.TaskTransition;
 import dev.orch.contract.TaskView;
+import dev.orch.footprint.FootprintGate;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,11 +18,18 @@ import java.util.function.Supplier;
 /** The scheduler's answers: the summary, lists, one task and its history. It reads the store and changes nothing. */
 public final class TaskQueries {
   private final TaskStore store;
-  private final Supplier<String> pauseReason;
+  private final Supplier<List<String>> notices;
+  private final Supplier<Map<String, FootprintGate.Hold>> holds;
 
-  public TaskQueries(TaskStore store, Supplier<String> pauseReason) {
+  /** {@code notices}: what holds agents back now, in sentences for people (a spending pause, the rate governor). */
+  public TaskQueries(TaskStore store, Supplier<List<String>> notices, Supplier<Map<String, FootprintGate.Hold>> holds) {
     this.store = store;
-    this.pauseReason = pauseReason;
+    this.notices = notices;
+    this.holds = holds;
+  }
+
+  private TaskView view(StoredTask task, Map<String, StoredTask> tasks) {
+    return Readiness.view(task, tasks, holds.get().get(task.id()));
   }
 
   public Future<StatusSummary> status() {
@@ -35,24 +43,25 @@ public final class TaskQueries {
           .map(t -> new StatusSummary.BlockedTask(t.id(), t.blockedReason()))
           .toList();
       int live = (int) tasks.values().stream().filter(t -> t.status() != TaskStatus.REMOVED).count();
-      List<String> notices = new ArrayList<>();
-      String paused = pauseReason.get();
-      if (paused != null) {
-        notices.add("no new agents start today: " + paused);
-      }
+      List<String> notices = this.notices.get();
       List<TaskView> failedOrStuck = tasks.values().stream()
           .filter(t -> t.status() == TaskStatus.FAILED || t.status() == TaskStatus.STUCK)
           .sorted(Comparator.comparing(StoredTask::id))
-          .map(t -> Readiness.view(t, tasks))
+          .map(t -> view(t, tasks))
+          .toList();
+      List<TaskView> heldBack = tasks.values().stream()
+          .map(t -> view(t, tasks))
+          .filter(t -> t.heldBy() != null)
+          .sorted(Comparator.comparing(TaskView::id))
           .toList();
       return new StatusSummary(live, counts, (int) Readiness.countReady(tasks.values(), tasks), blocked,
-          all.resultAt(1), all.<Long>resultAt(2), notices, failedOrStuck);
+          all.resultAt(1), all.<Long>resultAt(2), notices, failedOrStuck, heldBack);
     });
   }
 
   public Future<List<TaskView>> list(TaskQuery query) {
     return store.loadAll().map(tasks -> tasks.values().stream()
-        .map(t -> Readiness.view(t, tasks))
+        .map(t -> view(t, tasks))
         .filter(query::matches)
         .sorted(Comparator.comparing(TaskView::module).thenComparing(TaskView::prefix).thenComparingInt(TaskView::epic))
         .toList());
@@ -65,7 +74,7 @@ public final class TaskQueries {
       if (task == null) {
         throw OrchException.notFound("no task " + id);
       }
-      return Readiness.view(task, tasks);
+      return view(task, tasks);
     });
   }
 

@@ -1,5 +1,6 @@
 package dev.orch.scheduler;
 
+import dev.orch.contract.ApiLimit;
 import dev.orch.contract.HistoryQuery;
 import dev.orch.contract.HistorySeries;
 import dev.orch.contract.PlanIssue;
@@ -117,16 +118,33 @@ public final class TaskStore {
       // Whose tasks these are: a sync removes every task its plan does not have, so two projects sharing one store
       // would mark each other's tasks removed.
       Database.Migration.of(7,
-          "CREATE TABLE store_project (id INTEGER PRIMARY KEY CHECK (id = 1), project_root TEXT NOT NULL)"));
+          "CREATE TABLE store_project (id INTEGER PRIMARY KEY CHECK (id = 1), project_root TEXT NOT NULL)"),
+      // The files a task declares and the paths its text names: what the scheduler keeps parallel agents apart by.
+      Database.Migration.of(8,
+          "ALTER TABLE tasks ADD COLUMN files TEXT NOT NULL DEFAULT '[]'",
+          "ALTER TABLE tasks ADD COLUMN mentions TEXT NOT NULL DEFAULT '[]'"),
+      // The rate-limit governor's state: a plan parked by the model API is still parked after a restart, with the same
+      // resume time.
+      Database.Migration.of(9, """
+          CREATE TABLE governor (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            phase TEXT NOT NULL,
+            parked_for TEXT,
+            resume_at INTEGER NOT NULL,
+            limits_in_a_row INTEGER NOT NULL,
+            allowed INTEGER NOT NULL,
+            ramped_at INTEGER NOT NULL)"""));
 
   private static final String INSERT_COLUMNS = "id, module, prefix, number, title, file, priority, depends_on, needs_review,"
-      + " plan_status, status, blocked_reason, criteria_done, criteria_total, test_summary, content_hash, created_at, updated_at";
+      + " plan_status, status, blocked_reason, criteria_done, criteria_total, test_summary, content_hash, created_at, updated_at,"
+      + " files, mentions";
   private static final String COLUMNS = INSERT_COLUMNS + ", attempts, retry_at, last_error";
   private static final String INSERT = "INSERT INTO tasks (" + INSERT_COLUMNS + ", spec_hash)"
-      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String UPDATE = "UPDATE tasks SET module = ?, prefix = ?, number = ?, title = ?, file = ?, priority = ?,"
       + " depends_on = ?, needs_review = ?, plan_status = ?, status = ?, blocked_reason = ?, criteria_done = ?,"
-      + " criteria_total = ?, test_summary = ?, content_hash = ?, updated_at = ?, spec_hash = ? WHERE id = ?";
+      + " criteria_total = ?, test_summary = ?, content_hash = ?, updated_at = ?, files = ?, mentions = ?, spec_hash = ?"
+      + " WHERE id = ?";
   /** Rows read in full per query when only some are (ids bound as parameters, under SQLite's limit). */
   private static final int FULL_READ_CHUNK = 500;
   private static final String INSERT_TRANSITION =
@@ -416,7 +434,8 @@ public final class TaskStore {
     StringBuilder text = new StringBuilder(512);
     for (Object field : new Object[] {s.id(), s.module(), s.prefix(), s.number(), s.title(), s.file(), s.priority().wire(),
         new JsonArray(s.dependsOn()).encode(), s.needsReview(), s.planStatus() == null ? null : s.planStatus().wire(),
-        s.criteriaDone(), s.criteriaTotal(), encodeRows(s.testSummary()), s.contentHash(), s.blockedReason()}) {
+        s.criteriaDone(), s.criteriaTotal(), encodeRows(s.testSummary()), s.contentHash(), s.blockedReason(),
+        new JsonArray(s.files()).encode(), new JsonArray(s.mentions()).encode()}) {
       text.append(field == null ? "\u0001" : field.toString()).append('\u0000');
     }
     try {
@@ -425,6 +444,30 @@ public final class TaskStore {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The governor as last saved, or open when it never parked. */
+  Future<RateGovernor.State> governor() {
+    return pool.query("SELECT phase, parked_for, resume_at, limits_in_a_row, allowed, ramped_at FROM governor").execute()
+        .map(rows -> {
+          if (!rows.iterator().hasNext()) {
+            return RateGovernor.State.OPEN;
+          }
+          Row row = rows.iterator().next();
+          String parkedFor = row.getString("parked_for");
+          return new RateGovernor.State(RateGovernor.Phase.valueOf(row.getString("phase")),
+              parkedFor == null ? null : ApiLimit.Kind.fromWire(parkedFor), row.getLong("resume_at"),
+              row.getInteger("limits_in_a_row"), row.getInteger("allowed"), row.getLong("ramped_at"));
+        });
+  }
+
+  Future<Void> saveGovernor(RateGovernor.State state) {
+    return pool.preparedQuery("INSERT OR REPLACE INTO governor (id, phase, parked_for, resume_at, limits_in_a_row, allowed,"
+            + " ramped_at) VALUES (1, ?, ?, ?, ?, ?, ?)")
+        .execute(Tuple.tuple().addValue(state.phase().name())
+            .addValue(state.parkedFor() == null ? null : state.parkedFor().wire()).addValue(state.resumeAt())
+            .addValue(state.limitsInARow()).addValue(state.allowed()).addValue(state.rampedAt()))
+        .mapEmpty();
   }
 
   private Future<Map<String, StoredTask>> loadAll(SqlConnection conn) {
@@ -450,7 +493,8 @@ public final class TaskStore {
         planStatus == null ? null : PlanStatus.fromWire(planStatus), TaskStatus.fromWire(row.getString("status")),
         row.getString("blocked_reason"), row.getInteger("criteria_done"), row.getInteger("criteria_total"),
         tableRows(row.getString("test_summary")), row.getString("content_hash"), row.getLong("created_at"),
-        row.getLong("updated_at"), row.getInteger("attempts"), row.getLong("retry_at"), row.getString("last_error"));
+        row.getLong("updated_at"), row.getInteger("attempts"), row.getLong("retry_at"), row.getString("last_error"),
+        stringList(row.getString("files")), stringList(row.getString("mentions")));
   }
 
   private static Tuple insertTuple(StoredTask t) {
@@ -460,7 +504,7 @@ public final class TaskStore {
         .addValue(s.needsReview() ? 1 : 0).addValue(s.planStatus() == null ? null : s.planStatus().wire())
         .addValue(t.status().wire()).addValue(s.blockedReason()).addValue(s.criteriaDone()).addValue(s.criteriaTotal())
         .addValue(encodeRows(s.testSummary())).addValue(s.contentHash()).addValue(t.createdAt()).addValue(t.updatedAt())
-        .addValue(specHash(s));
+        .addValue(new JsonArray(s.files()).encode()).addValue(new JsonArray(s.mentions()).encode()).addValue(specHash(s));
   }
 
   private static Tuple updateTuple(StoredTask t) {
@@ -469,7 +513,8 @@ public final class TaskStore {
         .addValue(s.file()).addValue(s.priority().wire()).addValue(new JsonArray(s.dependsOn()).encode())
         .addValue(s.needsReview() ? 1 : 0).addValue(s.planStatus() == null ? null : s.planStatus().wire())
         .addValue(t.status().wire()).addValue(s.blockedReason()).addValue(s.criteriaDone()).addValue(s.criteriaTotal())
-        .addValue(encodeRows(s.testSummary())).addValue(s.contentHash()).addValue(t.updatedAt()).addValue(specHash(s))
+        .addValue(encodeRows(s.testSummary())).addValue(s.contentHash()).addValue(t.updatedAt())
+        .addValue(new JsonArray(s.files()).encode()).addValue(new JsonArray(s.mentions()).encode()).addValue(specHash(s))
         .addValue(s.id());
   }
 

@@ -32,6 +32,26 @@ public final class ScriptedModelServer {
   private final Map<Integer, Integer> matches = new HashMap<>();
   private final AtomicInteger ids = new AtomicInteger();
   private HttpServer server;
+  /** While the clock is before this, every request is refused as {@link #refusal} says, and the script stands still. */
+  private volatile long refuseUntil;
+  private volatile Refusal refusal = Refusal.RATE;
+  private final AtomicInteger refused = new AtomicInteger();
+
+  /** How the model API says "not now": the HTTP status and the error type its body names. */
+  public enum Refusal {
+    RATE(429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"),
+    OVERLOADED(529, "overloaded_error", "Overloaded");
+
+    private final int status;
+    private final String type;
+    private final String message;
+
+    Refusal(int status, String type, String message) {
+      this.status = status;
+      this.type = type;
+      this.message = message;
+    }
+  }
 
   private ScriptedModelServer(ScriptBook book) {
     this.book = book;
@@ -51,6 +71,17 @@ public final class ScriptedModelServer {
 
   public String baseUrl() {
     return "http://127.0.0.1:" + port();
+  }
+
+  /** Refuses every request until {@code until} (epoch milliseconds), as the real API does under a limit. */
+  public void refuseUntil(long until, Refusal how) {
+    refusal = how;
+    refuseUntil = until;
+  }
+
+  /** How many requests were refused so far. */
+  public int refusedRequests() {
+    return refused.get();
   }
 
   /** Every request body received, in order. */
@@ -85,6 +116,14 @@ public final class ScriptedModelServer {
         json = body.toJsonObject();
       } catch (RuntimeException e) {
         request.response().setStatusCode(400).end();
+        return;
+      }
+      if (System.currentTimeMillis() < refuseUntil) {
+        refused.incrementAndGet();
+        Refusal how = refusal;
+        request.response().setStatusCode(how.status).putHeader("content-type", "application/json")
+            .end(new JsonObject().put("type", "error").put("error", new JsonObject().put("type", how.type)
+                .put("message", how.message)).encode());
         return;
       }
       requests.add(json);

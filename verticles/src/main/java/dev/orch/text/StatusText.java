@@ -33,6 +33,10 @@ public final class StatusText {
       out.println("Blocked:");
       summary.blocked().forEach(b -> out.printf("  %-16s %s%n", b.id(), Printable.line(b.reason())));
     }
+    if (!summary.heldBack().isEmpty()) {
+      out.println("Held back (they may touch a running task's files):");
+      summary.heldBack().forEach(t -> out.printf("  %-16s %s%n", t.id(), FootprintText.waits(t)));
+    }
     if (!summary.planErrors().isEmpty()) {
       out.printf("Plan problems (%d):%n", summary.planErrors().size());
       for (PlanIssue issue : summary.planErrors()) {

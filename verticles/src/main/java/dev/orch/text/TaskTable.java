@@ -23,7 +23,8 @@ public final class TaskTable {
     out.printf(format, "ID", "STATUS", "PRIO", "READY", "DEPS", "TITLE");
     for (TaskView t : tasks) {
       String title = Printable.line(t.title()) + (t.criteriaTotal() > 0 ? " [" + t.criteriaDone() + "/" + t.criteriaTotal() + "]" : "")
-          + (t.blockedReason() != null ? "  (blocked: " + Printable.line(t.blockedReason()) + ")" : "");
+          + (t.blockedReason() != null ? "  (blocked: " + Printable.line(t.blockedReason()) + ")" : "")
+          + (t.heldBy() != null ? "  (" + FootprintText.waits(t) + ")" : "");
       out.printf(format, t.id(), t.status().wire(), t.priority().wire(), t.ready() ? "yes" : "-", truncate(deps(t), depsWidth),
           title);
     }

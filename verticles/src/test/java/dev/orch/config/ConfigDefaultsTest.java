@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.orch.batch.BatchSettings;
 import dev.orch.buildpool.BuildPoolSettings;
 import dev.orch.executor.ExecutorSettings;
+import dev.orch.footprint.FootprintMode;
 import dev.orch.notifier.NotifierVerticle;
 import dev.orch.parser.ParserVerticle;
 import dev.orch.prbot.PrbotVerticle;
@@ -158,7 +159,8 @@ class ConfigDefaultsTest {
         yield template.startsWith("~/") ? Path.of(home.expand(template))
             : Path.of(template.replace("${project_root}", root.toAbsolutePath().normalize().toString()));
       }
-      case CHOICE -> key.path().equals("batch.at_deadline") ? value.equals("stop") : value;
+      case CHOICE -> key.path().equals("batch.at_deadline") ? value.equals("stop")
+          : key.path().equals("scheduler.footprint") ? FootprintMode.fromWire((String) value) : value;
       default -> value;
     };
   }

@@ -21,7 +21,7 @@ class TaskIdWireTest {
         Arguments.of(LaunchRequest.class,
             "{\"task_id\":\"billing/E03\",\"attempt\":2,\"title\":\"Pay\",\"file\":\"docs/plans/billing/epic-03-pay.md\",\"completed_deps\":[\"billing/E01\"],\"needs_review\":true}"),
         Arguments.of(RunView.class,
-            "{\"run_id\":7,\"task_id\":\"billing/E03\",\"attempt\":2,\"status\":\"starting\",\"session_id\":\"sess\",\"resumed_from\":0,\"branch\":\"orch/billing-E03\",\"worktree\":\"/w/billing-E03\",\"log_file\":\"/l/7.jsonl\",\"pid\":0,\"started_at\":1000,\"ended_at\":0,\"exit_code\":null,\"reason\":null,\"input_tokens\":0,\"output_tokens\":0,\"cache_read_tokens\":0,\"cache_creation_tokens\":0,\"cost_usd\":0.0,\"num_turns\":0,\"last_output_at\":0,\"stop_cause\":null,\"title\":\"Pay\",\"file\":\"docs/plans/billing/epic-03-pay.md\",\"needs_review\":false}"),
+            "{\"run_id\":7,\"task_id\":\"billing/E03\",\"attempt\":2,\"status\":\"starting\",\"session_id\":\"sess\",\"resumed_from\":0,\"branch\":\"orch/billing-E03\",\"worktree\":\"/w/billing-E03\",\"log_file\":\"/l/7.jsonl\",\"pid\":0,\"started_at\":1000,\"ended_at\":0,\"exit_code\":null,\"reason\":null,\"input_tokens\":0,\"output_tokens\":0,\"cache_read_tokens\":0,\"cache_creation_tokens\":0,\"cost_usd\":0.0,\"num_turns\":0,\"last_output_at\":0,\"stop_cause\":null,\"title\":\"Pay\",\"file\":\"docs/plans/billing/epic-03-pay.md\",\"needs_review\":false,\"api_limit\":null}"),
         Arguments.of(StopRequest.class,
             "{\"task_id\":\"billing/E03\",\"outcome\":\"stuck\",\"cause\":\"stuck\",\"reason\":\"no output\"}"),
         Arguments.of(ResumeRequest.class,

@@ -1,14 +1,15 @@
 package dev.orch.executor;
 
-import dev.orch.testkit.MovableClock;
 import dev.orch.contract.AgentOutput;
 import dev.orch.contract.LaunchRequest;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.ResumeRequest;
 import dev.orch.contract.RunStatus;
+import dev.orch.contract.RunTouched;
 import dev.orch.contract.RunUsage;
 import dev.orch.contract.RunView;
 import dev.orch.contract.TaskId;
+import dev.orch.testkit.MovableClock;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.io.IOException;
@@ -82,6 +83,12 @@ final class Fakes {
     final List<RunView> started = new ArrayList<>();
     final List<AgentOutput> output = new ArrayList<>();
     final List<RunView> finished = new ArrayList<>();
+    final List<RunTouched> touched = new ArrayList<>();
+
+    @Override
+    public void touched(RunTouched files) {
+      touched.add(files);
+    }
 
     @Override
     public void started(RunView run) {
@@ -296,6 +303,17 @@ final class Fakes {
       Files.writeString(files.prompt(), request.title());
       return new AgentLauncher.Launch(worktree, files.prompt(), files.log(), files.stderr(), files.mcpConfig(),
           starting.sessionId(), false, true);
+    }
+
+    /** Every file in the folder: a plain folder has no history, so all of it is the run's. */
+    @Override
+    public List<String> touched(Path worktree, int limit) {
+      try (var files = Files.walk(worktree)) {
+        return files.filter(Files::isRegularFile).map(f -> worktree.relativize(f).toString().replace('\\', '/'))
+            .sorted().limit(limit).toList();
+      } catch (IOException e) {
+        return List.of();
+      }
     }
 
     @Override

@@ -1,17 +1,16 @@
 package dev.orch.executor;
 
-import dev.orch.testkit.MovableClock;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.orch.contract.LaunchRequest;
 import dev.orch.contract.OrchException;
+import dev.orch.contract.ResumeRequest;
 import dev.orch.contract.RunStatus;
+import dev.orch.contract.RunTouched;
 import dev.orch.contract.RunView;
 import dev.orch.contract.StopCause;
 import dev.orch.contract.StopRequest;
 import dev.orch.contract.TaskId;
-import dev.orch.contract.ResumeRequest;
 import dev.orch.executor.Fakes.FakeProcess;
+import dev.orch.testkit.MovableClock;
 import io.vertx.core.Future;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +20,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** A run's life without Vert.x: fake agent processes, an in-memory store, a clock moved by hand. */
 class RunSupervisorTest {
@@ -81,6 +81,26 @@ class RunSupervisorTest {
       assertThat(started.needsReview()).as("carried from the launch, for prbot").isTrue();
     });
     assertThat(processes.spawned.get(0).worktree()).isEqualTo(workspace.pathOf(TaskId.parseFull("app/E01")));
+  }
+
+  @Test
+  void theFilesARunningAgentChangedAreToldOnceEachTimeTheyChange() throws Exception {
+    RunView run = launch("app/E01");
+    Path worktree = Path.of(run.worktree());
+    Files.createDirectories(worktree.resolve("src/billing"));
+    Files.writeString(worktree.resolve("src/billing/Invoice.java"), "class Invoice {}");
+
+    done(supervisor.lookAtWorktrees());
+    done(supervisor.lookAtWorktrees());
+    Files.writeString(worktree.resolve("pom.xml"), "<project/>");
+    done(supervisor.lookAtWorktrees());
+
+    assertThat(events.touched).extracting(RunTouched::paths).containsExactly(
+        List.of("src/billing/Invoice.java"), List.of("pom.xml", "src/billing/Invoice.java"));
+    assertThat(events.touched).allSatisfy(t -> {
+      assertThat(t.runId()).isEqualTo(run.runId());
+      assertThat(t.taskId().toString()).isEqualTo("app/E01");
+    });
   }
 
   @Test

@@ -2,13 +2,47 @@ package dev.orch.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.orch.contract.AgentEvent;
 import dev.orch.contract.AgentEvent.Kind;
+import dev.orch.contract.AgentEvent;
+import dev.orch.contract.ApiLimit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Lines as Claude Code 2.1.331 prints them with --output-format stream-json --verbose. */
 class StreamJsonReaderTest {
+
+  /** The CLI's own lines (2.1.331, measured: docs/notes/claude-cli-limits.md), cut to the fields that decide. */
+  @Test
+  void aResultThatFailedForARateLimitOrOverloadIsALimitNotAFailure() {
+    AgentEvent rate = StreamJsonReader.read("{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,"
+        + "\"terminal_reason\":\"api_error\",\"api_error_status\":429,\"api_error_type\":\"rate_limit_error\","
+        + "\"result\":\"API Error: Request rejected (429)\",\"num_turns\":1,\"session_id\":\"s\"}").get(0);
+    assertThat(rate.limit()).isEqualTo(new ApiLimit(ApiLimit.Kind.RATE, 0));
+    AgentEvent overloaded = StreamJsonReader.read("{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,"
+        + "\"terminal_reason\":\"api_error\",\"api_error_status\":529,\"api_error_type\":\"overloaded_error\"}").get(0);
+    assertThat(overloaded.limit()).isEqualTo(new ApiLimit(ApiLimit.Kind.OVERLOADED, 0));
+    AgentEvent serverError = StreamJsonReader.read("{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,"
+        + "\"terminal_reason\":\"api_error\",\"api_error_status\":500,\"api_error_type\":\"api_error\"}").get(0);
+    assertThat(serverError.limit()).as("a 500 is a failure").isNull();
+    AgentEvent badRequest = StreamJsonReader.read("{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,"
+        + "\"terminal_reason\":\"completed\",\"result\":\"rate limit mentioned in prose\"}").get(0);
+    assertThat(badRequest.limit()).as("words are never read").isNull();
+  }
+
+  @Test
+  void aUsageLimitCarriesItsResetTimeFromTheRateLimitEvent() {
+    List<AgentEvent> events = new java.util.ArrayList<>(StreamJsonReader.read("{\"type\":\"rate_limit_event\","
+        + "\"rate_limit_info\":{\"status\":\"rejected\",\"resetsAt\":1795965899,\"rateLimitType\":\"five_hour\"},"
+        + "\"session_id\":\"s\"}"));
+    events.addAll(StreamJsonReader.read("{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,"
+        + "\"terminal_reason\":\"api_error\",\"api_error_status\":429,\"api_error_type\":\"rate_limit_error\","
+        + "\"api_error\":\"usage_limit_reached\",\"result\":\"You've hit your 5-hour limit\"}"));
+    assertThat(events.get(0).limit()).isEqualTo(new ApiLimit(ApiLimit.Kind.USAGE, 1_795_965_899_000L));
+    assertThat(events.get(1).limit()).isEqualTo(new ApiLimit(ApiLimit.Kind.USAGE, 0));
+    AgentEvent warning = StreamJsonReader.read("{\"type\":\"rate_limit_event\",\"rate_limit_info\":{\"status\":"
+        + "\"allowed_warning\",\"resetsAt\":1795965899}}").get(0);
+    assertThat(warning.limit()).as("a warning is not a limit yet").isNull();
+  }
 
   @Test
   void init() {

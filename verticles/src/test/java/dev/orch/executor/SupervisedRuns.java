@@ -2,6 +2,7 @@ package dev.orch.executor;
 
 import dev.orch.contract.LaunchRequest;
 import dev.orch.contract.ResumeRequest;
+import dev.orch.contract.RunTouched;
 import dev.orch.contract.RunView;
 import dev.orch.contract.StopRequest;
 import dev.orch.contract.TaskId;
@@ -105,6 +106,11 @@ public final class SupervisedRuns implements TaskLifecycle.Runs {
       }
 
       @Override
+      public List<String> touched(Path worktree, int limit) {
+        return List.of();
+      }
+
+      @Override
       public AgentLauncher.Launch resumed(ResumeRequest request, RunView starting, RunFiles files) {
         asked.put(Path.of(starting.worktree()), request.template());
         return launch(starting, files, true);
@@ -147,6 +153,10 @@ public final class SupervisedRuns implements TaskLifecycle.Runs {
       @Override
       public void finished(RunView run) {
         around.finished(run);
+      }
+
+      @Override
+      public void touched(RunTouched touched) {
       }
     };
     Host host = new Host() {

@@ -7,6 +7,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.orch.contract.Addresses;
+import dev.orch.contract.ApiLimit;
+import dev.orch.contract.GovernorView;
 import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.TaskId;
@@ -124,6 +126,23 @@ class NotifierVerticleTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2 && Files.exists(recorded));
     assertThat(received.get(1).getJsonArray("attachments").getJsonObject(0).getString("color")).isEqualTo("danger");
     assertThat(Files.readString(recorded)).contains("orch: app/E01 failed", "the agent exited with 1");
+  }
+
+  @Test
+  void aParkedPlanAndItsResumingAreTold(Vertx vertx) throws Exception {
+    var settings = new NotifierVerticle.Settings(true, notifySend.toString(), List.of("plan_parked", "plan_resumed"), "",
+        List.of(), 1, 1);
+    vertx.deployVerticle(new NotifierVerticle(settings)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    vertx.eventBus().publish(Addresses.Scheduler.EVT_GOVERNOR, new GovernorView(true, ApiLimit.Kind.RATE, 1_000_000, 0,
+        "parked by the model API's rate limit: no new agent starts until 1970-01-01T00:16:40Z, then one goes first")
+        .toJson());
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(recorded)
+        && Files.readString(recorded).contains("no new agent starts until"));
+    vertx.eventBus().publish(Addresses.Scheduler.EVT_GOVERNOR, new GovernorView(false, ApiLimit.Kind.RATE, 0, 2,
+        "after the model API's rate limit: back to at most 2 agents for now").toJson());
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(recorded).contains("back to at most 2 agents"));
+    assertThat(Files.readString(recorded)).contains("orch: the plan is parked by a model API limit",
+        "orch: agents start again after a model API limit");
   }
 
   @Test

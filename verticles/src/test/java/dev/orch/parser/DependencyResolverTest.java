@@ -21,7 +21,7 @@ class DependencyResolverTest {
         .map(d -> new ParsedFile.Dependency(TaskId.parse(d, taskId.module()).orElseThrow(), 3))
         .toList();
     return new ParsedFile(file, ParsedFile.Kind.TASK, taskId, "Title of " + id, Priority.MEDIUM, dependencies, false, null,
-        0, 0, List.of(), "", List.of(), false);
+        0, 0, List.of(), "", List.of(), false, List.of(), List.of());
   }
 
   private static Map<String, TaskSpec> byId(DependencyResolver.Resolution resolution) {

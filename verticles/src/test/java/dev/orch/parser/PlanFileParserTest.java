@@ -106,6 +106,41 @@ class PlanFileParserTest {
   }
 
   @Test
+  void declaredFilesAndTheTextsBacktickedPathsAreTheFootprint() {
+    ParsedFile file = parse("billing", "epic-05-x.md", """
+        ---
+        files:
+          - src/billing/
+          - ./src/shared/Money.java
+          - src/billing/
+        ---
+        # Invoices
+
+        Add `src/billing/Invoice.java` and register it in `pom.xml`; run `mvn -B verify`.
+        """);
+    assertThat(file.issues()).isEmpty();
+    assertThat(file.files()).containsExactly("src/billing/**", "src/shared/Money.java");
+    assertThat(file.mentions()).containsExactly("src/billing/Invoice.java", "**/pom.xml");
+  }
+
+  @Test
+  void aFilesEntryOutsideTheRepositoryIsAnIssueOnItsLine() {
+    ParsedFile file = parse("billing", "epic-05-x.md", """
+        ---
+        files:
+          - src/ok/
+          - ../../etc/passwd
+          - [nested]
+        ---
+        # X
+        """);
+    assertThat(file.files()).containsExactly("src/ok/**");
+    assertThat(file.issues()).extracting(PlanIssue::line).containsExactly(4, 5);
+    assertThat(file.issues().get(0).message()).contains("'files' entry", "leaves the repository");
+    assertThat(file.issues().get(1).message()).contains("'files' entries must be paths or globs");
+  }
+
+  @Test
   void crlfAndBomAreNormalInput() {
     String text = "---\r\nmodule: core\r\nepic: 2\r\ntitle: Windows\r\ndepends_on:\r\n  - 1\r\n---\r\n# Heading\r\n- [x] done\r\n";
     byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};

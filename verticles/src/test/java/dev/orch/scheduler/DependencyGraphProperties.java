@@ -63,7 +63,8 @@ class DependencyGraphProperties {
               }
             }
             files.add(new ParsedFile("docs/plans/" + id.module() + "/epic-" + id.number() + ".md", ParsedFile.Kind.TASK, id,
-                "t", Priority.MEDIUM, deps, false, statuses[random.nextInt(statuses.length)], 0, 0, List.of(), "", List.of(), false));
+                "t", Priority.MEDIUM, deps, false, statuses[random.nextInt(statuses.length)], 0, 0, List.of(), "", List.of(), false,
+                List.of(), List.of()));
           }
           return new Graph(files);
         });

@@ -3,10 +3,14 @@ package dev.orch.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.orch.contract.AgentEvent;
+import dev.orch.contract.AgentOutput;
+import dev.orch.contract.ApiLimit;
 import dev.orch.contract.LaunchRequest;
 import dev.orch.contract.PlanSnapshot;
 import dev.orch.contract.Priority;
 import dev.orch.contract.PullRequestView;
+import dev.orch.contract.ResumeRequest;
 import dev.orch.contract.RunStatus;
 import dev.orch.contract.RunView;
 import dev.orch.contract.StartRequest;
@@ -16,7 +20,9 @@ import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskSpec;
 import dev.orch.contract.TaskStatus;
 import dev.orch.contract.TaskTransition;
+import dev.orch.contract.TaskView;
 import dev.orch.db.Database;
+import dev.orch.footprint.FootprintMode;
 import dev.orch.testkit.MovableClock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongUnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,6 +54,7 @@ class TaskLifecycleTest {
   private final MovableClock clock = MovableClock.at("2026-11-29T10:00:00Z");
   private final List<LaunchRequest> launched = new ArrayList<>();
   private final List<StopRequest> stopped = new ArrayList<>();
+  private final List<ResumeRequest> resumed = new ArrayList<>();
   private final List<TaskTransition> transitions = new ArrayList<>();
   private Vertx vertx;
   private TaskStore store;
@@ -79,6 +87,12 @@ class TaskLifecycleTest {
       public Future<RunView> launch(LaunchRequest request) {
         launched.add(request);
         return Future.succeededFuture(run(request.taskId(), request.attempt(), RunStatus.STARTING, null));
+      }
+
+      @Override
+      public Future<RunView> resume(ResumeRequest request) {
+        resumed.add(request);
+        return Future.succeededFuture(run(request.taskId(), 1, RunStatus.STARTING, null));
       }
 
       @Override
@@ -115,7 +129,8 @@ class TaskLifecycleTest {
     };
     return new TaskLifecycle(clock, store, runs, prs, () -> Future.succeededFuture(TaskLifecycle.Limits.NONE), listener,
         new TaskLifecycle.Policy(parallel, auto, new RetryPolicy(maxRetries, Duration.ofSeconds(30),
-            Duration.ofMinutes(10))), wait -> Future.failedFuture("no retries in this test"));
+            Duration.ofMinutes(10)), FootprintMode.PREFER, RateGovernor.Settings.defaults(parallel,
+            LongUnaryOperator.identity())), wait -> Future.failedFuture("no retries in this test"));
   }
 
   private static RunView run(TaskId taskId, int attempt, RunStatus status, StopCause cause) {
@@ -214,6 +229,12 @@ class TaskLifecycleTest {
       }
 
       @Override
+      public Future<RunView> resume(ResumeRequest request) {
+        resumed.add(request);
+        return Future.succeededFuture(run(request.taskId(), 1, RunStatus.STARTING, null));
+      }
+
+      @Override
       public Future<RunView> stop(StopRequest request) {
         return Future.failedFuture("unused");
       }
@@ -230,7 +251,8 @@ class TaskLifecycleTest {
       @Override
       public void mayDispatch() {
       }
-    }, new TaskLifecycle.Policy(1, true, new RetryPolicy(0, Duration.ofSeconds(30), Duration.ofMinutes(10))),
+    }, new TaskLifecycle.Policy(1, true, new RetryPolicy(0, Duration.ofSeconds(30), Duration.ofMinutes(10)),
+        FootprintMode.PREFER),
         wait -> Future.failedFuture("no retries in this test"));
     await(lifecycle.dispatch());
     await(lifecycle.serial(() -> Future.succeededFuture()));
@@ -268,8 +290,90 @@ class TaskLifecycleTest {
   }
 
   @Test
+  void aTaskDeclaringARunningTasksFilesWaitsForItAndSaysWhy() throws Exception {
+    TaskSpec billing = spec("a/E01");
+    TaskSpec invoices = spec("a/E02");
+    await(store.applySnapshot(new PlanSnapshot("docs/plans", List.of(
+        withFiles(billing, "src/billing/**"), withFiles(invoices, "src/billing/Invoice.java"), spec("b/E01", "a/E01")),
+        List.of(), Map.of(), 3, 0)));
+    TaskLifecycle lifecycle = lifecycle(3, true, 0);
+    TaskQueries queries = new TaskQueries(store, List::of, lifecycle::footprintHolds);
+
+    await(lifecycle.dispatch());
+
+    assertThat(launched).extracting(r -> r.taskId().toString()).containsExactly("a/E01");
+    TaskView held = await(queries.get("a/E02"));
+    assertThat(held.ready()).isTrue();
+    assertThat(held.heldBy()).isEqualTo("a/E01");
+    assertThat(held.sharedFiles()).isEqualTo("src/billing/Invoice.java");
+
+    await(lifecycle.onStarted(run(TaskId.parseFull("a/E01"), 1, RunStatus.RUNNING, null)));
+    await(lifecycle.onFinished(run(TaskId.parseFull("a/E01"), 1, RunStatus.FAILED, null)));
+    await(lifecycle.dispatch());
+
+    assertThat(launched).extracting(r -> r.taskId().toString()).containsExactly("a/E01", "a/E02");
+    assertThat(await(queries.get("a/E02")).heldBy()).isNull();
+  }
+
+  private static TaskSpec withFiles(TaskSpec s, String... files) {
+    return new TaskSpec(s.id(), s.module(), s.prefix(), s.number(), s.title(), s.file(), s.priority(), s.dependsOn(),
+        s.needsReview(), s.planStatus(), s.criteriaDone(), s.criteriaTotal(), s.testSummary(), s.contentHash(),
+        s.blockedReason(), List.of(files), List.of());
+  }
+
+  private static RunView limited(String taskId, ApiLimit.Kind kind) {
+    return run(TaskId.parseFull(taskId), 1, RunStatus.RUNNING, null)
+        .settled(RunStatus.LIMITED, null, "stopped by " + kind.describe(), 1, 0).withApiLimit(new ApiLimit(kind, 0));
+  }
+
+  @Test
+  void aLimitParksThePlanThenOneParkedSessionGoesFirstAndTheRestFollowOnceItGetsThrough() throws Exception {
+    TaskLifecycle lifecycle = lifecycle(3, true, 2);
+    await(lifecycle.reconcile());
+    await(lifecycle.dispatch());
+    assertThat(launched).extracting(r -> r.taskId().toString()).containsExactly("a/E01", "a/E02");
+    await(lifecycle.onStarted(run(TaskId.parseFull("a/E01"), 1, RunStatus.RUNNING, null)));
+    await(lifecycle.onStarted(run(TaskId.parseFull("a/E02"), 1, RunStatus.RUNNING, null)));
+
+    await(lifecycle.onFinished(limited("a/E01", ApiLimit.Kind.RATE)));
+
+    StoredTask paused = await(store.find("a/E01")).orElseThrow();
+    assertThat(paused.status()).isEqualTo(TaskStatus.PAUSED);
+    assertThat(paused.attempts()).as("a limit is not an attempt").isZero();
+    assertThat(await(lifecycle.dispatch())).as("look again when it lifts").isEqualTo(clock.millis() + 30_000);
+    await(lifecycle.onFinished(limited("a/E02", ApiLimit.Kind.RATE)));
+    assertThat(lifecycle.notices()).singleElement().asString().startsWith("parked by the model API's rate limit");
+
+    // kill -9: the store alone says the plan is parked, and until when.
+    launched.clear();
+    TaskLifecycle restarted = lifecycle(3, true, 2);
+    await(restarted.reconcile());
+    await(restarted.dispatch());
+    assertThat(launched).isEmpty();
+    assertThat(resumed).isEmpty();
+
+    clock.advance(Duration.ofSeconds(30));
+    await(restarted.dispatch());
+    assertThat(resumed).as("one probe, in its own session").extracting(r -> r.taskId().toString())
+        .containsExactly("a/E01");
+    assertThat(resumed.get(0).prompt()).isEqualTo(TaskLifecycle.RESUME_AFTER_LIMIT);
+    await(restarted.dispatch());
+    assertThat(resumed).as("the rest wait for the probe").hasSize(1);
+    assertThat(launched).isEmpty();
+
+    await(restarted.onStarted(run(TaskId.parseFull("a/E01"), 1, RunStatus.RUNNING, null)));
+    await(restarted.onOutput(new AgentOutput(7, TaskId.parseFull("a/E01"),
+        List.of(AgentEvent.text(AgentEvent.Kind.TEXT, "Carrying on.")), clock.millis())));
+    await(restarted.dispatch());
+
+    assertThat(resumed).extracting(r -> r.taskId().toString()).containsExactly("a/E01", "a/E02");
+    assertThat(await(store.find("a/E01")).orElseThrow().attempts()).as("the interrupted attempt, counted once").isEqualTo(1);
+    assertThat(restarted.notices()).singleElement().asString().contains("back to at most 2 agents");
+  }
+
+  @Test
   void oneTaskIsReadWithItsDependenciesOnly() throws Exception {
-    TaskQueries queries = new TaskQueries(store, () -> null);
+    TaskQueries queries = new TaskQueries(store, List::of, Map::of);
     assertThat(await(queries.get("b/E01")).ready()).isFalse();
     assertThat(await(store.findWithDependencies("b/E01"))).containsOnlyKeys("b/E01", "a/E01");
     assertThat(await(queries.get("a/E02")).ready()).isTrue();

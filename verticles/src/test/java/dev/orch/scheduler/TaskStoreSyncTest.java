@@ -83,6 +83,22 @@ class TaskStoreSyncTest {
   }
 
   @Test
+  void theFootprintIsStoredAndAChangeToItAloneIsWritten() throws Exception {
+    TaskSpec plain = spec("a/E01");
+    sync(plain);
+    TaskSpec withFiles = new TaskSpec(plain.id(), plain.module(), plain.prefix(), plain.number(), plain.title(), plain.file(),
+        plain.priority(), plain.dependsOn(), false, null, 0, 0, plain.testSummary(), plain.contentHash(), null,
+        List.of("src/billing/**"), List.of("**/pom.xml"));
+
+    SyncReport report = sync(withFiles);
+
+    assertThat(report.updated()).isEqualTo(1);
+    TaskSpec stored = await(store.find("a/E01")).orElseThrow().spec();
+    assertThat(stored.files()).containsExactly("src/billing/**");
+    assertThat(stored.mentions()).containsExactly("**/pom.xml");
+  }
+
+  @Test
   void aSyncWithNothingChangedWritesNoTask() throws Exception {
     sync(spec("a/E01"), spec("a/E02", "a/E01"));
     long updatedAt = await(store.find("a/E02")).orElseThrow().updatedAt();

@@ -6,6 +6,7 @@ import dev.orch.contract.TaskTransition;
 import dev.orch.db.Database;
 import dev.orch.db.UntilWritten;
 import dev.orch.executor.SupervisedRuns;
+import dev.orch.footprint.FootprintMode;
 import dev.orch.prbot.SimulatedPrbot;
 import dev.orch.scheduler.RetryPolicy;
 import dev.orch.scheduler.TaskLifecycle;
@@ -69,8 +70,8 @@ final class Life {
           lifecycle = new TaskLifecycle(time.clock, tasks, neighbour(runs), neighbour(prbot.commands()),
               () -> Future.succeededFuture(TaskLifecycle.Limits.NONE), listener(),
               new TaskLifecycle.Policy(MAX_PARALLEL, true, new RetryPolicy(3, Duration.ofSeconds(30),
-                  Duration.ofMinutes(10))), this::delay);
-          queries = new TaskQueries(tasks, lifecycle::pauseReason);
+                  Duration.ofMinutes(10)), FootprintMode.PREFER), this::delay);
+          queries = new TaskQueries(tasks, lifecycle::notices, lifecycle::footprintHolds);
           return Database.migrate(pool, TaskStore.OWNER, TaskStore.MIGRATIONS);
         })
         .compose(v -> Database.migrate(pool, SupervisedRuns.OWNER, SupervisedRuns.MIGRATIONS))
@@ -118,6 +119,11 @@ final class Life {
       @Override
       public Future<dev.orch.contract.RunView> launch(dev.orch.contract.LaunchRequest request) {
         return request(() -> executor.launch(request));
+      }
+
+      @Override
+      public Future<dev.orch.contract.RunView> resume(dev.orch.contract.ResumeRequest request) {
+        return request(() -> executor.resume(request));
       }
 
       @Override

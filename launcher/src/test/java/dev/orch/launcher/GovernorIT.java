@@ -1,0 +1,68 @@
+package dev.orch.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orch.scripted.ScriptBook;
+import dev.orch.scripted.ScriptedModelServer;
+import dev.orch.testkit.PlanTree;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The real Claude Code CLI against a model API that refuses every request for a while: the plan parks instead of
+ * failing, one agent probes when the limit should have lifted, and the plan finishes with no attempt spent.
+ */
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+class GovernorIT {
+  private static final Duration WINDOW = Duration.ofSeconds(15);
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path tmp;
+
+  @ParameterizedTest
+  @EnumSource(ScriptedModelServer.Refusal.class)
+  void aPlanThatMeetsALimitParksAndFinishesAfterItWithoutSpendingAttempts(ScriptedModelServer.Refusal refusal)
+      throws Exception {
+    ScriptBook book = new ScriptBook()
+        .on("docs/plans/app/epic-01-one.md", ScriptBook.writeAndCommit("one.txt", "one\n", "one", "done"))
+        .on("docs/plans/app/epic-02-two.md", ScriptBook.writeAndCommit("two.txt", "two\n", "two", "done"))
+        .on("docs/plans/app/epic-03-three.md", ScriptBook.writeAndCommit("three.txt", "three\n", "three", "done"));
+    try (OrchHarness orch = new OrchHarness(tmp, book, Map.of("general.max_parallel_agents", "3",
+        "scheduler.max_retries", "0"))) {
+      orch.tree.plan("app/epic-01-one.md", PlanTree.task("One", "standalone: true"))
+          .plan("app/epic-02-two.md", PlanTree.task("Two", "standalone: true"))
+          .plan("app/epic-03-three.md", PlanTree.task("Three", "standalone: true"));
+      orch.commitPlan();
+      long windowEnds = System.currentTimeMillis() + WINDOW.toMillis();
+      orch.model.refuseUntil(windowEnds, refusal);
+      orch.startRun();
+
+      orch.awaitTasks(tasks -> tasks.values().stream().anyMatch(t -> "paused".equals(t.getString("status"))),
+          Duration.ofSeconds(60));
+      OrchProcess.Result status = orch.orch("status");
+      assertThat(status.out()).as(status.toString()).contains("parked by");
+
+      var done = orch.awaitTasks(tasks -> tasks.size() == 3 && OrchHarness.all(tasks, "complete"), Duration.ofSeconds(240));
+
+      int refusedRequests = orch.model.refusedRequests();
+      System.out.printf("%s window of %d s: the model saw %d refused requests%n", refusal, WINDOW.toSeconds(),
+          refusedRequests);
+      assertThat(done.values()).as("a limit is not an attempt: each task merged on its first")
+          .allSatisfy(t -> assertThat(t.getInteger("attempts")).isEqualTo(1));
+      assertThat(refusedRequests).as("one request per agent, then the governor waits").isBetween(1, 3);
+      List<String> history = orch.history("app/E01");
+      assertThat(history).anySatisfy(h -> assertThat(h).startsWith("paused: "));
+      List<JsonObject> runs = orch.runs("app/E01");
+      assertThat(runs).extracting(r -> r.getString("status")).contains("succeeded");
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package dev.orch.footprint;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Which of the tasks the scheduler would start (in its order) start now, given what the running agents touch, and
+ * why the others wait.
+ *
+ * <p>In {@link FootprintMode#PREFER} a task that overlaps a running one only by prediction or observation is passed
+ * over for later ones that overlap nothing. When that leaves a free slot, one such task may still start, but only
+ * while no two running tasks overlap each other: a person gets at most one pair of agents in the same files at a
+ * time, instead of an idle machine or a pile of conflicts.
+ */
+public final class FootprintGate {
+  private FootprintGate() {
+  }
+
+  /** A task that could start, with its footprint. */
+  public record Candidate(String taskId, Footprint footprint) {
+  }
+
+  /** Why a task waits: it shares {@code overlap} with {@code otherTaskId}, which runs or starts now. */
+  public record Hold(String otherTaskId, Footprint.Overlap overlap) {
+  }
+
+  /** What to start now, in order, and why each other candidate waits. */
+  public record Decision(List<String> start, Map<String, Hold> held) {
+  }
+
+  public static Decision choose(List<Candidate> ordered, Map<String, Footprint> running, int capacity,
+      FootprintMode mode) {
+    List<String> start = new ArrayList<>();
+    Map<String, Hold> held = new LinkedHashMap<>();
+    if (capacity <= 0) {
+      return new Decision(start, held);
+    }
+    if (mode == FootprintMode.OFF) {
+      ordered.stream().limit(capacity).forEach(c -> start.add(c.taskId()));
+      return new Decision(start, held);
+    }
+    Map<String, Footprint> busy = new LinkedHashMap<>(running);
+    List<Candidate> softlyOverlapping = new ArrayList<>();
+    for (Candidate candidate : ordered) {
+      if (start.size() == capacity) {
+        break;
+      }
+      Optional<Hold> hold = firstOverlap(candidate, busy);
+      if (hold.isEmpty()) {
+        start.add(candidate.taskId());
+        busy.put(candidate.taskId(), candidate.footprint());
+        continue;
+      }
+      held.put(candidate.taskId(), hold.get());
+      if (mode == FootprintMode.PREFER && !hold.get().overlap().declared()) {
+        softlyOverlapping.add(candidate);
+      }
+    }
+    if (start.size() < capacity && !softlyOverlapping.isEmpty() && !anyTwoOverlap(busy)) {
+      for (Candidate candidate : softlyOverlapping) {
+        // It may not meet a running task's declared files with its own declared ones, which starting others changed.
+        Optional<Hold> hold = firstOverlap(candidate, busy);
+        if (hold.isPresent() && !hold.get().overlap().declared()) {
+          start.add(candidate.taskId());
+          held.remove(candidate.taskId());
+          break;
+        }
+      }
+    }
+    return new Decision(start, held);
+  }
+
+  private static Optional<Hold> firstOverlap(Candidate candidate, Map<String, Footprint> busy) {
+    Optional<Hold> soft = Optional.empty();
+    for (Map.Entry<String, Footprint> other : busy.entrySet()) {
+      Optional<Footprint.Overlap> overlap = candidate.footprint().overlapWith(other.getValue());
+      if (overlap.isPresent()) {
+        Hold hold = new Hold(other.getKey(), overlap.get());
+        if (overlap.get().declared()) {
+          return Optional.of(hold);
+        }
+        if (soft.isEmpty()) {
+          soft = Optional.of(hold);
+        }
+      }
+    }
+    return soft;
+  }
+
+  private static boolean anyTwoOverlap(Map<String, Footprint> busy) {
+    List<Footprint> footprints = List.copyOf(busy.values());
+    for (int i = 0; i < footprints.size(); i++) {
+      for (int j = i + 1; j < footprints.size(); j++) {
+        if (footprints.get(i).overlapWith(footprints.get(j)).isPresent()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}
