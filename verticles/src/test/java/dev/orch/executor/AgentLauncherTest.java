@@ -17,38 +17,32 @@ class AgentLauncherTest {
   @TempDir
   Path tmp;
 
-  @Test
-  void claudeMaxTokensReachesTheAgentAsTheCliOutputTokenLimitOverAnInheritedOne() throws Exception {
+  /** The environment a launched agent saw, given what the project's environment already holds. */
+  private List<String> environmentOfAnAgentStartedWith(Map<String, String> inherited) throws Exception {
     Path agent = tmp.resolve("agent.sh");
     Files.writeString(agent, "#!/bin/sh\nenv > \"$(dirname \"$0\")/env.txt\"\n");
     Files.setPosixFilePermissions(agent, PosixFilePermissions.fromString("rwx------"));
     Path worktree = Files.createDirectories(tmp.resolve("worktree"));
     Path prompt = Files.writeString(tmp.resolve("prompt.md"), "hello\n");
     AgentLauncher launcher = new AgentLauncher(new AgentLauncher.Settings(agent.toString(), List.of(), "m", 1234, 1,
-        "default", List.of()), ChildEnvironment.allowListOnly(), Map.of(AgentLauncher.MAX_OUTPUT_TOKENS, "99"));
+        "default", List.of()), ChildEnvironment.allowListOnly(), inherited);
 
     Process process = launcher.start(new AgentLauncher.Launch(worktree, prompt, tmp.resolve("run.jsonl"),
         tmp.resolve("run.stderr"), tmp.resolve("mcp.json"), "session", false, true));
 
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(Files.readAllLines(tmp.resolve("env.txt"))).contains("CLAUDE_CODE_MAX_OUTPUT_TOKENS=1234",
-        "CLAUDE_CODE_MAX_RETRIES=" + AgentLauncher.API_RETRIES);
+    return Files.readAllLines(tmp.resolve("env.txt"));
+  }
+
+  @Test
+  void claudeMaxTokensReachesTheAgentAsTheCliOutputTokenLimitOverAnInheritedOne() throws Exception {
+    assertThat(environmentOfAnAgentStartedWith(Map.of(AgentLauncher.MAX_OUTPUT_TOKENS, "99")))
+        .contains("CLAUDE_CODE_MAX_OUTPUT_TOKENS=1234", "CLAUDE_CODE_MAX_RETRIES=" + AgentLauncher.API_RETRIES);
   }
 
   @Test
   void theCliRetriesARefusedRequestOnlyBrieflyUnlessTheProjectSaysOtherwise() throws Exception {
-    Path agent = tmp.resolve("agent.sh");
-    Files.writeString(agent, "#!/bin/sh\nenv > \"$(dirname \"$0\")/env.txt\"\n");
-    Files.setPosixFilePermissions(agent, PosixFilePermissions.fromString("rwx------"));
-    Path worktree = Files.createDirectories(tmp.resolve("worktree"));
-    Path prompt = Files.writeString(tmp.resolve("prompt.md"), "hello\n");
-    AgentLauncher launcher = new AgentLauncher(new AgentLauncher.Settings(agent.toString(), List.of(), "m", 1234, 1,
-        "default", List.of()), ChildEnvironment.allowListOnly(), Map.of(AgentLauncher.MAX_RETRIES, "0"));
-
-    Process process = launcher.start(new AgentLauncher.Launch(worktree, prompt, tmp.resolve("run.jsonl"),
-        tmp.resolve("run.stderr"), tmp.resolve("mcp.json"), "session", false, true));
-
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(Files.readAllLines(tmp.resolve("env.txt"))).contains("CLAUDE_CODE_MAX_RETRIES=0");
+    assertThat(environmentOfAnAgentStartedWith(Map.of(AgentLauncher.MAX_RETRIES, "0")))
+        .contains("CLAUDE_CODE_MAX_RETRIES=0");
   }
 }
