@@ -12,7 +12,9 @@
 #   agent       the sum of every run's duration (first runs and follow-ups), from the runs table
 #   bench/footprint-bench.sh [modes="off prefer strict"] [repeats=2] [work_seconds=3] [fix_seconds=1]
 # A mode written MODE+files also declares each task's file in its frontmatter (files:), so nothing has to be predicted.
-# Needs the sqlite3 command. KEEP=1 keeps the temporary folder.
+# PERSON=1 plays a person who answers at once: each pull request flagged after a conflict is sent back to its agent
+# (`orch pr reject`), so every mode ends with all 40 tasks merged. Needs the sqlite3 command. KEEP=1 keeps the
+# temporary folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 modes=${1:-off prefer strict}
@@ -121,15 +123,28 @@ port = 0
 [shell]
 telnet_port = 0
 TOML
-  local db=$repo/.orch/orch.db t0 t1 done=0 flagged=0 deadline=$((SECONDS + 600))
+  local db=$repo/.orch/orch.db t0 t1 done=0 flagged=0 deadline=$((SECONDS + 600)) answers=0
+  local -A answered=()
   t0=$(millis)
   ORCH_JAR=$jar scripts/orch --config "$work/$spec-$round.toml" run > "$work/$spec-$round.log" 2>&1 &
   orch_pid=$!
   while :; do
     done=$(q "$db" "SELECT count(*) FROM tasks WHERE status = 'complete'" || echo 0)
     flagged=$(q "$db" "SELECT count(*) FROM pull_requests WHERE state = 'flagged'" || echo 0)
+    ((${done:-0} >= tasks)) && break
+    if [[ -n "${PERSON:-}" ]]; then
+      # Flagged again later (the main branch moved once more), it is answered again; the answer takes a while to land.
+      for n in $(q "$db" "SELECT number FROM pull_requests WHERE state = 'flagged' AND follow_up = 'conflict'"); do
+        ((SECONDS - ${answered[$n]:--100} < 10)) && continue
+        answered[$n]=$SECONDS
+        answers=$((answers + 1))
+        ORCH_JAR=$jar scripts/orch --config "$work/$spec-$round.toml" pr reject "$n" \
+          --reason "main moved again: resolve the conflict, keeping both sides" >> "$work/$spec-$round.person.log" 2>&1 &
+      done
     # A flagged pull request waits for a person: the run is over when every other task is complete.
-    ((${done:-0} + ${flagged:-0} >= tasks)) && break
+    elif ((${done:-0} + ${flagged:-0} >= tasks)); then
+      break
+    fi
     if ((SECONDS > deadline)); then echo "timed out: $spec round $round ($done of $tasks complete)" >&2; break; fi
     sleep 0.25
   done
@@ -139,6 +154,8 @@ TOML
   followups=$(q "$db" "SELECT count(*) FROM runs WHERE resumed_from > 0")
   conflicts=$(q "$db" "SELECT count(*) FROM pull_requests WHERE follow_up = 'conflict'")
   flagged=$(q "$db" "SELECT count(*) FROM pull_requests WHERE state = 'flagged' AND follow_up = 'conflict'")
+  # The person's answers are follow-up runs too: they count with the person, not the agent.
+  [[ -n "${PERSON:-}" ]] && flagged=$answers && followups=$((followups - answers))
   agent_ms=$(q "$db" "SELECT COALESCE(SUM(ended_at - started_at), 0) FROM runs WHERE ended_at > 0")
   fix_ms=$(q "$db" "SELECT COALESCE(SUM(ended_at - started_at), 0) FROM runs WHERE ended_at > 0 AND resumed_from > 0")
   done=$(q "$db" "SELECT count(*) FROM tasks WHERE status = 'complete'")
