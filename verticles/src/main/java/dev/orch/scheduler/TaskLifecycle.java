@@ -259,7 +259,10 @@ public final class TaskLifecycle {
     List<StoredTask> ordered = DispatchOrder.next(tasks, Integer.MAX_VALUE, now, allowed);
     Map<String, Footprint> running = new LinkedHashMap<>();
     for (StoredTask task : tasks.values()) {
-      if (task.status() == TaskStatus.QUEUED || task.status() == TaskStatus.RUNNING) {
+      // A task in review holds its files until it merges: a task started meanwhile branches from a main branch without
+      // that change, and conflicts with it on the branch update (measured: bench/footprint-bench.sh).
+      if (task.status() == TaskStatus.QUEUED || task.status() == TaskStatus.RUNNING
+          || task.status() == TaskStatus.IN_REVIEW) {
         running.put(task.id(), footprints.of(task));
       }
     }

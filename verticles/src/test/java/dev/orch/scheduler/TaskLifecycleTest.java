@@ -315,6 +315,32 @@ class TaskLifecycleTest {
     assertThat(await(queries.get("a/E02")).heldBy()).isNull();
   }
 
+  @Test
+  void aTaskInReviewHoldsItsFilesUntilItMerges() throws Exception {
+    await(store.applySnapshot(new PlanSnapshot("docs/plans", List.of(
+        withFiles(spec("a/E01"), "shared/ledger.txt"), withFiles(spec("a/E02"), "shared/ledger.txt")),
+        List.of(), Map.of(), 2, 0)));
+    TaskLifecycle lifecycle = lifecycle(3, true, 0);
+    TaskId first = TaskId.parseFull("a/E01");
+    await(lifecycle.dispatch());
+    await(lifecycle.onStarted(run(first, 1, RunStatus.RUNNING, null)));
+    await(lifecycle.onFinished(run(first, 1, RunStatus.SUCCEEDED, null)));
+    PullRequestView pr = new PullRequestView(1, first, 7, "orch/a-E01", "T a/E01", "body",
+        dev.orch.contract.PrState.OPEN, null, "abc", null, 1, 1, 0, "", 0, 0, 0, 0, null, 0, List.of(), null, null,
+        null, 0);
+    await(lifecycle.onOpened(pr));
+    assertThat(status("a/E01")).isEqualTo(TaskStatus.IN_REVIEW);
+
+    await(lifecycle.dispatch());
+    assertThat(launched).as("a/E02 would branch from a main branch without a/E01's change")
+        .extracting(r -> r.taskId().toString()).containsExactly("a/E01");
+    assertThat(lifecycle.footprintHolds()).containsKey("a/E02");
+
+    await(lifecycle.onMerged(pr));
+    await(lifecycle.dispatch());
+    assertThat(launched).extracting(r -> r.taskId().toString()).containsExactly("a/E01", "a/E02");
+  }
+
   private static TaskSpec withFiles(TaskSpec s, String... files) {
     return new TaskSpec(s.id(), s.module(), s.prefix(), s.number(), s.title(), s.file(), s.priority(), s.dependsOn(),
         s.needsReview(), s.planStatus(), s.criteriaDone(), s.criteriaTotal(), s.testSummary(), s.contentHash(),
