@@ -260,9 +260,9 @@ public final class TaskLifecycle {
     Map<String, Footprint> running = new LinkedHashMap<>();
     for (StoredTask task : tasks.values()) {
       // A task in review holds its files until it merges: a task started meanwhile branches from a main branch without
-      // that change, and conflicts with it on the branch update (measured: bench/footprint-bench.sh).
-      if (task.status() == TaskStatus.QUEUED || task.status() == TaskStatus.RUNNING
-          || task.status() == TaskStatus.IN_REVIEW) {
+      // that change, and conflicts with it on the branch update (measured: bench/footprint-bench.sh). A paused one
+      // holds them too: its session goes on with its changes when the limit lifts.
+      if (task.status().live()) {
         running.put(task.id(), footprints.of(task));
       }
     }
@@ -325,7 +325,10 @@ public final class TaskLifecycle {
   }
 
   public Future<Void> onFinished(RunView run) {
-    footprints.forget(run.taskId().toString());
+    if (!run.succeeded() && run.status() != RunStatus.LIMITED) {
+      // What it changed stays with a run that goes to review or waits out a limit, until it merges.
+      footprints.forget(run.taskId().toString());
+    }
     return serial(() -> finished(run));
   }
 
@@ -419,6 +422,7 @@ public final class TaskLifecycle {
   }
 
   public Future<Void> onMerged(PullRequestView pr) {
+    footprints.forget(pr.taskId().toString());
     return serial(() -> task(pr.taskId()).compose(task -> change(task.id(), TaskStatus.COMPLETE,
         "pull request #" + pr.number() + " merged", task.attempts(), 0, null).mapEmpty()));
   }
