@@ -3,15 +3,15 @@ package dev.orch.launcher;
 import dev.orch.config.OrchConfig;
 import dev.orch.contract.PlanIssue;
 import dev.orch.contract.PoolStatus;
-import dev.orch.text.StatusText;
 import dev.orch.contract.RunView;
 import dev.orch.contract.SpendSummary;
 import dev.orch.contract.StatusSummary;
-import java.util.List;
 import dev.orch.contract.TaskStatus;
+import dev.orch.text.StatusText;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,7 +41,8 @@ final class StatusCommand extends LocalCommand {
     orch.remote().ifPresent(running -> out.printf("Dashboard: %s/ (orch run, pid %d)%n", running.baseUrl(), running.pid()));
     StatusText.tasks(out, summary);
     StatusText.agents(out, orch.await(orch.executor().runs(null, true)));
-    StatusText.spend(out, orch.await(orch.executor().spend()));
+    StatusText.spend(out, orch.await(orch.executor().spend()), config.observer().maxCostUsdPerDay(), Instant.now(),
+        ZoneId.systemDefault());
     PoolStatus pool = orch.await(orch.buildPool().status());
     if (pool.coordinating() || config.buildPool().enabled()) {
       StatusText.pool(out, pool, config.buildPool().localFallback().enabled());

@@ -56,6 +56,7 @@ final class ConfigSchema {
   static final ConfigKey<Duration> OBSERVER_RUN_TIMEOUT = duration("observer.run_timeout", "60m");
   static final ConfigKey<Double> OBSERVER_MAX_COST_USD_PER_TASK = decimal("observer.max_cost_usd_per_task", 0);
   static final ConfigKey<Double> OBSERVER_MAX_COST_USD_PER_DAY = decimal("observer.max_cost_usd_per_day", 0);
+  static final ConfigKey<Double> OBSERVER_MAX_SPEND_PER_HOUR = decimal("observer.max_spend_per_hour", 0);
 
   static final ConfigKey<String> FORGE_KIND = choice("forge.kind", "local", "local", "github");
   static final ConfigKey<String> FORGE_MERGE_METHOD =

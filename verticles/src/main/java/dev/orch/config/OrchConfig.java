@@ -110,10 +110,11 @@ public record OrchConfig(
   }
 
   /** Costs of 0 mean no limit. */
-  public record Observer(Duration idleTimeout, Duration runTimeout, double maxCostUsdPerTask, double maxCostUsdPerDay) {
+  public record Observer(Duration idleTimeout, Duration runTimeout, double maxCostUsdPerTask, double maxCostUsdPerDay,
+      double maxSpendPerHour) {
     static Observer from(ConfigValues v) {
       return new Observer(v.get(OBSERVER_IDLE_TIMEOUT), v.get(OBSERVER_RUN_TIMEOUT),
-          v.get(OBSERVER_MAX_COST_USD_PER_TASK), v.get(OBSERVER_MAX_COST_USD_PER_DAY));
+          v.get(OBSERVER_MAX_COST_USD_PER_TASK), v.get(OBSERVER_MAX_COST_USD_PER_DAY), v.get(OBSERVER_MAX_SPEND_PER_HOUR));
     }
   }
 

@@ -86,6 +86,8 @@ public final class Addresses {
     public static final String EVT_STUCK = NAMESPACE + "evt.stuck";
     /** A cost limit was reached: {@link RunAlert}. */
     public static final String EVT_BUDGET = NAMESPACE + "evt.budget";
+    /** The last hour's spend reached {@code observer.max_spend_per_hour}: {@link ApiLimit} with when it falls under. */
+    public static final String EVT_SPEND_RATE = NAMESPACE + "evt.spend-rate";
 
     public enum Action implements CommandAction {
       SPEND,

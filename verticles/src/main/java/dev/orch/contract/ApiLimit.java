@@ -2,15 +2,21 @@ package dev.orch.contract;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 
 /**
- * The model API refused a run for a limit, not for anything the task did: the run is not an attempt. {@code resetsAt}
- * is when the API said the limit lifts (epoch milliseconds), or 0 when it did not say.
+ * A limit that holds new agents back, not anything a task did: the model API refusing a run (the run is not an
+ * attempt), or orch's own hourly spending limit. {@code resetsAt} is when it lifts (epoch milliseconds), or 0 when
+ * nobody said.
  */
-public record ApiLimit(Kind kind, long resetsAt) {
+public record ApiLimit(Kind kind, long resetsAt) implements BusMessage {
   public ApiLimit {
     WireJson.require("kind", kind);
+  }
+
+  public static ApiLimit fromJson(JsonObject json) {
+    return WireJson.fromJson(json, ApiLimit.class);
   }
 
   public enum Kind {
@@ -19,7 +25,9 @@ public record ApiLimit(Kind kind, long resetsAt) {
     /** HTTP 529 {@code overloaded_error}: the API has no room now. */
     OVERLOADED,
     /** A subscription's usage limit (five-hour or weekly), with the time it resets. */
-    USAGE;
+    USAGE,
+    /** {@code observer.max_spend_per_hour}: the last hour's agents cost that much; lifts as the hour rolls on. */
+    SPEND_RATE;
 
     @JsonValue
     public String wire() {
@@ -41,6 +49,7 @@ public record ApiLimit(Kind kind, long resetsAt) {
         case RATE -> "the model API's rate limit";
         case OVERLOADED -> "the model API is overloaded";
         case USAGE -> "the subscription's usage limit";
+        case SPEND_RATE -> "the hourly spending limit (observer.max_spend_per_hour)";
       };
     }
   }

@@ -94,7 +94,7 @@ public final class ExecutorVerticle extends VerticleBase {
             .handle(Action.LOG, this::log)
             .handle(Action.REMOVE_WORKTREE, this::removeWorktree)
             .handle(Action.CLEANUP, this::cleanup)
-            .handle(Action.SPEND, body -> store.spend(ZoneId.systemDefault()))
+            .handle(Action.SPEND, body -> store.spend(ZoneId.systemDefault(), System.currentTimeMillis()))
             .handle(Action.SPEND_HISTORY, body -> store.spendHistory(HistoryQuery.fromJson(body)))
             .registerLocal(vertx))
         .onSuccess(v -> {

@@ -17,6 +17,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -163,10 +164,14 @@ final class RunStore implements RunRecords {
         .map(RunStore::all);
   }
 
-  Future<SpendSummary> spend(ZoneId zone) {
-    long startOfDay = LocalDate.now(zone).atStartOfDay(zone).toInstant().toEpochMilli();
+  /** {@code now}: the last hour is the hour before it, counted by when runs ended or last said what they cost. */
+  Future<SpendSummary> spend(ZoneId zone, long now) {
+    long startOfDay = Instant.ofEpochMilli(now).atZone(zone).toLocalDate().atStartOfDay(zone).toInstant().toEpochMilli();
+    long hourAgo = now - 3_600_000L;
     return pool.query("SELECT task_id, SUM(cost_usd) AS cost, SUM(input_tokens) AS input, SUM(output_tokens) AS output,"
-            + " SUM(CASE WHEN started_at >= " + startOfDay + " THEN cost_usd ELSE 0 END) AS today FROM runs GROUP BY task_id")
+            + " SUM(CASE WHEN started_at >= " + startOfDay + " THEN cost_usd ELSE 0 END) AS today,"
+            + " SUM(CASE WHEN MAX(ended_at, last_output_at) >= " + hourAgo + " THEN cost_usd ELSE 0 END) AS last_hour"
+            + " FROM runs GROUP BY task_id")
         .execute()
         .map(rows -> {
           Map<String, Double> byTask = new TreeMap<>();
@@ -174,6 +179,7 @@ final class RunStore implements RunRecords {
           double total = 0;
           long input = 0;
           long output = 0;
+          double lastHour = 0;
           for (Row row : rows) {
             double cost = row.getDouble("cost");
             byTask.put(row.getString("task_id"), cost);
@@ -181,8 +187,9 @@ final class RunStore implements RunRecords {
             today += row.getDouble("today");
             input += row.getLong("input");
             output += row.getLong("output");
+            lastHour += row.getDouble("last_hour");
           }
-          return new SpendSummary(today, total, byTask, input, output);
+          return new SpendSummary(today, total, byTask, input, output, lastHour);
         });
   }
 

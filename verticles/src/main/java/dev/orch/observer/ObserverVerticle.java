@@ -1,10 +1,11 @@
 package dev.orch.observer;
 
 import dev.orch.config.OrchConfig;
-import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.Observer.Action;
+import dev.orch.contract.Addresses;
 import dev.orch.contract.AgentEvent;
 import dev.orch.contract.AgentOutput;
+import dev.orch.contract.ApiLimit;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.ExecutorClient;
 import dev.orch.contract.RunAlert;
@@ -37,6 +38,9 @@ public final class ObserverVerticle extends VerticleBase {
   private ExecutorClient executor;
   private Liveness liveness;
   private Spend spend;
+  private final SpendRate rate = new SpendRate();
+  /** Until when the hourly limit was last said to hold, so a run of results past it is told once. */
+  private long hourlyHeldUntil;
   private long timer = -1;
 
   public ObserverVerticle(OrchConfig.Observer settings) {
@@ -87,7 +91,9 @@ public final class ObserverVerticle extends VerticleBase {
     for (AgentEvent event : output.events()) {
       if (event.kind() == AgentEvent.Kind.RESULT && event.costUsd() > 0) {
         spend.add(output.taskId().toString(), event.costUsd(), LocalDate.now(clock.withZone(ZoneId.systemDefault())));
+        rate.add(clock.millis(), event.costUsd());
         checkBudgets(output.runId(), output.taskId());
+        checkHourlyRate();
       }
     }
   }
@@ -130,6 +136,20 @@ public final class ObserverVerticle extends VerticleBase {
         executor.stop(new StopRequest(run.taskId(), RunStatus.STOPPED, StopCause.DAY_BUDGET, reason));
       }
     }
+  }
+
+  /** Over the hourly limit no new agent starts (the scheduler's governor parks); those running go on. */
+  private void checkHourlyRate() {
+    double cap = settings.maxSpendPerHour();
+    long now = clock.millis();
+    if (cap <= 0 || rate.lastHour(now) < cap || now < hourlyHeldUntil) {
+      return;
+    }
+    hourlyHeldUntil = rate.underCapAt(now, cap);
+    LOG.warn("budget: the last hour's agents cost ${}, the hourly limit is ${} (observer.max_spend_per_hour)",
+        String.format("%.2f", rate.lastHour(now)), String.format("%.2f", cap));
+    vertx.eventBus().publish(Addresses.Observer.EVT_SPEND_RATE,
+        new ApiLimit(ApiLimit.Kind.SPEND_RATE, hourlyHeldUntil).toJson());
   }
 
   private String taskOverBudget(String taskId) {

@@ -3,10 +3,11 @@ package dev.orch.scheduler;
 import dev.orch.contract.Addresses.Scheduler.Action;
 import dev.orch.contract.Addresses;
 import dev.orch.contract.AgentOutput;
+import dev.orch.contract.ApiLimit;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.ExecutorClient;
-import dev.orch.contract.ObserverClient;
 import dev.orch.contract.HistoryQuery;
+import dev.orch.contract.ObserverClient;
 import dev.orch.contract.ParserClient;
 import dev.orch.contract.PrbotClient;
 import dev.orch.contract.PullRequestFailure;
@@ -85,6 +86,7 @@ public final class SchedulerVerticle extends VerticleBase {
             consume(Addresses.Executor.EVT_STARTED, body -> lifecycle.onStarted(RunView.fromJson(body))),
             consume(Addresses.Executor.EVT_FINISHED, body -> lifecycle.onFinished(RunView.fromJson(body))),
             consume(Addresses.Executor.EVT_TOUCHED, body -> lifecycle.onTouched(RunTouched.fromJson(body))),
+            consume(Addresses.Observer.EVT_SPEND_RATE, body -> lifecycle.onSpendRate(ApiLimit.fromJson(body))),
             // Agents' output is read only while a probe's first words are awaited, so following it costs nothing else.
             consume(Addresses.Executor.EVT_OUTPUT, body -> lifecycle.awaitsProbe()
                 ? lifecycle.onOutput(AgentOutput.fromJson(body)) : Future.succeededFuture()),

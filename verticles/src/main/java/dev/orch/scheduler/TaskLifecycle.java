@@ -390,6 +390,21 @@ public final class TaskLifecycle {
         }).mapEmpty();
   }
 
+  /** The hourly spending limit holds new agents back on the governor, until the hour has rolled under it. */
+  public Future<Void> onSpendRate(ApiLimit limit) {
+    return serial(() -> {
+      boolean parkedNow = governor.limited(limit);
+      RateGovernor.State state = governor.state();
+      return UntilWritten.write(delay, "the governor", () -> store.saveGovernor(state), TaskLifecycle::timeCanFix)
+          .onSuccess(v -> {
+            if (parkedNow) {
+              LOG.warn("{}: no new agent starts until {}", limit.kind().describe(), Instant.ofEpochMilli(state.resumeAt()));
+              listener.governed(state);
+            }
+          });
+    });
+  }
+
   /** The probe's agent is talking to the model: the limit has lifted, the others may follow. */
   public Future<Void> onOutput(AgentOutput output) {
     if (probe == null || !probe.equals(output.taskId().toString())) {

@@ -15,6 +15,7 @@ import java.util.List;
 
 /** The body of {@code orch status} and the shell's {@code status}: tasks by status, problems, agents, spend, pool. */
 public final class StatusText {
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm");
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
       .withZone(ZoneId.systemDefault());
 
@@ -59,9 +60,18 @@ public final class StatusText {
   }
 
   public static void spend(PrintWriter out, SpendSummary spend) {
-    if (spend.totalUsd() > 0) {
-      out.printf("Spend: $%.4f today, $%.4f in all%n", spend.todayUsd(), spend.totalUsd());
+    spend(out, spend, 0, Instant.now(), ZoneId.systemDefault());
+  }
+
+  /** With the daily limit ({@code observer.max_cost_usd_per_day}, 0 for none): when the last hour's rate reaches it. */
+  public static void spend(PrintWriter out, SpendSummary spend, double perDayUsd, Instant now, ZoneId zone) {
+    if (spend.totalUsd() <= 0) {
+      return;
     }
+    out.printf("Spend: $%.4f today, $%.4f in all, $%.4f in the last hour%n", spend.todayUsd(), spend.totalUsd(),
+        spend.lastHourUsd());
+    SpendForecast.dailyBudgetRunsOut(spend.todayUsd(), perDayUsd, spend.lastHourUsd(), now, zone).ifPresent(at ->
+        out.printf("  at this rate the daily budget ($%.2f) runs out at %s%n", perDayUsd, CLOCK.format(at)));
   }
 
   public static void pool(PrintWriter out, PoolStatus status, boolean localFallbackEnabled) {

@@ -353,6 +353,24 @@ class TaskLifecycleTest {
   }
 
   @Test
+  void theHourlySpendingLimitHoldsNewAgentsBackUntilTheHourRollsUnderIt() throws Exception {
+    TaskLifecycle lifecycle = lifecycle(3, true, 2);
+    await(lifecycle.reconcile());
+    long underAt = clock.millis() + Duration.ofMinutes(20).toMillis();
+
+    await(lifecycle.onSpendRate(new ApiLimit(ApiLimit.Kind.SPEND_RATE, underAt)));
+    await(lifecycle.dispatch());
+
+    assertThat(launched).isEmpty();
+    assertThat(lifecycle.notices()).singleElement().asString()
+        .startsWith("parked by the hourly spending limit (observer.max_spend_per_hour)");
+    clock.set(java.time.Instant.ofEpochMilli(underAt + 5_000));
+    await(lifecycle.dispatch());
+    assertThat(launched).as("one goes first").hasSize(1);
+    assertThat(await(store.find(launched.get(0).taskId().toString())).orElseThrow().attempts()).isEqualTo(1);
+  }
+
+  @Test
   void aLimitParksThePlanThenOneParkedSessionGoesFirstAndTheRestFollowOnceItGetsThrough() throws Exception {
     TaskLifecycle lifecycle = lifecycle(3, true, 2);
     await(lifecycle.reconcile());
