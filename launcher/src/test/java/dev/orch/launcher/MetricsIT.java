@@ -65,8 +65,10 @@ class MetricsIT {
             HttpResponse<String> metrics = get(base + "/metrics", TOKEN);
             assertThat(metrics.statusCode()).isEqualTo(200);
             scrape[0] = metrics.body();
+            // Spend per task comes from the store, read every 15 s: awaited with the rest, not raced.
             assertThat(scrape[0]).contains("orch_tasks{status=\"complete\"} 2.0",
-                "orch_pull_requests{state=\"merged\"} 2.0", "orch_task_ready_to_merged_seconds_count 2");
+                "orch_pull_requests{state=\"merged\"} 2.0", "orch_task_ready_to_merged_seconds_count 2",
+                "orch_spend_task_usd{task=\"app/E01\"}");
           });
       assertThat(get(base + "/metrics", TOKEN).headers().firstValue("content-type")).hasValueSatisfying(type ->
           assertThat(type).startsWith("text/plain"));
