@@ -92,9 +92,7 @@ class WorktreeWorkspaceTest {
     Path overrides = tmp.resolve("user-prompts");
     Files.createDirectories(overrides.resolve("skills"));
     Files.writeString(overrides.resolve("skills/autonomous-plan-execution.md"), "# Work alone\n\nFinish the plan.\n");
-    WorktreeWorkspace withSkill = new WorktreeWorkspace(new Worktrees(new GitWorkspace(git), repo.resolve(".orch/worktrees"),
-        repo.resolve(".orch/bundles"), "", "orch/"), new RunPrompts(libraryWith(overrides), repo, new JsonObject(),
-        "secret"), List.of(), "", ChildEnvironment.allowListOnly());
+    WorktreeWorkspace withSkill = workspaceWith(overrides);
     RunFiles files = RunFiles.of(tmp.resolve("logs"), task, 7);
     files.createDirectories();
 
@@ -122,8 +120,8 @@ class WorktreeWorkspaceTest {
 
   private WorktreeWorkspace workspaceWith(Path overrides) {
     return new WorktreeWorkspace(new Worktrees(new GitWorkspace(git), repo.resolve(".orch/worktrees"),
-        repo.resolve(".orch/bundles"), "", "orch/"), new RunPrompts(libraryWith(overrides), repo, new JsonObject(), "secret"), List.of(), "",
-        ChildEnvironment.allowListOnly());
+        repo.resolve(".orch/bundles"), "", "orch/"), new RunPrompts(libraryWith(overrides), repo, new JsonObject(), "secret"),
+        List.of(), "", ChildEnvironment.allowListOnly());
   }
 
   @Test
@@ -183,12 +181,7 @@ class WorktreeWorkspaceTest {
     Files.writeString(repo.resolve(".claude/skills/autonomous-plan-execution/SKILL.md"), "---\nname: own\ndescription: d\n---\n");
     git.run("add", "-A");
     git.run("commit", "-q", "-m", "own skill");
-    Path overrides = tmp.resolve("user-prompts");
-    Files.createDirectories(overrides.resolve("skills"));
-    Files.writeString(overrides.resolve("skills/autonomous-plan-execution.md"), "user's\n");
-    WorktreeWorkspace withSkill = new WorktreeWorkspace(new Worktrees(new GitWorkspace(git), repo.resolve(".orch/worktrees"),
-        repo.resolve(".orch/bundles"), "", "orch/"), new RunPrompts(libraryWith(overrides), repo, new JsonObject(),
-        "secret"), List.of(), "", ChildEnvironment.allowListOnly());
+    WorktreeWorkspace withSkill = withUsersSkill();
     RunFiles files = RunFiles.of(tmp.resolve("logs"), task, 7);
     files.createDirectories();
 
