@@ -3,17 +3,34 @@ package dev.orch.contract;
 import io.vertx.core.json.JsonObject;
 
 /**
- * What the rate-limit governor is doing, published on {@link Addresses.Scheduler#EVT_GOVERNOR} when it parks the plan
- * and when agents start again. {@code parked}: no new agent starts until {@code resumeAt} (epoch milliseconds);
- * otherwise {@code allowed} agents may run for now. {@code limit} is what parked it.
+ * What the rate-limit governor is doing, published on {@link Addresses.Scheduler#EVT_GOVERNOR} when the scheduler
+ * loads it and whenever it changes. {@code parked}: no new agent starts until {@code resumeAt} (epoch milliseconds);
+ * otherwise {@code allowed} agents may run for now. {@code limit} is what parked it, null once it is open again.
+ * {@code probeFree}: the limit has lifted and one agent goes first, but none of the plan's tasks is ready to, so another
+ * agent (a pull request's fix round) may be that one.
  */
-public record GovernorView(boolean parked, ApiLimit.Kind limit, long resumeAt, int allowed, String text)
-    implements BusMessage {
+public record GovernorView(boolean parked, ApiLimit.Kind limit, long resumeAt, int allowed, String text,
+    boolean probeFree) implements BusMessage {
   public GovernorView {
     WireJson.require("text", text);
   }
 
+  /** With the probe taken by the plan, or no probe at all. */
+  public GovernorView(boolean parked, ApiLimit.Kind limit, long resumeAt, int allowed, String text) {
+    this(parked, limit, resumeAt, allowed, text, false);
+  }
+
   public static GovernorView fromJson(JsonObject json) {
     return WireJson.fromJson(json, GovernorView.class);
+  }
+
+  /** After a limit, one agent goes first and the others wait to hear whether it got through. */
+  public boolean probing() {
+    return !parked && limit != null && allowed <= 1;
+  }
+
+  /** No limit holds agents back any more. */
+  public boolean open() {
+    return !parked && limit == null;
   }
 }

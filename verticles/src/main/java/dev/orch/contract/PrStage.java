@@ -10,6 +10,11 @@ public enum PrStage {
   CHECKING,
   /** The agent is working on feedback: failed checks, a conflict, or a person's rejection. */
   FIXING,
+  /**
+   * The agent's round on feedback waits until the model API's limit lifts and orch's governor lets agents start again
+   * (it hit the limit, or was about to start while agents were held back).
+   */
+  LIMITED,
   /** Flagged: a person decides. */
   WAITING,
   DONE;
@@ -28,7 +33,7 @@ public enum PrStage {
     try {
       return valueOf(text.trim().toUpperCase(Locale.ROOT));
     } catch (RuntimeException e) {
-      throw OrchException.badRequest("unknown pull request stage '" + text + "' (checking, fixing, waiting, done)");
+      throw OrchException.badRequest("unknown pull request stage '" + text + "' (checking, fixing, limited, waiting, done)");
     }
   }
 }

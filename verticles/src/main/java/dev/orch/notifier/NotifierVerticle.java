@@ -62,6 +62,8 @@ public final class NotifierVerticle extends VerticleBase {
   private WebClient client;
   private SchedulerClient scheduler;
   private ExecutorClient executor;
+  /** Whether people were last told the plan is parked. */
+  private boolean planParked;
 
   public NotifierVerticle(Settings settings) {
     this.settings = settings;
@@ -127,6 +129,12 @@ public final class NotifierVerticle extends VerticleBase {
   private void onGoverned(JsonObject body) {
     try {
       GovernorView view = GovernorView.fromJson(body);
+      // The scheduler tells the governor at start and at each step back to full speed: people hear of parking and of
+      // the first step out of it.
+      if (view.parked() == planParked) {
+        return;
+      }
+      planParked = view.parked();
       notify(new Notice(view.parked() ? Notice.Kind.PLAN_PARKED : Notice.Kind.PLAN_RESUMED, null, null, view.text(), null,
           0));
     } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import dev.orch.contract.Addresses;
 import dev.orch.contract.Addresses.Prbot.Action;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.ExecutorClient;
+import dev.orch.contract.GovernorView;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.ParserClient;
 import dev.orch.contract.PrState;
@@ -24,6 +25,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * prbot's wiring: {@link PullRequestPipeline} takes a successful run to a merged change; this verticle binds it to the
@@ -31,6 +34,7 @@ import java.util.Optional;
  * publishes what it announces.
  */
 public final class PrbotVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(PrbotVerticle.class);
 
   /**
    * This verticle's slice of the config: the [forge], [github], [checks] and [review] sections as {@link OrchConfig}
@@ -86,6 +90,16 @@ public final class PrbotVerticle extends VerticleBase {
         pipeline.onRunFinished(RunView.fromJson(m.body()));
       }
     });
+    // The scheduler tells its governor when it loads it and whenever it changes; agents' rounds start by it.
+    var governed = vertx.eventBus().<JsonObject>consumer(Addresses.Scheduler.EVT_GOVERNOR, m -> {
+      if (settings.orchestrate() && pipeline != null) {
+        try {
+          pipeline.onGovernor(GovernorView.fromJson(m.body()));
+        } catch (RuntimeException e) {
+          LOG.warn("ignoring a malformed governor event: {}", e.getMessage());
+        }
+      }
+    });
     return Database.open(vertx, settings.general().databasePath())
         .compose(opened -> {
           pool = opened;
@@ -94,6 +108,7 @@ public final class PrbotVerticle extends VerticleBase {
           return Database.migrate(pool, PrStore.OWNER, PrStore.MIGRATIONS);
         })
         .compose(v -> finished.completion())
+        .compose(v -> governed.completion())
         .compose(v -> CommandEndpoint.on(Addresses.Prbot.CMD, Action.class)
             .handle(Action.OPEN, this::openCommand)
             .handle(Action.LIST, this::list)
@@ -143,7 +158,9 @@ public final class PrbotVerticle extends VerticleBase {
         Clock.systemUTC(), store, forge, repo, BusPorts.agent(executor),
         BusPorts.tasks(new SchedulerClient(vertx), executor), BusPorts.status(new ParserClient(vertx)),
         BusPorts.checks(vertx, runner), BusPorts.events(vertx.eventBus()),
-        (delay, action) -> vertx.setTimer(Math.max(1, delay.toMillis()), id -> action.run()));
+        (delay, action) -> vertx.setTimer(Math.max(1, delay.toMillis()), id -> action.run()),
+        // An orch that runs agents waits to hear from the scheduler's governor; a process that runs none has none.
+        settings.orchestrate() ? new ModelApiGate() : new ModelApiGate(ModelApiGate.openView()));
   }
 
   /** How many GitHub API requests this orch made, and how many counted against the rate limit (for the benchmark). */

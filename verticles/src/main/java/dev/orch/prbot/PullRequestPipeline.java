@@ -3,12 +3,15 @@ package dev.orch.prbot;
 import dev.orch.contract.ChecksState;
 import dev.orch.contract.ErrorCode;
 import dev.orch.contract.FollowUpKind;
+import dev.orch.contract.GovernorView;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.PlanStatus;
 import dev.orch.contract.PrStage;
 import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestFailure;
 import dev.orch.contract.PullRequestView;
+import dev.orch.contract.ResumeRequest;
+import dev.orch.contract.RunStatus;
 import dev.orch.contract.RunView;
 import dev.orch.contract.StopCause;
 import dev.orch.contract.TaskId;
@@ -39,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * a number of rounds), route the change (routine, or flagged for a person with the reason), and merge, one at a time:
  * the change and the plan's new status land in one commit. Feedback always goes back to the same agent session in the
  * same worktree, and the same pull request is updated. A step that fails for a passing reason (a neighbour not yet
- * deployed, a bus timeout) is tried again with backoff and never flags the pull request.
+ * deployed, a bus timeout) is tried again with backoff and never flags the pull request. The model API's limits are
+ * not the agent's failure either: a round that hits one, or would start while the scheduler's governor holds agents
+ * back, waits ({@link PrStage#LIMITED}) and runs when the governor lets agents start again ({@link ModelApiGate}).
  *
  * <p>Every method is called on one thread (the verticle's event loop), so the fields need no locks.
  */
@@ -68,7 +73,7 @@ final class PullRequestPipeline {
     record Flagged(PullRequestView pr) implements Step {
     }
 
-    /** The forge's checks are running; the poller comes back. */
+    /** The forge's checks are running (the poller comes back), or the agent's round waits for the model API's limit. */
     record Waiting(PullRequestView pr) implements Step {
     }
 
@@ -109,11 +114,18 @@ final class PullRequestPipeline {
   private final Set<Long> roundsStartedAgain = new HashSet<>();
   /** Merges run one after another: each starts from the main branch the previous one left. */
   private final SerialQueue merges = new SerialQueue();
+  private final ModelApiGate gate;
+  /**
+   * Decisions to start an agent's round run one after another: each counts the rounds under way, which the one before
+   * may have just added to.
+   */
+  private final SerialQueue rounds = new SerialQueue();
 
   PullRequestPipeline(Settings settings, Clock clock, PullRequests store, Forge forge, PipelinePorts.Repository repo,
       PipelinePorts.Agent agent, PipelinePorts.TaskSource tasks, PipelinePorts.StatusWriter status,
-      PipelinePorts.Checks checks, PipelinePorts.Events events, PipelinePorts.Timers timers) {
+      PipelinePorts.Checks checks, PipelinePorts.Events events, PipelinePorts.Timers timers, ModelApiGate gate) {
     this.settings = settings;
+    this.gate = gate;
     this.clock = clock;
     this.store = store;
     this.forge = forge;
@@ -189,14 +201,23 @@ final class PullRequestPipeline {
       for (PullRequestView pr : open) {
         if (pr.stage() == PrStage.FIXING) {
           resumed.add(resumeFixing(pr));
+        } else if (pr.stage() == PrStage.LIMITED) {
+          TaskLog.info(LOG, pr.taskId())
+              .log("{}: pull request #{} waits for the model API's limit to lift", pr.taskId(), pr.number());
         } else {
           TaskLog.info(LOG, pr.taskId()).log("{}: resuming pull request #{}", pr.taskId(), pr.number());
           mayHaveLanded.add(pr.number());
           resumed.add(advance(pr.number()));
         }
       }
-      return Future.join(resumed).mapEmpty();
+      return Future.join(resumed).<Void>mapEmpty().compose(v -> startWaitingRounds());
     });
+  }
+
+  /** The scheduler's governor parked, let a probe go, ramped back or opened: waiting rounds may start. */
+  Future<Void> onGovernor(GovernorView view) {
+    gate.governed(view);
+    return startWaitingRounds();
   }
 
   /**
@@ -317,6 +338,9 @@ final class PullRequestPipeline {
     if (run.stopCause() == StopCause.LOST) {
       return startRoundAgain(pr, run.runId());
     }
+    if (run.status() == RunStatus.LIMITED) {
+      return waitOutLimit(pr, run);
+    }
     if (!run.succeeded()) {
       return flag(pr, new FlagCause.AgentGaveUp(run.reason() == null ? run.status().wire() : run.reason())).mapEmpty();
     }
@@ -324,7 +348,11 @@ final class PullRequestPipeline {
         .compose(current -> inspect(current.withRun(run.runId(), run.costUsd(), run.inputTokens() + run.outputTokens())))
         .compose(updated -> store.save(updated.withStage(PrStage.CHECKING)))
         .<Void>mapEmpty()
-        .onSuccess(v -> advance(pr.number()))
+        .onSuccess(v -> {
+          advance(pr.number());
+          // One of prbot's rounds fewer under way: while the governor ramps back, a waiting one may take its place.
+          startWaitingRounds();
+        })
         .recover(e -> {
           if (passing(e)) {
             retryLater(pr.number(), e, () -> afterFix(pr, run));
@@ -332,6 +360,101 @@ final class PullRequestPipeline {
           }
           return flag(pr, new FlagCause.Failed(FlagCause.Failed.READING_BRANCH, e.getMessage())).mapEmpty();
         });
+  }
+
+  // ---- the model API's limits
+
+  /**
+   * The agent's round hit the model API's limit: no fault of the agent's, and not a round used. It waits, keeping its
+   * follow-up, and carries on in its session once the governor lets agents start again.
+   */
+  private Future<Void> waitOutLimit(PullRequestView pr, RunView run) {
+    if (run.apiLimit() != null) {
+      gate.limited(run.apiLimit());
+    }
+    TaskLog.info(LOG, pr.taskId(), run.runId())
+        .log("{}: pull request #{}: run {} {}; the round carries on when agents may start again", pr.taskId(),
+            pr.number(), run.runId(), run.reason());
+    return store.save(pr.waitingForLimit(pr.followUp(), pr.reason(), gate.waitingFor()))
+        .onSuccess(events::fixing)
+        .<Void>mapEmpty()
+        .compose(v -> startWaitingRounds())
+        .recover(e -> {
+          if (passing(e)) {
+            retryLater(pr.number(), e, () -> waitOutLimit(pr, run));
+            return Future.succeededFuture();
+          }
+          return flag(pr, new FlagCause.Failed(FlagCause.Failed.PROCESSING, e.getMessage())).mapEmpty();
+        });
+  }
+
+  /**
+   * Starts the waiting rounds the governor lets start now, oldest pull request first; the others are told what they
+   * wait for as it now stands. Never fails: a round not started now is started by the governor's next word.
+   */
+  private Future<Void> startWaitingRounds() {
+    return rounds.run(() -> store.list(PrState.OPEN).compose(open -> {
+      int may = gate.mayStart(underWay(open));
+      String waitingFor = gate.waitingFor();
+      List<Future<Void>> done = new ArrayList<>();
+      for (PullRequestView pr : open) {
+        if (pr.stage() != PrStage.LIMITED) {
+          continue;
+        }
+        if (may > 0) {
+          may--;
+          done.add(runAgain(pr));
+        } else if (!waitingFor.equals(pr.waitingFor())) {
+          done.add(store.save(pr.waitingForLimit(pr.followUp(), pr.reason(), waitingFor)).onSuccess(events::fixing)
+              .mapEmpty());
+        }
+      }
+      return Future.join(done).<Void>mapEmpty();
+    })).recover(e -> {
+      LOG.warn("rounds waiting for the model API's limit not looked at: {}", e.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  private static int underWay(List<PullRequestView> open) {
+    return (int) open.stream().filter(pr -> pr.stage() == PrStage.FIXING).count();
+  }
+
+  /**
+   * A round that hit the limit carries on in its agent's session; one that never started is found again on the branch
+   * as it now is (red checks, a conflict), as if it had not been decided.
+   */
+  private Future<Void> runAgain(PullRequestView pr) {
+    if (pr.followUp() == null) {
+      TaskLog.info(LOG, pr.taskId())
+          .log("{}: pull request #{}: agents may start again; its branch is checked again", pr.taskId(), pr.number());
+      return store.save(pr.roundNotStarted(pr.fixRounds())).onSuccess(saved -> advance(saved.number())).mapEmpty();
+    }
+    return store.save(pr.handedToAgent(pr.followUp(), pr.reason(), pr.fixRounds()))
+        .onSuccess(this::carryOn)
+        .mapEmpty();
+  }
+
+  private void carryOn(PullRequestView saved) {
+    agent.resume(ResumeRequest.withPrompt(saved.taskId(), carryOnPrompt(saved))).onSuccess(run -> {
+      TaskLog.info(LOG, saved.taskId(), run.runId())
+          .log("{}: pull request #{}: the model API's limit lifted; the agent carries on in run {}", saved.taskId(),
+              saved.number(), run.runId());
+      events.fixing(saved);
+    }).onFailure(e -> {
+      if (passing(e)) {
+        retryLater(saved.number(), e, () -> carryOn(saved));
+      } else {
+        flag(saved, new FlagCause.Failed(FlagCause.Failed.HANDING_OVER, e.getMessage()));
+      }
+    });
+  }
+
+  /** What the agent's session is told when its round goes on: the scheduler's words to its paused tasks, and the round's. */
+  static String carryOnPrompt(PullRequestView pr) {
+    return "The model API stopped your work for a limit, which has now lifted. Carry on where you left off with what"
+        + " you were asked on pull request #" + pr.number() + " (" + pr.reason() + "): look at what is already done in"
+        + " this worktree, finish it, and commit.";
   }
 
   /**
@@ -380,7 +503,7 @@ final class PullRequestPipeline {
       return Future.succeededFuture();
     }
     return store.get(number)
-        .compose(found -> found.filter(pr -> pr.state() == PrState.OPEN)
+        .compose(found -> found.filter(pr -> pr.state() == PrState.OPEN && pr.stage() != PrStage.LIMITED)
             .map(pr -> withSnapshot(pr).compose(this::step))
             .orElse(Future.succeededFuture()))
         .transform(done -> {
@@ -537,9 +660,33 @@ final class PullRequestPipeline {
    * that cannot take it right now is asked again later; the pull request stays with the agent meanwhile.
    */
   private Future<Step> fix(PullRequestView pr, FollowUp followUp) {
-    PullRequestView fixing = pr.handedToAgent(followUp.kind(), followUp.reason(),
-        pr.fixRounds() + (followUp.countsAsFixRound() ? 1 : 0));
-    return store.save(fixing).compose(saved -> handOver(saved, followUp));
+    return rounds.run(() -> store.list(PrState.OPEN).compose(open -> {
+      if (gate.mayStart(underWay(open)) > 0) {
+        PullRequestView fixing = pr.handedToAgent(followUp.kind(), followUp.reason(),
+            pr.fixRounds() + (followUp.countsAsFixRound() ? 1 : 0));
+        return store.save(fixing).<Step>map(Step.HandedToAgent::new);
+      }
+      return holdBack(pr, followUp);
+    })).compose(step -> step instanceof Step.HandedToAgent handed ? handOver(handed.pr(), followUp)
+        : Future.succeededFuture(step));
+  }
+
+  /**
+   * A round that would start while the governor holds agents back waits, uncounted, and is found again on the branch
+   * when agents may start. A person's request is refused instead: it lives only in the request.
+   */
+  private Future<Step> holdBack(PullRequestView pr, FollowUp followUp) {
+    String waitingFor = gate.waitingFor();
+    if (followUp.kind() == FollowUpKind.REJECTED) {
+      return Future.failedFuture(OrchException.conflict("pull request #" + pr.number() + ": no agent starts now ("
+          + waitingFor + "); send it back again then"));
+    }
+    TaskLog.info(LOG, pr.taskId())
+        .log("{}: pull request #{}: {}; it waits for {}", pr.taskId(), pr.number(), followUp.reason(), waitingFor);
+    return store.save(pr.waitingForLimit(null, followUp.reason(), waitingFor)).map(saved -> {
+      events.fixing(saved);
+      return new Step.Waiting(saved);
+    });
   }
 
   private Future<Step> handOver(PullRequestView saved, FollowUp followUp) {

@@ -24,12 +24,16 @@ public final class RateGovernor {
       long rampedAt) {
     public static final State OPEN = new State(Phase.OPEN, null, 0, 0, Integer.MAX_VALUE, 0);
 
-    /** For the bus: parked or not, until when, how many may run. */
-    public GovernorView view(int maxAgents) {
+    /**
+     * For the bus: parked or not, until when, how many may run; {@code probeFree}: probing, and none of the plan's tasks
+     * went first.
+     */
+    public GovernorView view(int maxAgents, boolean probeFree) {
       String text = describe();
       return new GovernorView(phase == Phase.PARKED, parkedFor, resumeAt,
           phase == Phase.OPEN ? maxAgents : phase == Phase.RAMPING ? allowed : phase == Phase.PROBING ? 1 : 0,
-          text == null ? "the model API's limit has lifted: agents start as usual" : text);
+          text == null ? "the model API's limit has lifted: agents start as usual" : text,
+          phase == Phase.PROBING && probeFree);
     }
 
     /** For {@code orch status} and the dashboard: what holds agents back, or null when nothing does. */

@@ -6,6 +6,7 @@ import dev.orch.contract.AgentOutput;
 import dev.orch.contract.ApiLimit;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.ExecutorClient;
+import dev.orch.contract.GovernorView;
 import dev.orch.contract.HistoryQuery;
 import dev.orch.contract.ObserverClient;
 import dev.orch.contract.ParserClient;
@@ -206,8 +207,8 @@ public final class SchedulerVerticle extends VerticleBase {
       }
 
       @Override
-      public void governed(RateGovernor.State state) {
-        vertx.eventBus().publish(Addresses.Scheduler.EVT_GOVERNOR, state.view(settings.maxParallelAgents()).toJson());
+      public void governed(GovernorView view) {
+        vertx.eventBus().publish(Addresses.Scheduler.EVT_GOVERNOR, view.toJson());
       }
     };
   }

@@ -4,6 +4,7 @@ import dev.orch.contract.AgentEvent;
 import dev.orch.contract.AgentOutput;
 import dev.orch.contract.ApiLimit;
 import dev.orch.contract.ErrorCode;
+import dev.orch.contract.GovernorView;
 import dev.orch.contract.LaunchRequest;
 import dev.orch.contract.OrchException;
 import dev.orch.contract.PrState;
@@ -87,8 +88,11 @@ public final class TaskLifecycle {
     /** Something may have freed a slot or made a task ready. */
     void mayDispatch();
 
-    /** The rate-limit governor parked the plan, let a probe go, or let the rest follow. */
-    default void governed(RateGovernor.State state) {
+    /**
+     * The rate-limit governor as it now is, when it was loaded and whenever it changed: parked, probing, ramping back,
+     * open.
+     */
+    default void governed(GovernorView view) {
     }
   }
 
@@ -130,6 +134,10 @@ public final class TaskLifecycle {
   private RateGovernor governor;
   /** The task started first when a limit lifted; its getting through to the model lets the others follow. */
   private String probe;
+  /** A dispatch looked for a probe since the limit lifted: if it found none, an agent outside the plan may go first. */
+  private boolean probeSought;
+  /** The governor as last told to the listener, so it is told each change once. */
+  private GovernorView announced;
   private static final Backoff EXECUTOR_AWAY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
   private int executorRefusals;
   private long executorAwayUntil;
@@ -191,9 +199,11 @@ public final class TaskLifecycle {
       long now = clock.millis();
       long retryAt = earliest(DispatchOrder.nextRetryAt(tasks, now), governor.nextChangeAt());
       if (paused()) {
+        announce();
         return Future.succeededFuture(retryAt);
       }
       if (now < executorAwayUntil) {
+        announce();
         return Future.succeededFuture(earliest(retryAt, executorAwayUntil));
       }
       long busy = tasks.values().stream().filter(t -> t.status() == TaskStatus.QUEUED || t.status() == TaskStatus.RUNNING)
@@ -204,9 +214,13 @@ public final class TaskLifecycle {
           .sorted(Comparator.comparingLong(StoredTask::updatedAt)).limit(Math.max(0, capacity)).toList();
       List<StoredTask> next = startable(tasks, capacity - parked.size(), now,
           id -> requested.contains(id) || policy.auto() && !overBudget.containsKey(id));
-      if (governor.state().phase() == RateGovernor.Phase.PROBING && probe == null) {
+      boolean probing = governor.state().phase() == RateGovernor.Phase.PROBING;
+      if (probing && probe == null) {
         probe = !parked.isEmpty() ? parked.get(0).id() : next.isEmpty() ? null : next.get(0).id();
       }
+      probeSought = probing;
+      // The limit lifting and each ramp step happen with time: this is where they are seen, and told.
+      announce();
       Future<Void> chain = Future.succeededFuture();
       for (StoredTask task : parked) {
         chain = chain.compose(v -> resumeAfterLimit(task));
@@ -347,6 +361,10 @@ public final class TaskLifecycle {
       return governor.state().phase() == RateGovernor.Phase.PROBING ? gotThrough() : Future.succeededFuture();
     }
     return task(run.taskId()).compose(task -> {
+      if (run.status() == RunStatus.LIMITED && run.apiLimit() != null && task.status() == TaskStatus.IN_REVIEW) {
+        // A pull request's fix round hit the limit: the same limit holds every agent back; prbot runs the round again.
+        return parkOnly(run.apiLimit());
+      }
       if (task.status() != TaskStatus.RUNNING && task.status() != TaskStatus.QUEUED) {
         return Future.succeededFuture();
       }
@@ -385,24 +403,40 @@ public final class TaskLifecycle {
         .onSuccess(t -> {
           if (parkedNow) {
             LOG.warn("{}: no new agent starts until {}", limit.kind().describe(), Instant.ofEpochMilli(state.resumeAt()));
-            listener.governed(state);
           }
+          announce();
         }).mapEmpty();
   }
 
   /** The hourly spending limit holds new agents back on the governor, until the hour has rolled under it. */
   public Future<Void> onSpendRate(ApiLimit limit) {
-    return serial(() -> {
-      boolean parkedNow = governor.limited(limit);
-      RateGovernor.State state = governor.state();
-      return UntilWritten.write(delay, "the governor", () -> store.saveGovernor(state), TaskLifecycle::timeCanFix)
-          .onSuccess(v -> {
-            if (parkedNow) {
-              LOG.warn("{}: no new agent starts until {}", limit.kind().describe(), Instant.ofEpochMilli(state.resumeAt()));
-              listener.governed(state);
-            }
-          });
-    });
+    return serial(() -> parkOnly(limit));
+  }
+
+  /** A limit no task of the plan waits out: every new start is held back, and nothing else changes. */
+  private Future<Void> parkOnly(ApiLimit limit) {
+    boolean parkedNow = governor.limited(limit);
+    RateGovernor.State state = governor.state();
+    return UntilWritten.write(delay, "the governor", () -> store.saveGovernor(state), TaskLifecycle::timeCanFix)
+        .onSuccess(v -> {
+          if (parkedNow) {
+            LOG.warn("{}: no new agent starts until {}", limit.kind().describe(), Instant.ofEpochMilli(state.resumeAt()));
+          }
+          announce();
+        });
+  }
+
+  /** Tells the listener the governor as it now is, if that is not what it was last told. */
+  private void announce() {
+    RateGovernor.State state = governor.state();
+    if (state.phase() != RateGovernor.Phase.PROBING) {
+      probeSought = false;
+    }
+    GovernorView view = state.view(policy.maxParallelAgents(), probeSought && probe == null);
+    if (!view.equals(announced)) {
+      announced = view;
+      listener.governed(view);
+    }
   }
 
   /** The probe's agent is talking to the model: the limit has lifted, the others may follow. */
@@ -425,7 +459,7 @@ public final class TaskLifecycle {
     return UntilWritten.write(delay, "the governor", () -> store.saveGovernor(state), TaskLifecycle::timeCanFix)
         .onSuccess(v -> {
           LOG.warn("the model API's limit has lifted: agents start again, up to {} at first", governor.allowedRunning());
-          listener.governed(state);
+          announce();
           listener.mayDispatch();
         });
   }
@@ -579,6 +613,8 @@ public final class TaskLifecycle {
   public Future<Void> reconcile() {
     return serial(() -> loadLimits().compose(v -> store.governor()).compose(saved -> {
       governor = new RateGovernor(clock, policy.governor(), saved);
+      // Told at once, parked or not: prbot holds its agents' rounds back until it knows.
+      announce();
       return store.startRequests();
     }).compose(stored -> {
       requested.addAll(stored);

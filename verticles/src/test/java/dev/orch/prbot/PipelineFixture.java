@@ -48,6 +48,8 @@ final class PipelineFixture {
   final FakeChecks checks = new FakeChecks();
   final RecordingEvents events = new RecordingEvents();
   final ManualTimers timers = new ManualTimers();
+  /** What the scheduler's governor last said: open, as when no limit was ever hit. */
+  ModelApiGate gate = new ModelApiGate(ModelApiGate.openView());
   final Path worktree;
   boolean remoteForge;
 
@@ -69,7 +71,7 @@ final class PipelineFixture {
   PullRequestPipeline pipeline(Forge withForge, PipelinePorts.Repository withRepo) {
     return new PullRequestPipeline(new PullRequestPipeline.Settings("squash", "rebase", 2, worktree.resolve("logs"),
         remoteForge),
-        clock, store, withForge, withRepo, agent, tasks, status, checks, events, timers);
+        clock, store, withForge, withRepo, agent, tasks, status, checks, events, timers, gate);
   }
 
   static TaskView task(TaskId id, boolean needsReview) {

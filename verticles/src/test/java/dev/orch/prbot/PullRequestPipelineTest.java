@@ -6,8 +6,10 @@ import static dev.orch.prbot.PipelineFixture.result;
 import static dev.orch.prbot.PipelineFixture.transientFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orch.contract.ApiLimit;
 import dev.orch.contract.ChecksState;
 import dev.orch.contract.FollowUpKind;
+import dev.orch.contract.GovernorView;
 import dev.orch.contract.PlanStatus;
 import dev.orch.contract.PrStage;
 import dev.orch.contract.PrState;
@@ -16,6 +18,7 @@ import dev.orch.contract.RunStatus;
 import dev.orch.contract.RunView;
 import dev.orch.contract.StopCause;
 import dev.orch.contract.TaskId;
+import io.vertx.core.Future;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -463,5 +466,115 @@ class PullRequestPipelineTest {
 
     assertThat(f.store.only().state()).as("its task waits in running for it").isEqualTo(PrState.MERGED);
     assertThat(f.events.seen).containsExactly("opened #1", "merged #1");
+  }
+
+  // ---- the model API's limits
+
+  private static final long RESUME_AT = java.time.Instant.parse("2026-11-29T04:10:00Z").toEpochMilli();
+  private static final GovernorView PARKED = new GovernorView(true, ApiLimit.Kind.RATE, RESUME_AT, 0, "parked");
+  private static final GovernorView PROBE_TAKEN = new GovernorView(false, ApiLimit.Kind.RATE, 0, 1, "probing");
+  private static final GovernorView PROBE_FREE = new GovernorView(false, ApiLimit.Kind.RATE, 0, 1, "probing", true);
+  private static final GovernorView RAMPING = new GovernorView(false, ApiLimit.Kind.RATE, 0, 2, "ramping");
+  private static final GovernorView OPEN = new GovernorView(false, null, 0, 4, "open");
+
+  private RunView limited(long runId) {
+    return f.run(runId, RunStatus.RUNNING).settled(RunStatus.LIMITED, null, "stopped by the model API's rate limit", 1, 0)
+        .withApiLimit(new ApiLimit(ApiLimit.Kind.RATE, RESUME_AT));
+  }
+
+  /** The first run of another task, carrying its snapshot, in the same worktree. */
+  private RunView otherTasksRun(long runId, TaskId task) {
+    return new RunView(runId, task, 1, RunStatus.SUCCEEDED, "s", 0, "orch/" + task.toString().replace('/', '-'),
+        tmp.toString(), "log", 0, 0, 0, 0, null, 10, 5, 0, 0, 0.25, 3, 0, null, "Other", "docs/plans/other.md", false);
+  }
+
+  @Test
+  void aRoundThatHitsTheModelApisLimitWaitsForTheGovernorAndCarriesOnInItsSessionUncounted() {
+    f.checks.results.add(PipelineFixture.FakeChecks.red());
+    result(pipeline.onRunFinished(f.run(1, RunStatus.SUCCEEDED)));
+
+    result(pipeline.onRunFinished(limited(100)));
+
+    PullRequestView waiting = f.store.only();
+    assertThat(waiting.state()).as("not handed to a person").isEqualTo(PrState.OPEN);
+    assertThat(waiting.stage()).isEqualTo(PrStage.LIMITED);
+    assertThat(waiting.followUp()).isEqualTo(FollowUpKind.CHECKS_FAILED);
+    assertThat(waiting.fixRounds()).isEqualTo(1);
+    assertThat(waiting.reason()).isEqualTo("fixing red checks: 'make test' failed (exit 2)");
+    assertThat(waiting.waitingFor()).isEqualTo("the model API's rate limit: agents start again after"
+        + " 2026-11-29T04:10:00Z, one first, then this round");
+    assertThat(f.agent.resumed).as("the governor had not yet parked, but the limit is known here").hasSize(1);
+
+    result(pipeline.onGovernor(PARKED));
+    result(pipeline.onGovernor(PROBE_TAKEN));
+    assertThat(f.agent.resumed).as("the plan's probe goes first").hasSize(1);
+    assertThat(f.store.only().waitingFor()).contains("the limit has lifted and one agent goes first");
+
+    result(pipeline.onGovernor(RAMPING));
+
+    PullRequestView carryingOn = f.store.only();
+    assertThat(carryingOn.stage()).isEqualTo(PrStage.FIXING);
+    assertThat(carryingOn.fixRounds()).as("the limit did not use up a round").isEqualTo(1);
+    assertThat(carryingOn.waitingFor()).isNull();
+    assertThat(f.agent.resumed).hasSize(2);
+    assertThat(f.agent.resumed.get(1).template()).as("the session goes on where it stopped").isNull();
+    assertThat(f.agent.resumed.get(1).prompt()).contains("limit, which has now lifted", "pull request #1",
+        "fixing red checks");
+    assertThat(f.events.seen).containsExactly("opened #1", "fixing #1", "fixing #1", "fixing #1", "fixing #1");
+
+    result(pipeline.onRunFinished(f.run(101, RunStatus.SUCCEEDED)));
+    assertThat(f.store.only().state()).isEqualTo(PrState.MERGED);
+    assertThat(f.checks.runs).isEqualTo(2);
+  }
+
+  @Test
+  void whileTheGovernorHoldsAgentsBackNoRoundStartsEvenAcrossARestartAndAFreeProbeLetsOneGoFirst() {
+    TaskId other = TaskId.parseFull("app/E02");
+    f.gate = new ModelApiGate(PARKED);
+    pipeline = f.pipeline();
+    f.checks.results.addAll(List.of(PipelineFixture.FakeChecks.red(), PipelineFixture.FakeChecks.red(),
+        PipelineFixture.FakeChecks.red(), PipelineFixture.FakeChecks.red()));
+    result(pipeline.onRunFinished(f.run(1, RunStatus.SUCCEEDED)));
+    result(pipeline.onRunFinished(otherTasksRun(2, other)));
+
+    assertThat(f.store.rows.values()).allSatisfy(pr -> {
+      assertThat(pr.stage()).isEqualTo(PrStage.LIMITED);
+      assertThat(pr.followUp()).as("never started: found again on the branch").isNull();
+      assertThat(pr.fixRounds()).isZero();
+      assertThat(pr.waitingFor()).contains("after 2026-11-29T04:10:00Z");
+    });
+    assertThat(f.agent.resumed).isEmpty();
+
+    // kill -9: a new prbot knows nothing of the governor until the scheduler tells it.
+    f.gate = new ModelApiGate();
+    PullRequestPipeline restarted = f.pipeline();
+    result(restarted.resumeAll());
+    assertThat(f.agent.resumed).isEmpty();
+    assertThat(f.checks.runs).isEqualTo(2);
+
+    result(restarted.onGovernor(PROBE_FREE));
+    assertThat(f.agent.resumed).as("the plan has no probe: one round goes first").hasSize(1);
+    assertThat(f.store.rows.get(1).stage()).isEqualTo(PrStage.FIXING);
+    assertThat(f.store.rows.get(1).fixRounds()).isEqualTo(1);
+    assertThat(f.store.rows.get(2).stage()).isEqualTo(PrStage.LIMITED);
+    result(restarted.onGovernor(PROBE_FREE));
+    assertThat(f.agent.resumed).as("one probe at a time").hasSize(1);
+
+    result(restarted.onGovernor(OPEN));
+    assertThat(f.agent.resumed).hasSize(2);
+    assertThat(f.store.rows.get(2).stage()).isEqualTo(PrStage.FIXING);
+  }
+
+  @Test
+  void aPersonsRequestWhileAgentsAreHeldBackIsRefusedNotLost() {
+    result(pipeline.onRunFinished(f.run(1, RunStatus.SUCCEEDED, true)));
+    result(pipeline.onGovernor(PARKED));
+
+    Future<PullRequestView> rejected = pipeline.reject(1, "rename the flag");
+
+    assertThat(rejected.failed()).isTrue();
+    assertThat(rejected.cause().getMessage()).contains("no agent starts now", "send it back again then");
+    assertThat(f.store.only().state()).isEqualTo(PrState.FLAGGED);
+    assertThat(f.agent.resumed).isEmpty();
   }
 }

@@ -156,7 +156,7 @@ public final class SimulatedPrbot {
     };
     this.pipeline = new PullRequestPipeline(new PullRequestPipeline.Settings("squash", "rebase", 2, dir.resolve("logs"),
         false), clock, store, forge, new InProcessRepository(git, router, branchOfTask, around::dead), agent, tasks,
-        status, checks, events, around::after);
+        status, checks, events, around::after, new ModelApiGate(ModelApiGate.openView()));
   }
 
   /** The executor's event: a run ended. */
