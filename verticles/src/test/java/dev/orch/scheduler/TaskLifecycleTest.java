@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.orch.contract.AgentEvent;
 import dev.orch.contract.AgentOutput;
 import dev.orch.contract.ApiLimit;
+import dev.orch.contract.GovernorView;
 import dev.orch.contract.LaunchRequest;
 import dev.orch.contract.PlanSnapshot;
 import dev.orch.contract.Priority;
@@ -56,6 +57,7 @@ class TaskLifecycleTest {
   private final List<StopRequest> stopped = new ArrayList<>();
   private final List<ResumeRequest> resumed = new ArrayList<>();
   private final List<TaskTransition> transitions = new ArrayList<>();
+  private final List<GovernorView> governed = new ArrayList<>();
   private Vertx vertx;
   private TaskStore store;
   private Pool pool;
@@ -125,6 +127,11 @@ class TaskLifecycleTest {
 
       @Override
       public void mayDispatch() {
+      }
+
+      @Override
+      public void governed(GovernorView view) {
+        governed.add(view);
       }
     };
     return new TaskLifecycle(clock, store, runs, prs, () -> Future.succeededFuture(TaskLifecycle.Limits.NONE), listener,
@@ -413,6 +420,39 @@ class TaskLifecycleTest {
     assertThat(resumed).extracting(r -> r.taskId().toString()).containsExactly("a/E01", "a/E02");
     assertThat(await(store.find("a/E01")).orElseThrow().attempts()).as("the interrupted attempt, counted once").isEqualTo(1);
     assertThat(restarted.notices()).singleElement().asString().contains("back to at most 2 agents");
+  }
+
+  @Test
+  void aPullRequestsRoundThatHitsALimitParksThePlanAndTheGovernorIsToldAtLoadAndAtEachChangeOnce() throws Exception {
+    TaskLifecycle lifecycle = lifecycle(1, false, 0);
+    await(lifecycle.reconcile());
+    assertThat(governed).as("told at load, open or not: prbot waits to hear").singleElement()
+        .satisfies(view -> assertThat(view.open()).isTrue());
+    TaskId first = TaskId.parseFull("a/E01");
+    await(lifecycle.onOpened(new PullRequestView(1, first, 7, "orch/a-E01", "T a/E01", "body",
+        dev.orch.contract.PrState.OPEN, null, "abc", null, 1, 1, 0, "", 0, 0, 0, 0, null, 0, List.of(), null, null,
+        null, 0)));
+
+    await(lifecycle.onFinished(limited("a/E01", ApiLimit.Kind.RATE)));
+
+    assertThat(status("a/E01")).as("its pull request's round waits; the task stays in review")
+        .isEqualTo(TaskStatus.IN_REVIEW);
+    assertThat(governed).hasSize(2);
+    assertThat(governed.get(1).parked()).isTrue();
+    assertThat(governed.get(1).limit()).isEqualTo(ApiLimit.Kind.RATE);
+    await(lifecycle.dispatch());
+    assertThat(governed).as("nothing changed, nothing told").hasSize(2);
+
+    clock.advance(Duration.ofSeconds(30));
+    await(lifecycle.dispatch());
+    assertThat(launched).isEmpty();
+    assertThat(governed).hasSize(3);
+    assertThat(governed.get(2).probing()).isTrue();
+    assertThat(governed.get(2).probeFree()).as("no task of the plan is there to go first").isTrue();
+
+    await(lifecycle.onFinished(run(first, 1, RunStatus.SUCCEEDED, null)));
+    assertThat(governed).hasSize(4);
+    assertThat(governed.get(3).open()).as("the pull request's round got through").isTrue();
   }
 
   @Test
