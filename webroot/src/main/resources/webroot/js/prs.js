@@ -110,6 +110,8 @@ export function prCard(pr, changed = () => {}) {
       pr.fix_rounds ? h('span', null, `${pr.fix_rounds} fix round(s)`) : null,
       pr.url ? h('a', { href: pr.url, target: '_blank', rel: 'noopener' }, `remote #${pr.remote_number || ''}`) : null),
     pr.reason ? h('div', { class: pr.state === 'flagged' ? 'notice' : 'why' }, pr.reason) : null,
+    pr.waiting_for ? h('div', { class: 'notice', 'data-waiting-for': '' }, h('strong', null, 'waits for '), pr.waiting_for)
+      : null,
     pr.routing ? h('div', { class: 'why' }, h('strong', null, 'routing: '), pr.routing) : null,
     (pr.labels || []).length ? h('div', { class: 'labels' }, pr.labels.map((l) => h('span', { class: 'label' }, l))) : null,
     h('div', { class: 'diff' },

@@ -26,6 +26,11 @@ final class ModelApiGate {
     return new GovernorView(false, null, 0, Integer.MAX_VALUE, "open");
   }
 
+  /** Whether the governor has said anything since this orch started (or a limit was seen here). */
+  boolean heard() {
+    return view != null;
+  }
+
   void governed(GovernorView next) {
     view = next;
   }

@@ -390,7 +390,8 @@ final class PullRequestPipeline {
 
   /**
    * Starts the waiting rounds the governor lets start now, oldest pull request first; the others are told what they
-   * wait for as it now stands. Never fails: a round not started now is started by the governor's next word.
+   * wait for as the governor now stands (after a restart, what they were told stays until it is heard). Never fails: a
+   * round not started now is started by the governor's next word.
    */
   private Future<Void> startWaitingRounds() {
     return rounds.run(() -> store.list(PrState.OPEN).compose(open -> {
@@ -404,7 +405,7 @@ final class PullRequestPipeline {
         if (may > 0) {
           may--;
           done.add(runAgain(pr));
-        } else if (!waitingFor.equals(pr.waitingFor())) {
+        } else if (gate.heard() && !waitingFor.equals(pr.waitingFor())) {
           done.add(store.save(pr.waitingForLimit(pr.followUp(), pr.reason(), waitingFor)).onSuccess(events::fixing)
               .mapEmpty());
         }

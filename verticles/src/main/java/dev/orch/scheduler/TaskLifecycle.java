@@ -180,7 +180,7 @@ public final class TaskLifecycle {
 
   /** Whether the governor waits for a probe's first words from the model: only then is agent output of interest here. */
   public boolean awaitsProbe() {
-    return probe != null;
+    return probe != null || probeSought;
   }
 
   /** Why no new agent starts today, or null. */
@@ -439,9 +439,13 @@ public final class TaskLifecycle {
     }
   }
 
-  /** The probe's agent is talking to the model: the limit has lifted, the others may follow. */
+  /**
+   * The probe's agent is talking to the model: the limit has lifted, the others may follow. With no task of the plan
+   * to send first, any agent talking (a pull request's round that went as the probe) shows the same.
+   */
   public Future<Void> onOutput(AgentOutput output) {
-    if (probe == null || !probe.equals(output.taskId().toString())) {
+    boolean fromProbe = probe != null ? probe.equals(output.taskId().toString()) : probeSought;
+    if (!fromProbe) {
       return Future.succeededFuture();
     }
     boolean talking = output.events().stream()

@@ -42,7 +42,8 @@ public final class CommandText {
     for (PullRequestView pr : prs) {
       out.printf("%-5d %-8s %-16s %-16s %-9s %s%s%n", pr.number(), pr.state().wire(), pr.taskId(),
           TIME.format(Instant.ofEpochMilli(pr.createdAt())), "+" + pr.additions() + " -" + pr.deletions(),
-          Printable.line(pr.title()), pr.reason() == null ? "" : "\n      " + Printable.line(pr.reason()));
+          Printable.line(pr.title()), (pr.reason() == null ? "" : "\n      " + Printable.line(pr.reason()))
+              + (pr.waitingFor() == null ? "" : "\n      waits for " + Printable.line(pr.waitingFor())));
     }
   }
 

@@ -93,6 +93,15 @@ class PrStoreTest {
     assertThat(saved.toJson().getString("checks_state")).isEqualTo("failed");
     assertThat(saved.toJson().getString("stage")).isEqualTo("fixing");
     assertThat(saved.toJson().getString("follow_up")).isEqualTo("checks_failed");
+
+    PullRequestView waiting = await(store.save(saved.waitingForLimit(FollowUpKind.CHECKS_FAILED, saved.reason(),
+        "the model API's rate limit: agents start again after 2026-11-29T04:10:00Z, one first, then this round")));
+    assertThat(await(new PrStore(pool).get(waiting.number()))).contains(waiting);
+    assertThat(waiting.stage()).isEqualTo(PrStage.LIMITED);
+    assertThat(waiting.toJson().getString("stage")).isEqualTo("limited");
+    assertThat(waiting.toJson().getString("waiting_for")).contains("rate limit");
+    assertThat(await(store.save(waiting.handedToAgent(FollowUpKind.CHECKS_FAILED, saved.reason(), 1))).waitingFor())
+        .isNull();
   }
 
   private static <T> T await(Future<T> future) throws Exception {

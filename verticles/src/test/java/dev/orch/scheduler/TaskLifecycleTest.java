@@ -449,10 +449,14 @@ class TaskLifecycleTest {
     assertThat(governed).hasSize(3);
     assertThat(governed.get(2).probing()).isTrue();
     assertThat(governed.get(2).probeFree()).as("no task of the plan is there to go first").isTrue();
+    assertThat(lifecycle.awaitsProbe()).isTrue();
 
-    await(lifecycle.onFinished(run(first, 1, RunStatus.SUCCEEDED, null)));
+    // The pull request's round went first, and talks to the model.
+    await(lifecycle.onOutput(new AgentOutput(8, first, List.of(AgentEvent.text(AgentEvent.Kind.TEXT, "Carrying on.")),
+        clock.millis())));
     assertThat(governed).hasSize(4);
-    assertThat(governed.get(3).open()).as("the pull request's round got through").isTrue();
+    assertThat(governed.get(3).open()).as("it got through").isTrue();
+    assertThat(lifecycle.awaitsProbe()).isFalse();
   }
 
   @Test
