@@ -144,7 +144,8 @@ final class PullRequestPipeline {
   Future<Void> onRunFinished(RunView run) {
     return store.activeForTask(run.taskId()).compose(active -> {
       if (active.isPresent() && active.get().stage() == PrStage.FIXING) {
-        return afterFix(active.get(), run);
+        // However the round ended, one of prbot's rounds is no longer under way: a waiting one may take its place.
+        return afterFix(active.get(), run).compose(v -> startWaitingRounds());
       }
       if (active.isEmpty() && run.succeeded()) {
         // The event carries the run, and the run carries the task as it was launched: nothing is asked for.
@@ -348,11 +349,7 @@ final class PullRequestPipeline {
         .compose(current -> inspect(current.withRun(run.runId(), run.costUsd(), run.inputTokens() + run.outputTokens())))
         .compose(updated -> store.save(updated.withStage(PrStage.CHECKING)))
         .<Void>mapEmpty()
-        .onSuccess(v -> {
-          advance(pr.number());
-          // One of prbot's rounds fewer under way: while the governor ramps back, a waiting one may take its place.
-          startWaitingRounds();
-        })
+        .onSuccess(v -> advance(pr.number()))
         .recover(e -> {
           if (passing(e)) {
             retryLater(pr.number(), e, () -> afterFix(pr, run));
@@ -378,7 +375,6 @@ final class PullRequestPipeline {
     return store.save(pr.waitingForLimit(pr.followUp(), pr.reason(), gate.waitingFor()))
         .onSuccess(events::fixing)
         .<Void>mapEmpty()
-        .compose(v -> startWaitingRounds())
         .recover(e -> {
           if (passing(e)) {
             retryLater(pr.number(), e, () -> waitOutLimit(pr, run));

@@ -528,7 +528,7 @@ class PullRequestPipelineTest {
   }
 
   @Test
-  void whileTheGovernorHoldsAgentsBackNoRoundStartsEvenAcrossARestartAndAFreeProbeLetsOneGoFirst() {
+  void whileTheGovernorHoldsAgentsBackNoRoundStartsEvenAcrossARestartAndAFreeProbeLetsOneRoundAtATimeGoFirst() {
     TaskId other = TaskId.parseFull("app/E02");
     f.gate = new ModelApiGate(PARKED);
     pipeline = f.pipeline();
@@ -559,8 +559,9 @@ class PullRequestPipelineTest {
     assertThat(f.store.rows.get(2).stage()).isEqualTo(PrStage.LIMITED);
     result(restarted.onGovernor(PROBE_FREE));
     assertThat(f.agent.resumed).as("one probe at a time").hasSize(1);
-
-    result(restarted.onGovernor(OPEN));
+    // The probe round fails on its own (not a limit): a person looks at it, and the next round goes first instead.
+    result(restarted.onRunFinished(f.run(100, RunStatus.FAILED)));
+    assertThat(f.store.rows.get(1).state()).isEqualTo(PrState.FLAGGED);
     assertThat(f.agent.resumed).hasSize(2);
     assertThat(f.store.rows.get(2).stage()).isEqualTo(PrStage.FIXING);
   }
