@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,8 +48,10 @@ class GovernorIT {
       if (refusal == ScriptedModelServer.Refusal.USAGE) {
         ScriptedModelServer.subscriptionCredentials().forEach(orch::putEnv);
       }
-      long windowEnds = System.currentTimeMillis() + WINDOW.toMillis();
-      orch.model.refuseUntil(windowEnds, refusal);
+      // The window opens with the first request, however long the agents take to start. The usage limit names a reset
+      // hours away but lifts with the window, as when a person raises the plan's limit: the plan waits for the named
+      // time until a person lifts the park.
+      orch.model.refuseFor(WINDOW, refusal, Duration.ofHours(5));
       orch.startRun();
 
       orch.awaitTasks(tasks -> tasks.values().stream().anyMatch(t -> "paused".equals(t.getString("status"))),
@@ -57,7 +60,11 @@ class GovernorIT {
       assertThat(status.out()).as(status.toString()).contains("parked by " + expectedLimit(refusal).describe());
       if (refusal == ScriptedModelServer.Refusal.USAGE) {
         assertThat(status.out()).as("a usage limit says when it resets: the plan waits for exactly that")
-            .contains(Instant.ofEpochSecond((windowEnds + 999) / 1000).plusSeconds(5).toString());
+            .contains(Instant.ofEpochSecond((orch.model.claimedResetAt() + 999) / 1000).plusSeconds(5).toString());
+        long windowEnds = orch.model.windowEndsAt();
+        Awaitility.await().atMost(WINDOW.plusSeconds(10)).until(() -> System.currentTimeMillis() > windowEnds);
+        OrchProcess.Result unpark = orch.orch("unpark");
+        assertThat(unpark.out()).as(unpark.toString()).contains("one agent goes first");
       }
 
       var done = orch.awaitTasks(tasks -> tasks.size() == 3 && OrchHarness.all(tasks, "complete"), Duration.ofSeconds(240));
