@@ -2,6 +2,7 @@ package dev.orch.scheduler;
 
 import dev.orch.contract.AgentEvent;
 import dev.orch.contract.AgentOutput;
+import dev.orch.contract.GovernorView;
 import dev.orch.contract.ApiLimit;
 import dev.orch.contract.ErrorCode;
 import dev.orch.contract.LaunchRequest;
@@ -88,7 +89,7 @@ public final class TaskLifecycle {
     void mayDispatch();
 
     /** The rate-limit governor parked the plan, let a probe go, or let the rest follow. */
-    default void governed(RateGovernor.State state) {
+    default void governed(GovernorView view) {
     }
   }
 
@@ -104,10 +105,6 @@ public final class TaskLifecycle {
           wait -> wait - java.util.concurrent.ThreadLocalRandom.current().nextLong(wait / 5 + 1)));
     }
   }
-
-  /** What a run parked by a limit is told when it resumes in its session. */
-  static final String RESUME_AFTER_LIMIT = "The model API stopped your work for a limit, which has now lifted. Carry on"
-      + " with the task where you left off: look at what is already done in this worktree, finish it, and commit.";
 
   private final Clock clock;
   private final TaskStore store;
@@ -237,7 +234,8 @@ public final class TaskLifecycle {
   private Future<Void> resumeAfterLimit(StoredTask task) {
     // The session goes on with the attempt the limit interrupted, so it counts again, once.
     return change(task.id(), TaskStatus.QUEUED, "the limit lifted: resuming its session", task.attempts() + 1, 0,
-        task.lastError()).onSuccess(t -> runs.resume(ResumeRequest.withPrompt(task.taskId(), RESUME_AFTER_LIMIT))
+        task.lastError()).onSuccess(t -> runs.resume(ResumeRequest.afterLimit(task.taskId(), task.spec().title(),
+            governor.state().parkedFor()))
             .onFailure(e -> serial(() -> notResumed(task, e)))).mapEmpty();
   }
 
@@ -378,30 +376,62 @@ public final class TaskLifecycle {
     if (task.id().equals(probe)) {
       probe = null;
     }
-    RateGovernor.State state = governor.state();
-    String reason = "paused: " + limit.kind().describe() + "; resumes after " + Instant.ofEpochMilli(state.resumeAt());
-    return UntilWritten.write(delay, "the governor", () -> store.saveGovernor(state), TaskLifecycle::timeCanFix)
-        .compose(v -> change(task.id(), TaskStatus.PAUSED, reason, Math.max(0, task.attempts() - 1), 0, task.lastError()))
-        .onSuccess(t -> {
+    long resumeAt = governor.state().resumeAt();
+    String reason = "paused: " + limit.kind().describe() + "; resumes after " + Instant.ofEpochMilli(resumeAt);
+    return saveGovernor().compose(view -> change(task.id(), TaskStatus.PAUSED, reason, Math.max(0, task.attempts() - 1),
+        0, task.lastError()).onSuccess(t -> {
           if (parkedNow) {
-            LOG.warn("{}: no new agent starts until {}", limit.kind().describe(), Instant.ofEpochMilli(state.resumeAt()));
-            listener.governed(state);
+            toldParked(limit, view);
           }
-        }).mapEmpty();
+        })).mapEmpty();
+  }
+
+  private void toldParked(ApiLimit limit, GovernorView view) {
+    LOG.warn("{}: no new agent starts until {}", limit.kind().describe(), Instant.ofEpochMilli(view.resumeAt()));
+    listener.governed(view);
+  }
+
+  /** Writes the governor's state (a restart must find the plan as parked as it was) and answers what it is now. */
+  private Future<GovernorView> saveGovernor() {
+    RateGovernor.State state = governor.state();
+    GovernorView view = governor.view();
+    return UntilWritten.write(delay, "the governor", () -> store.saveGovernor(state), TaskLifecycle::timeCanFix)
+        .map(view);
+  }
+
+  /**
+   * A person lifts the park before the governor's own time (they know the limit is gone, or the reset time was
+   * wrong): one agent goes first as a probe, as when the wait ends by itself. Answers the governor's state after.
+   */
+  public Future<GovernorView> unpark() {
+    // Read back from the store: a command line without a running orch lifts the park the last orch saved.
+    return serial(() -> store.governor().compose(saved -> {
+      governor = new RateGovernor(clock, policy.governor(), saved);
+      if (!governor.lift()) {
+        return Future.succeededFuture(governor.view());
+      }
+      LOG.warn("the park was lifted by a person: one agent goes first");
+      return saveGovernor().onSuccess(view -> {
+        listener.governed(view);
+        listener.mayDispatch();
+      });
+    }));
+  }
+
+  /** What the governor is doing now: for {@code orch status}, the dashboard and subscribers that start late. */
+  public GovernorView governorView() {
+    return governor.view();
   }
 
   /** The hourly spending limit holds new agents back on the governor, until the hour has rolled under it. */
   public Future<Void> onSpendRate(ApiLimit limit) {
     return serial(() -> {
       boolean parkedNow = governor.limited(limit);
-      RateGovernor.State state = governor.state();
-      return UntilWritten.write(delay, "the governor", () -> store.saveGovernor(state), TaskLifecycle::timeCanFix)
-          .onSuccess(v -> {
-            if (parkedNow) {
-              LOG.warn("{}: no new agent starts until {}", limit.kind().describe(), Instant.ofEpochMilli(state.resumeAt()));
-              listener.governed(state);
-            }
-          });
+      return saveGovernor().onSuccess(view -> {
+        if (parkedNow) {
+          toldParked(limit, view);
+        }
+      }).mapEmpty();
     });
   }
 
@@ -421,13 +451,11 @@ public final class TaskLifecycle {
     }
     governor.gotThrough();
     probe = null;
-    RateGovernor.State state = governor.state();
-    return UntilWritten.write(delay, "the governor", () -> store.saveGovernor(state), TaskLifecycle::timeCanFix)
-        .onSuccess(v -> {
-          LOG.warn("the model API's limit has lifted: agents start again, up to {} at first", governor.allowedRunning());
-          listener.governed(state);
-          listener.mayDispatch();
-        });
+    return saveGovernor().onSuccess(view -> {
+      LOG.warn("the model API's limit has lifted: agents start again, up to {} at first", view.allowed());
+      listener.governed(view);
+      listener.mayDispatch();
+    }).mapEmpty();
   }
 
   public Future<Void> onOpened(PullRequestView pr) {
@@ -592,7 +620,13 @@ public final class TaskLifecycle {
           chain = chain.compose(v -> untilAnswered(task.id() + "'s pull request", () -> reconcileReview(task)));
         }
       }
-      return chain;
+      // Whoever holds back on the governor (batches counting parked time, prbot's fix rounds) learns a park that
+      // outlived a restart.
+      return chain.onSuccess(v -> {
+        if (governor.state().phase() != RateGovernor.Phase.OPEN) {
+          listener.governed(governor.view());
+        }
+      });
     }));
   }
 

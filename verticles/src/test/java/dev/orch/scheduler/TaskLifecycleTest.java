@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orch.contract.AgentEvent;
 import dev.orch.contract.AgentOutput;
+import dev.orch.contract.GovernorView;
 import dev.orch.contract.ApiLimit;
 import dev.orch.contract.LaunchRequest;
 import dev.orch.contract.PlanSnapshot;
@@ -55,6 +56,7 @@ class TaskLifecycleTest {
   private final List<LaunchRequest> launched = new ArrayList<>();
   private final List<StopRequest> stopped = new ArrayList<>();
   private final List<ResumeRequest> resumed = new ArrayList<>();
+  private final List<GovernorView> governed = new ArrayList<>();
   private final List<TaskTransition> transitions = new ArrayList<>();
   private Vertx vertx;
   private TaskStore store;
@@ -125,6 +127,11 @@ class TaskLifecycleTest {
 
       @Override
       public void mayDispatch() {
+      }
+
+      @Override
+      public void governed(GovernorView view) {
+        governed.add(view);
       }
     };
     return new TaskLifecycle(clock, store, runs, prs, () -> Future.succeededFuture(TaskLifecycle.Limits.NONE), listener,
@@ -400,7 +407,8 @@ class TaskLifecycleTest {
     await(restarted.dispatch());
     assertThat(resumed).as("one probe, in its own session").extracting(r -> r.taskId().toString())
         .containsExactly("a/E01");
-    assertThat(resumed.get(0).prompt()).isEqualTo(TaskLifecycle.RESUME_AFTER_LIMIT);
+    assertThat(resumed.get(0).template()).isEqualTo(ResumeRequest.AFTER_LIMIT);
+    assertThat(resumed.get(0).values()).containsEntry("Limit", ApiLimit.Kind.RATE.describe()).containsKey("Title");
     await(restarted.dispatch());
     assertThat(resumed).as("the rest wait for the probe").hasSize(1);
     assertThat(launched).isEmpty();
@@ -422,5 +430,35 @@ class TaskLifecycleTest {
     assertThat(await(store.findWithDependencies("b/E01"))).containsOnlyKeys("b/E01", "a/E01");
     assertThat(await(queries.get("a/E02")).ready()).isTrue();
     assertThatThrownBy(() -> await(queries.get("z/E09"))).hasMessageContaining("no task z/E09");
+  }
+
+  @Test
+  void aPersonLiftsTheParkEarlyAndOneParkedSessionGoesFirstAlsoFromACommandLineWithoutOrch() throws Exception {
+    TaskLifecycle lifecycle = lifecycle(3, true, 2);
+    await(lifecycle.reconcile());
+    await(lifecycle.dispatch());
+    await(lifecycle.onStarted(run(TaskId.parseFull("a/E01"), 1, RunStatus.RUNNING, null)));
+    await(lifecycle.onFinished(limited("a/E01", ApiLimit.Kind.USAGE)));
+    assertThat(governed).singleElement().satisfies(v -> assertThat(v.parked()).isTrue());
+
+    // orch unpark with no orch running: a second lifecycle on the same store, not reconciled, lifts the saved park.
+    TaskLifecycle commandLine = lifecycle(3, true, 2);
+    GovernorView after = await(commandLine.unpark());
+    assertThat(after.parked()).isFalse();
+    assertThat(after.allowed()).as("one goes first").isEqualTo(1);
+    assertThat(after.text()).contains("one agent goes first");
+
+    resumed.clear();
+    launched.clear();
+    TaskLifecycle restarted = lifecycle(3, true, 2);
+    governed.clear();
+    await(restarted.reconcile());
+    assertThat(governed).as("a restart tells late subscribers the governor is not open").singleElement()
+        .satisfies(v -> assertThat(v.allowed()).isEqualTo(1));
+    await(restarted.dispatch());
+    assertThat(resumed).as("the probe, long before the usage limit's own reset")
+        .extracting(r -> r.taskId().toString()).containsExactly("a/E01");
+    assertThat(launched).isEmpty();
+    assertThat(await(restarted.unpark()).allowed()).as("nothing parked: nothing changes").isEqualTo(1);
   }
 }
