@@ -19,8 +19,16 @@ public final class FootprintGate {
   private FootprintGate() {
   }
 
-  /** A task that could start, with its footprint. */
-  public record Candidate(String taskId, Footprint footprint) {
+  /**
+   * A task that could start: {@code footprint} is what it is compared with, {@code started} what it counts as once it
+   * runs. They differ by predictions that hold only before a task starts: every task of a module is predicted to touch
+   * what the module's merged tasks changed, so two of them meeting there says nothing; a running task meets them only
+   * with what it declares, names or touches.
+   */
+  public record Candidate(String taskId, Footprint footprint, Footprint started) {
+    public Candidate(String taskId, Footprint footprint) {
+      this(taskId, footprint, footprint);
+    }
   }
 
   /** Why a task waits: it shares {@code overlap} with {@code otherTaskId}, which runs or starts now. */
@@ -51,7 +59,7 @@ public final class FootprintGate {
       Optional<Hold> hold = firstOverlap(candidate, busy);
       if (hold.isEmpty()) {
         start.add(candidate.taskId());
-        busy.put(candidate.taskId(), candidate.footprint());
+        busy.put(candidate.taskId(), candidate.started());
         continue;
       }
       held.put(candidate.taskId(), hold.get());
