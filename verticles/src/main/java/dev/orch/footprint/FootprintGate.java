@@ -13,7 +13,8 @@ import java.util.Optional;
  * <p>In {@link FootprintMode#PREFER} a task that overlaps a running one only by prediction or observation is passed
  * over for later ones that overlap nothing. When that leaves a free slot, one such task may still start, but only
  * while no two running tasks overlap each other: a person gets at most one pair of agents in the same files at a
- * time, instead of an idle machine or a pile of conflicts.
+ * time, instead of an idle machine or a pile of conflicts. A task held only by what is predicted before it starts
+ * (its module's history) takes a free slot before those: once running it meets nothing busy.
  */
 public final class FootprintGate {
   private FootprintGate() {
@@ -56,7 +57,7 @@ public final class FootprintGate {
       if (start.size() == capacity) {
         break;
       }
-      Optional<Hold> hold = firstOverlap(candidate, busy);
+      Optional<Hold> hold = firstOverlap(candidate.footprint(), busy);
       if (hold.isEmpty()) {
         start.add(candidate.taskId());
         busy.put(candidate.taskId(), candidate.started());
@@ -67,10 +68,22 @@ public final class FootprintGate {
         softlyOverlapping.add(candidate);
       }
     }
+    for (Candidate candidate : softlyOverlapping) {
+      // Held only by what is predicted before it starts (its module's history): running, it counts as its own footprint,
+      // which meets nothing busy, so it takes a free slot before any task that would put two agents in the same files.
+      if (start.size() < capacity && firstOverlap(candidate.started(), busy).isEmpty()) {
+        start.add(candidate.taskId());
+        held.remove(candidate.taskId());
+        busy.put(candidate.taskId(), candidate.started());
+      }
+    }
     if (start.size() < capacity && !softlyOverlapping.isEmpty() && !anyTwoOverlap(busy)) {
       for (Candidate candidate : softlyOverlapping) {
+        if (start.contains(candidate.taskId())) {
+          continue;
+        }
         // It may not meet a running task's declared files with its own declared ones, which starting others changed.
-        Optional<Hold> hold = firstOverlap(candidate, busy);
+        Optional<Hold> hold = firstOverlap(candidate.footprint(), busy);
         if (hold.isPresent() && !hold.get().overlap().declared()) {
           start.add(candidate.taskId());
           held.remove(candidate.taskId());
@@ -81,10 +94,10 @@ public final class FootprintGate {
     return new Decision(start, held);
   }
 
-  private static Optional<Hold> firstOverlap(Candidate candidate, Map<String, Footprint> busy) {
+  private static Optional<Hold> firstOverlap(Footprint footprint, Map<String, Footprint> busy) {
     Optional<Hold> soft = Optional.empty();
     for (Map.Entry<String, Footprint> other : busy.entrySet()) {
-      Optional<Footprint.Overlap> overlap = candidate.footprint().overlapWith(other.getValue());
+      Optional<Footprint.Overlap> overlap = footprint.overlapWith(other.getValue());
       if (overlap.isPresent()) {
         Hold hold = new Hold(other.getKey(), overlap.get());
         if (overlap.get().declared()) {

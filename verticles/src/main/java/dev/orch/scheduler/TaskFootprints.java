@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Each task's footprint: the files its plan declares, the paths its text names (and, before it starts, what its module's
- * merged tasks changed), and what its running agent has touched so far. Globs are read once and kept, since every dispatch asks again for the same few.
+ * Each task's footprint: the files its plan declares, the paths its text names (and, before it starts, what its
+ * module's merged tasks changed), and what its running agent has touched so far. Globs are read once and kept, since
+ * every dispatch asks again for the same few.
  */
 final class TaskFootprints {
   private static final int MAX_CACHED = 10_000;

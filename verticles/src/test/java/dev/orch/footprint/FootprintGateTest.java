@@ -40,6 +40,22 @@ class FootprintGateTest {
   }
 
   @Test
+  void inPreferTasksHeldOnlyByTheirModulesHistoryTakeFreeSlotsBeforeOnesThatWouldPairAgents() {
+    Footprint history = Footprint.NONE.withPredicted(globs("src/billing/Invoice.java"));
+    Map<String, Footprint> running = Map.of("billing/E01", Footprint.NONE.withObserved(globs("src/billing/Invoice.java")));
+    List<Candidate> ordered = List.of(predicted("billing/E02", "src/billing/Invoice.java"),
+        new Candidate("billing/E03", history, Footprint.NONE), new Candidate("billing/E04", history, Footprint.NONE));
+
+    Decision two = FootprintGate.choose(ordered, running, 2, FootprintMode.PREFER);
+    Decision three = FootprintGate.choose(ordered, running, 3, FootprintMode.PREFER);
+
+    assertThat(two.start()).containsExactly("billing/E03", "billing/E04");
+    assertThat(two.held()).containsOnlyKeys("billing/E02");
+    assertThat(three.start()).as("then, a slot still free, one pair of agents in the same file")
+        .containsExactly("billing/E03", "billing/E04", "billing/E02");
+  }
+
+  @Test
   void offStartsInOrderUpToCapacity() {
     Decision d = FootprintGate.choose(List.of(declared("a", "x/"), declared("b", "x/"), declared("c", "x/")),
         Map.of(), 2, FootprintMode.OFF);
