@@ -28,6 +28,7 @@ import dev.orch.flow.SerialQueue;
 import dev.orch.footprint.Footprint;
 import dev.orch.footprint.FootprintGate;
 import dev.orch.footprint.FootprintMode;
+import dev.orch.footprint.ModuleHistory;
 import dev.orch.logging.TaskLog;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -106,6 +107,12 @@ public final class TaskLifecycle {
     }
   }
 
+  /**
+   * How many of the files its module's merged tasks changed a task not started yet is predicted to touch, newest
+   * first: enough for a module's usual working set, few enough that one sweeping change does not hold the module back.
+   */
+  static final int PREDICTED_PER_MODULE = 50;
+
   private final Clock clock;
   private final TaskStore store;
   private final Runs runs;
@@ -122,6 +129,8 @@ public final class TaskLifecycle {
   private String pauseReason;
   private final SerialQueue decisions = new SerialQueue();
   private final TaskFootprints footprints = new TaskFootprints();
+  /** What each module's merged tasks changed: part of the predicted footprint of its tasks not started yet. */
+  private final ModuleHistory history = new ModuleHistory(PREDICTED_PER_MODULE);
   /** Why ready tasks were held back at the last dispatch, for the views; replaced whole by each dispatch. */
   private volatile Map<String, FootprintGate.Hold> holds = Map.of();
   private RateGovernor governor;
@@ -265,7 +274,8 @@ public final class TaskLifecycle {
       }
     }
     List<FootprintGate.Candidate> candidates = ordered.stream()
-        .map(t -> new FootprintGate.Candidate(t.id(), footprints.of(t))).toList();
+        .map(t -> new FootprintGate.Candidate(t.id(), footprints.beforeStart(t, history.predictedFor(t.spec().module(),
+            t.id())), footprints.of(t))).toList();
     FootprintGate.Decision decision = FootprintGate.choose(candidates, running, capacity, policy.footprint());
     if (capacity > 0) {
       holds = Map.copyOf(decision.held());
@@ -467,7 +477,25 @@ public final class TaskLifecycle {
   public Future<Void> onMerged(PullRequestView pr) {
     footprints.forget(pr.taskId().toString());
     return serial(() -> task(pr.taskId()).compose(task -> change(task.id(), TaskStatus.COMPLETE,
-        "pull request #" + pr.number() + " merged", task.attempts(), 0, null).mapEmpty()));
+        "pull request #" + pr.number() + " merged", task.attempts(), 0, null)).compose(t -> remember(pr)));
+  }
+
+  /**
+   * The files a merged pull request changed join its module's history, kept across restarts. Only a prediction rests
+   * on them, so a write that fails is logged, not retried.
+   */
+  private Future<Void> remember(PullRequestView pr) {
+    if (pr.changedPaths().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    ModuleHistory.Merge merge = new ModuleHistory.Merge(pr.taskId().module(), pr.taskId().toString(),
+        pr.mergedAt() > 0 ? pr.mergedAt() : clock.millis(), pr.changedPaths());
+    history.record(merge);
+    return store.saveMergedFiles(merge).recover(e -> {
+      TaskLog.warn(LOG, merge.taskId()).log("{}: the files its merge changed were not kept: {}", merge.taskId(),
+          e.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   public Future<Void> onFlagged(PullRequestView pr) {
@@ -605,7 +633,7 @@ public final class TaskLifecycle {
 
   /** Brings every task that was mid-flight when orch stopped back in line with its runs and pull requests. */
   public Future<Void> reconcile() {
-    return serial(() -> loadLimits().compose(v -> store.governor()).compose(saved -> {
+    return serial(() -> loadLimits().compose(v -> loadHistory()).compose(v -> store.governor()).compose(saved -> {
       governor = new RateGovernor(clock, policy.governor(), saved);
       return store.startRequests();
     }).compose(stored -> {
@@ -628,6 +656,17 @@ public final class TaskLifecycle {
         }
       });
     }));
+  }
+
+  /** Only predictions rest on the modules' history: a store that cannot give it now leaves them to the merges to come. */
+  private Future<Void> loadHistory() {
+    return store.mergedFiles().<Void>map(merges -> {
+      merges.forEach(history::record);
+      return null;
+    }).recover(e -> {
+      LOG.warn("the files earlier merges changed are unknown at start: {}", e.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   private Future<Void> loadLimits() {
@@ -662,9 +701,9 @@ public final class TaskLifecycle {
       if (latest.succeeded()) {
         return pullRequests.open(task.taskId(), latest.runId()).compose(pr -> pr.state() == PrState.MERGED
             ? change(task.id(), TaskStatus.COMPLETE, "pull request #" + pr.number() + " merged", task.attempts(), 0, null)
+                .compose(t -> remember(pr))
             : change(task.id(), TaskStatus.IN_REVIEW, "pull request #" + pr.number() + " open", task.attempts(), 0,
-                pr.state() == PrState.FLAGGED ? pr.reason() : null))
-            .<Void>mapEmpty()
+                pr.state() == PrState.FLAGGED ? pr.reason() : null).<Void>mapEmpty())
             .recover(e -> ErrorCode.of(e).retryable() ? Future.failedFuture(e)
                 : failed(task.id(), TaskStatus.FAILED, "run " + latest.runId() + ": " + e.getMessage(), true));
       }
@@ -677,7 +716,7 @@ public final class TaskLifecycle {
       PullRequestView latest = found.orElse(null);
       if (latest != null && latest.state() == PrState.MERGED) {
         return change(task.id(), TaskStatus.COMPLETE, "pull request #" + latest.number() + " merged", task.attempts(), 0,
-            null).mapEmpty();
+            null).compose(t -> remember(latest));
       }
       if (latest == null || latest.state() == PrState.CLOSED) {
         return failed(task.id(), TaskStatus.FAILED, "its pull request was closed without merging", true);

@@ -58,6 +58,8 @@ class TaskLifecycleTest {
   private final List<ResumeRequest> resumed = new ArrayList<>();
   private final List<GovernorView> governed = new ArrayList<>();
   private final List<TaskTransition> transitions = new ArrayList<>();
+  /** The executor's live run per task, as a restarted scheduler finds it. */
+  private final Map<String, RunView> live = new java.util.HashMap<>();
   private Vertx vertx;
   private TaskStore store;
   private Pool pool;
@@ -105,7 +107,8 @@ class TaskLifecycleTest {
 
       @Override
       public Future<List<RunView>> ofTask(TaskId taskId) {
-        return Future.succeededFuture(List.of());
+        RunView running = live.get(taskId.toString());
+        return Future.succeededFuture(running == null ? List.of() : List.of(running));
       }
     };
     TaskLifecycle.PullRequests prs = new TaskLifecycle.PullRequests() {
@@ -346,6 +349,43 @@ class TaskLifecycleTest {
     await(lifecycle.onMerged(pr));
     await(lifecycle.dispatch());
     assertThat(launched).extracting(r -> r.taskId().toString()).containsExactly("a/E01", "a/E02");
+  }
+
+  @Test
+  void aTaskIsPredictedToTouchWhatItsModulesMergedTasksChangedAndThatSurvivesARestart() throws Exception {
+    await(store.applySnapshot(new PlanSnapshot("docs/plans", List.of(spec("a/E01"), spec("a/E02", "a/E01"),
+        withFiles(spec("b/E01"), "src/a/Ledger.java"), spec("c/E01")), List.of(), Map.of(), 4, 0)));
+    TaskLifecycle lifecycle = lifecycle(2, true, 0);
+    await(lifecycle.reconcile());
+    await(lifecycle.dispatch());
+    assertThat(launched).extracting(r -> r.taskId().toString()).containsExactly("a/E01", "b/E01");
+    TaskId first = TaskId.parseFull("a/E01");
+    await(lifecycle.onStarted(run(first, 1, RunStatus.RUNNING, null)));
+    await(lifecycle.onFinished(run(first, 1, RunStatus.SUCCEEDED, null)));
+    PullRequestView pr = new PullRequestView(1, first, 7, "orch/a-E01", "T a/E01", "body",
+        dev.orch.contract.PrState.OPEN, null, "abc", null, 1, 1, 0, "", 0, 0, 0, 0, null, 0, List.of(), null, null,
+        null, 0);
+    await(lifecycle.onOpened(pr));
+    await(lifecycle.onMerged(pr.merged("def", clock.millis(), null, List.of("src/a/Ledger.java"))));
+    assertThat(status("a/E01")).isEqualTo(TaskStatus.COMPLETE);
+
+    await(lifecycle.dispatch());
+
+    assertThat(launched).as("a/E02 may touch what a/E01 changed, which b/E01 declares; c/E01 overlaps nothing")
+        .extracting(r -> r.taskId().toString()).containsExactly("a/E01", "b/E01", "c/E01");
+    TaskView held = await(new TaskQueries(store, List::of, lifecycle::footprintHolds).get("a/E02"));
+    assertThat(held.heldBy()).isEqualTo("b/E01");
+    assertThat(held.sharedFiles()).isEqualTo("src/a/Ledger.java");
+
+    launched.clear();
+    live.put("b/E01", run(TaskId.parseFull("b/E01"), 1, RunStatus.RUNNING, null));
+    TaskLifecycle restarted = lifecycle(2, true, 0);
+    await(restarted.reconcile());
+    await(restarted.dispatch());
+    assertThat(launched).as("c/E01 never started: it goes again; a/E02 still waits").extracting(r -> r.taskId().toString())
+        .containsExactly("c/E01");
+    assertThat(restarted.footprintHolds()).containsOnlyKeys("a/E02");
+    assertThat(restarted.footprintHolds().get("a/E02").otherTaskId()).isEqualTo("b/E01");
   }
 
   private static TaskSpec withFiles(TaskSpec s, String... files) {
