@@ -2,15 +2,18 @@ package dev.orch.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orch.contract.ApiLimit;
 import dev.orch.scripted.ScriptBook;
 import dev.orch.scripted.ScriptedModelServer;
 import dev.orch.testkit.PlanTree;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,14 +45,27 @@ class GovernorIT {
           .plan("app/epic-02-two.md", PlanTree.task("Two", "standalone: true"))
           .plan("app/epic-03-three.md", PlanTree.task("Three", "standalone: true"));
       orch.commitPlan();
-      long windowEnds = System.currentTimeMillis() + WINDOW.toMillis();
-      orch.model.refuseUntil(windowEnds, refusal);
+      if (refusal == ScriptedModelServer.Refusal.USAGE) {
+        ScriptedModelServer.subscriptionCredentials().forEach(orch::putEnv);
+      }
+      // The window opens with the first request, however long the agents take to start. The usage limit names a reset
+      // hours away but lifts with the window, as when a person raises the plan's limit: the plan waits for the named
+      // time until a person lifts the park.
+      orch.model.refuseFor(WINDOW, refusal, Duration.ofHours(5));
       orch.startRun();
 
       orch.awaitTasks(tasks -> tasks.values().stream().anyMatch(t -> "paused".equals(t.getString("status"))),
           Duration.ofSeconds(60));
       OrchProcess.Result status = orch.orch("status");
-      assertThat(status.out()).as(status.toString()).contains("parked by");
+      assertThat(status.out()).as(status.toString()).contains("parked by " + expectedLimit(refusal).describe());
+      if (refusal == ScriptedModelServer.Refusal.USAGE) {
+        assertThat(status.out()).as("a usage limit says when it resets: the plan waits for exactly that")
+            .contains(Instant.ofEpochSecond((orch.model.claimedResetAt() + 999) / 1000).plusSeconds(5).toString());
+        long windowEnds = orch.model.windowEndsAt();
+        Awaitility.await().atMost(WINDOW.plusSeconds(10)).until(() -> System.currentTimeMillis() > windowEnds);
+        OrchProcess.Result unpark = orch.orch("unpark");
+        assertThat(unpark.out()).as(unpark.toString()).contains("one agent goes first");
+      }
 
       var done = orch.awaitTasks(tasks -> tasks.size() == 3 && OrchHarness.all(tasks, "complete"), Duration.ofSeconds(240));
 
@@ -62,7 +78,15 @@ class GovernorIT {
       List<String> history = orch.history("app/E01");
       assertThat(history).anySatisfy(h -> assertThat(h).startsWith("paused: "));
       List<JsonObject> runs = orch.runs("app/E01");
-      assertThat(runs).extracting(r -> r.getString("status")).contains("succeeded");
+      assertThat(runs).extracting(r -> r.getString("status")).contains("limited", "succeeded");
     }
+  }
+
+  private static ApiLimit.Kind expectedLimit(ScriptedModelServer.Refusal refusal) {
+    return switch (refusal) {
+      case RATE -> ApiLimit.Kind.RATE;
+      case OVERLOADED -> ApiLimit.Kind.OVERLOADED;
+      case USAGE -> ApiLimit.Kind.USAGE;
+    };
   }
 }

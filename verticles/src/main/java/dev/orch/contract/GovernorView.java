@@ -24,6 +24,11 @@ public record GovernorView(boolean parked, ApiLimit.Kind limit, long resumeAt, i
     return WireJson.fromJson(json, GovernorView.class);
   }
 
+  /** The same, saying whether the probe is free; only a probing governor's can be. */
+  public GovernorView withProbeFree(boolean free) {
+    return new GovernorView(parked, limit, resumeAt, allowed, text, free && probing());
+  }
+
   /** After a limit, one agent goes first and the others wait to hear whether it got through. */
   public boolean probing() {
     return !parked && limit != null && allowed <= 1;

@@ -8,8 +8,10 @@ import java.util.List;
  * routing flagged it (null when routine), {@code checksState} how its checks stand and {@code checks} the same in words,
  * {@code followUp} what the agent was last asked to do, {@code url} and {@code remoteNumber} where it lives on a remote
  * forge (GitHub), when it does. {@code taskTitle}, {@code taskFile}, {@code worktree} and {@code needsReview} are the
- * snapshot of the task and run it was opened from, so prbot need not ask for them again. {@code waitingFor} says, while
- * its stage is {@link PrStage#LIMITED}, what the agent's round waits for and until when; null otherwise.
+ * snapshot of the task and run it was opened from, so prbot need not ask for them again. {@code changedPaths} are the
+ * files its merged commit changed (empty until it merges), which the scheduler predicts its module's next tasks touch.
+ * {@code waitingFor} says, while its stage is {@link PrStage#LIMITED}, what the agent's round waits for and until when;
+ * null otherwise.
  */
 public record PullRequestView(
     int number,
@@ -43,6 +45,7 @@ public record PullRequestView(
     String taskFile,
     String worktree,
     boolean needsReview,
+    List<String> changedPaths,
     String waitingFor) implements BusMessage {
 
   public PullRequestView {
@@ -51,6 +54,7 @@ public record PullRequestView(
     stage = stage == null ? PrStage.CHECKING : stage;
     labels = WireJson.listOrEmpty(labels);
     checksState = checksState == null ? ChecksState.NOT_RUN : checksState;
+    changedPaths = ChangedPaths.require("changed_paths", changedPaths);
   }
 
   /** Without the typed decisions and the snapshot: a pull request that has not been checked yet, from no known task. */
@@ -60,7 +64,7 @@ public record PullRequestView(
       List<String> labels, String routing, String checks, String url, int remoteNumber) {
     this(number, taskId, runId, branch, title, body, state, reason, headCommit, mergeCommit, filesChanged, additions,
         deletions, diffStat, costUsd, tokens, createdAt, mergedAt, stage, fixRounds, labels, routing, checks, url,
-        remoteNumber, null, null, null, null, null, false, null);
+        remoteNumber, null, null, null, null, null, false, List.of(), null);
   }
 
   /** Not waiting for anything. */
@@ -68,10 +72,11 @@ public record PullRequestView(
       String reason, String headCommit, String mergeCommit, int filesChanged, int additions, int deletions,
       String diffStat, double costUsd, long tokens, long createdAt, long mergedAt, PrStage stage, int fixRounds,
       List<String> labels, String routing, String checks, String url, int remoteNumber, ChecksState checksState,
-      FollowUpKind followUp, String taskTitle, String taskFile, String worktree, boolean needsReview) {
+      FollowUpKind followUp, String taskTitle, String taskFile, String worktree, boolean needsReview,
+      List<String> changedPaths) {
     this(number, taskId, runId, branch, title, body, state, reason, headCommit, mergeCommit, filesChanged, additions,
         deletions, diffStat, costUsd, tokens, createdAt, mergedAt, stage, fixRounds, labels, routing, checks, url,
-        remoteNumber, checksState, followUp, taskTitle, taskFile, worktree, needsReview, null);
+        remoteNumber, checksState, followUp, taskTitle, taskFile, worktree, needsReview, changedPaths, null);
   }
 
   public static PullRequestView fromJson(JsonObject json) {
@@ -86,47 +91,51 @@ public record PullRequestView(
   public PullRequestView withChecks(ChecksState newState, String detail) {
     return new PullRequestView(number, taskId, runId, branch, title, body, state, reason, headCommit, mergeCommit,
         filesChanged, additions, deletions, diffStat, costUsd, tokens, createdAt, mergedAt, stage, fixRounds, labels,
-        routing, newState.render(detail), url, remoteNumber, newState, followUp, taskTitle, taskFile, worktree, needsReview, waitingFor);
+        routing, newState.render(detail), url, remoteNumber, newState, followUp, taskTitle, taskFile, worktree, needsReview, changedPaths, waitingFor);
   }
 
   public PullRequestView withStage(PrStage newStage) {
     return new PullRequestView(number, taskId, runId, branch, title, body, state, reason, headCommit, mergeCommit,
         filesChanged, additions, deletions, diffStat, costUsd, tokens, createdAt, mergedAt, newStage, fixRounds, labels,
-        routing, checks, url, remoteNumber, checksState, followUp, taskTitle, taskFile, worktree, needsReview, waitingFor);
+        routing, checks, url, remoteNumber, checksState, followUp, taskTitle, taskFile, worktree, needsReview, changedPaths, waitingFor);
   }
 
   public PullRequestView withState(PrState newState) {
     return new PullRequestView(number, taskId, runId, branch, title, body, newState, reason, headCommit, mergeCommit,
         filesChanged, additions, deletions, diffStat, costUsd, tokens, createdAt, mergedAt, stage, fixRounds, labels,
-        routing, checks, url, remoteNumber, checksState, followUp, taskTitle, taskFile, worktree, needsReview, waitingFor);
+        routing, checks, url, remoteNumber, checksState, followUp, taskTitle, taskFile, worktree, needsReview, changedPaths, waitingFor);
   }
 
   /** Flagged for a person, with why. */
   public PullRequestView flagged(String why) {
     return new PullRequestView(number, taskId, runId, branch, title, body, PrState.FLAGGED, why, headCommit, mergeCommit,
         filesChanged, additions, deletions, diffStat, costUsd, tokens, createdAt, mergedAt, PrStage.WAITING, fixRounds,
-        labels, routing, checks, url, remoteNumber, checksState, followUp, taskTitle, taskFile, worktree, needsReview, null);
+        labels, routing, checks, url, remoteNumber, checksState, followUp, taskTitle, taskFile, worktree, needsReview, changedPaths, null);
   }
 
-  /** Landed on the main branch as {@code commit}; {@code why} is null when orch merged it on its own. */
-  public PullRequestView merged(String commit, long at, String why) {
+  /**
+   * Landed on the main branch as {@code commit}, changing {@code paths}; {@code why} is null when orch merged it on its
+   * own.
+   */
+  public PullRequestView merged(String commit, long at, String why, List<String> paths) {
     return new PullRequestView(number, taskId, runId, branch, title, body, PrState.MERGED, why, headCommit, commit,
         filesChanged, additions, deletions, diffStat, costUsd, tokens, createdAt, at, PrStage.DONE, fixRounds, labels,
-        routing, checks, url, remoteNumber, checksState, followUp, taskTitle, taskFile, worktree, needsReview, null);
+        routing, checks, url, remoteNumber, checksState, followUp, taskTitle, taskFile, worktree, needsReview, paths, null);
   }
 
   /** Handed to the agent with a follow-up; {@code why} is that follow-up in words. */
   public PullRequestView handedToAgent(FollowUpKind kind, String why, int rounds) {
     return new PullRequestView(number, taskId, runId, branch, title, body, state, why, headCommit, mergeCommit,
         filesChanged, additions, deletions, diffStat, costUsd, tokens, createdAt, mergedAt, PrStage.FIXING, rounds, labels,
-        routing, checks, url, remoteNumber, checksState, kind, taskTitle, taskFile, worktree, needsReview, null);
+        routing, checks, url, remoteNumber, checksState, kind, taskTitle, taskFile, worktree, needsReview, changedPaths, null);
   }
 
   /** Its round with the agent never started (orch stopped first): back to the checks, with {@code rounds} used. */
   public PullRequestView roundNotStarted(int rounds) {
     return new PullRequestView(number, taskId, runId, branch, title, body, state, reason, headCommit, mergeCommit,
         filesChanged, additions, deletions, diffStat, costUsd, tokens, createdAt, mergedAt, PrStage.CHECKING, rounds,
-        labels, routing, checks, url, remoteNumber, checksState, null, taskTitle, taskFile, worktree, needsReview, null);
+        labels, routing, checks, url, remoteNumber, checksState, null, taskTitle, taskFile, worktree, needsReview, changedPaths,
+        null);
   }
 
   /**
@@ -138,26 +147,26 @@ public record PullRequestView(
     return new PullRequestView(number, taskId, runId, branch, title, body, state, why, headCommit, mergeCommit,
         filesChanged, additions, deletions, diffStat, costUsd, tokens, createdAt, mergedAt, PrStage.LIMITED, fixRounds,
         labels, routing, checks, url, remoteNumber, checksState, followUpKind, taskTitle, taskFile, worktree, needsReview,
-        what);
+        changedPaths, what);
   }
 
   public PullRequestView withRouting(String newRouting, List<String> newLabels) {
     return new PullRequestView(number, taskId, runId, branch, title, body, state, reason, headCommit, mergeCommit,
         filesChanged, additions, deletions, diffStat, costUsd, tokens, createdAt, mergedAt, stage, fixRounds, newLabels,
-        newRouting, checks, url, remoteNumber, checksState, followUp, taskTitle, taskFile, worktree, needsReview, waitingFor);
+        newRouting, checks, url, remoteNumber, checksState, followUp, taskTitle, taskFile, worktree, needsReview, changedPaths, waitingFor);
   }
 
   public PullRequestView withRemote(int newRemoteNumber, String newUrl) {
     return new PullRequestView(number, taskId, runId, branch, title, body, state, reason, headCommit, mergeCommit,
         filesChanged, additions, deletions, diffStat, costUsd, tokens, createdAt, mergedAt, stage, fixRounds, labels,
-        routing, checks, newUrl, newRemoteNumber, checksState, followUp, taskTitle, taskFile, worktree, needsReview, waitingFor);
+        routing, checks, newUrl, newRemoteNumber, checksState, followUp, taskTitle, taskFile, worktree, needsReview, changedPaths, waitingFor);
   }
 
   /** The branch as it now is (after the agent's turn or an update): its checks have not run on this head. */
   public PullRequestView withHead(String newHead, int files, int added, int deleted, String stat) {
     return new PullRequestView(number, taskId, runId, branch, title, body, state, reason, newHead, mergeCommit,
         files, added, deleted, stat, costUsd, tokens, createdAt, mergedAt, stage, fixRounds, labels,
-        routing, null, url, remoteNumber, ChecksState.NOT_RUN, followUp, taskTitle, taskFile, worktree, needsReview, waitingFor);
+        routing, null, url, remoteNumber, ChecksState.NOT_RUN, followUp, taskTitle, taskFile, worktree, needsReview, changedPaths, waitingFor);
   }
 
   /** The agent's run {@code newRunId} worked on it and cost this much more. */
@@ -165,13 +174,13 @@ public record PullRequestView(
     return new PullRequestView(number, taskId, newRunId, branch, title, body, state, reason, headCommit, mergeCommit,
         filesChanged, additions, deletions, diffStat, costUsd + moreCostUsd, tokens + moreTokens, createdAt, mergedAt,
         stage, fixRounds, labels, routing, checks, url, remoteNumber, checksState, followUp, taskTitle, taskFile, worktree,
-        needsReview, waitingFor);
+        needsReview, changedPaths, waitingFor);
   }
 
   /** The task and run it comes from, as they were when it was opened. */
   public PullRequestView withSnapshot(String newTaskTitle, String newTaskFile, String newWorktree, boolean review) {
     return new PullRequestView(number, taskId, runId, branch, title, body, state, reason, headCommit, mergeCommit,
         filesChanged, additions, deletions, diffStat, costUsd, tokens, createdAt, mergedAt, stage, fixRounds, labels,
-        routing, checks, url, remoteNumber, checksState, followUp, newTaskTitle, newTaskFile, newWorktree, review, waitingFor);
+        routing, checks, url, remoteNumber, checksState, followUp, newTaskTitle, newTaskFile, newWorktree, review, changedPaths, waitingFor);
   }
 }

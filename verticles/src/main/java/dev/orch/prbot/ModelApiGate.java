@@ -12,6 +12,8 @@ import java.time.Instant;
  */
 final class ModelApiGate {
   private GovernorView view;
+  /** The limit that last held agents back, for the words an agent carrying on is told. */
+  private ApiLimit.Kind lastLimit;
 
   /** Before the governor has said anything. */
   ModelApiGate() {
@@ -33,6 +35,9 @@ final class ModelApiGate {
 
   void governed(GovernorView next) {
     view = next;
+    if (next.limit() != null) {
+      lastLimit = next.limit();
+    }
   }
 
   /**
@@ -43,6 +48,7 @@ final class ModelApiGate {
     if (view == null || !view.parked()) {
       view = new GovernorView(true, limit.kind(), limit.resetsAt(), 0, limit.kind().describe());
     }
+    lastLimit = limit.kind();
   }
 
   /** How many more rounds may start now, with {@code running} of prbot's rounds under way. */
@@ -57,6 +63,11 @@ final class ModelApiGate {
       return view.probeFree() ? Math.max(0, 1 - running) : 0;
     }
     return Math.max(0, view.allowed() - running);
+  }
+
+  /** The limit that last held agents back, or null when none did since this orch started. */
+  ApiLimit.Kind lastLimit() {
+    return lastLimit;
   }
 
   /** What a held-back round waits for, and until when, in words for the pull request's view. */

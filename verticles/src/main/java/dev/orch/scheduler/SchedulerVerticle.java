@@ -109,6 +109,7 @@ public final class SchedulerVerticle extends VerticleBase {
             .handle(Action.STOP, body -> answer(body, lifecycle::stop))
             .handle(Action.RETRY, body -> answer(body, lifecycle::retry).onSuccess(r -> dispatch()))
             .handle(Action.RESET, body -> answer(body, lifecycle::reset))
+            .handle(Action.UNPARK, body -> lifecycle.unpark().map(GovernorView::toJson))
             .handle(Action.COMPLETED, body -> store.completed(HistoryQuery.fromJson(body)))
             .handle(Action.HISTORY, body -> queries.history(TaskRef.fromJson(body).id().toString()).map(list -> new JsonObject()
                 .put("transitions", new JsonArray(list.stream().map(TaskTransition::toJson).toList()))))

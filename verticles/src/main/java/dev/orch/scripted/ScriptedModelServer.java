@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,13 +35,25 @@ public final class ScriptedModelServer {
   private HttpServer server;
   /** While the clock is before this, every request is refused as {@link #refusal} says, and the script stands still. */
   private volatile long refuseUntil;
+  /** The reset time a usage limit names (epoch milliseconds): the window's end unless a test says otherwise. */
+  private volatile long claimedReset;
+  /** A window armed by {@link #refuseFor}: it opens with the next request, whenever that comes. */
+  private Window armed;
+
+  private record Window(Refusal how, long lengthMillis, long claimedResetAfterMillis) {
+  }
   private volatile Refusal refusal = Refusal.RATE;
   private final AtomicInteger refused = new AtomicInteger();
 
-  /** How the model API says "not now": the HTTP status and the error type its body names. */
+  /**
+   * How the model API says "not now": the HTTP status and the error type its body names. {@link #USAGE} is a
+   * subscription's usage limit: the CLI reports it as one, with the reset time from the headers, only when it runs on
+   * subscription credentials ({@link #subscriptionCredentials}).
+   */
   public enum Refusal {
     RATE(429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"),
-    OVERLOADED(529, "overloaded_error", "Overloaded");
+    OVERLOADED(529, "overloaded_error", "Overloaded"),
+    USAGE(429, "rate_limit_error", "This request would exceed your account's rate limit. Please try again later.");
 
     private final int status;
     private final String type;
@@ -73,15 +86,46 @@ public final class ScriptedModelServer {
     return "http://127.0.0.1:" + port();
   }
 
-  /** Refuses every request until {@code until} (epoch milliseconds), as the real API does under a limit. */
-  public void refuseUntil(long until, Refusal how) {
-    refusal = how;
-    refuseUntil = until;
+  /**
+   * Refuses every request for {@code length} from the next request on, however long agents take to start on a loaded
+   * machine. A usage limit names {@code claimedReset} after that first request as its reset time: longer than the
+   * window is a limit that lifts before the time the API named (a person raised the plan's limit, say).
+   */
+  public synchronized void refuseFor(Duration length, Refusal how, Duration claimedReset) {
+    armed = new Window(how, length.toMillis(), claimedReset.toMillis());
+  }
+
+  /** When the refusal window ends (epoch milliseconds), or 0 while it has not opened. */
+  public long windowEndsAt() {
+    return armed == null ? refuseUntil : 0;
+  }
+
+  /** The reset time a usage limit names (epoch milliseconds), or 0 while no window has opened. */
+  public long claimedResetAt() {
+    return armed == null ? claimedReset : 0;
+  }
+
+  private synchronized void openArmedWindow() {
+    if (armed != null) {
+      long now = System.currentTimeMillis();
+      refusal = armed.how();
+      claimedReset = now + armed.claimedResetAfterMillis();
+      refuseUntil = now + armed.lengthMillis();
+      armed = null;
+    }
   }
 
   /** How many requests were refused so far. */
   public int refusedRequests() {
     return refused.get();
+  }
+
+  /**
+   * What makes the CLI act as a subscriber's: no API key and an OAuth token of the subscription's shape (it is never
+   * checked, the CLI sends nothing but the model request to this server).
+   */
+  public static Map<String, String> subscriptionCredentials() {
+    return Map.of("ANTHROPIC_API_KEY", "", "CLAUDE_CODE_OAUTH_TOKEN", "sk-ant-oat01-scripted");
   }
 
   /** Every request body received, in order. */
@@ -118,9 +162,16 @@ public final class ScriptedModelServer {
         request.response().setStatusCode(400).end();
         return;
       }
+      openArmedWindow();
       if (System.currentTimeMillis() < refuseUntil) {
         refused.incrementAndGet();
         Refusal how = refusal;
+        if (how == Refusal.USAGE) {
+          // The headers the real API sends with a usage limit; the reset is in epoch seconds, rounded up.
+          request.response().putHeader("anthropic-ratelimit-unified-status", "rejected")
+              .putHeader("anthropic-ratelimit-unified-representative-claim", "five_hour")
+              .putHeader("anthropic-ratelimit-unified-reset", Long.toString((claimedReset + 999) / 1000));
+        }
         request.response().setStatusCode(how.status).putHeader("content-type", "application/json")
             .end(new JsonObject().put("type", "error").put("error", new JsonObject().put("type", how.type)
                 .put("message", how.message)).encode());

@@ -14,6 +14,7 @@ import dev.orch.contract.PlanStatus;
 import dev.orch.contract.PrStage;
 import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestView;
+import dev.orch.contract.ResumeRequest;
 import dev.orch.contract.RunStatus;
 import dev.orch.contract.RunView;
 import dev.orch.contract.StopCause;
@@ -49,6 +50,7 @@ class PullRequestPipelineTest {
     assertThat(pr.checksState()).isEqualTo(ChecksState.PASSED);
     assertThat(pr.checks()).isEqualTo("passed");
     assertThat(pr.mergeCommit()).isEqualTo("merge-1");
+    assertThat(pr.changedPaths()).as("read from the repository for the merged event").containsExactly("a.txt");
     assertThat(pr.reason()).isNull();
     assertThat(pr.title()).isEqualTo("Do the thing (app/E01)");
     assertThat(pr.taskFile()).isEqualTo("docs/plans/app/epic-01-x.md");
@@ -418,7 +420,7 @@ class PullRequestPipelineTest {
   private PullRequestView open(int number, TaskId taskId, PrStage stage) {
     return new PullRequestView(number, taskId, number, "orch/" + taskId.slug(), "T (" + taskId + ")", "body",
         PrState.OPEN, null, "head-0", null, 1, 1, 0, "", 0.25, 15, 0, 0, stage, 0, List.of(), null, null, null, 0,
-        ChecksState.NOT_RUN, null, "T", "docs/plans/app/epic-01-x.md", tmp.toString(), false);
+        ChecksState.NOT_RUN, null, "T", "docs/plans/app/epic-01-x.md", tmp.toString(), false, List.of());
   }
 
   @Test
@@ -517,9 +519,10 @@ class PullRequestPipelineTest {
     assertThat(carryingOn.fixRounds()).as("the limit did not use up a round").isEqualTo(1);
     assertThat(carryingOn.waitingFor()).isNull();
     assertThat(f.agent.resumed).hasSize(2);
-    assertThat(f.agent.resumed.get(1).template()).as("the session goes on where it stopped").isNull();
-    assertThat(f.agent.resumed.get(1).prompt()).contains("limit, which has now lifted", "pull request #1",
-        "fixing red checks");
+    assertThat(f.agent.resumed.get(1).template()).as("the session goes on where it stopped, as a paused task's does")
+        .isEqualTo(ResumeRequest.AFTER_LIMIT);
+    assertThat(f.agent.resumed.get(1).values()).containsEntry("TaskID", TASK.toString())
+        .containsEntry("Title", "Do the thing").containsEntry("Limit", "the model API's rate limit");
     assertThat(f.events.seen).containsExactly("opened #1", "fixing #1", "fixing #1", "fixing #1", "fixing #1");
 
     result(pipeline.onRunFinished(f.run(101, RunStatus.SUCCEEDED)));
