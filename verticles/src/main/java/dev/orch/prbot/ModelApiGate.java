@@ -80,6 +80,10 @@ final class ModelApiGate {
       return limit + ": agents start again " + (view.resumeAt() > 0 ? "after " + Instant.ofEpochMilli(view.resumeAt())
           : "once the governor's backoff has passed") + ", one first, then this round";
     }
-    return limit + ": the limit has lifted and one agent goes first; this round runs once it gets through";
+    if (view.probing()) {
+      return limit + ": the limit has lifted and one agent goes first; this round runs once it gets through";
+    }
+    return limit + ": the limit has lifted; at most " + view.allowed() + " agents run for now, and this round runs"
+        + " when one of them ends or more may";
   }
 }
