@@ -579,6 +579,10 @@ public final class TaskLifecycle {
   public Future<Void> reconcile() {
     return serial(() -> loadLimits().compose(v -> store.governor()).compose(saved -> {
       governor = new RateGovernor(clock, policy.governor(), saved);
+      if (governor.state().phase() == RateGovernor.Phase.PARKED) {
+        // Still parked after the restart: said again for whoever counts parked time (batches) or shows it.
+        listener.governed(governor.state());
+      }
       return store.startRequests();
     }).compose(stored -> {
       requested.addAll(stored);

@@ -56,6 +56,7 @@ class TaskLifecycleTest {
   private final List<StopRequest> stopped = new ArrayList<>();
   private final List<ResumeRequest> resumed = new ArrayList<>();
   private final List<TaskTransition> transitions = new ArrayList<>();
+  private final List<RateGovernor.State> governed = new ArrayList<>();
   private Vertx vertx;
   private TaskStore store;
   private Pool pool;
@@ -125,6 +126,11 @@ class TaskLifecycleTest {
 
       @Override
       public void mayDispatch() {
+      }
+
+      @Override
+      public void governed(RateGovernor.State state) {
+        TaskLifecycleTest.this.governed.add(state);
       }
     };
     return new TaskLifecycle(clock, store, runs, prs, () -> Future.succeededFuture(TaskLifecycle.Limits.NONE), listener,
@@ -388,10 +394,15 @@ class TaskLifecycleTest {
     await(lifecycle.onFinished(limited("a/E02", ApiLimit.Kind.RATE)));
     assertThat(lifecycle.notices()).singleElement().asString().startsWith("parked by the model API's rate limit");
 
+    assertThat(governed).as("people are told once").extracting(RateGovernor.State::phase)
+        .containsExactly(RateGovernor.Phase.PARKED);
+
     // kill -9: the store alone says the plan is parked, and until when.
     launched.clear();
     TaskLifecycle restarted = lifecycle(3, true, 2);
     await(restarted.reconcile());
+    assertThat(governed).as("and told again after the restart, with the same resume time").hasSize(2)
+        .extracting(RateGovernor.State::resumeAt).containsOnly(governed.get(0).resumeAt());
     await(restarted.dispatch());
     assertThat(launched).isEmpty();
     assertThat(resumed).isEmpty();
