@@ -149,8 +149,9 @@ public final class NotifierVerticle extends VerticleBase {
       BatchSummary summary = BatchSummary.fromJson(body);
       if (summary.notifyPeople()) {
         notify(new Notice(Notice.Kind.BATCH_FINISHED, null, summary.name(), String.format(
-            "%d done, %d failed, %d waiting for review, of %d started (%s)", summary.done(), summary.failed(),
-            summary.flagged(), summary.tasks().size(), summary.reason()), null, summary.spendUsd()));
+            "%d done, %d failed, %d waiting for review, of %d started (%s)%s", summary.done(), summary.failed(),
+            summary.flagged(), summary.tasks().size(), summary.reason(),
+            summary.parkedText().isEmpty() ? "" : "; " + summary.parkedText()), null, summary.spendUsd()));
       }
     } catch (RuntimeException e) {
       LOG.warn("ignoring a malformed batch event: {}", e.getMessage());
