@@ -2,6 +2,7 @@ package dev.orch.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orch.contract.ApiLimit;
 import dev.orch.scripted.ScriptBook;
 import dev.orch.scripted.ScriptedModelServer;
 import dev.orch.testkit.PlanTree;
@@ -9,9 +10,11 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -53,6 +56,9 @@ class GovernorIT {
           .plan("app/epic-02-two.md", PlanTree.task("Two", "standalone: true"))
           .plan("app/epic-03-three.md", PlanTree.task("Three", "standalone: true"));
       orch.commitPlan();
+      if (refusal == ScriptedModelServer.Refusal.USAGE) {
+        ScriptedModelServer.subscriptionCredentials().forEach(orch::putEnv);
+      }
       orch.startOrch("run", "--scheduled");
       orch.awaitTasks(tasks -> tasks.size() == 3, Duration.ofSeconds(60));
       long windowEnds = System.currentTimeMillis() + WINDOW.toMillis();
@@ -63,7 +69,11 @@ class GovernorIT {
       orch.awaitTasks(tasks -> tasks.values().stream().anyMatch(t -> "paused".equals(t.getString("status"))),
           Duration.ofSeconds(60));
       OrchProcess.Result status = orch.orch("status");
-      assertThat(status.out()).as(status.toString()).contains("parked by");
+      assertThat(status.out()).as(status.toString()).contains("parked by " + expectedLimit(refusal).describe());
+      if (refusal == ScriptedModelServer.Refusal.USAGE) {
+        assertThat(status.out()).as("a usage limit says when it resets: the plan waits for exactly that")
+            .contains(Instant.ofEpochSecond((windowEnds + 999) / 1000).plusSeconds(5).toString());
+      }
 
       var done = orch.awaitTasks(tasks -> tasks.size() == 3 && OrchHarness.all(tasks, "complete"), Duration.ofSeconds(240));
 
@@ -76,13 +86,23 @@ class GovernorIT {
       List<String> history = orch.history("app/E01");
       assertThat(history).anySatisfy(h -> assertThat(h).startsWith("paused: "));
       List<JsonObject> runs = orch.runs("app/E01");
-      assertThat(runs).extracting(r -> r.getString("status")).contains("succeeded");
+      assertThat(runs).extracting(r -> r.getString("status")).contains("limited", "succeeded");
 
-      String limit = refusal == ScriptedModelServer.Refusal.RATE ? "the model API's rate limit" : "the model API's overload";
-      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
-          .until(() -> orch.orch("batch", "status").out().contains("nightly: last run"));
-      OrchProcess.Result summary = orch.orch("batch", "status");
-      assertThat(summary.out()).as(summary.toString()).contains("3 started: 3 done", "of its 2h by " + limit + " (once)");
+      AtomicReference<OrchProcess.Result> batches = new AtomicReference<>();
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+        batches.set(orch.orch("batch", "status"));
+        return batches.get().out().contains("nightly: last run");
+      });
+      assertThat(batches.get().out()).as(batches.get().toString())
+          .contains("3 started: 3 done", "of its 2h by " + expectedLimit(refusal).describe() + " (once)");
     }
+  }
+
+  private static ApiLimit.Kind expectedLimit(ScriptedModelServer.Refusal refusal) {
+    return switch (refusal) {
+      case RATE -> ApiLimit.Kind.RATE;
+      case OVERLOADED -> ApiLimit.Kind.OVERLOADED;
+      case USAGE -> ApiLimit.Kind.USAGE;
+    };
   }
 }

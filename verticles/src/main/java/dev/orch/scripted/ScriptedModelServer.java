@@ -37,10 +37,15 @@ public final class ScriptedModelServer {
   private volatile Refusal refusal = Refusal.RATE;
   private final AtomicInteger refused = new AtomicInteger();
 
-  /** How the model API says "not now": the HTTP status and the error type its body names. */
+  /**
+   * How the model API says "not now": the HTTP status and the error type its body names. {@link #USAGE} is a
+   * subscription's usage limit: the CLI reports it as one, with the reset time from the headers, only when it runs on
+   * subscription credentials ({@link #subscriptionCredentials}).
+   */
   public enum Refusal {
     RATE(429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"),
-    OVERLOADED(529, "overloaded_error", "Overloaded");
+    OVERLOADED(529, "overloaded_error", "Overloaded"),
+    USAGE(429, "rate_limit_error", "This request would exceed your account's rate limit. Please try again later.");
 
     private final int status;
     private final String type;
@@ -84,6 +89,14 @@ public final class ScriptedModelServer {
     return refused.get();
   }
 
+  /**
+   * What makes the CLI act as a subscriber's: no API key and an OAuth token of the subscription's shape (it is never
+   * checked, the CLI sends nothing but the model request to this server).
+   */
+  public static Map<String, String> subscriptionCredentials() {
+    return Map.of("ANTHROPIC_API_KEY", "", "CLAUDE_CODE_OAUTH_TOKEN", "sk-ant-oat01-scripted");
+  }
+
   /** Every request body received, in order. */
   public List<JsonObject> requests() {
     return List.copyOf(requests);
@@ -121,6 +134,12 @@ public final class ScriptedModelServer {
       if (System.currentTimeMillis() < refuseUntil) {
         refused.incrementAndGet();
         Refusal how = refusal;
+        if (how == Refusal.USAGE) {
+          // The headers the real API sends with a usage limit; the reset is in epoch seconds, rounded up.
+          request.response().putHeader("anthropic-ratelimit-unified-status", "rejected")
+              .putHeader("anthropic-ratelimit-unified-representative-claim", "five_hour")
+              .putHeader("anthropic-ratelimit-unified-reset", Long.toString((refuseUntil + 999) / 1000));
+        }
         request.response().setStatusCode(how.status).putHeader("content-type", "application/json")
             .end(new JsonObject().put("type", "error").put("error", new JsonObject().put("type", how.type)
                 .put("message", how.message)).encode());
