@@ -61,10 +61,11 @@ class GovernorIT {
       }
       orch.startOrch("run", "--scheduled");
       orch.awaitTasks(tasks -> tasks.size() == 3, Duration.ofSeconds(60));
-      long windowEnds = System.currentTimeMillis() + WINDOW.toMillis();
-      orch.model.refuseUntil(windowEnds, refusal);
       OrchProcess.Result batch = orch.orch("batch", "run", "nightly");
       assertThat(batch.exit()).as(batch.toString()).isZero();
+      // The agents take seconds to reach the model after their tasks are started, so the window opens in time.
+      long windowEnds = System.currentTimeMillis() + WINDOW.toMillis();
+      orch.model.refuseUntil(windowEnds, refusal);
 
       orch.awaitTasks(tasks -> tasks.values().stream().anyMatch(t -> "paused".equals(t.getString("status"))),
           Duration.ofSeconds(60));

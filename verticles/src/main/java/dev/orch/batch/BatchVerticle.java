@@ -69,14 +69,17 @@ public final class BatchVerticle extends VerticleBase {
         .handle(Action.LIST, body -> step(() -> Future.succeededFuture(batches.list())))
         .handle(Action.RUN, body -> step(() -> batches.runNow(name(body)).onComplete(done -> arm())))
         .handle(Action.STOP, body -> step(() -> batches.stopNow(name(body))))
-        .registerLocal(vertx)).compose(v -> {
+        .registerLocal(vertx))
+        // Followed even where no batch runs (orch start in the foreground still dispatches): a spell that ends unheard
+        // would stay open in the store and count against the next batch.
+        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.Scheduler.EVT_GOVERNOR,
+            message -> governed(message.body())).completion())
+        .compose(v -> {
           if (!settings.orchestrate()) {
             return Future.succeededFuture();
           }
-          var tasks = vertx.eventBus().consumer(Addresses.Scheduler.EVT_TASK, message -> step(batches::progress));
-          var governor = vertx.eventBus().<JsonObject>consumer(Addresses.Scheduler.EVT_GOVERNOR,
-              message -> governed(message.body()));
-          return Future.all(tasks.completion(), governor.completion()).compose(live -> step(this::wakeUp));
+          return vertx.eventBus().consumer(Addresses.Scheduler.EVT_TASK, message -> step(batches::progress)).completion()
+              .compose(live -> step(this::wakeUp));
         }).onSuccess(v -> LOG.info("{} scheduled batch(es) from {}", batches.size(), file));
   }
 

@@ -294,6 +294,13 @@ class BatchesTest {
     assertThat(starts).isEmpty();
     assertThat(stops).isEmpty();
     assertThat(saved).containsOnly(Map.entry("nightly", missed), Map.entry("hourly", leftRunning));
+
+    // The scheduler dispatches here all the same: a spell must not end unheard and stay open for the next batch.
+    foreground.governed(parked(ApiLimit.Kind.RATE));
+    assertThat(savedSpell).isNotNull();
+    foreground.governed(open());
+    assertThat(savedSpell).isNull();
+    assertThat(saved.get("hourly")).as("its deadline had passed").isEqualTo(leftRunning);
   }
 
   private static BatchSpec spec(String name, String cron, int maxTasks, String maxDuration, String module) {
