@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
     description = "Turns a plan of markdown tasks into merged code, with Claude Code agents in git worktrees.",
     subcommands = {RunCommand.class, ServeCommand.class, DemoCommand.class, SyncCommand.class, StatusCommand.class, ListCommand.class,
         GraphCommand.class, StartCommand.class, TaskActionCommand.Stop.class, TaskActionCommand.Retry.class,
-        TaskActionCommand.Reset.class, LogsCommand.class, TuiCommand.class, PrCommand.class, BatchCommand.class, MaintainCommand.class,
+        TaskActionCommand.Reset.class, UnparkCommand.class, LogsCommand.class, TuiCommand.class, PrCommand.class, BatchCommand.class, MaintainCommand.class,
         OnboardCommand.class,
         BuildPoolCommand.class, McpCommand.class, CleanupCommand.class, CommandLine.HelpCommand.class,
         // `source <(orch generate-completion)` completes commands and options in bash and zsh.

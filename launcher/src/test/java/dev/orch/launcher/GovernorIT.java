@@ -59,13 +59,14 @@ class GovernorIT {
       if (refusal == ScriptedModelServer.Refusal.USAGE) {
         ScriptedModelServer.subscriptionCredentials().forEach(orch::putEnv);
       }
+      // The window opens with the first request, however long the agents take to start. The usage limit names a reset
+      // hours away but lifts with the window, as when a person raises the plan's limit: the plan waits for the named
+      // time until a person lifts the park.
+      orch.model.refuseFor(WINDOW, refusal, Duration.ofHours(5));
       orch.startOrch("run", "--scheduled");
       orch.awaitTasks(tasks -> tasks.size() == 3, Duration.ofSeconds(60));
       OrchProcess.Result batch = orch.orch("batch", "run", "nightly");
       assertThat(batch.exit()).as(batch.toString()).isZero();
-      // The agents take seconds to reach the model after their tasks are started, so the window opens in time.
-      long windowEnds = System.currentTimeMillis() + WINDOW.toMillis();
-      orch.model.refuseUntil(windowEnds, refusal);
 
       orch.awaitTasks(tasks -> tasks.values().stream().anyMatch(t -> "paused".equals(t.getString("status"))),
           Duration.ofSeconds(60));
@@ -73,7 +74,11 @@ class GovernorIT {
       assertThat(status.out()).as(status.toString()).contains("parked by " + expectedLimit(refusal).describe());
       if (refusal == ScriptedModelServer.Refusal.USAGE) {
         assertThat(status.out()).as("a usage limit says when it resets: the plan waits for exactly that")
-            .contains(Instant.ofEpochSecond((windowEnds + 999) / 1000).plusSeconds(5).toString());
+            .contains(Instant.ofEpochSecond((orch.model.claimedResetAt() + 999) / 1000).plusSeconds(5).toString());
+        long windowEnds = orch.model.windowEndsAt();
+        Awaitility.await().atMost(WINDOW.plusSeconds(10)).until(() -> System.currentTimeMillis() > windowEnds);
+        OrchProcess.Result unpark = orch.orch("unpark");
+        assertThat(unpark.out()).as(unpark.toString()).contains("one agent goes first");
       }
 
       var done = orch.awaitTasks(tasks -> tasks.size() == 3 && OrchHarness.all(tasks, "complete"), Duration.ofSeconds(240));

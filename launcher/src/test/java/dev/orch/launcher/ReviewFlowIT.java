@@ -156,6 +156,8 @@ class ReviewFlowIT {
       JsonObject merged = pr(orch, "app/E01");
       assertThat(merged.getString("state")).as(merged.encode()).isEqualTo("merged");
       assertThat(merged.getJsonArray("labels", new JsonArray())).doesNotContain("needs-human-review");
+      assertThat(merged.getJsonArray("changed_paths", new JsonArray()).getList()).as("what the merge changed, but the plan")
+          .contains("app/greeting.txt").doesNotContain("docs/plans/app/epic-01-greeting.md");
       assertThat(orch.git("show", "main:app/greeting.txt")).isEqualTo("hi");
       orch.stop(second);
     }

@@ -115,6 +115,9 @@ class ShellIT {
         assertThat(readUntil(in, seen, "% ")).as("Tab completed the task id").contains("app/E01  Greeting", "run 1");
         send(out, "help");
         assertThat(readUntil(in, seen, "% ")).contains("top", "logs", "pr ");
+        send(out, "unpark");
+        assertThat(readUntil(in, seen, "% ")).as("nothing parked: lifting changes nothing")
+            .contains("Governor: the model API's limit has lifted: agents start as usual");
         send(out, "verticle-deploy dev.orch.Nothing");
         assertThat(readUntil(in, seen, "% ")).contains("command not found");
       } finally {

@@ -46,7 +46,9 @@ public final class Addresses {
     public enum Action implements CommandAction {
       SYNC, STATUS, LIST, GET, START, STOP, RETRY, RESET, HISTORY,
       /** Tasks that became complete, per bucket of a {@link HistoryQuery}: {@link HistorySeries}. */
-      COMPLETED;
+      COMPLETED,
+      /** A person lifts the rate-limit governor's park now: {@link GovernorView}. */
+      UNPARK;
     }
 
     private Scheduler() {

@@ -44,6 +44,11 @@ public final class SchedulerClient extends BusClient {
     return requestObject(Addresses.Scheduler.Action.RETRY, task.toJson()).map(TaskView::fromJson);
   }
 
+  /** Lifts the governor's park now: one agent goes first as a probe. Answers what the governor does after. */
+  public Future<GovernorView> unpark() {
+    return requestObject(Addresses.Scheduler.Action.UNPARK, null).map(GovernorView::fromJson);
+  }
+
   public Future<TaskView> reset(TaskRef task) {
     return requestObject(Addresses.Scheduler.Action.RESET, task.toJson()).map(TaskView::fromJson);
   }

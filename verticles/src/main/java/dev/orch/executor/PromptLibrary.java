@@ -2,6 +2,7 @@ package dev.orch.executor;
 
 import dev.orch.config.PromptFolders;
 import dev.orch.contract.FollowUpKind;
+import dev.orch.contract.ResumeRequest;
 import dev.orch.executor.template.PromptTemplate;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,9 +27,14 @@ public final class PromptLibrary {
    */
   public static final Set<String> EPIC_VARIABLES = Set.of("Title", "EpicFilePath", "EpicContent", "ModuleContext",
       "CompletedDeps", "TaskID", "Module", "Branch", "Attempt", "Dependencies");
-  /** The follow-up prompts prbot sends and the variables each may use. */
-  public static final Map<String, Set<String>> FOLLOW_UP_VARIABLES = java.util.Arrays.stream(FollowUpKind.values())
-      .collect(java.util.stream.Collectors.toUnmodifiableMap(FollowUpKind::template, FollowUpKind::variables));
+  /**
+   * The follow-up prompts a session can be resumed with, and the variables each may use: prbot's, and the scheduler's
+   * after an API limit lifted.
+   */
+  public static final Map<String, Set<String>> FOLLOW_UP_VARIABLES = java.util.stream.Stream.concat(
+      java.util.Arrays.stream(FollowUpKind.values()).map(kind -> Map.entry(kind.template(), kind.variables())),
+      java.util.stream.Stream.of(Map.entry(ResumeRequest.AFTER_LIMIT, ResumeRequest.AFTER_LIMIT_VARIABLES)))
+      .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
   private static final String BUILT_IN = "/dev/orch/prompts/";
 
   private final List<Path> overrideDirs;

@@ -31,12 +31,15 @@ public final class PathGlob {
   }
 
   private final String text;
+  /** Matches its text alone (no {@code *} or {@code ?}): two such globs meet only when equal. */
+  private final boolean plain;
   /** A small automaton: state k's steps, and the states reachable from k without reading; the last state accepts. */
   private final List<List<Step>> steps;
   private final List<List<Integer>> skips;
 
   private PathGlob(String text, boolean literally) {
     this.text = text;
+    this.plain = literally || text.indexOf('*') < 0 && text.indexOf('?') < 0;
     this.steps = new ArrayList<>();
     this.skips = new ArrayList<>();
     if (literally) {
@@ -133,6 +136,10 @@ public final class PathGlob {
 
   /** Whether some path matches both globs. */
   public boolean intersects(PathGlob other) {
+    if (plain && other.plain) {
+      // Files against files (what running agents touched, what merges changed) are most of a dispatch's questions.
+      return text.equals(other.text);
+    }
     // A walk over the product of the two automata: a pair of states is live when some string leads to both.
     Deque<int[]> todo = new ArrayDeque<>();
     Set<Long> seen = new HashSet<>();

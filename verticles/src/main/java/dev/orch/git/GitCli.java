@@ -10,10 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.errors.RevisionSyntaxException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.treewalk.EmptyTreeIterator;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 /**
  * The git command line, for what JGit cannot do (linked worktrees) and what the user's own checkout must see done
@@ -132,6 +138,49 @@ public final class GitCli {
     }
     Result head = tryRunIn(repo, "symbolic-ref", "--short", "HEAD");
     return head.ok() ? head.out().strip() : "main";
+  }
+
+  /**
+   * The files {@code commit} changed, read in-process by JGit, at most {@code limit}: against {@code since} when that is
+   * one of its ancestors (a rebase lands several commits on top of it), else against its first parent (a squash or a
+   * merge commit lands one; a root commit changed every file it has). Empty when {@code commit} is not here.
+   */
+  public List<String> changedFiles(String since, String commit, int limit) {
+    Repository repository = jgit();
+    try (RevWalk walk = new RevWalk(repository);
+        TreeWalk tree = new TreeWalk(repository)) {
+      RevCommit landed = commitOrNull(repository, walk, commit);
+      if (landed == null) {
+        return List.of();
+      }
+      RevCommit from = since == null ? null : commitOrNull(repository, walk, since);
+      RevCommit base = from != null && !from.equals(landed) && walk.isMergedInto(from, landed) ? from
+          : landed.getParentCount() > 0 ? walk.parseCommit(landed.getParent(0)) : null;
+      tree.setRecursive(true);
+      tree.setFilter(TreeFilter.ANY_DIFF);
+      if (base == null) {
+        tree.addTree(new EmptyTreeIterator());
+      } else {
+        tree.addTree(base.getTree());
+      }
+      tree.addTree(landed.getTree());
+      List<String> out = new ArrayList<>();
+      while (out.size() < limit && tree.next()) {
+        out.add(tree.getPathString());
+      }
+      return out;
+    } catch (IOException | RevisionSyntaxException e) {
+      throw new GitException("changed files of " + commit, -1, String.valueOf(e.getMessage()));
+    }
+  }
+
+  private static RevCommit commitOrNull(Repository repository, RevWalk walk, String rev) throws IOException {
+    try {
+      ObjectId id = repository.resolve(rev + "^{commit}");
+      return id == null ? null : walk.parseCommit(id);
+    } catch (MissingObjectException e) {
+      return null;
+    }
   }
 
   /** Commits on {@code head} that {@code base} does not have. */

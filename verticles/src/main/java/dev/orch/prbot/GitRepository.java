@@ -1,5 +1,6 @@
 package dev.orch.prbot;
 
+import dev.orch.contract.ChangedPaths;
 import dev.orch.contract.GitRefs;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.TaskId;
@@ -94,6 +95,13 @@ final class GitRepository implements PipelinePorts.Repository {
       git.run("update-ref", MERGED_REFS + taskId.slug(), branchTip);
       return null;
     });
+  }
+
+  @Override
+  public Future<List<String>> changedFiles(String since, String mergeCommit, String taskFile) {
+    // Read past the kept count: invalid names and the plan file are dropped before counting.
+    return offload.blocking(() -> ChangedPaths.keepValid(git.changedFiles(since, mergeCommit, ChangedPaths.MAX_PATHS * 2)
+        .stream().filter(path -> !path.equals(taskFile)).toList()));
   }
 
   /** The pull request's change, or the merged commit once it landed (for {@code orch pr show}). */

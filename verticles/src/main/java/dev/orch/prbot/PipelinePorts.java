@@ -91,6 +91,13 @@ final class PipelinePorts {
 
     /** Records that the task's branch at {@code branchTip} is merged (the executor may then delete its worktree). */
     Future<Void> markMerged(TaskId taskId, String branchTip);
+
+    /**
+     * The files {@code mergeCommit} changed on the main branch, without {@code taskFile} (orch writes its status there),
+     * kept as {@link dev.orch.contract.ChangedPaths} allows; {@code since} is the main branch's commit before several
+     * landed at once (a rebase), else null.
+     */
+    Future<List<String>> changedFiles(String since, String mergeCommit, String taskFile);
   }
 
   /** A branch update's outcome and the main branch it was brought to. */

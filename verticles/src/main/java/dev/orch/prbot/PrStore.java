@@ -73,12 +73,15 @@ final class PrStore implements PullRequests {
           "ALTER TABLE pull_requests ADD COLUMN task_title TEXT",
           "ALTER TABLE pull_requests ADD COLUMN task_file TEXT",
           "ALTER TABLE pull_requests ADD COLUMN worktree TEXT",
-          "ALTER TABLE pull_requests ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0"));
+          "ALTER TABLE pull_requests ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0"),
+      // The files a merged change touched: the scheduler predicts a module's next tasks from them, and asks again
+      // after a restart.
+      Database.Migration.of(5, "ALTER TABLE pull_requests ADD COLUMN changed_paths TEXT NOT NULL DEFAULT '[]'"));
 
   private static final String INSERT_COLUMNS = "number, task_id, run_id, branch, title, body, state, reason, head_commit,"
       + " merge_commit, files_changed, additions, deletions, diff_stat, cost_usd, tokens, created_at, merged_at";
   private static final String COLUMNS = INSERT_COLUMNS + ", stage, fix_rounds, labels, routing, checks, url, remote_number,"
-      + " checks_state, follow_up, task_title, task_file, worktree, needs_review";
+      + " checks_state, follow_up, task_title, task_file, worktree, needs_review, changed_paths";
 
   private final Pool pool;
 
@@ -113,7 +116,8 @@ final class PrStore implements PullRequests {
     Function<SqlConnection, Future<RowSet<Row>>> write = conn -> conn.preparedQuery("UPDATE pull_requests SET run_id = ?, body = ?, state = ?, reason = ?, head_commit = ?,"
             + " merge_commit = ?, files_changed = ?, additions = ?, deletions = ?, diff_stat = ?, cost_usd = ?, tokens = ?,"
             + " merged_at = ?, stage = ?, fix_rounds = ?, labels = ?, routing = ?, checks = ?, url = ?, remote_number = ?,"
-            + " checks_state = ?, follow_up = ?, task_title = ?, task_file = ?, worktree = ?, needs_review = ? WHERE number = ?")
+            + " checks_state = ?, follow_up = ?, task_title = ?, task_file = ?, worktree = ?, needs_review = ?,"
+            + " changed_paths = ? WHERE number = ?")
         .execute(Tuple.tuple().addValue(pr.runId()).addValue(pr.body()).addValue(pr.state().wire()).addValue(pr.reason())
             .addValue(pr.headCommit()).addValue(pr.mergeCommit()).addValue(pr.filesChanged()).addValue(pr.additions())
             .addValue(pr.deletions()).addValue(pr.diffStat()).addValue(pr.costUsd()).addValue(pr.tokens())
@@ -121,7 +125,8 @@ final class PrStore implements PullRequests {
             .addValue(new io.vertx.core.json.JsonArray(pr.labels()).encode()).addValue(pr.routing()).addValue(pr.checks())
             .addValue(pr.url()).addValue(pr.remoteNumber()).addValue(pr.checksState().wire())
             .addValue(pr.followUp() == null ? null : pr.followUp().wire()).addValue(pr.taskTitle()).addValue(pr.taskFile())
-            .addValue(pr.worktree()).addValue(pr.needsReview() ? 1 : 0).addValue(pr.number()));
+            .addValue(pr.worktree()).addValue(pr.needsReview() ? 1 : 0)
+            .addValue(new io.vertx.core.json.JsonArray(pr.changedPaths()).encode()).addValue(pr.number()));
     return (pr.state() == PrState.MERGED ? Database.durably(pool, write) : pool.withConnection(write))
         .compose(v -> get(pr.number()))
         .map(Optional::orElseThrow);
@@ -166,7 +171,8 @@ final class PrStore implements PullRequests {
           new io.vertx.core.json.JsonArray(r.getString("labels")).stream().map(String::valueOf).toList(),
           r.getString("routing"), r.getString("checks"), r.getString("url"), r.getInteger("remote_number"),
           ChecksState.fromWire(r.getString("checks_state")), FollowUpKind.fromWire(r.getString("follow_up")),
-          r.getString("task_title"), r.getString("task_file"), r.getString("worktree"), r.getInteger("needs_review") != 0));
+          r.getString("task_title"), r.getString("task_file"), r.getString("worktree"), r.getInteger("needs_review") != 0,
+          new io.vertx.core.json.JsonArray(r.getString("changed_paths")).stream().map(String::valueOf).toList()));
     }
     return out;
   }

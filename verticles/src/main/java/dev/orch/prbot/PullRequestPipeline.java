@@ -278,7 +278,7 @@ final class PullRequestPipeline {
           inspection.headCommit(), null, inspection.filesChanged(), inspection.additions(), inspection.deletions(),
           inspection.diffStat(), run.costUsd(), run.inputTokens() + run.outputTokens(), clock.millis(), 0,
           PrStage.CHECKING, 0, List.of(), null, null, null, 0, ChecksState.NOT_RUN, null, task.title(), task.file(),
-          run.worktree(), task.needsReview());
+          run.worktree(), task.needsReview(), List.of());
       // A branch with secret-looking files stays local: it is flagged on its way (secretsGate), never opened on a forge.
       // A forge that refuses now gets asked again by secretsGate: the pull request is recorded either way.
       return store.insert(draft)
@@ -422,7 +422,7 @@ final class PullRequestPipeline {
       if (landed.isPresent()) {
         TaskLog.info(LOG, pr.taskId())
             .log("{}: pull request #{} is already on the main branch as {}", pr.taskId(), pr.number(), landed.get());
-        return recordMerged(pr, landed.get(), pr.headCommit(), null);
+        return recordMerged(pr, landed.get(), null, pr.headCommit(), null);
       }
       Path worktree = Path.of(pr.worktree());
       return repo.exists(worktree).compose(exists -> {
@@ -614,13 +614,26 @@ final class PullRequestPipeline {
           TaskLog.info(LOG, pr.taskId())
               .log("{}: merged pull request #{} into {} as {}", pr.taskId(), pr.number(), attempt.mainBranch(),
                   done.mergeCommit().substring(0, Math.min(10, done.mergeCommit().length())));
-          return recordMerged(pr, done.mergeCommit(), attempt.branchTip(), byPerson ? "merged by a person" : null);
+          return recordMerged(pr, done.mergeCommit(), "rebase".equals(attempt.method()) ? attempt.mainTip() : null,
+              attempt.branchTip(), byPerson ? "merged by a person" : null);
         }, failure -> forge.abortMerge(attempt).transform(v -> Future.failedFuture(failure)));
   }
 
-  private Future<Step> recordMerged(PullRequestView pr, String mergeCommit, String branchTip, String why) {
+  /** Only a prediction for later tasks rests on it, so a repository that cannot say leaves it empty. */
+  private Future<List<String>> changedFiles(PullRequestView pr, String mainBefore, String mergeCommit) {
+    return repo.changedFiles(mainBefore, mergeCommit, pr.taskFile()).recover(e -> {
+      TaskLog.warn(LOG, pr.taskId())
+          .log("{}: the files merged as {} could not be read: {}", pr.taskId(), mergeCommit, e.getMessage());
+      return Future.succeededFuture(List.of());
+    });
+  }
+
+  /** {@code mainBefore}: the main branch's commit the merge landed on, when it landed several commits (a rebase). */
+  private Future<Step> recordMerged(PullRequestView pr, String mergeCommit, String mainBefore, String branchTip,
+      String why) {
     return repo.markMerged(pr.taskId(), branchTip)
-        .compose(v -> store.save(pr.merged(mergeCommit, clock.millis(), why)))
+        .compose(v -> changedFiles(pr, mainBefore, mergeCommit))
+        .compose(paths -> store.save(pr.merged(mergeCommit, clock.millis(), why, paths)))
         .map(merged -> {
           events.merged(merged);
           // Tidying up is not urgent: leave the git lock and the CPU to the dependants starting now.

@@ -24,14 +24,6 @@ public final class RateGovernor {
       long rampedAt) {
     public static final State OPEN = new State(Phase.OPEN, null, 0, 0, Integer.MAX_VALUE, 0);
 
-    /** For the bus: parked or not, until when, how many may run. */
-    public GovernorView view(int maxAgents) {
-      String text = describe();
-      return new GovernorView(phase == Phase.PARKED, parkedFor, resumeAt,
-          phase == Phase.OPEN ? maxAgents : phase == Phase.RAMPING ? allowed : phase == Phase.PROBING ? 1 : 0,
-          text == null ? "the model API's limit has lifted: agents start as usual" : text);
-    }
-
     /** For {@code orch status} and the dashboard: what holds agents back, or null when nothing does. */
     public String describe() {
       return switch (phase) {
@@ -44,11 +36,17 @@ public final class RateGovernor {
     }
   }
 
-  /** {@code maxAgents}: the parallel limit; once the ramp allows that many the governor is open again. */
-  public record Settings(int maxAgents, Backoff backoff, Duration rampStep, Duration resetMargin) {
+  /**
+   * {@code maxAgents}: the parallel limit; once the ramp allows that many the governor is open again.
+   * {@code longestReset}: the furthest a reset time given with a limit can park the plan. The API's longest window is
+   * a week; a reset beyond that comes from something else (a wrapper around the CLI, a clock far off) and would park
+   * the plan for good.
+   */
+  public record Settings(int maxAgents, Backoff backoff, Duration rampStep, Duration resetMargin,
+      Duration longestReset) {
     public static Settings defaults(int maxAgents, LongUnaryOperator jitter) {
       return new Settings(maxAgents, new Backoff(Duration.ofSeconds(30), Duration.ofMinutes(10)).jittered(jitter),
-          Duration.ofSeconds(30), Duration.ofSeconds(5));
+          Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofDays(7));
     }
   }
 
@@ -78,6 +76,26 @@ public final class RateGovernor {
     };
   }
 
+  /** For the bus: parked or not, until when, how many may run now. */
+  public GovernorView view() {
+    String text = state().describe();
+    return new GovernorView(state.phase() == Phase.PARKED, state.parkedFor(), state.resumeAt(), allowedRunning(),
+        text == null ? "the model API's limit has lifted: agents start as usual" : text);
+  }
+
+  /**
+   * A person lifts the park before its time: one agent goes first as a probe, as when the wait ends by itself. Returns
+   * false when the governor was not parked.
+   */
+  public boolean lift() {
+    advance();
+    if (state.phase() != Phase.PARKED) {
+      return false;
+    }
+    state = probing(state);
+    return true;
+  }
+
   /** A run hit a limit. Returns true when this parked an open (or recovering) governor, so people are told once. */
   public boolean limited(ApiLimit limit) {
     advance();
@@ -95,8 +113,10 @@ public final class RateGovernor {
 
   private long resetAt(ApiLimit limit, int limitsInARow) {
     long now = clock.millis();
-    return limit.resetsAt() > now ? limit.resetsAt() + settings.resetMargin().toMillis()
-        : now + settings.backoff().after(limitsInARow).toMillis();
+    if (limit.resetsAt() <= now) {
+      return now + settings.backoff().after(limitsInARow).toMillis();
+    }
+    return Math.min(limit.resetsAt(), now + settings.longestReset().toMillis()) + settings.resetMargin().toMillis();
   }
 
   /**
@@ -124,7 +144,7 @@ public final class RateGovernor {
   private void advance() {
     long now = clock.millis();
     if (state.phase() == Phase.PARKED && now >= state.resumeAt()) {
-      state = new State(Phase.PROBING, state.parkedFor(), 0, state.limitsInARow(), 1, 0);
+      state = probing(state);
     }
     long step = settings.rampStep().toMillis();
     while (state.phase() == Phase.RAMPING && now >= state.rampedAt() + step) {
@@ -133,5 +153,9 @@ public final class RateGovernor {
       state = doubled >= settings.maxAgents() ? State.OPEN
           : new State(Phase.RAMPING, state.parkedFor(), 0, state.limitsInARow(), doubled, state.rampedAt() + step);
     }
+  }
+
+  private static State probing(State parked) {
+    return new State(Phase.PROBING, parked.parkedFor(), 0, parked.limitsInARow(), 1, 0);
   }
 }

@@ -6,6 +6,7 @@ import dev.orch.contract.AgentOutput;
 import dev.orch.contract.ApiLimit;
 import dev.orch.contract.CommandEndpoint;
 import dev.orch.contract.ExecutorClient;
+import dev.orch.contract.GovernorView;
 import dev.orch.contract.HistoryQuery;
 import dev.orch.contract.ObserverClient;
 import dev.orch.contract.ParserClient;
@@ -108,6 +109,7 @@ public final class SchedulerVerticle extends VerticleBase {
             .handle(Action.STOP, body -> answer(body, lifecycle::stop))
             .handle(Action.RETRY, body -> answer(body, lifecycle::retry).onSuccess(r -> dispatch()))
             .handle(Action.RESET, body -> answer(body, lifecycle::reset))
+            .handle(Action.UNPARK, body -> lifecycle.unpark().map(GovernorView::toJson))
             .handle(Action.COMPLETED, body -> store.completed(HistoryQuery.fromJson(body)))
             .handle(Action.HISTORY, body -> queries.history(TaskRef.fromJson(body).id().toString()).map(list -> new JsonObject()
                 .put("transitions", new JsonArray(list.stream().map(TaskTransition::toJson).toList()))))
@@ -206,8 +208,8 @@ public final class SchedulerVerticle extends VerticleBase {
       }
 
       @Override
-      public void governed(RateGovernor.State state) {
-        vertx.eventBus().publish(Addresses.Scheduler.EVT_GOVERNOR, state.view(settings.maxParallelAgents()).toJson());
+      public void governed(GovernorView view) {
+        vertx.eventBus().publish(Addresses.Scheduler.EVT_GOVERNOR, view.toJson());
       }
     };
   }

@@ -2,13 +2,15 @@ package dev.orch.scheduler;
 
 import dev.orch.footprint.Footprint;
 import dev.orch.footprint.PathGlob;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Each task's footprint: the files its plan declares, the paths its text names, and what its running agent has
- * touched so far. Globs are read once and kept, since every dispatch asks again for the same few.
+ * Each task's footprint: the files its plan declares, the paths its text names (and, before it starts, what its
+ * module's merged tasks changed), and what its running agent has touched so far. Globs are read once and kept, since
+ * every dispatch asks again for the same few.
  */
 final class TaskFootprints {
   private static final int MAX_CACHED = 10_000;
@@ -18,6 +20,20 @@ final class TaskFootprints {
   Footprint of(StoredTask task) {
     return new Footprint(read(task.spec().files()), read(task.spec().mentions()),
         observed.getOrDefault(task.id(), List.of()));
+  }
+
+  /**
+   * The footprint of a task about to start: its own, and, predicted, the files {@code fromItsModule} (what the earlier
+   * merged tasks of its module changed).
+   */
+  Footprint beforeStart(StoredTask task, List<String> fromItsModule) {
+    Footprint own = of(task);
+    if (fromItsModule.isEmpty()) {
+      return own;
+    }
+    List<PathGlob> predicted = new ArrayList<>(own.predicted());
+    fromItsModule.stream().map(this::glob).filter(g -> !predicted.contains(g)).forEach(predicted::add);
+    return own.withPredicted(predicted);
   }
 
   /** What a running agent has changed so far in its worktree; replaces what was seen before. */
@@ -41,7 +57,7 @@ final class TaskFootprints {
     if (globs.size() >= MAX_CACHED) {
       globs.clear();
     }
-    // A stored glob was checked when its plan was read; an observed path is a file the agent wrote.
+    // A stored glob was checked when its plan was read; an observed or merged path is a file (ChangedPaths for merged).
     PathGlob parsed = PathGlob.parse(text);
     globs.put(text, parsed);
     return parsed;

@@ -2,6 +2,7 @@ package dev.orch.scheduler;
 
 import dev.orch.contract.AgentEvent;
 import dev.orch.contract.AgentOutput;
+import dev.orch.contract.GovernorView;
 import dev.orch.contract.ApiLimit;
 import dev.orch.contract.ErrorCode;
 import dev.orch.contract.LaunchRequest;
@@ -27,6 +28,7 @@ import dev.orch.flow.SerialQueue;
 import dev.orch.footprint.Footprint;
 import dev.orch.footprint.FootprintGate;
 import dev.orch.footprint.FootprintMode;
+import dev.orch.footprint.ModuleHistory;
 import dev.orch.logging.TaskLog;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -88,7 +90,7 @@ public final class TaskLifecycle {
     void mayDispatch();
 
     /** The rate-limit governor parked the plan, let a probe go, or let the rest follow. */
-    default void governed(RateGovernor.State state) {
+    default void governed(GovernorView view) {
     }
   }
 
@@ -105,9 +107,11 @@ public final class TaskLifecycle {
     }
   }
 
-  /** What a run parked by a limit is told when it resumes in its session. */
-  static final String RESUME_AFTER_LIMIT = "The model API stopped your work for a limit, which has now lifted. Carry on"
-      + " with the task where you left off: look at what is already done in this worktree, finish it, and commit.";
+  /**
+   * How many of the files its module's merged tasks changed a task not started yet is predicted to touch, newest
+   * first: enough for a module's usual working set, few enough that one sweeping change does not hold the module back.
+   */
+  static final int PREDICTED_PER_MODULE = 50;
 
   private final Clock clock;
   private final TaskStore store;
@@ -125,6 +129,8 @@ public final class TaskLifecycle {
   private String pauseReason;
   private final SerialQueue decisions = new SerialQueue();
   private final TaskFootprints footprints = new TaskFootprints();
+  /** What each module's merged tasks changed: part of the predicted footprint of its tasks not started yet. */
+  private final ModuleHistory history = new ModuleHistory(PREDICTED_PER_MODULE);
   /** Why ready tasks were held back at the last dispatch, for the views; replaced whole by each dispatch. */
   private volatile Map<String, FootprintGate.Hold> holds = Map.of();
   private RateGovernor governor;
@@ -237,7 +243,8 @@ public final class TaskLifecycle {
   private Future<Void> resumeAfterLimit(StoredTask task) {
     // The session goes on with the attempt the limit interrupted, so it counts again, once.
     return change(task.id(), TaskStatus.QUEUED, "the limit lifted: resuming its session", task.attempts() + 1, 0,
-        task.lastError()).onSuccess(t -> runs.resume(ResumeRequest.withPrompt(task.taskId(), RESUME_AFTER_LIMIT))
+        task.lastError()).onSuccess(t -> runs.resume(ResumeRequest.afterLimit(task.taskId(), task.spec().title(),
+            governor.state().parkedFor()))
             .onFailure(e -> serial(() -> notResumed(task, e)))).mapEmpty();
   }
 
@@ -267,7 +274,8 @@ public final class TaskLifecycle {
       }
     }
     List<FootprintGate.Candidate> candidates = ordered.stream()
-        .map(t -> new FootprintGate.Candidate(t.id(), footprints.of(t))).toList();
+        .map(t -> new FootprintGate.Candidate(t.id(), footprints.beforeStart(t, history.predictedFor(t.spec().module(),
+            t.id())), footprints.of(t))).toList();
     FootprintGate.Decision decision = FootprintGate.choose(candidates, running, capacity, policy.footprint());
     if (capacity > 0) {
       holds = Map.copyOf(decision.held());
@@ -378,30 +386,62 @@ public final class TaskLifecycle {
     if (task.id().equals(probe)) {
       probe = null;
     }
-    RateGovernor.State state = governor.state();
-    String reason = "paused: " + limit.kind().describe() + "; resumes after " + Instant.ofEpochMilli(state.resumeAt());
-    return UntilWritten.write(delay, "the governor", () -> store.saveGovernor(state), TaskLifecycle::timeCanFix)
-        .compose(v -> change(task.id(), TaskStatus.PAUSED, reason, Math.max(0, task.attempts() - 1), 0, task.lastError()))
-        .onSuccess(t -> {
+    long resumeAt = governor.state().resumeAt();
+    String reason = "paused: " + limit.kind().describe() + "; resumes after " + Instant.ofEpochMilli(resumeAt);
+    return saveGovernor().compose(view -> change(task.id(), TaskStatus.PAUSED, reason, Math.max(0, task.attempts() - 1),
+        0, task.lastError()).onSuccess(t -> {
           if (parkedNow) {
-            LOG.warn("{}: no new agent starts until {}", limit.kind().describe(), Instant.ofEpochMilli(state.resumeAt()));
-            listener.governed(state);
+            toldParked(limit, view);
           }
-        }).mapEmpty();
+        })).mapEmpty();
+  }
+
+  private void toldParked(ApiLimit limit, GovernorView view) {
+    LOG.warn("{}: no new agent starts until {}", limit.kind().describe(), Instant.ofEpochMilli(view.resumeAt()));
+    listener.governed(view);
+  }
+
+  /** Writes the governor's state (a restart must find the plan as parked as it was) and answers what it is now. */
+  private Future<GovernorView> saveGovernor() {
+    RateGovernor.State state = governor.state();
+    GovernorView view = governor.view();
+    return UntilWritten.write(delay, "the governor", () -> store.saveGovernor(state), TaskLifecycle::timeCanFix)
+        .map(view);
+  }
+
+  /**
+   * A person lifts the park before the governor's own time (they know the limit is gone, or the reset time was
+   * wrong): one agent goes first as a probe, as when the wait ends by itself. Answers the governor's state after.
+   */
+  public Future<GovernorView> unpark() {
+    // Read back from the store: a command line without a running orch lifts the park the last orch saved.
+    return serial(() -> store.governor().compose(saved -> {
+      governor = new RateGovernor(clock, policy.governor(), saved);
+      if (!governor.lift()) {
+        return Future.succeededFuture(governor.view());
+      }
+      LOG.warn("the park was lifted by a person: one agent goes first");
+      return saveGovernor().onSuccess(view -> {
+        listener.governed(view);
+        listener.mayDispatch();
+      });
+    }));
+  }
+
+  /** What the governor is doing now: for {@code orch status}, the dashboard and subscribers that start late. */
+  public GovernorView governorView() {
+    return governor.view();
   }
 
   /** The hourly spending limit holds new agents back on the governor, until the hour has rolled under it. */
   public Future<Void> onSpendRate(ApiLimit limit) {
     return serial(() -> {
       boolean parkedNow = governor.limited(limit);
-      RateGovernor.State state = governor.state();
-      return UntilWritten.write(delay, "the governor", () -> store.saveGovernor(state), TaskLifecycle::timeCanFix)
-          .onSuccess(v -> {
-            if (parkedNow) {
-              LOG.warn("{}: no new agent starts until {}", limit.kind().describe(), Instant.ofEpochMilli(state.resumeAt()));
-              listener.governed(state);
-            }
-          });
+      return saveGovernor().onSuccess(view -> {
+        if (parkedNow) {
+          toldParked(limit, view);
+        }
+      }).mapEmpty();
     });
   }
 
@@ -421,13 +461,11 @@ public final class TaskLifecycle {
     }
     governor.gotThrough();
     probe = null;
-    RateGovernor.State state = governor.state();
-    return UntilWritten.write(delay, "the governor", () -> store.saveGovernor(state), TaskLifecycle::timeCanFix)
-        .onSuccess(v -> {
-          LOG.warn("the model API's limit has lifted: agents start again, up to {} at first", governor.allowedRunning());
-          listener.governed(state);
-          listener.mayDispatch();
-        });
+    return saveGovernor().onSuccess(view -> {
+      LOG.warn("the model API's limit has lifted: agents start again, up to {} at first", view.allowed());
+      listener.governed(view);
+      listener.mayDispatch();
+    }).mapEmpty();
   }
 
   public Future<Void> onOpened(PullRequestView pr) {
@@ -439,7 +477,25 @@ public final class TaskLifecycle {
   public Future<Void> onMerged(PullRequestView pr) {
     footprints.forget(pr.taskId().toString());
     return serial(() -> task(pr.taskId()).compose(task -> change(task.id(), TaskStatus.COMPLETE,
-        "pull request #" + pr.number() + " merged", task.attempts(), 0, null).mapEmpty()));
+        "pull request #" + pr.number() + " merged", task.attempts(), 0, null)).compose(t -> remember(pr)));
+  }
+
+  /**
+   * The files a merged pull request changed join its module's history, kept across restarts. Only a prediction rests
+   * on them, so a write that fails is logged, not retried.
+   */
+  private Future<Void> remember(PullRequestView pr) {
+    if (pr.changedPaths().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    ModuleHistory.Merge merge = new ModuleHistory.Merge(pr.taskId().module(), pr.taskId().toString(),
+        pr.mergedAt() > 0 ? pr.mergedAt() : clock.millis(), pr.changedPaths());
+    history.record(merge);
+    return store.saveMergedFiles(merge).recover(e -> {
+      TaskLog.warn(LOG, merge.taskId()).log("{}: the files its merge changed were not kept: {}", merge.taskId(),
+          e.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   public Future<Void> onFlagged(PullRequestView pr) {
@@ -577,12 +633,8 @@ public final class TaskLifecycle {
 
   /** Brings every task that was mid-flight when orch stopped back in line with its runs and pull requests. */
   public Future<Void> reconcile() {
-    return serial(() -> loadLimits().compose(v -> store.governor()).compose(saved -> {
+    return serial(() -> loadLimits().compose(v -> loadHistory()).compose(v -> store.governor()).compose(saved -> {
       governor = new RateGovernor(clock, policy.governor(), saved);
-      if (governor.state().phase() == RateGovernor.Phase.PARKED) {
-        // Still parked after the restart: said again for whoever counts parked time (batches) or shows it.
-        listener.governed(governor.state());
-      }
       return store.startRequests();
     }).compose(stored -> {
       requested.addAll(stored);
@@ -596,8 +648,25 @@ public final class TaskLifecycle {
           chain = chain.compose(v -> untilAnswered(task.id() + "'s pull request", () -> reconcileReview(task)));
         }
       }
-      return chain;
+      // Whoever holds back on the governor (batches counting parked time, prbot's fix rounds) learns a park that
+      // outlived a restart.
+      return chain.onSuccess(v -> {
+        if (governor.state().phase() != RateGovernor.Phase.OPEN) {
+          listener.governed(governor.view());
+        }
+      });
     }));
+  }
+
+  /** Only predictions rest on the modules' history: a store that cannot give it now leaves them to the merges to come. */
+  private Future<Void> loadHistory() {
+    return store.mergedFiles().<Void>map(merges -> {
+      merges.forEach(history::record);
+      return null;
+    }).recover(e -> {
+      LOG.warn("the files earlier merges changed are unknown at start: {}", e.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   private Future<Void> loadLimits() {
@@ -632,9 +701,9 @@ public final class TaskLifecycle {
       if (latest.succeeded()) {
         return pullRequests.open(task.taskId(), latest.runId()).compose(pr -> pr.state() == PrState.MERGED
             ? change(task.id(), TaskStatus.COMPLETE, "pull request #" + pr.number() + " merged", task.attempts(), 0, null)
+                .compose(t -> remember(pr))
             : change(task.id(), TaskStatus.IN_REVIEW, "pull request #" + pr.number() + " open", task.attempts(), 0,
-                pr.state() == PrState.FLAGGED ? pr.reason() : null))
-            .<Void>mapEmpty()
+                pr.state() == PrState.FLAGGED ? pr.reason() : null).<Void>mapEmpty())
             .recover(e -> ErrorCode.of(e).retryable() ? Future.failedFuture(e)
                 : failed(task.id(), TaskStatus.FAILED, "run " + latest.runId() + ": " + e.getMessage(), true));
       }
@@ -647,7 +716,7 @@ public final class TaskLifecycle {
       PullRequestView latest = found.orElse(null);
       if (latest != null && latest.state() == PrState.MERGED) {
         return change(task.id(), TaskStatus.COMPLETE, "pull request #" + latest.number() + " merged", task.attempts(), 0,
-            null).mapEmpty();
+            null).compose(t -> remember(latest));
       }
       if (latest == null || latest.state() == PrState.CLOSED) {
         return failed(task.id(), TaskStatus.FAILED, "its pull request was closed without merging", true);

@@ -1,6 +1,7 @@
 package dev.orch.scheduler;
 
 import dev.orch.contract.ApiLimit;
+import dev.orch.contract.ChangedPaths;
 import dev.orch.contract.HistoryQuery;
 import dev.orch.contract.HistorySeries;
 import dev.orch.contract.PlanIssue;
@@ -13,6 +14,7 @@ import dev.orch.contract.TaskSpec;
 import dev.orch.contract.TaskStatus;
 import dev.orch.contract.TaskTransition;
 import dev.orch.db.Database;
+import dev.orch.footprint.ModuleHistory;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -133,7 +135,14 @@ public final class TaskStore {
             resume_at INTEGER NOT NULL,
             limits_in_a_row INTEGER NOT NULL,
             allowed INTEGER NOT NULL,
-            ramped_at INTEGER NOT NULL)"""));
+            ramped_at INTEGER NOT NULL)"""),
+      // The files each task's merged change touched: the next tasks of its module are predicted to touch them too.
+      Database.Migration.of(10, """
+          CREATE TABLE merged_files (
+            task_id TEXT PRIMARY KEY,
+            module TEXT NOT NULL,
+            merged_at INTEGER NOT NULL,
+            paths TEXT NOT NULL)"""));
 
   private static final String INSERT_COLUMNS = "id, module, prefix, number, title, file, priority, depends_on, needs_review,"
       + " plan_status, status, blocked_reason, criteria_done, criteria_total, test_summary, content_hash, created_at, updated_at,"
@@ -467,6 +476,22 @@ public final class TaskStore {
         .execute(Tuple.tuple().addValue(state.phase().name())
             .addValue(state.parkedFor() == null ? null : state.parkedFor().wire()).addValue(state.resumeAt())
             .addValue(state.limitsInARow()).addValue(state.allowed()).addValue(state.rampedAt()))
+        .mapEmpty();
+  }
+
+  /** Every task's merged files, as {@link #saveMergedFiles} kept them. */
+  Future<List<ModuleHistory.Merge>> mergedFiles() {
+    return pool.query("SELECT task_id, module, merged_at, paths FROM merged_files").execute().map(rows -> {
+      List<ModuleHistory.Merge> out = new ArrayList<>();
+      rows.forEach(row -> out.add(new ModuleHistory.Merge(row.getString("module"), row.getString("task_id"),
+          row.getLong("merged_at"), ChangedPaths.require("merged_files.paths", stringList(row.getString("paths"))))));
+      return out;
+    });
+  }
+
+  Future<Void> saveMergedFiles(ModuleHistory.Merge merge) {
+    return pool.preparedQuery("INSERT OR REPLACE INTO merged_files (task_id, module, merged_at, paths) VALUES (?, ?, ?, ?)")
+        .execute(Tuple.of(merge.taskId(), merge.module(), merge.mergedAt(), new JsonArray(merge.paths()).encode()))
         .mapEmpty();
   }
 

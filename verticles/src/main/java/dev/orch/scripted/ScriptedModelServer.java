@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +35,13 @@ public final class ScriptedModelServer {
   private HttpServer server;
   /** While the clock is before this, every request is refused as {@link #refusal} says, and the script stands still. */
   private volatile long refuseUntil;
+  /** The reset time a usage limit names (epoch milliseconds): the window's end unless a test says otherwise. */
+  private volatile long claimedReset;
+  /** A window armed by {@link #refuseFor}: it opens with the next request, whenever that comes. */
+  private Window armed;
+
+  private record Window(Refusal how, long lengthMillis, long claimedResetAfterMillis) {
+  }
   private volatile Refusal refusal = Refusal.RATE;
   private final AtomicInteger refused = new AtomicInteger();
 
@@ -78,10 +86,33 @@ public final class ScriptedModelServer {
     return "http://127.0.0.1:" + port();
   }
 
-  /** Refuses every request until {@code until} (epoch milliseconds), as the real API does under a limit. */
-  public void refuseUntil(long until, Refusal how) {
-    refusal = how;
-    refuseUntil = until;
+  /**
+   * Refuses every request for {@code length} from the next request on, however long agents take to start on a loaded
+   * machine. A usage limit names {@code claimedReset} after that first request as its reset time: longer than the
+   * window is a limit that lifts before the time the API named (a person raised the plan's limit, say).
+   */
+  public synchronized void refuseFor(Duration length, Refusal how, Duration claimedReset) {
+    armed = new Window(how, length.toMillis(), claimedReset.toMillis());
+  }
+
+  /** When the refusal window ends (epoch milliseconds), or 0 while it has not opened. */
+  public long windowEndsAt() {
+    return armed == null ? refuseUntil : 0;
+  }
+
+  /** The reset time a usage limit names (epoch milliseconds), or 0 while no window has opened. */
+  public long claimedResetAt() {
+    return armed == null ? claimedReset : 0;
+  }
+
+  private synchronized void openArmedWindow() {
+    if (armed != null) {
+      long now = System.currentTimeMillis();
+      refusal = armed.how();
+      claimedReset = now + armed.claimedResetAfterMillis();
+      refuseUntil = now + armed.lengthMillis();
+      armed = null;
+    }
   }
 
   /** How many requests were refused so far. */
@@ -131,6 +162,7 @@ public final class ScriptedModelServer {
         request.response().setStatusCode(400).end();
         return;
       }
+      openArmedWindow();
       if (System.currentTimeMillis() < refuseUntil) {
         refused.incrementAndGet();
         Refusal how = refusal;
@@ -138,7 +170,7 @@ public final class ScriptedModelServer {
           // The headers the real API sends with a usage limit; the reset is in epoch seconds, rounded up.
           request.response().putHeader("anthropic-ratelimit-unified-status", "rejected")
               .putHeader("anthropic-ratelimit-unified-representative-claim", "five_hour")
-              .putHeader("anthropic-ratelimit-unified-reset", Long.toString((refuseUntil + 999) / 1000));
+              .putHeader("anthropic-ratelimit-unified-reset", Long.toString((claimedReset + 999) / 1000));
         }
         request.response().setStatusCode(how.status).putHeader("content-type", "application/json")
             .end(new JsonObject().put("type", "error").put("error", new JsonObject().put("type", how.type)

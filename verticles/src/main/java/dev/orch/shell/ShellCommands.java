@@ -74,6 +74,8 @@ final class ShellCommands {
     text("stop", "Stop a task's running agent: stop ID.", (process, args) -> taskAction(args, "stopped", scheduler::stop));
     text("retry", "Run a failed or stuck task again: retry ID.", (process, args) -> taskAction(args, "retried", scheduler::retry));
     text("reset", "Put a task back to not started: reset ID.", (process, args) -> taskAction(args, "reset", scheduler::reset));
+    text("unpark", "Lift the rate-limit governor's park now: one paused agent goes first as a probe.",
+        (process, args) -> scheduler.unpark().map(view -> render(out -> CommandText.unparked(out, view))));
     live("logs", "A task's agent log: logs ID [-f] (-f follows a live run; Ctrl-C stops following).",
         (process, args) -> new LogFollower(vertx, executor, process).start(args));
     text("agents", "The agents running now.", this::agents);

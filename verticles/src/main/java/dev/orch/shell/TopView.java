@@ -76,6 +76,8 @@ final class TopView {
         consumers.add(vertx.eventBus().consumer(address, message -> refreshSoon()));
       }
     }
+    // The governor's own event is not a viewer event (the browser bridge does not carry it); top redraws on it here.
+    consumers.add(vertx.eventBus().consumer(Addresses.Scheduler.EVT_GOVERNOR, message -> refreshSoon()));
     tick = vertx.setPeriodic(1000, id -> draw());
     refresh();
   }
@@ -127,6 +129,8 @@ final class TopView {
     line(screen, width, counts.toString());
     line(screen, width, "Queue: " + s.counts().getOrDefault("queued", 0) + " queued, " + s.ready() + " ready, "
         + s.blocked().size() + " blocked");
+    // Why fewer agents run than could (the rate-limit governor, a spending pause) comes before the agents it holds.
+    s.notices().forEach(notice -> line(screen, width, "Notice: " + notice));
     line(screen, width, "");
     line(screen, width, "RUNNING AGENTS (" + snapshot.runs().size() + ")");
     long now = System.currentTimeMillis();

@@ -1,5 +1,6 @@
 package dev.orch.text;
 
+import dev.orch.contract.GovernorView;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.StartResult;
 import dev.orch.contract.TaskView;
@@ -14,6 +15,11 @@ public final class CommandText {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
   private CommandText() {
+  }
+
+  /** {@code unpark}: what the rate-limit governor does now that a person lifted its park. */
+  public static void unparked(PrintWriter out, GovernorView view) {
+    out.println((view.parked() ? "Still parked: " : "Governor: ") + Printable.line(view.text()));
   }
 
   /** {@code start}: what started and what was refused, and why. */

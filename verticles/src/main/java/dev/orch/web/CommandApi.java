@@ -18,7 +18,8 @@ final class CommandApi {
   static final Map<String, Set<String>> ALLOWED = Map.of(
       "scheduler", wire(Addresses.Scheduler.Action.SYNC, Addresses.Scheduler.Action.STATUS,
           Addresses.Scheduler.Action.LIST, Addresses.Scheduler.Action.GET, Addresses.Scheduler.Action.START,
-          Addresses.Scheduler.Action.STOP, Addresses.Scheduler.Action.RETRY, Addresses.Scheduler.Action.RESET),
+          Addresses.Scheduler.Action.STOP, Addresses.Scheduler.Action.RETRY, Addresses.Scheduler.Action.RESET,
+          Addresses.Scheduler.Action.UNPARK),
       "executor", wire(Addresses.Executor.Action.RUNS, Addresses.Executor.Action.RUN, Addresses.Executor.Action.SPEND,
           Addresses.Executor.Action.CLEANUP),
       "prbot", wire(Addresses.Prbot.Action.LIST, Addresses.Prbot.Action.GET, Addresses.Prbot.Action.MERGE,

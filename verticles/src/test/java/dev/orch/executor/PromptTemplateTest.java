@@ -3,11 +3,14 @@ package dev.orch.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import dev.orch.config.PromptFolders;
 import dev.orch.config.UserDirs;
+import dev.orch.contract.ApiLimit;
+import dev.orch.contract.ResumeRequest;
+import dev.orch.contract.TaskId;
 import dev.orch.executor.template.PromptTemplate;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -219,5 +222,21 @@ class PromptTemplateTest {
         .hasMessage(project.resolve(".claude-orchestrator/prompts/epic/task.md") + ":2: unknown variable .Bad (known: "
             + ".Attempt, .Branch, .CompletedDeps, .Dependencies, .EpicContent, .EpicFilePath, .Module, .ModuleContext, .TaskID, "
             + ".Title)");
+  }
+
+  @Test
+  void theResumeAfterALimitIsAPromptLikeAnyOtherAndCanBeOverridden(@TempDir Path tmp) throws Exception {
+    Path user = tmp.resolve("user");
+    PromptLibrary library = new PromptLibrary(PromptFolders.of(tmp.resolve("project"), user,
+        new UserDirs(tmp.resolve("home"), tmp.resolve("home/.config"))));
+    ResumeRequest request = ResumeRequest.afterLimit(TaskId.parseFull("m/E01"), "Billing", ApiLimit.Kind.USAGE);
+    Set<String> known = PromptLibrary.FOLLOW_UP_VARIABLES.get(request.template());
+    assertThat(library.render(request.template(), known, request.values()))
+        .startsWith("The model API stopped your work on m/E01 (Billing) for a limit (the subscription's usage limit)");
+
+    Files.createDirectories(user.resolve("resume"));
+    Files.writeString(user.resolve("resume/after-limit.md"), "{{.Limit}} is over; go on with {{.TaskID}}.");
+    assertThat(library.render(request.template(), known, request.values()))
+        .isEqualTo("the subscription's usage limit is over; go on with m/E01.");
   }
 }

@@ -24,6 +24,38 @@ class FootprintGateTest {
   }
 
   @Test
+  void predictionsHeldOnlyBeforeStartingMeetRunningTasksNotEachOther() {
+    Footprint history = Footprint.NONE.withPredicted(globs("src/billing/Invoice.java"));
+    Candidate first = new Candidate("billing/E02", history, Footprint.NONE);
+    Candidate second = new Candidate("billing/E03", history, Footprint.NONE);
+
+    Decision apart = FootprintGate.choose(List.of(first, second), Map.of(), 3, FootprintMode.STRICT);
+    Decision behind = FootprintGate.choose(List.of(first, second),
+        Map.of("billing/E01", Footprint.NONE.withObserved(globs("src/billing/Invoice.java"))), 3, FootprintMode.STRICT);
+
+    assertThat(apart.start()).as("two tasks of one module share its history, which says nothing about them")
+        .containsExactly("billing/E02", "billing/E03");
+    assertThat(behind.start()).isEmpty();
+    assertThat(behind.held()).containsOnlyKeys("billing/E02", "billing/E03");
+  }
+
+  @Test
+  void inPreferTasksHeldOnlyByTheirModulesHistoryTakeFreeSlotsBeforeOnesThatWouldPairAgents() {
+    Footprint history = Footprint.NONE.withPredicted(globs("src/billing/Invoice.java"));
+    Map<String, Footprint> running = Map.of("billing/E01", Footprint.NONE.withObserved(globs("src/billing/Invoice.java")));
+    List<Candidate> ordered = List.of(predicted("billing/E02", "src/billing/Invoice.java"),
+        new Candidate("billing/E03", history, Footprint.NONE), new Candidate("billing/E04", history, Footprint.NONE));
+
+    Decision two = FootprintGate.choose(ordered, running, 2, FootprintMode.PREFER);
+    Decision three = FootprintGate.choose(ordered, running, 3, FootprintMode.PREFER);
+
+    assertThat(two.start()).containsExactly("billing/E03", "billing/E04");
+    assertThat(two.held()).containsOnlyKeys("billing/E02");
+    assertThat(three.start()).as("then, a slot still free, one pair of agents in the same file")
+        .containsExactly("billing/E03", "billing/E04", "billing/E02");
+  }
+
+  @Test
   void offStartsInOrderUpToCapacity() {
     Decision d = FootprintGate.choose(List.of(declared("a", "x/"), declared("b", "x/"), declared("c", "x/")),
         Map.of(), 2, FootprintMode.OFF);

@@ -175,4 +175,10 @@ final class InProcessRepository implements PipelinePorts.Repository {
       return null;
     });
   }
+
+  @Override
+  public Future<List<String>> changedFiles(String since, String mergeCommit, String taskFile) {
+    // The schedules do not predict footprints; only whether the merge is recorded matters here.
+    return Future.succeededFuture(List.of());
+  }
 }

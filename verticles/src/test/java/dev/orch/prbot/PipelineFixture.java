@@ -132,7 +132,7 @@ final class PipelineFixture {
           draft.body(), PrState.OPEN, null, draft.headCommit(), null, draft.filesChanged(), draft.additions(),
           draft.deletions(), draft.diffStat(), draft.costUsd(), draft.tokens(), draft.createdAt(), 0, draft.stage(), 0,
           List.of(), null, null, null, 0, null, null, draft.taskTitle(), draft.taskFile(), draft.worktree(),
-          draft.needsReview());
+          draft.needsReview(), List.of());
       rows.put(number, stored);
       return Future.succeededFuture(stored);
     }
@@ -279,6 +279,11 @@ final class PipelineFixture {
     public Future<Void> markMerged(TaskId taskId, String branchTip) {
       markedMerged.add(taskId + "@" + branchTip);
       return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<List<String>> changedFiles(String since, String mergeCommit, String taskFile) {
+      return Future.succeededFuture(List.of("a.txt"));
     }
   }
 

@@ -74,7 +74,7 @@ class PrStoreTest {
     PrStore store = new PrStore(pool);
     PullRequestView draft = new PullRequestView(0, TaskId.parseFull("app/E01"), 7, "orch/app-E01", "X (app/E01)", "body", PrState.OPEN, null,
         "abc", null, 1, 2, 3, "stat", 0.5, 10, 1, 0, PrStage.CHECKING, 0, List.of(), null, null, null, 0,
-        ChecksState.NOT_RUN, null, "X", "docs/plans/app/epic-01-x.md", "/wt/app-E01", true);
+        ChecksState.NOT_RUN, null, "X", "docs/plans/app/epic-01-x.md", "/wt/app-E01", true, List.of());
 
     PullRequestView stored = await(store.insert(draft));
     PullRequestView saved = await(store.save(stored.withChecks(ChecksState.FAILED, "'make' failed (exit 1)")
@@ -93,6 +93,11 @@ class PrStoreTest {
     assertThat(saved.toJson().getString("checks_state")).isEqualTo("failed");
     assertThat(saved.toJson().getString("stage")).isEqualTo("fixing");
     assertThat(saved.toJson().getString("follow_up")).isEqualTo("checks_failed");
+    assertThat(saved.changedPaths()).isEmpty();
+
+    PullRequestView merged = await(store.save(saved.merged("def", 5, null, List.of("src/A.java", "pom.xml"))));
+    assertThat(merged.changedPaths()).as("a restarted scheduler asks prbot again").containsExactly("src/A.java", "pom.xml");
+    assertThat(merged.toJson().getJsonArray("changed_paths")).containsExactly("src/A.java", "pom.xml");
   }
 
   private static <T> T await(Future<T> future) throws Exception {

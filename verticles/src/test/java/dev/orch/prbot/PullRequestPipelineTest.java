@@ -46,6 +46,7 @@ class PullRequestPipelineTest {
     assertThat(pr.checksState()).isEqualTo(ChecksState.PASSED);
     assertThat(pr.checks()).isEqualTo("passed");
     assertThat(pr.mergeCommit()).isEqualTo("merge-1");
+    assertThat(pr.changedPaths()).as("read from the repository for the merged event").containsExactly("a.txt");
     assertThat(pr.reason()).isNull();
     assertThat(pr.title()).isEqualTo("Do the thing (app/E01)");
     assertThat(pr.taskFile()).isEqualTo("docs/plans/app/epic-01-x.md");
@@ -415,7 +416,7 @@ class PullRequestPipelineTest {
   private PullRequestView open(int number, TaskId taskId, PrStage stage) {
     return new PullRequestView(number, taskId, number, "orch/" + taskId.slug(), "T (" + taskId + ")", "body",
         PrState.OPEN, null, "head-0", null, 1, 1, 0, "", 0.25, 15, 0, 0, stage, 0, List.of(), null, null, null, 0,
-        ChecksState.NOT_RUN, null, "T", "docs/plans/app/epic-01-x.md", tmp.toString(), false);
+        ChecksState.NOT_RUN, null, "T", "docs/plans/app/epic-01-x.md", tmp.toString(), false, List.of());
   }
 
   @Test

@@ -139,7 +139,7 @@ class SecretsStayLocalTest {
   private static PullRequestView pr(String branch) {
     return new PullRequestView(1, TaskId.parseFull("app/E01"), 1, branch, "X (app/E01)", "body", PrState.OPEN, null, null, null, 1, 1, 0,
         "", 0, 0, 0, 0, PrStage.CHECKING, 0, List.of(), null, null, null, 0, null, null, "X", "docs/plans/app/epic-01-x.md",
-        null, false);
+        null, false, List.of());
   }
 
   private static <T> T await(Future<T> future) throws Exception {

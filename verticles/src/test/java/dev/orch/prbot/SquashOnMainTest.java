@@ -81,6 +81,8 @@ class SquashOnMainTest {
     assertThat(git.resolve("main")).contains(mainAfterLanding);
     assertThat(git.run("log", "--format=%H", "--grep=Orch-Pull-Request: 1", "main").lines()).hasSize(1);
     assertThat(git.resolve(GitRepository.MERGED_REFS + "app-E01")).contains(pr.headCommit());
+    assertThat(merged.changedPaths()).as("what the squash changed, but the plan file orch wrote the status in")
+        .containsExactly("a.txt");
     assertThat(f.events.seen).containsExactly("merged #1");
     assertThat(f.status.written).isEmpty();
   }
@@ -121,6 +123,7 @@ class SquashOnMainTest {
     assertThat(merged.mergeCommit()).isEqualTo(onGitHub);
     assertThat(git.resolve("main")).as("the local main branch followed GitHub's").contains(onGitHub);
     assertThat(git.run("rev-list", "--count", mainBefore + "..main")).isEqualTo("1");
+    assertThat(merged.changedPaths()).as("read from GitHub's commit, fetched").containsExactly("a.txt");
     assertThat(f.events.seen).containsExactly("merged #1");
     assertThat(f.status.written).isEmpty();
     await(github.close());
@@ -134,7 +137,7 @@ class SquashOnMainTest {
     String head = git.resolve(BRANCH).orElseThrow();
     return new PullRequestView(1, TASK, 1, BRANCH, "X (app/E01)", "body", PrState.OPEN, null, head, null, 1, 1, 0, "", 0,
         0, 0, 0, PrStage.CHECKING, 0, List.of(), null, null, null, 0, ChecksState.PASSED, null, "X", PLAN,
-        worktree.toString(), false);
+        worktree.toString(), false, List.of());
   }
 
   /** What a merge does up to the moment the pull request would be recorded: the process dies right there. */

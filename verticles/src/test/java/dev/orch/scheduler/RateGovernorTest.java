@@ -99,4 +99,26 @@ class RateGovernorTest {
     assertThat(after.allowedRunning()).isZero();
     assertThat(after.nextChangeAt()).isEqualTo(before.nextChangeAt());
   }
+
+  @Test
+  void aPersonLiftsAParkEarlyAndTheProbeGoesAsIfTheWaitHadEnded() {
+    RateGovernor governor = governor(4);
+    assertThat(governor.lift()).as("nothing to lift").isFalse();
+    governor.limited(new ApiLimit(ApiLimit.Kind.USAGE, clock.millis() + Duration.ofHours(4).toMillis()));
+
+    assertThat(governor.lift()).isTrue();
+    assertThat(governor.state().phase()).isEqualTo(Phase.PROBING);
+    assertThat(governor.view().allowed()).isEqualTo(1);
+    assertThat(governor.view().parked()).isFalse();
+  }
+
+  @Test
+  void aResetTimeBeyondTheLongestRealWindowParksForAWeekAtMost() {
+    RateGovernor governor = governor(4);
+    governor.limited(new ApiLimit(ApiLimit.Kind.USAGE, Instant.parse("2999-01-01T00:00:00Z").toEpochMilli()));
+
+    assertThat(governor.nextChangeAt()).isEqualTo(clock.millis() + Duration.ofDays(7).plusSeconds(5).toMillis());
+    assertThat(governor.view().parked()).isTrue();
+    assertThat(governor.view().allowed()).isZero();
+  }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orch.contract.AgentEvent;
 import dev.orch.contract.AgentOutput;
+import dev.orch.contract.GovernorView;
 import dev.orch.contract.ApiLimit;
 import dev.orch.contract.LaunchRequest;
 import dev.orch.contract.PlanSnapshot;
@@ -55,8 +56,10 @@ class TaskLifecycleTest {
   private final List<LaunchRequest> launched = new ArrayList<>();
   private final List<StopRequest> stopped = new ArrayList<>();
   private final List<ResumeRequest> resumed = new ArrayList<>();
+  private final List<GovernorView> governed = new ArrayList<>();
   private final List<TaskTransition> transitions = new ArrayList<>();
-  private final List<RateGovernor.State> governed = new ArrayList<>();
+  /** The executor's live run per task, as a restarted scheduler finds it. */
+  private final Map<String, RunView> live = new java.util.HashMap<>();
   private Vertx vertx;
   private TaskStore store;
   private Pool pool;
@@ -104,7 +107,8 @@ class TaskLifecycleTest {
 
       @Override
       public Future<List<RunView>> ofTask(TaskId taskId) {
-        return Future.succeededFuture(List.of());
+        RunView running = live.get(taskId.toString());
+        return Future.succeededFuture(running == null ? List.of() : List.of(running));
       }
     };
     TaskLifecycle.PullRequests prs = new TaskLifecycle.PullRequests() {
@@ -129,8 +133,8 @@ class TaskLifecycleTest {
       }
 
       @Override
-      public void governed(RateGovernor.State state) {
-        TaskLifecycleTest.this.governed.add(state);
+      public void governed(GovernorView view) {
+        governed.add(view);
       }
     };
     return new TaskLifecycle(clock, store, runs, prs, () -> Future.succeededFuture(TaskLifecycle.Limits.NONE), listener,
@@ -347,6 +351,43 @@ class TaskLifecycleTest {
     assertThat(launched).extracting(r -> r.taskId().toString()).containsExactly("a/E01", "a/E02");
   }
 
+  @Test
+  void aTaskIsPredictedToTouchWhatItsModulesMergedTasksChangedAndThatSurvivesARestart() throws Exception {
+    await(store.applySnapshot(new PlanSnapshot("docs/plans", List.of(spec("a/E01"), spec("a/E02", "a/E01"),
+        withFiles(spec("b/E01"), "src/a/Ledger.java"), spec("c/E01")), List.of(), Map.of(), 4, 0)));
+    TaskLifecycle lifecycle = lifecycle(2, true, 0);
+    await(lifecycle.reconcile());
+    await(lifecycle.dispatch());
+    assertThat(launched).extracting(r -> r.taskId().toString()).containsExactly("a/E01", "b/E01");
+    TaskId first = TaskId.parseFull("a/E01");
+    await(lifecycle.onStarted(run(first, 1, RunStatus.RUNNING, null)));
+    await(lifecycle.onFinished(run(first, 1, RunStatus.SUCCEEDED, null)));
+    PullRequestView pr = new PullRequestView(1, first, 7, "orch/a-E01", "T a/E01", "body",
+        dev.orch.contract.PrState.OPEN, null, "abc", null, 1, 1, 0, "", 0, 0, 0, 0, null, 0, List.of(), null, null,
+        null, 0);
+    await(lifecycle.onOpened(pr));
+    await(lifecycle.onMerged(pr.merged("def", clock.millis(), null, List.of("src/a/Ledger.java"))));
+    assertThat(status("a/E01")).isEqualTo(TaskStatus.COMPLETE);
+
+    await(lifecycle.dispatch());
+
+    assertThat(launched).as("a/E02 may touch what a/E01 changed, which b/E01 declares; c/E01 overlaps nothing")
+        .extracting(r -> r.taskId().toString()).containsExactly("a/E01", "b/E01", "c/E01");
+    TaskView held = await(new TaskQueries(store, List::of, lifecycle::footprintHolds).get("a/E02"));
+    assertThat(held.heldBy()).isEqualTo("b/E01");
+    assertThat(held.sharedFiles()).isEqualTo("src/a/Ledger.java");
+
+    launched.clear();
+    live.put("b/E01", run(TaskId.parseFull("b/E01"), 1, RunStatus.RUNNING, null));
+    TaskLifecycle restarted = lifecycle(2, true, 0);
+    await(restarted.reconcile());
+    await(restarted.dispatch());
+    assertThat(launched).as("c/E01 never started: it goes again; a/E02 still waits").extracting(r -> r.taskId().toString())
+        .containsExactly("c/E01");
+    assertThat(restarted.footprintHolds()).containsOnlyKeys("a/E02");
+    assertThat(restarted.footprintHolds().get("a/E02").otherTaskId()).isEqualTo("b/E01");
+  }
+
   private static TaskSpec withFiles(TaskSpec s, String... files) {
     return new TaskSpec(s.id(), s.module(), s.prefix(), s.number(), s.title(), s.file(), s.priority(), s.dependsOn(),
         s.needsReview(), s.planStatus(), s.criteriaDone(), s.criteriaTotal(), s.testSummary(), s.contentHash(),
@@ -394,15 +435,10 @@ class TaskLifecycleTest {
     await(lifecycle.onFinished(limited("a/E02", ApiLimit.Kind.RATE)));
     assertThat(lifecycle.notices()).singleElement().asString().startsWith("parked by the model API's rate limit");
 
-    assertThat(governed).as("people are told once").extracting(RateGovernor.State::phase)
-        .containsExactly(RateGovernor.Phase.PARKED);
-
     // kill -9: the store alone says the plan is parked, and until when.
     launched.clear();
     TaskLifecycle restarted = lifecycle(3, true, 2);
     await(restarted.reconcile());
-    assertThat(governed).as("and told again after the restart, with the same resume time").hasSize(2)
-        .extracting(RateGovernor.State::resumeAt).containsOnly(governed.get(0).resumeAt());
     await(restarted.dispatch());
     assertThat(launched).isEmpty();
     assertThat(resumed).isEmpty();
@@ -411,7 +447,8 @@ class TaskLifecycleTest {
     await(restarted.dispatch());
     assertThat(resumed).as("one probe, in its own session").extracting(r -> r.taskId().toString())
         .containsExactly("a/E01");
-    assertThat(resumed.get(0).prompt()).isEqualTo(TaskLifecycle.RESUME_AFTER_LIMIT);
+    assertThat(resumed.get(0).template()).isEqualTo(ResumeRequest.AFTER_LIMIT);
+    assertThat(resumed.get(0).values()).containsEntry("Limit", ApiLimit.Kind.RATE.describe()).containsKey("Title");
     await(restarted.dispatch());
     assertThat(resumed).as("the rest wait for the probe").hasSize(1);
     assertThat(launched).isEmpty();
@@ -433,5 +470,35 @@ class TaskLifecycleTest {
     assertThat(await(store.findWithDependencies("b/E01"))).containsOnlyKeys("b/E01", "a/E01");
     assertThat(await(queries.get("a/E02")).ready()).isTrue();
     assertThatThrownBy(() -> await(queries.get("z/E09"))).hasMessageContaining("no task z/E09");
+  }
+
+  @Test
+  void aPersonLiftsTheParkEarlyAndOneParkedSessionGoesFirstAlsoFromACommandLineWithoutOrch() throws Exception {
+    TaskLifecycle lifecycle = lifecycle(3, true, 2);
+    await(lifecycle.reconcile());
+    await(lifecycle.dispatch());
+    await(lifecycle.onStarted(run(TaskId.parseFull("a/E01"), 1, RunStatus.RUNNING, null)));
+    await(lifecycle.onFinished(limited("a/E01", ApiLimit.Kind.USAGE)));
+    assertThat(governed).singleElement().satisfies(v -> assertThat(v.parked()).isTrue());
+
+    // orch unpark with no orch running: a second lifecycle on the same store, not reconciled, lifts the saved park.
+    TaskLifecycle commandLine = lifecycle(3, true, 2);
+    GovernorView after = await(commandLine.unpark());
+    assertThat(after.parked()).isFalse();
+    assertThat(after.allowed()).as("one goes first").isEqualTo(1);
+    assertThat(after.text()).contains("one agent goes first");
+
+    resumed.clear();
+    launched.clear();
+    TaskLifecycle restarted = lifecycle(3, true, 2);
+    governed.clear();
+    await(restarted.reconcile());
+    assertThat(governed).as("a restart tells late subscribers the governor is not open").singleElement()
+        .satisfies(v -> assertThat(v.allowed()).isEqualTo(1));
+    await(restarted.dispatch());
+    assertThat(resumed).as("the probe, long before the usage limit's own reset")
+        .extracting(r -> r.taskId().toString()).containsExactly("a/E01");
+    assertThat(launched).isEmpty();
+    assertThat(await(restarted.unpark()).allowed()).as("nothing parked: nothing changes").isEqualTo(1);
   }
 }

@@ -17,6 +17,7 @@ class CommandApiTest {
     assertThat(CommandApi.resolve("executor", "cleanup")).isPresent();
     assertThat(CommandApi.resolve("prbot", "merge")).isPresent();
     assertThat(CommandApi.resolve("batch", "run")).isPresent();
+    assertThat(CommandApi.resolve("scheduler", "unpark")).as("orch unpark").isPresent();
   }
 
   @Test
