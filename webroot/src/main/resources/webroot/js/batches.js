@@ -38,5 +38,6 @@ function table(batches) {
 function summary(s) {
   if (!s) return h('span', { class: 'muted' }, 'not run yet');
   return h('span', null, `${s.done} done, ${s.failed} failed, ${s.flagged} for review · ${fmtUsd(s.spend_usd)}`,
-    h('br'), h('span', { class: 'muted' }, s.reason || ''));
+    h('br'), h('span', { class: 'muted' }, s.reason || ''),
+    s.parked_text ? [h('br'), h('span', { class: 'muted' }, s.parked_text)] : []);
 }

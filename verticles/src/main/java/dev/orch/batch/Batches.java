@@ -1,8 +1,11 @@
 package dev.orch.batch;
 
+import dev.orch.contract.ApiLimit;
 import dev.orch.contract.BatchSummary;
 import dev.orch.contract.BatchView;
+import dev.orch.contract.GovernorView;
 import dev.orch.contract.OrchException;
+import dev.orch.contract.ParkedTime;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.SpendSummary;
 import dev.orch.contract.StartRequest;
@@ -37,6 +40,8 @@ final class Batches {
   private static final long MAX_SLEEP_MILLIS = 3_600_000;
   private static final Set<TaskStatus> GOING = Set.of(TaskStatus.QUEUED, TaskStatus.RUNNING, TaskStatus.IN_PROGRESS,
       TaskStatus.IN_REVIEW);
+  /** Tasks that go on once the scheduler dispatches them: a parked one resumes its session when the limit lifts. */
+  private static final Set<TaskStatus> WAITING = Set.of(TaskStatus.NOT_STARTED, TaskStatus.PAUSED);
 
   /** The tasks as the scheduler has them, the pull requests waiting for a person, and what runs cost. */
   interface Neighbours {
@@ -61,6 +66,12 @@ final class Batches {
   /** Where each batch's state is kept. */
   interface Store {
     Future<Void> save(BatchStore.State state);
+
+    /**
+     * The plan's parked spell ({@code null}: not parked) with the batches whose totals it changed, all at once, so a
+     * crash neither loses a spell nor counts it twice.
+     */
+    Future<Void> saveSpell(List<BatchStore.State> states, Parking.Spell spell);
   }
 
   private final Clock clock;
@@ -73,13 +84,16 @@ final class Batches {
   private final Map<String, BatchSpec> specs = new LinkedHashMap<>();
   private final Map<String, BatchStore.State> states = new LinkedHashMap<>();
   private final List<String> scheduleErrors;
+  private Parking.Spell spell;
 
   /**
    * {@code stopAtDeadline}: stop a batch's running tasks when its time is up (else they may finish);
-   * {@code runs}: which batches this instance runs (none, only a person's, or also the scheduled ones).
+   * {@code runs}: which batches this instance runs (none, only a person's, or also the scheduled ones);
+   * {@code parked}: the plan's parked spell as stored, or null.
    */
   Batches(Clock clock, Store store, Neighbours neighbours, Events events, String scheduleFile,
-      ScheduleFile.Result schedule, Map<String, BatchStore.State> saved, boolean stopAtDeadline, BatchSettings.Runs runs) {
+      ScheduleFile.Result schedule, Map<String, BatchStore.State> saved, Parking.Spell parked, boolean stopAtDeadline,
+      BatchSettings.Runs runs) {
     this.clock = clock;
     this.store = store;
     this.neighbours = neighbours;
@@ -90,6 +104,7 @@ final class Batches {
     schedule.batches().forEach(spec -> specs.put(spec.name(), spec));
     scheduleErrors = List.copyOf(schedule.errors());
     states.putAll(saved);
+    spell = parked;
   }
 
   int size() {
@@ -124,7 +139,7 @@ final class Batches {
       }
       if (state.running()) {
         if (!state.stopping() && now.toInstant().toEpochMilli() >= state.deadline()) {
-          work.add(timeUp(spec, "its max_duration of " + spec.maxDuration() + " ran out", stopAtDeadline));
+          work.add(timeUp(spec, "its max_duration of " + spec.maxDuration() + " ran out", stopAtDeadline, parkedBy()));
         }
         continue;
       }
@@ -220,8 +235,7 @@ final class Batches {
       return neighbours.start(new StartRequest(wanted, 0, null)).compose(result -> {
         List<String> all = new ArrayList<>(state.tasks());
         all.addAll(result.started());
-        BatchStore.State more = new BatchStore.State(state.name(), state.lastFire(), true, state.startedAt(),
-            state.deadline(), all, false, state.lastSummary());
+        BatchStore.State more = state.withTasks(all);
         states.put(spec.name(), more);
         LOG.info("batch {} started {}", spec.name(), result.started());
         return store.save(more);
@@ -230,20 +244,63 @@ final class Batches {
     // A task the batch asked for is "not started" until the scheduler dispatches it; once the batch is stopping, one
     // that never got going will not.
     boolean going = state.tasks().stream().map(tasks::get).anyMatch(t -> t != null && !waitingForAPerson.contains(t.id())
-        && (GOING.contains(t.status()) || (t.status() == TaskStatus.NOT_STARTED && !state.stopping())));
+        && (GOING.contains(t.status()) || (WAITING.contains(t.status()) && !state.stopping())));
     if (going) {
       return Future.succeededFuture();
     }
-    String reason = state.stopping() ? "stopped at its deadline or by a person"
+    boolean ranOut = !state.stopping() && room > 0 && now >= state.deadline();
+    BatchStore.State ending = ranOut ? state.stoppingNow(parkedBy()) : state;
+    String reason = ending.ranOutParkedBy() != null
+        ? "its max_duration ran out while the plan was parked by " + ending.ranOutParkedBy().describe()
+        : state.stopping() ? "stopped at its deadline or by a person"
         : room <= 0 ? "it started its max_tasks of " + spec.maxTasks()
-        : now >= state.deadline() ? "its max_duration ran out" : "no more tasks were ready";
-    return finish(spec, state, tasks, waitingForAPerson, reason);
+        : ranOut ? "its max_duration ran out" : "no more tasks were ready";
+    return finish(spec, ending, tasks, waitingForAPerson, reason);
   }
 
-  private Future<Void> timeUp(BatchSpec spec, String why, boolean stopTasks) {
+  /** What parks the plan now, or null when it is not parked. */
+  private ApiLimit.Kind parkedBy() {
+    return spell == null ? null : spell.by();
+  }
+
+  /**
+   * The governor parked the plan or let agents start again. A spell lasts from the one to the other (its probe getting
+   * through): the same limit heard again (the probe going out, a probe refused, or the state told again after a
+   * restart) goes on with it; each batch running counts the part of it that fell in its window when it ends.
+   */
+  Future<Void> governed(GovernorView view) {
+    ApiLimit.Kind by = view.holding() ? view.limit() : null;
+    if (by == parkedBy()) {
+      return Future.succeededFuture();
+    }
+    long at = now().toInstant().toEpochMilli();
+    List<BatchStore.State> changed = new ArrayList<>();
+    if (spell != null) {
+      for (BatchStore.State state : states.values()) {
+        if (state.running()) {
+          List<ParkedTime> totals = Parking.add(state.parked(), spell, at, state.startedAt(), state.deadline());
+          if (!totals.equals(state.parked())) {
+            changed.add(state.withParked(totals));
+          }
+        }
+      }
+    }
+    Parking.Spell next = by == null ? null : new Parking.Spell(by, at);
+    return store.saveSpell(changed, next).onSuccess(v -> {
+      changed.forEach(state -> states.put(state.name(), state));
+      spell = next;
+      if (by == null) {
+        LOG.info("batches: the plan is no longer parked");
+      } else {
+        LOG.info("batches: the plan is parked by {}; running batches count it against their max_duration",
+            by.describe());
+      }
+    });
+  }
+
+  private Future<Void> timeUp(BatchSpec spec, String why, boolean stopTasks, ApiLimit.Kind parkedBy) {
     BatchStore.State state = states.get(spec.name());
-    BatchStore.State stopping = new BatchStore.State(state.name(), state.lastFire(), true, state.startedAt(),
-        state.deadline(), state.tasks(), true, state.lastSummary());
+    BatchStore.State stopping = state.stoppingNow(parkedBy);
     states.put(spec.name(), stopping);
     LOG.info("batch {}: {}; {}", spec.name(), why, stopTasks ? "stopping its running tasks"
         : "starting no more tasks, letting the running ones finish");
@@ -274,7 +331,8 @@ final class Batches {
         done++;
       } else if (waitingForAPerson.contains(id) || task.status() == TaskStatus.IN_REVIEW) {
         flagged++;
-      } else {
+      } else if (task.status() != TaskStatus.PAUSED) {
+        // A paused task failed at nothing: a limit holds it, and it resumes once the limit lifts.
         failed++;
       }
     }
@@ -283,13 +341,17 @@ final class Batches {
     int flaggedCount = flagged;
     return neighbours.spend().otherwiseEmpty().compose(spend -> {
       double usd = spend == null ? 0 : state.tasks().stream().mapToDouble(id -> spend.byTaskUsd().getOrDefault(id, 0.0)).sum();
-      BatchSummary summary = new BatchSummary(spec.name(), state.startedAt(), now().toInstant().toEpochMilli(),
-          state.tasks(), doneCount, failedCount, flaggedCount, usd, spec.notifyOnComplete(), reason);
-      BatchStore.State ended = new BatchStore.State(state.name(), state.lastFire(), false, state.startedAt(),
-          state.deadline(), state.tasks(), false, summary);
+      long now = now().toInstant().toEpochMilli();
+      // A spell still going counts up to now; it is not this run's any more once the run has ended.
+      List<ParkedTime> parked = spell == null ? state.parked()
+          : Parking.add(state.parked(), spell, now, state.startedAt(), state.deadline());
+      String parkedText = Parking.describe(parked, spec.maxDuration());
+      BatchSummary summary = new BatchSummary(spec.name(), state.startedAt(), now, state.tasks(), doneCount, failedCount,
+          flaggedCount, usd, spec.notifyOnComplete(), reason, parked, state.ranOutParkedBy(), parkedText);
+      BatchStore.State ended = state.ended(summary);
       states.put(spec.name(), ended);
-      LOG.info("batch {} finished ({}): {} done, {} failed, {} waiting for a person, ${}", spec.name(), reason, doneCount,
-          failedCount, flaggedCount, String.format("%.2f", usd));
+      LOG.info("batch {} finished ({}): {} done, {} failed, {} waiting for a person, ${}{}", spec.name(), reason, doneCount,
+          failedCount, flaggedCount, String.format("%.2f", usd), parkedText.isEmpty() ? "" : "; " + parkedText);
       return store.save(ended).onSuccess(v -> events.finished(summary));
     });
   }
@@ -343,6 +405,6 @@ final class Batches {
     if (state == null || !state.running()) {
       return Future.failedFuture(OrchException.conflict("batch " + name + " is not running"));
     }
-    return timeUp(spec, "stopped by a person", true).compose(v -> progress()).map(v -> view(spec));
+    return timeUp(spec, "stopped by a person", true, null).compose(v -> progress()).map(v -> view(spec));
   }
 }

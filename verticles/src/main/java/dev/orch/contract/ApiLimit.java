@@ -47,7 +47,7 @@ public record ApiLimit(Kind kind, long resetsAt) implements BusMessage {
     public String describe() {
       return switch (this) {
         case RATE -> "the model API's rate limit";
-        case OVERLOADED -> "the model API is overloaded";
+        case OVERLOADED -> "the model API's overload";
         case USAGE -> "the subscription's usage limit";
         case SPEND_RATE -> "the hourly spending limit (observer.max_spend_per_hour)";
       };

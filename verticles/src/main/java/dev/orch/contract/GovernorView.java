@@ -34,6 +34,11 @@ public record GovernorView(boolean parked, ApiLimit.Kind limit, long resumeAt, i
     return !parked && limit != null && allowed <= 1;
   }
 
+  /** Parked, or its probe not yet through: no agent but the probe starts. */
+  public boolean holding() {
+    return parked || probing();
+  }
+
   /** No limit holds agents back any more. */
   public boolean open() {
     return !parked && limit == null;

@@ -62,7 +62,7 @@ public final class NotifierVerticle extends VerticleBase {
   private WebClient client;
   private SchedulerClient scheduler;
   private ExecutorClient executor;
-  /** Whether people were last told the plan is parked. */
+  /** Whether people were last told the plan is parked (its probe not yet through counts as parked). */
   private boolean planParked;
 
   public NotifierVerticle(Settings settings) {
@@ -129,13 +129,13 @@ public final class NotifierVerticle extends VerticleBase {
   private void onGoverned(JsonObject body) {
     try {
       GovernorView view = GovernorView.fromJson(body);
-      // The scheduler tells the governor at start and at each step back to full speed: people hear of parking and of
-      // the first step out of it.
-      if (view.parked() == planParked) {
+      // The scheduler tells the governor at start and at each change (the probe, each ramp step): people hear of
+      // parking, and of the probe getting through.
+      if (view.holding() == planParked) {
         return;
       }
-      planParked = view.parked();
-      notify(new Notice(view.parked() ? Notice.Kind.PLAN_PARKED : Notice.Kind.PLAN_RESUMED, null, null, view.text(), null,
+      planParked = view.holding();
+      notify(new Notice(planParked ? Notice.Kind.PLAN_PARKED : Notice.Kind.PLAN_RESUMED, null, null, view.text(), null,
           0));
     } catch (RuntimeException e) {
       LOG.warn("ignoring a malformed governor event: {}", e.getMessage());
@@ -157,8 +157,9 @@ public final class NotifierVerticle extends VerticleBase {
       BatchSummary summary = BatchSummary.fromJson(body);
       if (summary.notifyPeople()) {
         notify(new Notice(Notice.Kind.BATCH_FINISHED, null, summary.name(), String.format(
-            "%d done, %d failed, %d waiting for review, of %d started (%s)", summary.done(), summary.failed(),
-            summary.flagged(), summary.tasks().size(), summary.reason()), null, summary.spendUsd()));
+            "%d done, %d failed, %d waiting for review, of %d started (%s)%s", summary.done(), summary.failed(),
+            summary.flagged(), summary.tasks().size(), summary.reason(),
+            summary.parkedText().isEmpty() ? "" : "; " + summary.parkedText()), null, summary.spendUsd()));
       }
     } catch (RuntimeException e) {
       LOG.warn("ignoring a malformed batch event: {}", e.getMessage());

@@ -48,7 +48,7 @@ public final class BatchText {
   }
 
   public static String summary(BatchSummary s) {
-    return String.format("%d started: %d done, %d failed, %d waiting for review, $%.2f (%s)", s.tasks().size(), s.done(),
-        s.failed(), s.flagged(), s.spendUsd(), s.reason());
+    return String.format("%d started: %d done, %d failed, %d waiting for review, $%.2f (%s)%s", s.tasks().size(), s.done(),
+        s.failed(), s.flagged(), s.spendUsd(), s.reason(), s.parkedText().isEmpty() ? "" : "; " + s.parkedText());
   }
 }

@@ -7,6 +7,9 @@ import dev.orch.config.OrchConfig;
 import dev.orch.contract.Addresses;
 import dev.orch.testkit.MovableClock;
 import dev.orch.contract.ErrorCode;
+import dev.orch.contract.ApiLimit;
+import dev.orch.contract.GovernorView;
+import dev.orch.contract.ParkedTime;
 import dev.orch.contract.BatchSummary;
 import dev.orch.contract.BatchView;
 import dev.orch.contract.SchedulerClient;
@@ -16,6 +19,7 @@ import dev.orch.scheduler.SchedulerVerticle;
 import dev.orch.testkit.PlanTree;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
@@ -49,6 +53,9 @@ class BatchVerticleTest {
   private final List<JsonObject> started = new CopyOnWriteArrayList<>();
   private final List<BatchSummary> finished = new CopyOnWriteArrayList<>();
   private BatchVerticle batches;
+  /** While set, launches wait in {@link #held} for the test to answer them: their tasks stay queued till then. */
+  private volatile boolean holdLaunches;
+  private final List<Message<JsonObject>> held = new CopyOnWriteArrayList<>();
   private String batchDeployment;
 
   @BeforeEach
@@ -82,8 +89,13 @@ class BatchVerticleTest {
     var scheduler = new SchedulerSettings(defaults.general().withDatabasePath(tmp.resolve("state/orch.db"))
         .withMaxParallelAgents(3), defaults.scheduler().withMaxRetries(0), false, false);
     await(vertx.deployVerticle(new ParserVerticle(parser)));
-    await(vertx.eventBus().<JsonObject>consumer(Addresses.Executor.CMD,
-        m -> m.fail(ErrorCode.TERMINAL.code(), "the agent could not start")).completion());
+    await(vertx.eventBus().<JsonObject>consumer(Addresses.Executor.CMD, m -> {
+      if (holdLaunches && Addresses.Executor.Action.LAUNCH.wireName().equals(m.headers().get(Addresses.ACTION_HEADER))) {
+        held.add(m);
+      } else {
+        m.fail(ErrorCode.TERMINAL.code(), "the agent could not start");
+      }
+    }).completion());
     await(vertx.deployVerticle(new SchedulerVerticle(scheduler)));
     await(new SchedulerClient(vertx).sync());
     vertx.eventBus().<JsonObject>consumer(Addresses.Batch.EVT_STARTED, m -> started.add(m.body()));
@@ -161,5 +173,39 @@ class BatchVerticleTest {
     deployBatches(vertx);
     await(batches.wakeUpNow());
     assertThat(started).hasSize(2);
+  }
+
+  @Test
+  void theTimeThePlanIsParkedCountsAgainstRunningBatchesAcrossARestartAndTheirSummariesSaySo(Vertx vertx)
+      throws Exception {
+    holdLaunches = true;
+    clock.set("2026-11-24T02:00:05Z");
+    await(batches.wakeUpNow());
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 3);
+
+    clock.set("2026-11-24T02:10:05Z");
+    governor(vertx, new GovernorView(true, ApiLimit.Kind.RATE, 0, 0, "parked"));
+    // Only the store carries the spell over: the scheduler says the plan is still parked, which starts no new one.
+    await(vertx.undeploy(batchDeployment));
+    clock.set("2026-11-24T02:40:05Z");
+    deployBatches(vertx);
+    governor(vertx, new GovernorView(true, ApiLimit.Kind.RATE, 0, 0, "parked"));
+    clock.set("2026-11-24T02:50:05Z");
+    governor(vertx, new GovernorView(false, null, 0, 3, "open"));
+
+    held.forEach(m -> m.fail(ErrorCode.TERMINAL.code(), "the agent could not start"));
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> finished.size() == 2);
+    var forty = new ParkedTime(ApiLimit.Kind.RATE, Duration.ofMinutes(40).toMillis(), 1);
+    assertThat(finished).allSatisfy(summary -> assertThat(summary.parked()).containsExactly(forty));
+    assertThat(finished).extracting(BatchSummary::parkedText).containsExactlyInAnyOrder(
+        "parked 40 min of its 1h by the model API's rate limit (once)",
+        "parked 40 min of its 1h 30 min by the model API's rate limit (once)");
+    assertThat(list(vertx).get(0).lastSummary().parked()).containsExactly(forty);
+  }
+
+  /** Tells the batches what the governor does, and waits until they have taken it in (their steps go in order). */
+  private static void governor(Vertx vertx, GovernorView view) throws Exception {
+    vertx.eventBus().publish(Addresses.Scheduler.EVT_GOVERNOR, view.toJson());
+    list(vertx);
   }
 }

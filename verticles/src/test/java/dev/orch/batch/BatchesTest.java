@@ -7,8 +7,11 @@ import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
+import dev.orch.contract.ApiLimit;
 import dev.orch.contract.BatchSummary;
 import dev.orch.contract.BatchView;
+import dev.orch.contract.GovernorView;
+import dev.orch.contract.ParkedTime;
 import dev.orch.contract.Priority;
 import dev.orch.contract.PullRequestView;
 import dev.orch.contract.SpendSummary;
@@ -39,6 +42,7 @@ class BatchesTest {
   private final List<TaskRef> stops = new ArrayList<>();
   private final List<BatchView> started = new ArrayList<>();
   private final List<BatchSummary> finished = new ArrayList<>();
+  private Parking.Spell savedSpell;
 
   @Test
   void aNewBatchWaitsForItsNextSlotThenStartsItsModulesReadyTasksUpToMaxTasks() {
@@ -94,9 +98,108 @@ class BatchesTest {
   }
 
   @Test
+  void timeThePlanSpendsParkedCountsAgainstMaxDurationWithoutMovingTheDeadlineAndTheSummarySaysHowLongAndByWhat() {
+    task("alpha/E01", TaskStatus.NOT_STARTED, true);
+    task("alpha/E02", TaskStatus.NOT_STARTED, true);
+    Batches batches = batches(Map.of(), false, spec("nightly", "0 2 * * *", 2, "1h", null));
+    batches.wakeUp();
+
+    // Parked before the batch fires: only its own part of the spell counts.
+    clock.set("2026-11-24T01:50:00Z");
+    batches.governed(parked(ApiLimit.Kind.RATE));
+    clock.set("2026-11-24T02:00:00Z");
+    batches.wakeUp();
+    assertThat(starts).hasSize(1);
+    clock.set("2026-11-24T02:15:00Z");
+    batches.governed(open());
+    assertThat(saved.get("nightly").parked()).containsExactly(new ParkedTime(ApiLimit.Kind.RATE, 15 * 60_000, 1));
+
+    // A probe refused, or the state told again, is the same spell; it ends when agents start again.
+    clock.set("2026-11-24T02:40:00Z");
+    batches.governed(parked(ApiLimit.Kind.RATE));
+    task("alpha/E01", TaskStatus.PAUSED, true);
+    clock.set("2026-11-24T02:45:00Z");
+    batches.governed(parked(ApiLimit.Kind.RATE));
+    batches.progress();
+    assertThat(finished).as("a paused task is still the batch's").isEmpty();
+    assertThat(batches.untilNextWake()).as("the deadline does not move").isEqualTo(Duration.ofMinutes(15).toMillis());
+    // The limit lifts and one agent goes first: the plan is still held until it gets through.
+    clock.set("2026-11-24T02:46:00Z");
+    batches.governed(new GovernorView(false, ApiLimit.Kind.RATE, 0, 1, "probing"));
+    clock.set("2026-11-24T02:47:00Z");
+    batches.governed(open());
+
+    task("alpha/E01", TaskStatus.COMPLETE, true);
+    task("alpha/E02", TaskStatus.COMPLETE, true);
+    batches.progress();
+    assertThat(finished).singleElement().satisfies(summary -> {
+      assertThat(summary.parked()).containsExactly(new ParkedTime(ApiLimit.Kind.RATE, 22 * 60_000, 2));
+      assertThat(summary.parkedText()).isEqualTo("parked 22 min of its 1h by the model API's rate limit (2 times)");
+      assertThat(summary.ranOutParkedBy()).isNull();
+      assertThat(summary.reason()).isEqualTo("it started its max_tasks of 2");
+    });
+  }
+
+  @Test
+  void aSpellHeardBeforeACrashStillCountsAndMaxDurationRunningOutWhileParkedIsTheEndReason() {
+    task("alpha/E01", TaskStatus.NOT_STARTED, true);
+    task("alpha/E02", TaskStatus.NOT_STARTED, true);
+    clock.set("2026-11-24T02:00:00Z");
+    BatchSpec nightly = spec("nightly", "0 2 * * *", 5, "1h", null);
+    Batches before = batches(Map.of(), true, nightly);
+    assertThat(before.runNow("nightly").succeeded()).isTrue();
+    clock.set("2026-11-24T02:30:00Z");
+    before.governed(parked(ApiLimit.Kind.USAGE));
+    task("alpha/E01", TaskStatus.PAUSED, true);
+    task("alpha/E02", TaskStatus.PAUSED, true);
+
+    // kill -9, and back while the plan is still parked: the scheduler says so again, which changes nothing.
+    clock.set("2026-11-24T02:45:00Z");
+    Batches after = batches(Map.copyOf(saved), true, nightly);
+    after.governed(parked(ApiLimit.Kind.USAGE));
+    assertThat(savedSpell).isEqualTo(new Parking.Spell(ApiLimit.Kind.USAGE, Instant.parse("2026-11-24T02:30:00Z")
+        .toEpochMilli()));
+
+    clock.set("2026-11-24T03:00:00Z");
+    after.wakeUp();
+    assertThat(finished).singleElement().satisfies(summary -> {
+      assertThat(summary.reason())
+          .isEqualTo("its max_duration ran out while the plan was parked by the subscription's usage limit");
+      assertThat(summary.ranOutParkedBy()).isEqualTo(ApiLimit.Kind.USAGE);
+      assertThat(summary.parked()).containsExactly(new ParkedTime(ApiLimit.Kind.USAGE, 30 * 60_000, 1));
+      assertThat(summary.parkedText()).isEqualTo("parked 30 min of its 1h by the subscription's usage limit (once)");
+      assertThat(summary.failed()).as("paused tasks failed at nothing").isZero();
+    });
+
+    clock.set("2026-11-24T03:30:00Z");
+    after.governed(open());
+    assertThat(saved.get("nightly").parked()).as("a run that ended keeps its count").isEqualTo(finished.get(0).parked());
+  }
+
+  @Test
+  void parkedTimeIsSaidPerLimitInWordsPeopleUse() {
+    var rate = new ParkedTime(ApiLimit.Kind.RATE, Duration.ofMinutes(42).toMillis(), 2);
+    var overloaded = new ParkedTime(ApiLimit.Kind.OVERLOADED, Duration.ofSeconds(40).toMillis(), 1);
+    assertThat(Parking.describe(List.of(), Duration.ofHours(6))).isEmpty();
+    assertThat(Parking.describe(List.of(rate), Duration.ofHours(6)))
+        .isEqualTo("parked 42 min of its 6h by the model API's rate limit (2 times)");
+    assertThat(Parking.describe(List.of(rate, overloaded), Duration.ofMinutes(90)))
+        .isEqualTo("parked 42 min of its 1h 30 min: 42 min by the model API's rate limit (2 times),"
+            + " 40 s by the model API's overload (once)");
+  }
+
+  private static GovernorView parked(ApiLimit.Kind limit) {
+    return new GovernorView(true, limit, 0, 0, "parked");
+  }
+
+  private static GovernorView open() {
+    return new GovernorView(false, null, 0, 2, "open");
+  }
+
+  @Test
   void aPersonsRunNeedsAnOrchestratingInstanceAndAKnownBatch() {
-    Batches listing = new Batches(clock, this::save, neighbours(), events(), "schedule.toml",
-        new ScheduleFile.Result(List.of(spec("nightly", "0 2 * * *", 1, "1h", null)), List.of()), Map.of(), false,
+    Batches listing = new Batches(clock, store(), neighbours(), events(), "schedule.toml",
+        new ScheduleFile.Result(List.of(spec("nightly", "0 2 * * *", 1, "1h", null)), List.of()), Map.of(), null, false,
         BatchSettings.Runs.NEVER);
     assertThatThrownBy(() -> listing.runNow("weekly"))
         .hasMessageContaining("no batch 'weekly' in schedule.toml (batches: nightly)");
@@ -111,13 +214,25 @@ class BatchesTest {
   private Batches batches(BatchSettings.Runs runs, Map<String, BatchStore.State> before, boolean stopAtDeadline,
       BatchSpec... specs) {
     saved.putAll(before);
-    return new Batches(clock, this::save, neighbours(), events(), "schedule.toml",
-        new ScheduleFile.Result(List.of(specs), List.of()), before, stopAtDeadline, runs);
+    return new Batches(clock, store(), neighbours(), events(), "schedule.toml",
+        new ScheduleFile.Result(List.of(specs), List.of()), before, savedSpell, stopAtDeadline, runs);
   }
 
-  private Future<Void> save(BatchStore.State state) {
-    saved.put(state.name(), state);
-    return Future.succeededFuture();
+  private Batches.Store store() {
+    return new Batches.Store() {
+      @Override
+      public Future<Void> save(BatchStore.State state) {
+        saved.put(state.name(), state);
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public Future<Void> saveSpell(List<BatchStore.State> states, Parking.Spell spell) {
+        states.forEach(state -> saved.put(state.name(), state));
+        savedSpell = spell;
+        return Future.succeededFuture();
+      }
+    };
   }
 
   @Test
@@ -182,6 +297,13 @@ class BatchesTest {
     assertThat(starts).isEmpty();
     assertThat(stops).isEmpty();
     assertThat(saved).containsOnly(Map.entry("nightly", missed), Map.entry("hourly", leftRunning));
+
+    // The scheduler dispatches here all the same: a spell must not end unheard and stay open for the next batch.
+    foreground.governed(parked(ApiLimit.Kind.RATE));
+    assertThat(savedSpell).isNotNull();
+    foreground.governed(open());
+    assertThat(savedSpell).isNull();
+    assertThat(saved.get("hourly")).as("its deadline had passed").isEqualTo(leftRunning);
   }
 
   private static BatchSpec spec(String name, String cron, int maxTasks, String maxDuration, String module) {
