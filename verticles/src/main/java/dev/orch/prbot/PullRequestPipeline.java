@@ -343,7 +343,16 @@ final class PullRequestPipeline {
       return waitOutLimit(pr, run);
     }
     if (!run.succeeded()) {
-      return flag(pr, new FlagCause.AgentGaveUp(run.reason() == null ? run.status().wire() : run.reason())).mapEmpty();
+      // Handing it to a person is a write like any other: a full disk must not leave the round waiting for nothing.
+      return flag(pr, new FlagCause.AgentGaveUp(run.reason() == null ? run.status().wire() : run.reason()))
+          .<Void>mapEmpty()
+          .recover(e -> {
+            if (passing(e)) {
+              retryLater(pr.number(), e, () -> afterFix(pr, run));
+              return Future.succeededFuture();
+            }
+            return Future.failedFuture(e);
+          });
     }
     return withSnapshot(pr)
         .compose(current -> inspect(current.withRun(run.runId(), run.costUsd(), run.inputTokens() + run.outputTokens())))

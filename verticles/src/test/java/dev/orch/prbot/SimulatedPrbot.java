@@ -1,5 +1,6 @@
 package dev.orch.prbot;
 
+import dev.orch.contract.GovernorView;
 import dev.orch.contract.PlanStatus;
 import dev.orch.contract.PrState;
 import dev.orch.contract.PullRequestFailure;
@@ -165,6 +166,11 @@ public final class SimulatedPrbot {
   }
 
   /** As the verticle does once deployed. */
+  /** The scheduler's governor, as the bus would bring it. */
+  public Future<Void> onGovernor(GovernorView view) {
+    return pipeline.onGovernor(view);
+  }
+
   public Future<Void> resumeAll() {
     return pipeline.resumeAll();
   }

@@ -151,13 +151,16 @@ class CrashAndFaultSimulationTest {
       for (Simulation.Schedule schedule : schedules) {
         outcomes.add(parallel.submit(() -> run(vertx, schedule)));
       }
+      int refusedSomewhere = 0;
       for (Future<Simulation.Outcome> future : outcomes) {
         Simulation.Outcome outcome = future.get();
         Simulation.Schedule s = outcome.schedule();
+        refusedSomewhere += outcome.walked().contains("refused by the model API") ? 1 : 0;
         String replay = "-Dtest=CrashAndFaultSimulationTest#replayOneSchedule -Dorch.sim.replay=" + s.seed() + ":"
             + s.killAfter() + ":" + s.faults();
         outcome.violations().forEach(v -> broken.add(s + " " + outcome.faults() + ": " + v + " (replay: " + replay + ")"));
       }
+      assertThat(refusedSomewhere).as("fault schedules where the model API refused agents for a while").isPositive();
     } finally {
       parallel.shutdownNow();
     }

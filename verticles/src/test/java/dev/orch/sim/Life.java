@@ -1,5 +1,6 @@
 package dev.orch.sim;
 
+import dev.orch.contract.GovernorView;
 import dev.orch.contract.PlanSnapshot;
 import dev.orch.contract.TaskId;
 import dev.orch.contract.TaskTransition;
@@ -8,6 +9,7 @@ import dev.orch.db.UntilWritten;
 import dev.orch.executor.SupervisedRuns;
 import dev.orch.footprint.FootprintMode;
 import dev.orch.prbot.SimulatedPrbot;
+import dev.orch.scheduler.RateGovernor;
 import dev.orch.scheduler.RetryPolicy;
 import dev.orch.scheduler.TaskLifecycle;
 import dev.orch.scheduler.TaskQueries;
@@ -70,7 +72,9 @@ final class Life {
           lifecycle = new TaskLifecycle(time.clock, tasks, neighbour(runs), neighbour(prbot.commands()),
               () -> Future.succeededFuture(TaskLifecycle.Limits.NONE), listener(),
               new TaskLifecycle.Policy(MAX_PARALLEL, true, new RetryPolicy(3, Duration.ofSeconds(30),
-                  Duration.ofMinutes(10)), FootprintMode.PREFER), this::delay);
+                  Duration.ofMinutes(10)), FootprintMode.PREFER, RateGovernor.Settings.defaults(MAX_PARALLEL,
+                      // The governor's jitter from the schedule's seed, so a replay waits as long as the run did.
+                      wait -> wait - Math.floorMod(world.random.nextLong(), wait / 5 + 1))), this::delay);
           queries = new TaskQueries(tasks, lifecycle::notices, lifecycle::footprintHolds);
           return Database.migrate(pool, TaskStore.OWNER, TaskStore.MIGRATIONS);
         })
@@ -262,6 +266,11 @@ final class Life {
       @Override
       public void mayDispatch() {
         Life.this.mayDispatch();
+      }
+
+      @Override
+      public void governed(GovernorView view) {
+        deliver(() -> prbot.onGovernor(view));
       }
     };
   }

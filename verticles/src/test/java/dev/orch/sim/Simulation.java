@@ -83,6 +83,8 @@ final class Simulation {
   private int fullAfterStep;
   private Duration fullFor = Duration.ZERO;
   private Duration neighboursMissingFor = Duration.ZERO;
+  private long refusingFrom;
+  private Duration refusingFor = Duration.ZERO;
 
   private Simulation(Vertx vertx, Path dir, Schedule schedule) {
     this.vertx = vertx;
@@ -112,6 +114,8 @@ final class Simulation {
         chooseFaults(agentsToKill);
       }
       world = new World(dir.resolve("repo.git"), time, random, agentsToKill);
+      world.refusingFrom = refusingFrom;
+      world.refusingUntil = refusingFrom + refusingFor.toMillis();
       world.onAnyExit = () -> life.deliver(() -> life.runs.poll());
       personLooksAtFlaggedPullRequests();
       startLife(schedule.killAfter());
@@ -145,6 +149,10 @@ final class Simulation {
     faultsInjected.add("the forge answers 5xx/409 to merges for 3 minutes from minute " + forgeDown / 60_000);
     long forgeFrom = time.now() + forgeDown;
     time.after(Duration.ofMillis(forgeDown), null, () -> world.forgeDownUntil = forgeFrom + Duration.ofMinutes(3).toMillis());
+    refusingFrom = time.now() + Duration.ofMinutes(random.nextInt(30)).toMillis();
+    refusingFor = Duration.ofMinutes(2 + random.nextInt(5));
+    faultsInjected.add("the model API refuses agents for a rate limit for " + refusingFor.toMinutes() + " minutes from"
+        + " minute " + (refusingFrom - time.now()) / 60_000);
   }
 
   private void startLife(int killAfter) {
@@ -272,6 +280,33 @@ final class Simulation {
     endState().onComplete(listed -> finish(listed.succeeded() ? listed.result() : EndState.NONE));
   }
 
+  /**
+   * A limit is no fault of the task: the run after one that ended {@code limited} goes on with the same attempt (its
+   * session resumed, or started afresh when it could not be), never the next.
+   */
+  private List<String> attemptsSpentOnLimits() {
+    List<String> out = new ArrayList<>();
+    Map<String, Integer> limitedAttempt = new java.util.HashMap<>();
+    try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("orch.db"));
+        var rows = connection.createStatement().executeQuery("SELECT id, task_id, attempt, status FROM runs ORDER BY id")) {
+      while (rows.next()) {
+        String task = rows.getString("task_id");
+        int attempt = rows.getInt("attempt");
+        Integer before = limitedAttempt.remove(task);
+        if (before != null && attempt > before) {
+          out.add(task + ": run " + rows.getLong("id") + " is attempt " + attempt + " after a limit stopped attempt "
+              + before);
+        }
+        if ("limited".equals(rows.getString("status"))) {
+          limitedAttempt.put(task, attempt);
+        }
+      }
+    } catch (java.sql.SQLException e) {
+      out.add("could not read the runs: " + e);
+    }
+    return out;
+  }
+
   /** What the store says at the end, for a replayed schedule that broke an invariant. */
   private void dump() {
     try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("orch.db"))) {
@@ -322,6 +357,13 @@ final class Simulation {
           violations.add(task.id() + " is complete but its line in " + World.SHARED + " was lost: "
               + world.onMain(World.SHARED).lines().skip(1).findFirst().orElse(""));
         }
+      }
+      violations.addAll(attemptsSpentOnLimits());
+      // The governor parks the plan on the first refusal: the agents already asked, then one probe per backoff
+      // (30 s doubling: at most 4 in a window of 6 minutes).
+      int refusedAtMost = Life.MAX_PARALLEL + 4;
+      if (world.agentsRefused > refusedAtMost) {
+        violations.add(world.agentsRefused + " agents started while the model API refused, more than " + refusedAtMost);
       }
       if (!schedule.faults()) {
         // A kill -9 alone is orch's doing: only the plan's change that needs review goes to a person.

@@ -52,6 +52,8 @@ final class World implements AutoCloseable, SupervisedRuns.Agents {
     final Path worktree;
     final Path log;
     final boolean dies;
+    /** Started while the model API refuses: it stops within seconds with the CLI's limit result, having done nothing. */
+    final boolean refused;
     /** The follow-up it was asked (a prbot template), or null for a fresh run. */
     final String asked;
     final long startedAt;
@@ -70,6 +72,7 @@ final class World implements AutoCloseable, SupervisedRuns.Agents {
       this.log = log;
       this.dies = dies;
       this.startedAt = time.now();
+      this.refused = startedAt >= refusingFrom && startedAt < refusingUntil;
       try {
         this.mainAtStart = head(MAIN);
       } catch (IOException e) {
@@ -124,7 +127,13 @@ final class World implements AutoCloseable, SupervisedRuns.Agents {
   private final Set<Long> agentsToKill;
   /** The forge answers 5xx (or 409) to merges until then. */
   long forgeDownUntil;
+  /** The model API refuses every agent that starts in [refusingFrom, refusingUntil) for a rate limit. */
+  long refusingFrom;
+  long refusingUntil;
   int agentsSpawned;
+  /** Agents started while the model API refused: the governor should keep these to a handful. */
+  int agentsRefused;
+
   /** The executor polls its agents' logs; the simulation has it look whenever one exits. */
   Runnable onAnyExit = () -> { };
 
@@ -156,7 +165,13 @@ final class World implements AutoCloseable, SupervisedRuns.Agents {
     agentsSpawned++;
     Agent agent = new Agent(id, taskId, branch, worktree, log, agentsToKill.contains(id), asked);
     agents.put(id, agent);
-    time.after(Duration.ofMinutes(2 + random.nextInt(9)), null, () -> exit(agent));
+    if (agent.refused) {
+      agentsRefused++;
+      walked.add("refused by the model API");
+      time.after(Duration.ofSeconds(2), null, () -> refuse(agent));
+    } else {
+      time.after(Duration.ofMinutes(2 + random.nextInt(9)), null, () -> exit(agent));
+    }
     return agent;
   }
 
@@ -174,6 +189,23 @@ final class World implements AutoCloseable, SupervisedRuns.Agents {
 
   long liveAgents() {
     return agents.values().stream().filter(a -> a.alive).count();
+  }
+
+  /** The CLI's own lines for a request the API refused with 429: a typed result, exit status 1. */
+  private void refuse(Agent agent) {
+    if (!agent.alive) {
+      return;
+    }
+    agent.alive = false;
+    try {
+      Files.writeString(agent.log, "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,"
+          + "\"terminal_reason\":\"api_error\",\"api_error_status\":429,\"api_error_type\":\"rate_limit_error\","
+          + "\"result\":\"API Error: 429\",\"session_id\":\"s" + agent.id + "\",\"num_turns\":1,\"total_cost_usd\":0}\n",
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      violations.add("agent of " + agent.taskId + " could not write its result: " + e);
+    }
+    ended(agent, 1);
   }
 
   private void exit(Agent agent) {
