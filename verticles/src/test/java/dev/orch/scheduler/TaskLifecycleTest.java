@@ -335,9 +335,7 @@ class TaskLifecycleTest {
     await(lifecycle.dispatch());
     await(lifecycle.onStarted(run(first, 1, RunStatus.RUNNING, null)));
     await(lifecycle.onFinished(run(first, 1, RunStatus.SUCCEEDED, null)));
-    PullRequestView pr = new PullRequestView(1, first, 7, "orch/a-E01", "T a/E01", "body",
-        dev.orch.contract.PrState.OPEN, null, "abc", null, 1, 1, 0, "", 0, 0, 0, 0, null, 0, List.of(), null, null,
-        null, 0);
+    PullRequestView pr = openPullRequestOf(first);
     await(lifecycle.onOpened(pr));
     assertThat(status("a/E01")).isEqualTo(TaskStatus.IN_REVIEW);
 
@@ -362,9 +360,7 @@ class TaskLifecycleTest {
     TaskId first = TaskId.parseFull("a/E01");
     await(lifecycle.onStarted(run(first, 1, RunStatus.RUNNING, null)));
     await(lifecycle.onFinished(run(first, 1, RunStatus.SUCCEEDED, null)));
-    PullRequestView pr = new PullRequestView(1, first, 7, "orch/a-E01", "T a/E01", "body",
-        dev.orch.contract.PrState.OPEN, null, "abc", null, 1, 1, 0, "", 0, 0, 0, 0, null, 0, List.of(), null, null,
-        null, 0);
+    PullRequestView pr = openPullRequestOf(first);
     await(lifecycle.onOpened(pr));
     await(lifecycle.onMerged(pr.merged("def", clock.millis(), null, List.of("src/a/Ledger.java"))));
     assertThat(status("a/E01")).isEqualTo(TaskStatus.COMPLETE);
@@ -392,6 +388,13 @@ class TaskLifecycleTest {
     return new TaskSpec(s.id(), s.module(), s.prefix(), s.number(), s.title(), s.file(), s.priority(), s.dependsOn(),
         s.needsReview(), s.planStatus(), s.criteriaDone(), s.criteriaTotal(), s.testSummary(), s.contentHash(),
         s.blockedReason(), List.of(files), List.of());
+  }
+
+  /** Pull request #1 of run 7, open, as prbot announces it. */
+  private static PullRequestView openPullRequestOf(TaskId task) {
+    return new PullRequestView(1, task, 7, "orch/" + task.toString().replace('/', '-'), "T " + task, "body",
+        dev.orch.contract.PrState.OPEN, null, "abc", null, 1, 1, 0, "", 0, 0, 0, 0, null, 0, List.of(), null, null,
+        null, 0);
   }
 
   private static RunView limited(String taskId, ApiLimit.Kind kind) {
@@ -470,9 +473,7 @@ class TaskLifecycleTest {
     assertThat(governed).as("told at load, open or not: prbot waits to hear").singleElement()
         .satisfies(view -> assertThat(view.open()).isTrue());
     TaskId first = TaskId.parseFull("a/E01");
-    await(lifecycle.onOpened(new PullRequestView(1, first, 7, "orch/a-E01", "T a/E01", "body",
-        dev.orch.contract.PrState.OPEN, null, "abc", null, 1, 1, 0, "", 0, 0, 0, 0, null, 0, List.of(), null, null,
-        null, 0)));
+    await(lifecycle.onOpened(openPullRequestOf(first)));
 
     await(lifecycle.onFinished(limited("a/E01", ApiLimit.Kind.RATE)));
 
