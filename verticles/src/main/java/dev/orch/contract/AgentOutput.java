@@ -13,4 +13,21 @@ public record AgentOutput(long runId, TaskId taskId, List<AgentEvent> events, lo
   public static AgentOutput fromJson(JsonObject json) {
     return WireJson.fromJson(json, AgentOutput.class);
   }
+
+  /**
+   * Whether any event in the message says the model API refused for a limit (a retry of a 429, a rejected usage
+   * limit), read from the JSON as it came: most output carries none, and is not worth reading in full for it.
+   */
+  public static boolean meetsLimit(JsonObject json) {
+    io.vertx.core.json.JsonArray events = json.getJsonArray("events");
+    if (events == null) {
+      return false;
+    }
+    for (Object event : events) {
+      if (event instanceof JsonObject e && e.getValue("limit") != null) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

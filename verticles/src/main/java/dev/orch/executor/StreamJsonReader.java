@@ -56,7 +56,7 @@ public final class StreamJsonReader {
     }
     if (subtype.equals("api_retry")) {
       return new AgentEvent(Kind.RETRY, clip(json.encode()), null, null, true, subtype, json.getString("session_id"), null,
-          0, 0, 0, 0, 0, 0);
+          0, 0, 0, 0, 0, 0, retryLimit(json.getValue("error_status")));
     }
     return new AgentEvent(Kind.SYSTEM, clip(json.encode()), null, null, false, subtype, json.getString("session_id"), null,
         0, 0, 0, 0, 0, 0);
@@ -102,6 +102,17 @@ public final class StreamJsonReader {
         ? new ApiLimit(ApiLimit.Kind.USAGE, info.getLong("resetsAt", 0L) * 1000) : null;
     return new AgentEvent(Kind.SYSTEM, clip(line), null, null, limit != null, "rate_limit_event",
         json.getString("session_id"), null, 0, 0, 0, 0, 0, 0, limit);
+  }
+
+  /**
+   * The limit a retry waits out, from its HTTP status: the CLI retries 429 and 529 on its own, and while it does no
+   * other agent should start into the same wall. Other statuses (500, a dropped connection) are no limit.
+   */
+  private static ApiLimit retryLimit(Object status) {
+    if (Integer.valueOf(429).equals(status)) {
+      return new ApiLimit(ApiLimit.Kind.RATE, 0);
+    }
+    return Integer.valueOf(529).equals(status) ? new ApiLimit(ApiLimit.Kind.OVERLOADED, 0) : null;
   }
 
   /**

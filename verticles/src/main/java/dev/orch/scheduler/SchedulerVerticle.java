@@ -88,8 +88,9 @@ public final class SchedulerVerticle extends VerticleBase {
             consume(Addresses.Executor.EVT_FINISHED, body -> lifecycle.onFinished(RunView.fromJson(body))),
             consume(Addresses.Executor.EVT_TOUCHED, body -> lifecycle.onTouched(RunTouched.fromJson(body))),
             consume(Addresses.Observer.EVT_SPEND_RATE, body -> lifecycle.onSpendRate(ApiLimit.fromJson(body))),
-            // Agents' output is read only while a probe's first words are awaited, so following it costs nothing else.
-            consume(Addresses.Executor.EVT_OUTPUT, body -> lifecycle.awaitsProbe()
+            // Agents' output is read in full only while a probe's first words are awaited or when it meets a limit, so
+            // following it costs nothing else.
+            consume(Addresses.Executor.EVT_OUTPUT, body -> lifecycle.awaitsProbe() || AgentOutput.meetsLimit(body)
                 ? lifecycle.onOutput(AgentOutput.fromJson(body)) : Future.succeededFuture()),
             consume(Addresses.Prbot.EVT_OPENED, body -> lifecycle.onOpened(PullRequestView.fromJson(body))),
             consume(Addresses.Prbot.EVT_MERGED, body -> lifecycle.onMerged(PullRequestView.fromJson(body))),

@@ -480,9 +480,22 @@ public final class TaskLifecycle {
 
   /**
    * The probe's agent is talking to the model: the limit has lifted, the others may follow. With no task of the plan
-   * to send first, any agent talking (a pull request's round that went as the probe) shows the same.
+   * to send first, any agent talking (a pull request's round that went as the probe) shows the same. An agent whose CLI
+   * retries a limit parks the plan at once.
    */
   public Future<Void> onOutput(AgentOutput output) {
+    ApiLimit met = output.events().stream().map(AgentEvent::limit).filter(java.util.Objects::nonNull).findFirst()
+        .orElse(null);
+    if (met != null) {
+      // The CLI waits out a 429 or 529 on its own, or met a usage limit: hold every new start now, before its run ends.
+      // Its agent goes on; a probe that meets the limit has not got through, so the next one is chosen afresh.
+      return serial(() -> {
+        if (output.taskId().toString().equals(probe)) {
+          probe = null;
+        }
+        return parkOnly(met);
+      });
+    }
     boolean fromProbe = probe != null ? probe.equals(output.taskId().toString()) : probeSought;
     if (!fromProbe) {
       return Future.succeededFuture();

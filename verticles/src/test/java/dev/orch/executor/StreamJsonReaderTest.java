@@ -30,6 +30,20 @@ class StreamJsonReaderTest {
   }
 
   @Test
+  void aRetryOfA429Or529IsALimitMetOnTheWayAndOtherRetriesAreNot() {
+    // The CLI's own lines (CLI 2.1.331, docs/notes/claude-cli-limits.md).
+    assertThat(StreamJsonReader.read("{\"type\":\"system\",\"subtype\":\"api_retry\",\"attempt\":1,\"max_retries\":10,"
+        + "\"retry_delay_ms\":532,\"error_status\":429,\"error\":\"rate_limit\",\"session_id\":\"47974dff\"}"))
+        .singleElement().satisfies(e -> assertThat(e.limit()).isEqualTo(new ApiLimit(ApiLimit.Kind.RATE, 0)));
+    assertThat(StreamJsonReader.read("{\"type\":\"system\",\"subtype\":\"api_retry\",\"attempt\":1,\"max_retries\":10,"
+        + "\"retry_delay_ms\":587,\"error_status\":529,\"error\":\"overloaded\"}"))
+        .singleElement().satisfies(e -> assertThat(e.limit().kind()).isEqualTo(ApiLimit.Kind.OVERLOADED));
+    assertThat(StreamJsonReader.read("{\"type\":\"system\",\"subtype\":\"api_retry\",\"attempt\":1,\"max_retries\":10,"
+        + "\"error_status\":500,\"error\":\"server_error\"}"))
+        .singleElement().satisfies(e -> assertThat(e.limit()).isNull());
+  }
+
+  @Test
   void aUsageLimitCarriesItsResetTimeFromTheRateLimitEvent() {
     List<AgentEvent> events = new java.util.ArrayList<>(StreamJsonReader.read("{\"type\":\"rate_limit_event\","
         + "\"rate_limit_info\":{\"status\":\"rejected\",\"resetsAt\":1795965899,\"rateLimitType\":\"five_hour\"},"

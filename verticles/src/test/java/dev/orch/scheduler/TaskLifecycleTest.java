@@ -541,4 +541,27 @@ class TaskLifecycleTest {
     assertThat(launched).isEmpty();
     assertThat(await(restarted.unpark()).allowed()).as("nothing parked: nothing changes").isEqualTo(1);
   }
+
+  @Test
+  void anAgentWhoseCliRetriesALimitParksThePlanBeforeItsRunEnds() throws Exception {
+    TaskLifecycle lifecycle = lifecycle(1, true, 2);
+    await(lifecycle.reconcile());
+    await(lifecycle.dispatch());
+    assertThat(launched).extracting(r -> r.taskId().toString()).containsExactly("a/E01");
+    await(lifecycle.onStarted(run(TaskId.parseFull("a/E01"), 1, RunStatus.RUNNING, null)));
+    AgentEvent retry = new AgentEvent(AgentEvent.Kind.RETRY, "{}", null, null, true, "api_retry", "s1", null, 0, 0, 0, 0,
+        0, 0, new ApiLimit(ApiLimit.Kind.RATE, 0));
+
+    await(lifecycle.onOutput(new AgentOutput(1, TaskId.parseFull("a/E01"), List.of(retry), clock.millis())));
+
+    assertThat(lifecycle.notices()).singleElement().asString().startsWith("parked by the model API's rate limit");
+    assertThat(status("a/E01")).as("its agent goes on").isEqualTo(TaskStatus.RUNNING);
+    await(lifecycle.onFinished(run(TaskId.parseFull("a/E01"), 1, RunStatus.SUCCEEDED, null)));
+    launched.clear();
+    await(lifecycle.dispatch());
+    assertThat(launched).as("no new start until the backoff ends").isEmpty();
+    clock.advance(Duration.ofSeconds(30));
+    await(lifecycle.dispatch());
+    assertThat(launched).as("then one goes first").extracting(r -> r.taskId().toString()).containsExactly("a/E02");
+  }
 }
