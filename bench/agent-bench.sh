@@ -9,14 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 chain=${1:-15}
 flood_seconds=${2:-15}
-if [[ ! -f launcher/target/orch.jar || ! -f bench/target/orch-bench.jar ]]; then
-  mvn -B -q -DskipTests package
-fi
-jar=$PWD/launcher/target/orch.jar
-work=$(mktemp -d)
-orch_pid=""
-cleanup() { [[ -n "$orch_pid" ]] && kill "$orch_pid" 2>/dev/null; sleep 1; [[ -n "${KEEP:-}" ]] || rm -rf "$work"; }
-trap cleanup EXIT
+NEEDS_BENCH_JAR=1 source bench/orch-bench-env.sh
 
 new_repo() {
   local repo=$1

@@ -9,14 +9,7 @@ cd "$(dirname "$0")/.."
 loads=${1:-7}
 listen=${2:-20}
 rate=${3:-20}
-if [[ ! -f launcher/target/orch.jar ]]; then
-  mvn -B -q -DskipTests package
-fi
-jar=$PWD/launcher/target/orch.jar
-work=$(mktemp -d)
-orch_pid=""
-cleanup() { [[ -n "$orch_pid" ]] && kill "$orch_pid" 2>/dev/null; sleep 1; [[ -n "${KEEP:-}" ]] || rm -rf "$work"; }
-trap cleanup EXIT
+source bench/orch-bench-env.sh
 
 repo=$work/plan
 mkdir -p "$repo"

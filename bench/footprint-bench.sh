@@ -25,14 +25,7 @@ modules=(billing catalog orders users)
 per_module=10
 tasks=$((${#modules[@]} * per_module))
 command -v sqlite3 > /dev/null || { echo "footprint-bench: needs the sqlite3 command to read orch's store" >&2; exit 2; }
-if [[ ! -f launcher/target/orch.jar ]]; then
-  mvn -B -q -DskipTests package
-fi
-jar=$PWD/launcher/target/orch.jar
-work=$(mktemp -d)
-orch_pid=""
-cleanup() { [[ -n "$orch_pid" ]] && kill "$orch_pid" 2>/dev/null; sleep 1; [[ -n "${KEEP:-}" ]] || rm -rf "$work"; }
-trap cleanup EXIT
+source bench/orch-bench-env.sh
 
 # The stand-in agent. orch hands agents an allowlisted environment, so its settings sit in a file beside it.
 cat > "$work/agent.sh" <<'AGENT'
