@@ -96,12 +96,12 @@ public final class ScriptedModelServer {
   }
 
   /** When the refusal window ends (epoch milliseconds), or 0 while it has not opened. */
-  public long windowEndsAt() {
+  public synchronized long windowEndsAt() {
     return armed == null ? refuseUntil : 0;
   }
 
   /** The reset time a usage limit names (epoch milliseconds), or 0 while no window has opened. */
-  public long claimedResetAt() {
+  public synchronized long claimedResetAt() {
     return armed == null ? claimedReset : 0;
   }
 
