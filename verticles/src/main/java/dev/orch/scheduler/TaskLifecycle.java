@@ -457,11 +457,6 @@ public final class TaskLifecycle {
     }));
   }
 
-  /** What the governor is doing now: for {@code orch status}, the dashboard and subscribers that start late. */
-  public GovernorView governorView() {
-    return governor.view();
-  }
-
   /** The hourly spending limit holds new agents back on the governor, until the hour has rolled under it. */
   public Future<Void> onSpendRate(ApiLimit limit) {
     return serial(() -> parkOnly(limit));
